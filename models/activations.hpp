@@ -1,0 +1,83 @@
+// Activation functions of GSEMM (paper §2, Eq. 1 and 3; models.md §1) and their Lagrangians.
+//   sigma_f(x) = tanh(gamma x)                          feature layer
+//   sigma_h(x) = x^n | max(x,0)^n | softmax(beta_h x)   hidden layer ("model B" is softmax)
+// Everything writes into caller-owned buffers: nothing here allocates on the integration path.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <string>
+
+namespace seqmem {
+
+using Vec = Eigen::VectorXd;
+using Mat = Eigen::MatrixXd;
+
+// sigma_f(V) = tanh(gamma V), computed as 1 - 2 / (exp(2 gamma V) + 1) with Eigen's vectorised
+// exp (Eigen 3.4 has no vectorised double tanh). Absolute error below 1e-15 against std::tanh
+// (tests/test_activations.cpp); overflow of exp gives exactly +1, underflow exactly -1.
+template <class In, class Out>
+inline void sigma_f(const Eigen::MatrixBase<In>& V, double gamma, Eigen::MatrixBase<Out> const& s_) {
+  auto& s = const_cast<Eigen::MatrixBase<Out>&>(s_);
+  s.derived().array() = 1.0 - 2.0 / (((2.0 * gamma) * V.derived().array()).exp() + 1.0);
+}
+
+enum class HiddenKind { polynomial, rectified_polynomial, softmax };
+
+inline const char* to_string(HiddenKind k) {
+  switch (k) {
+    case HiddenKind::polynomial: return "polynomial";
+    case HiddenKind::rectified_polynomial: return "rectified_polynomial";
+    case HiddenKind::softmax: return "softmax";
+  }
+  return "?";
+}
+
+// The hidden-layer activation sigma_h and its Lagrangian L_h (grad L_h = sigma_h).
+struct HiddenActivation {
+  HiddenKind kind = HiddenKind::polynomial;
+  int degree = 1;       // n of x^n and max(x,0)^n
+  double beta_h = 1.0;  // inverse temperature of softmax
+
+  // g = sigma_h(h), elementwise power by repeated multiplication, or a max-shifted softmax.
+  template <class In, class Out>
+  void operator()(const Eigen::MatrixBase<In>& h, Eigen::MatrixBase<Out> const& g_) const {
+    auto& g = const_cast<Eigen::MatrixBase<Out>&>(g_).derived();
+    switch (kind) {
+      case HiddenKind::polynomial:
+        g = h;
+        for (int k = 1; k < degree; ++k) g.array() *= h.derived().array();
+        break;
+      case HiddenKind::rectified_polynomial:
+        g = h.derived().cwiseMax(0.0);
+        {
+          // reuse g as the base: g_k = r^k with r = max(h,0) recomputed on the fly
+          for (int k = 1; k < degree; ++k) g.array() *= h.derived().array().max(0.0);
+        }
+        break;
+      case HiddenKind::softmax: {
+        const double m = h.maxCoeff();
+        g.array() = (beta_h * (h.derived().array() - m)).exp();
+        g /= g.sum();
+        break;
+      }
+    }
+  }
+
+  // L_h(h): sum h^{n+1}/(n+1) | sum max(h,0)^{n+1}/(n+1) | (1/beta_h) log sum exp(beta_h h).
+  double lagrangian(const Vec& h) const {
+    switch (kind) {
+      case HiddenKind::polynomial:
+        return h.array().pow(degree + 1).sum() / (degree + 1);
+      case HiddenKind::rectified_polynomial:
+        return h.array().max(0.0).pow(degree + 1).sum() / (degree + 1);
+      case HiddenKind::softmax: {
+        const double m = h.maxCoeff();
+        return m + std::log((beta_h * (h.array() - m)).exp().sum()) / beta_h;
+      }
+    }
+    return 0.0;
+  }
+};
+
+}  // namespace seqmem

@@ -1,0 +1,83 @@
+// Dense GSEMM: the T_h -> 0 limit of GSEMM (paper Eq. 9, 10; models.md §1), an odeint system.
+// State x = [V_f; V_d] (2 N_f entries). With Phi = 0 it is GAMM, a static associative memory.
+//   h         = c Xi^T sigma_f(V_f) + alpha_c Phi^T Xi^T V_d,   c = 1 (Eq. 10) or sqrt(alpha_s) (Eq. 9)
+//   T_f dV_f  = sqrt(alpha_s) Xi sigma_h(h) - V_f + I_f(t)
+//   T_d dV_d  = beta_d sigma_f(V_f) - V_d
+#pragma once
+
+#include "gsemm_params.hpp"
+
+namespace seqmem {
+
+class DenseGsemm {
+ public:
+  DenseGsemm(Mat Xi, const Mat& Phi, GsemmParams p, InputCurrent input = {})
+      : Xi_(std::move(Xi)),
+        PhiT_XiT_((Xi_ * Phi).transpose()),
+        p_(p),
+        input_(std::move(input)),
+        c_hidden_(p.alpha_s_placement == AlphaSPlacement::eq9 ? std::sqrt(p.alpha_s) : 1.0),
+        sqrt_alpha_s_(std::sqrt(p.alpha_s)),
+        s_(N_f()),
+        h_(K()),
+        g_(K()) {}
+
+  int N_f() const { return static_cast<int>(Xi_.rows()); }
+  int K() const { return static_cast<int>(Xi_.cols()); }
+  Eigen::Index state_size() const { return 2 * Xi_.rows(); }
+  const Mat& Xi() const { return Xi_; }
+  const GsemmParams& params() const { return p_; }
+
+  static auto V_f(const Vec& x, int N_f) { return x.head(N_f); }
+  static auto V_d(const Vec& x, int N_f) { return x.segment(N_f, N_f); }
+
+  // Hidden input h of Eq. 9/10 for a given feature state s = sigma_f(V_f) and delay V_d.
+  template <class S, class D, class H>
+  void hidden_input(const Eigen::MatrixBase<S>& s, const Eigen::MatrixBase<D>& Vd,
+                    Eigen::MatrixBase<H> const& h_) const {
+    auto& h = const_cast<Eigen::MatrixBase<H>&>(h_).derived();
+    h.noalias() = PhiT_XiT_ * Vd;
+    h *= p_.alpha_c;
+    h.noalias() += c_hidden_ * (Xi_.transpose() * s);
+  }
+
+  // The odeint system: dxdt = f(x, t).
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    const auto n = Xi_.rows();
+    const auto Vf = x.head(n);
+    const auto Vd = x.segment(n, n);
+    sigma_f(Vf, p_.gamma, s_);
+    hidden_input(s_, Vd, h_);
+    p_.sigma_h(h_, g_);
+    auto dVf = dxdt.head(n);
+    dVf.noalias() = Xi_ * g_;
+    dVf = (sqrt_alpha_s_ * dVf - Vf) / p_.T_f;
+    if (input_.active(t)) dVf += input_.I / p_.T_f;
+    dxdt.segment(n, n) = (p_.beta_d * s_ - Vd) / p_.T_d;
+  }
+
+  // V_h of Eq. 9: the hidden currents are a function of (V_f, V_d) in the dense limit.
+  void hidden_state(const Vec& x, Vec& Vh) const {
+    const auto n = Xi_.rows();
+    sigma_f(x.head(n), p_.gamma, s_);
+    hidden_input(s_, x.segment(n, n), Vh);
+  }
+
+  // Initial state: V_f from the cue, V_d = V_d0.
+  Vec initial_state(const Vec& Vf0, const Vec& Vd0) const {
+    Vec x(state_size());
+    x << Vf0, Vd0;
+    return x;
+  }
+
+ private:
+  Mat Xi_;        // N_f x K, one memory per column
+  Mat PhiT_XiT_;  // K x N_f, Phi^T Xi^T precomputed
+  GsemmParams p_;
+  InputCurrent input_;
+  double c_hidden_;
+  double sqrt_alpha_s_;
+  mutable Vec s_, h_, g_;  // work buffers: sigma_f(V_f), h, sigma_h(h)
+};
+
+}  // namespace seqmem

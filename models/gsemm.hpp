@@ -1,0 +1,76 @@
+// GSEMM with three layers (paper Eq. 1; models.md §1), an odeint system.
+// State x = [V_f; V_h; V_d] (2 N_f + K entries), K = N_h hidden neurons, one per memory.
+//   T_f dV_f = sqrt(alpha_s) Xi sigma_h(V_h) - V_f + I_f(t)
+//   T_h dV_h = sqrt(alpha_s) Xi^T sigma_f(V_f) + alpha_c Phi^T Xi^T V_d - V_h
+//   T_d dV_d = beta_d sigma_f(V_f) - V_d
+#pragma once
+
+#include "gsemm_params.hpp"
+
+namespace seqmem {
+
+class Gsemm {
+ public:
+  Gsemm(Mat Xi, const Mat& Phi, GsemmParams p, InputCurrent input = {})
+      : Xi_(std::move(Xi)),
+        PhiT_XiT_((Xi_ * Phi).transpose()),
+        p_(p),
+        input_(std::move(input)),
+        sqrt_alpha_s_(std::sqrt(p.alpha_s)),
+        s_(N_f()),
+        g_(K()) {}
+
+  int N_f() const { return static_cast<int>(Xi_.rows()); }
+  int K() const { return static_cast<int>(Xi_.cols()); }
+  Eigen::Index state_size() const { return 2 * Xi_.rows() + Xi_.cols(); }
+  const Mat& Xi() const { return Xi_; }
+  const GsemmParams& params() const { return p_; }
+
+  static auto V_f(const Vec& x, int N_f) { return x.head(N_f); }
+  static auto V_h(const Vec& x, int N_f) { return x.segment(N_f, x.size() - 2 * N_f); }
+  static auto V_d(const Vec& x, int N_f) { return x.tail(N_f); }
+
+  void hidden_state(const Vec& x, Vec& Vh) const { Vh = x.segment(Xi_.rows(), Xi_.cols()); }
+
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    const auto n = Xi_.rows(), k = Xi_.cols();
+    const auto Vf = x.head(n);
+    const auto Vh = x.segment(n, k);
+    const auto Vd = x.tail(n);
+    sigma_f(Vf, p_.gamma, s_);
+    p_.sigma_h(Vh, g_);
+
+    auto dVf = dxdt.head(n);
+    dVf.noalias() = Xi_ * g_;
+    dVf = (sqrt_alpha_s_ * dVf - Vf) / p_.T_f;
+    if (input_.active(t)) dVf += input_.I / p_.T_f;
+
+    auto dVh = dxdt.segment(n, k);
+    dVh.noalias() = PhiT_XiT_ * Vd;
+    dVh *= p_.alpha_c;
+    dVh.noalias() += sqrt_alpha_s_ * (Xi_.transpose() * s_);
+    dVh = (dVh - Vh) / p_.T_h;
+
+    dxdt.tail(n) = (p_.beta_d * s_ - Vd) / p_.T_d;
+  }
+
+  // Initial state: V_f and V_d given; V_h starts at its instantaneous value (the dV_h = 0
+  // point), so that the three-layer model and Dense GSEMM start from the same point.
+  Vec initial_state(const Vec& Vf0, const Vec& Vd0) const {
+    Vec x(state_size());
+    sigma_f(Vf0, p_.gamma, s_);
+    Vec Vh0 = sqrt_alpha_s_ * (Xi_.transpose() * s_) + p_.alpha_c * (PhiT_XiT_ * Vd0);
+    x << Vf0, Vh0, Vd0;
+    return x;
+  }
+
+ private:
+  Mat Xi_;
+  Mat PhiT_XiT_;
+  GsemmParams p_;
+  InputCurrent input_;
+  double sqrt_alpha_s_;
+  mutable Vec s_, g_;
+};
+
+}  // namespace seqmem

@@ -1,0 +1,196 @@
+#include "h5file.hpp"
+
+#include <hdf5_hl.h>
+
+#include <stdexcept>
+
+namespace seqmem::h5 {
+
+std::mutex& lock() {
+  static std::mutex m;
+  return m;
+}
+
+namespace {
+hid_t valid(hid_t id, const std::string& what) {
+  if (id < 0) throw std::runtime_error("HDF5: " + what);
+  return id;
+}
+void check(herr_t e, const char* what) {
+  if (e < 0) throw std::runtime_error(std::string("HDF5: ") + what);
+}
+
+// Chunked + shuffle + deflate for anything over 1024 elements; contiguous below.
+Handle create_props(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk) {
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  hsize_t n = 1;
+  for (auto d : chunk) n *= d;
+  if (!chunk.empty() && n >= 1) {
+    check(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), "set_chunk");
+    check(H5Pset_shuffle(dcpl.id()), "set_shuffle");
+    check(H5Pset_deflate(dcpl.id(), 4), "set_deflate");
+  }
+  (void)dims;
+  return dcpl;
+}
+
+template <class T>
+Handle write_fixed(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const T* data,
+                   hid_t type) {
+  Handle space(valid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "space"),
+               H5Sclose);
+  hsize_t n = 1;
+  for (auto d : dims) n *= d;
+  std::vector<hsize_t> chunk;
+  if (n > 1024) chunk = dims;  // one chunk: compressed whole
+  Handle dcpl = create_props(dims, chunk);
+  Handle d(valid(H5Dcreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                 "create " + name),
+           H5Dclose);
+  if (n > 0) check(H5Dwrite(d.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write");
+  return d;
+}
+}  // namespace
+
+Handle::Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+Handle::Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+Handle::~Handle() {
+  if (id_ >= 0 && close_) close_(id_);
+}
+
+Handle create_file(const std::string& path) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST);
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+  if (f < 0) throw std::runtime_error("cannot create HDF5 file '" + path + "'");
+  return Handle(f, H5Fclose);
+}
+
+Handle open_file_readonly(const std::string& path) {
+  hid_t f = -1;
+  H5E_BEGIN_TRY { f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  if (f < 0) throw std::runtime_error("cannot open '" + path + "' as HDF5");
+  return Handle(f, H5Fclose);
+}
+
+Handle create_group(hid_t loc, const std::string& name) {
+  return Handle(valid(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group " + name),
+                H5Gclose);
+}
+
+void set_attr(hid_t obj, const std::string& name, const Scalar& v) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  auto put = [&](hid_t type, const void* data) {
+    Handle a(valid(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr " + name),
+             H5Aclose);
+    check(H5Awrite(a.id(), type, data), "write attr");
+  };
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    put(H5T_NATIVE_INT64, i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    put(H5T_NATIVE_DOUBLE, d);
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    const std::int8_t x = *b ? 1 : 0;  // netCDF has no bool: int8 0/1
+    put(H5T_NATIVE_INT8, &x);
+  } else {
+    const auto& s = std::get<std::string>(v);
+    Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(t.id(), s.empty() ? 1 : s.size());
+    H5Tset_strpad(t.id(), H5T_STR_NULLPAD);
+    H5Tset_cset(t.id(), H5T_CSET_UTF8);
+    put(t.id(), s.empty() ? "" : s.data());
+  }
+}
+
+void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v) {
+  const hsize_t n = v.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(valid(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"),
+           H5Aclose);
+  check(H5Awrite(a.id(), H5T_NATIVE_DOUBLE, v.data()), "write attr");
+}
+
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data) {
+  return write_fixed(loc, name, dims, data, H5T_NATIVE_DOUBLE);
+}
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const int* data) {
+  return write_fixed(loc, name, dims, data, H5T_NATIVE_INT32);
+}
+
+void write_string(hid_t loc, const std::string& name, const std::string& s) {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(t.id(), H5T_VARIABLE);
+  H5Tset_cset(t.id(), H5T_CSET_UTF8);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle d(valid(H5Dcreate2(loc, name.c_str(), t.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name),
+           H5Dclose);
+  const char* p = s.c_str();
+  check(H5Dwrite(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write string");
+}
+
+void make_scale(hid_t scale, const std::string& dim) { check(H5DSset_scale(scale, dim.c_str()), "set_scale"); }
+void attach_scale(hid_t dset, hid_t scale, unsigned idx) { check(H5DSattach_scale(dset, scale, idx), "attach_scale"); }
+
+Appendable::Appendable(hid_t loc, const std::string& name, std::vector<hsize_t> row_shape, hsize_t chunk_rows,
+                       hid_t type)
+    : type_(type), row_shape_(std::move(row_shape)) {
+  std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{chunk_rows};
+  for (auto d : row_shape_) {
+    dims.push_back(d);
+    maxdims.push_back(d);
+    chunk.push_back(d == 0 ? 1 : d);
+  }
+  Handle space(valid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()), "space"),
+               H5Sclose);
+  Handle dcpl = create_props(dims, chunk);
+  dset_ = Handle(valid(H5Dcreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                       "create " + name),
+                 H5Dclose);
+}
+
+void Appendable::append(const void* rows, hsize_t n) {
+  if (n == 0) return;
+  std::vector<hsize_t> dims{rows_ + n}, start{rows_}, count{n};
+  for (auto d : row_shape_) {
+    dims.push_back(d);
+    start.push_back(0);
+    count.push_back(d);
+  }
+  check(H5Dset_extent(dset_.id(), dims.data()), "set_extent");
+  Handle fspace(H5Dget_space(dset_.id()), H5Sclose);
+  check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "select");
+  Handle mspace(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
+  check(H5Dwrite(dset_.id(), type_, mspace.id(), fspace.id(), H5P_DEFAULT, rows), "append");
+  rows_ += n;
+}
+
+std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
+                                        std::vector<double>& out) {
+  Handle f = open_file_readonly(path);
+  hid_t d = -1;
+  H5E_BEGIN_TRY { d = H5Dopen2(f.id(), dataset.c_str(), H5P_DEFAULT); }
+  H5E_END_TRY;
+  if (d < 0) throw std::runtime_error("no dataset '" + dataset + "' in '" + path + "'");
+  Handle ds(d, H5Dclose);
+  Handle space(H5Dget_space(ds.id()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank != 2) throw std::runtime_error("dataset '" + dataset + "' in '" + path + "' is not 2-D");
+  hsize_t dims[2];
+  H5Sget_simple_extent_dims(space.id(), dims, nullptr);
+  out.resize(dims[0] * dims[1]);
+  if (!out.empty())
+    check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read");
+  return {dims[0], dims[1]};
+}
+
+}  // namespace seqmem::h5

@@ -1,0 +1,75 @@
+// A thin RAII layer over the HDF5 C API (and its dimension-scale API, H5DS): files, groups,
+// attributes, fixed datasets and row-appendable datasets (chunked, shuffled, deflated).
+// The serial HDF5 library is not thread-safe: every call here holds one process-wide lock.
+#pragma once
+
+#include <hdf5.h>
+
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace seqmem::h5 {
+
+std::mutex& lock();
+
+// An owned hid_t closed with the matching H5?close.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t));
+  Handle(Handle&& o) noexcept;
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle();
+  hid_t id() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+using Scalar = std::variant<std::int64_t, double, bool, std::string>;
+
+Handle create_file(const std::string& path);  // truncates; throws std::runtime_error
+Handle open_file_readonly(const std::string& path);
+Handle create_group(hid_t loc, const std::string& name);
+void set_attr(hid_t obj, const std::string& name, const Scalar& v);
+void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v);
+
+// A fixed-size row-major dataset of doubles or int32, compressed when larger than a few KiB.
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                     const double* data);
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                     const int* data);
+void write_string(hid_t loc, const std::string& name, const std::string& s);
+
+// Make `scale` a dimension scale named `dim` and attach it to dimension `idx` of `dset`.
+void make_scale(hid_t scale, const std::string& dim);
+void attach_scale(hid_t dset, hid_t scale, unsigned idx);
+
+// A dataset that grows along its first dimension: shape (rows, cols...) with rows unlimited.
+class Appendable {
+ public:
+  Appendable() = default;
+  Appendable(hid_t loc, const std::string& name, std::vector<hsize_t> row_shape, hsize_t chunk_rows,
+             hid_t type = H5T_NATIVE_DOUBLE);
+  void append(const void* rows, hsize_t n);  // n rows of the memory type
+  hsize_t rows() const { return rows_; }
+  hid_t id() const { return dset_.id(); }
+
+ private:
+  Handle dset_;
+  hid_t type_ = -1;
+  std::vector<hsize_t> row_shape_;
+  hsize_t rows_ = 0;
+};
+
+// Reads a 2-D dataset of numbers into row-major doubles; returns its (rows, cols).
+std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
+                                        std::vector<double>& out);
+
+}  // namespace seqmem::h5

@@ -1,0 +1,207 @@
+// seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem validate SCENARIO`, `seqmem keys`.
+// Exit status: 0 success, 2 bad input (scenario, files, output path), 1 an internal failure.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <Eigen/Core>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "runner.hpp"
+#include "version.hpp"
+
+namespace {
+using namespace seqmem;
+
+char g_partial[4096] = {0};  // the temporary output, removed on SIGINT/SIGTERM
+extern "C" void on_signal(int sig) {
+  if (g_partial[0]) ::unlink(g_partial);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+std::string iso_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string attr_text(const AttrValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) return x;
+        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        else return fmt::format("{}", x);
+      },
+      v);
+}
+
+// The keys whose values differ between runs: they label the runs in the summary.
+std::vector<std::size_t> varying_keys(const Scenario& sc) {
+  std::vector<std::size_t> out;
+  if (sc.runs.size() < 2) return out;
+  for (std::size_t k = 0; k < sc.runs[0].resolved.size(); ++k)
+    for (const auto& r : sc.runs)
+      if (attr_text(r.resolved[k].second) != attr_text(sc.runs[0].resolved[k].second)) {
+        out.push_back(k);
+        break;
+      }
+  return out;
+}
+
+void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) {
+  const auto vary = varying_keys(sc);
+  for (std::size_t i = 0; i < sc.runs.size(); ++i) {
+    const auto& r = sc.runs[i];
+    const auto& o = outcomes[i];
+    std::string label;
+    for (auto k : vary) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
+    fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
+               o.wall_s);
+    if (!o.message.empty()) fmt::print("  {}\n", o.message);
+    std::string v;
+    for (const auto& x : o.visits) v += fmt::format(" ξ{}@{:.2f}", x.memory + 1, x.t_entry);
+    fmt::print("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
+    if (o.checked) {
+      std::string cyc;
+      for (int m : r.expect_cycle) cyc += fmt::format("{}ξ{}", cyc.empty() ? "" : "→", m + 1);
+      if (o.check.ok())
+        fmt::print("  episode {}: {} complete cycles, no wrong visit\n", cyc, o.check.cycles_completed);
+      else
+        fmt::print("  episode {}: {} complete cycles, first wrong visit ξ{} at t = {:.2f}\n", cyc,
+                   o.check.cycles_completed, o.check.first_wrong_memory + 1, o.check.first_wrong_time);
+    }
+  }
+}
+
+int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
+            bool quiet) {
+  Scenario sc = load_scenario(scenario, sets);
+  const FileCache files = load_files(sc);
+  if (out.empty()) out = std::filesystem::path(scenario).stem().string() + ".h5";
+  if (std::filesystem::is_directory(out)) throw InputError(fmt::format("{}: output path is a directory", out));
+  const std::string partial = out + fmt::format(".partial-{}", ::getpid());
+  if (partial.size() >= sizeof g_partial) throw InputError(fmt::format("{}: output path too long", out));
+
+  h5::Handle file, runs;
+  try {
+    std::lock_guard<std::mutex> g(h5::lock());
+    file = h5::create_file(partial);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
+  }
+  std::snprintf(g_partial, sizeof g_partial, "%s", partial.c_str());
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    h5::set_attr(file.id(), "seqmem_version", std::string(kVersion));
+    h5::set_attr(file.id(), "scenario", sc.text);
+    h5::set_attr(file.id(), "scenario_path", sc.path);
+    h5::set_attr(file.id(), "created", iso_now());
+    h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
+    runs = h5::create_group(file.id(), "runs");
+  }
+
+  if (threads > 0) omp_set_num_threads(threads);
+  std::vector<RunOutcome> outcomes(sc.runs.size());
+  std::atomic<int> done{0};
+  std::string fatal;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int n = static_cast<int>(sc.runs.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = 0; i < n; ++i) {
+    try {
+      const auto& spec = sc.runs[i];
+      const RunInputs in = make_inputs(spec, files);
+      RunWriter w(runs.id(), spec, in.Xi, in.Phi);
+      outcomes[i] = simulate(spec, in, &w);
+      w.finish(outcomes[i]);
+      const int d = ++done;
+      if (!quiet) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+#pragma omp critical(progress)
+        fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s; elapsed {:.1f} s, eta {:.1f} s)\n", d, n, spec.id,
+                   outcomes[i].status, outcomes[i].wall_s, el, el / d * (n - d));
+      }
+    } catch (const std::exception& e) {
+#pragma omp critical(fatal)
+      fatal = e.what();
+    }
+  }
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    runs = h5::Handle();
+    file = h5::Handle();
+  }
+  if (!fatal.empty()) {
+    std::filesystem::remove(partial);
+    throw std::runtime_error(fatal);
+  }
+  std::filesystem::rename(partial, out);
+  g_partial[0] = 0;
+  print_summary(sc, outcomes);
+  if (!quiet) fmt::print(stderr, "wrote {}\n", out);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Eigen::setNbThreads(1);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5 failures surface as exceptions with our message  // parallelism is over runs; each run is sequential and deterministic
+  CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
+  app.set_version_flag("--version", std::string(seqmem::kVersion));
+  app.require_subcommand(1);
+
+  std::string scenario, out;
+  std::vector<std::string> sets;
+  int threads = 0;
+  bool quiet = false;
+  auto* run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
+  run->add_option("scenario", scenario, "scenario file (TOML)")->required();
+  run->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
+  run->add_option("--set", sets, "override a key: --set alpha_c=0.3 (repeatable)");
+  run->add_option("-j,--threads", threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_flag("-q,--quiet", quiet, "no progress on stderr");
+
+  auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
+  validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
+  validate->add_option("--set", sets, "override a key (as for run)");
+
+  app.add_subcommand("keys", "print every scenario key with its default and meaning");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return cmd_run(scenario, sets, out, threads, quiet);
+    if (*validate) {
+      const auto sc = seqmem::load_scenario(scenario, sets);
+      seqmem::load_files(sc);
+      fmt::print("{}: OK, {} run{}\n", scenario, sc.runs.size(), sc.runs.size() == 1 ? "" : "s");
+      return 0;
+    }
+    fmt::print("{}", seqmem::describe_keys());
+    return 0;
+  } catch (const seqmem::InputError& e) {
+    fmt::print(stderr, "seqmem: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "seqmem: internal error: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,14 @@
+// Matrices from files: Xi (N_f x K, one memory per column) and Phi (K x K).
+// CSV (comma, semicolon or whitespace separated; one matrix row per line; '#' starts a comment)
+// or HDF5 (.h5, .hdf5, .nc: a 2-D dataset). Errors throw InputError naming the file.
+#pragma once
+
+#include <string>
+
+#include "../models/activations.hpp"
+
+namespace seqmem {
+
+Mat load_matrix(const std::string& path, const std::string& dataset);
+
+}  // namespace seqmem

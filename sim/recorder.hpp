@@ -1,0 +1,103 @@
+// The odeint observer of a run: at every sample time it computes the overlaps (analysis/overlaps.hpp),
+// detects visits (analysis/sequence.hpp), buffers `chunk` samples and streams them to a RunWriter.
+// Memory does not grow with the duration: only the visit list does. A NaN or Inf in the state
+// throws Diverged, which stops the integration.
+#pragma once
+
+#include <vector>
+
+#include "../analysis/overlaps.hpp"
+#include "../analysis/sequence.hpp"
+#include "run_writer.hpp"
+#include "scenario.hpp"
+
+namespace seqmem {
+
+struct Diverged {
+  double t;
+};
+
+template <class Model>
+class Recorder {
+ public:
+  Recorder(const Model& model, const RunSpec& spec, RunWriter* out)
+      : model_(model),
+        spec_(spec),
+        out_(out),
+        N_(model.N_f()),
+        K_(model.K()),
+        visits_(spec.threshold),
+        s_(N_),
+        m_(K_),
+        Vh_(K_) {
+    const auto chunk = static_cast<std::size_t>(spec.chunk);
+    t_.reserve(chunk);
+    overlaps_.reserve(chunk * K_);
+    if (spec.record_V_f) Vf_buf_.reserve(chunk * N_);
+    if (spec.record_V_h) Vh_buf_.reserve(chunk * K_);
+    if (spec.record_V_d) Vd_buf_.reserve(chunk * N_);
+  }
+
+  void operator()(const Vec& x, double t) {
+    if (!x.allFinite()) throw Diverged{t};
+    t_last_ = t;
+    overlaps(model_.Xi(), Model::V_f(x, N_), model_.params().gamma, s_, m_);
+    visits_.add(t, m_);
+    if (!out_) {
+      ++n_;
+      return;
+    }
+    t_.push_back(t);
+    overlaps_.insert(overlaps_.end(), m_.data(), m_.data() + K_);
+    if (recording_states() && n_ % spec_.state_every == 0) {
+      st_.push_back(t);
+      if (spec_.record_V_f) push(Vf_buf_, Model::V_f(x, N_));
+      if (spec_.record_V_d) push(Vd_buf_, Model::V_d(x, N_));
+      if (spec_.record_V_h) {
+        model_.hidden_state(x, Vh_);
+        push(Vh_buf_, Vh_);
+      }
+    }
+    ++n_;
+    if (t_.size() == static_cast<std::size_t>(spec_.chunk)) flush();
+  }
+
+  void flush() {
+    if (!out_) return;
+    out_->append_samples(t_.data(), overlaps_.data(), t_.size());
+    t_.clear();
+    overlaps_.clear();
+    if (!st_.empty()) {
+      out_->append_states(st_.data(), spec_.record_V_f ? Vf_buf_.data() : nullptr,
+                          spec_.record_V_h ? Vh_buf_.data() : nullptr, spec_.record_V_d ? Vd_buf_.data() : nullptr,
+                          st_.size());
+      st_.clear();
+      Vf_buf_.clear();
+      Vh_buf_.clear();
+      Vd_buf_.clear();
+    }
+  }
+
+  const std::vector<Visit>& visits() const { return visits_.visits(); }
+  double t_last() const { return t_last_; }
+  long long samples() const { return n_; }
+
+ private:
+  bool recording_states() const { return spec_.record_V_f || spec_.record_V_h || spec_.record_V_d; }
+  template <class V>
+  static void push(std::vector<double>& buf, const V& v) {
+    for (Eigen::Index i = 0; i < v.size(); ++i) buf.push_back(v(i));
+  }
+
+  const Model& model_;
+  const RunSpec& spec_;
+  RunWriter* out_;
+  int N_, K_;
+  VisitDetector visits_;
+  Vec s_, m_, Vh_;
+  double t_last_ = 0.0;
+  long long n_ = 0;
+  std::vector<double> t_, overlaps_, st_, Vf_buf_, Vh_buf_, Vd_buf_;
+};
+
+}  // namespace seqmem

@@ -1,0 +1,41 @@
+// The HDF5 group of one run, /runs/<id>/ (layout in README.md, "HDF5 output"). Streams samples
+// in chunks; every call takes the process-wide HDF5 lock, so runs on many threads can share a file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../analysis/sequence.hpp"
+#include "h5file.hpp"
+#include "scenario.hpp"
+
+namespace seqmem {
+
+struct RunOutcome {
+  std::string status = "completed";  // completed | diverged | failed
+  std::string message;               // why, when not completed
+  double t_stop = 0.0;               // last time reached (the divergence time when diverged)
+  std::vector<Visit> visits;
+  bool checked = false;  // expect_cycle given
+  EpisodeCheck check;
+  double wall_s = 0.0;
+  long long samples = 0;
+};
+
+class RunWriter {
+ public:
+  RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const Mat& Phi);
+  ~RunWriter();
+  // n samples: times t[n], overlaps row-major (n x K)
+  void append_samples(const double* t, const double* overlaps, hsize_t n);
+  // n state samples: times t[n]; each state row-major (n x size), null if not recorded
+  void append_states(const double* t, const double* V_f, const double* V_h, const double* V_d, hsize_t n);
+  void finish(const RunOutcome& outcome);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace seqmem

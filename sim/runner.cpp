@@ -1,0 +1,142 @@
+#include "runner.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/numeric/odeint.hpp>
+#include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <chrono>
+#include <cmath>
+#include <functional>
+
+#include "../models/cue.hpp"
+#include "../models/dense_gsemm.hpp"
+#include "../models/gsemm.hpp"
+#include "memory_io.hpp"
+#include "recorder.hpp"
+
+namespace seqmem {
+namespace odeint = boost::numeric::odeint;
+
+namespace {
+std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
+
+// The steppers on the whole coupled state, interchangeable (Boost.Odeint).
+using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_algebra>;
+using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
+
+template <class Model>
+void integrate(const Model& model, Vec& x, const RunSpec& spec, Recorder<Model>& rec) {
+  if (spec.stepper == StepperKind::rk4) {
+    // Observe every step, record every sample_dt / dt steps (sample times t = n * sample_dt).
+    const long long every = std::llround(spec.sample_dt / spec.dt);
+    long long step = 0;
+    auto obs = [&](const Vec& xs, double t) {
+      if (step++ % every == 0) rec(xs, t);
+    };
+    odeint::integrate_const(RK4(), std::cref(model), x, 0.0, spec.t_end, spec.dt, obs);
+  } else {
+    auto stepper = odeint::make_dense_output(spec.abs_tol, spec.rel_tol, DoPri5());
+    odeint::integrate_const(stepper, std::cref(model), x, 0.0, spec.t_end, spec.sample_dt, std::ref(rec));
+  }
+}
+
+template <class Model>
+RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, RunWriter* out) {
+  RunOutcome o;
+  const Vec Vd0 = spec.V_d0_from_cue ? Vec([&] {
+    Vec s(Vf0.size());
+    sigma_f(Vf0, spec.params.gamma, s);
+    return Vec(spec.params.beta_d * s);
+  }())
+                                     : Vec(Vec::Zero(Vf0.size()));
+  Vec x = model.initial_state(Vf0, Vd0);
+  Recorder<Model> rec(model, spec, out);
+  try {
+    integrate(model, x, spec, rec);
+    o.t_stop = rec.t_last();
+  } catch (const Diverged& d) {
+    o.status = "diverged";
+    o.message = fmt::format("NaN or Inf in the state at t = {}", d.t);
+    o.t_stop = d.t;
+  } catch (const std::exception& e) {  // e.g. odeint's step-size underflow
+    o.status = "failed";
+    o.message = e.what();
+    o.t_stop = rec.t_last();
+  }
+  rec.flush();
+  o.visits = rec.visits();
+  o.samples = rec.samples();
+  return o;
+}
+}  // namespace
+
+FileCache load_files(const Scenario& sc) {
+  FileCache cache;
+  for (const auto& r : sc.runs) {
+    if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
+      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset);
+    if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
+      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset);
+  }
+  for (const auto& r : sc.runs) {  // shapes
+    int K = r.K;
+    if (!r.Xi_file.empty()) {
+      const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));
+      if (Xi.rows() != r.N_f)
+        throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)", r.Xi_file,
+                                     Xi.rows(), r.N_f));
+      K = static_cast<int>(Xi.cols());
+      auto check = [&](int idx, const char* k) {
+        if (idx >= K)
+          throw InputError(fmt::format("{}: key '{}': memory {} does not exist ({} has {} memories)", sc.path, k,
+                                       idx + 1, r.Xi_file, K));
+      };
+      check(r.cue_memory, "cue_memory");
+      check(r.input_memory, "input_memory");
+      for (const auto& e : r.episodes)
+        for (int m : e.memories) check(m, "cycles");
+      for (int m : r.expect_cycle) check(m, "expect_cycle");
+    }
+    if (!r.Phi_file.empty()) {
+      const Mat& Phi = cache.at(key(r.Phi_file, r.Phi_dataset));
+      if (Phi.rows() != K || Phi.cols() != K)
+        throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.Phi_file,
+                                     Phi.rows(), Phi.cols(), K, K));
+    }
+  }
+  return cache;
+}
+
+RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
+  RunInputs in;
+  in.Xi = spec.Xi_file.empty() ? random_memories(spec.N_f, spec.K, spec.seed)
+                               : files.at(key(spec.Xi_file, spec.Xi_dataset));
+  const int K = static_cast<int>(in.Xi.cols());
+  in.Phi = spec.Phi_file.empty() ? episodes_to_phi(spec.episodes, K) : files.at(key(spec.Phi_file, spec.Phi_dataset));
+  return in;
+}
+
+RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out) {
+  const auto t0 = std::chrono::steady_clock::now();
+  InputCurrent input;
+  if (spec.input_memory >= 0) {
+    input.I = spec.input_amplitude * in.Xi.col(spec.input_memory);
+    input.t_on = spec.input_t_on;
+    input.t_off = spec.input_t_off;
+  }
+  const Vec Vf0 = make_cue(in.Xi, {spec.cue_memory, spec.cue_amplitude, spec.cue_flip, spec.cue_zero, spec.cue_noise},
+                           spec.seed);
+  RunOutcome o;
+  if (spec.model == ModelKind::gsemm)
+    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out);
+  else  // dense_gsemm, and gamm with Phi = 0 (load_scenario forbids episodes for gamm)
+    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out);
+  if (!spec.expect_cycle.empty()) {
+    o.checked = true;
+    o.check = check_episode(o.visits, spec.expect_cycle);
+  }
+  o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return o;
+}
+
+}  // namespace seqmem

@@ -1,0 +1,29 @@
+// One run from its spec: memories and Phi, the model, the cue, the stepper, the recording.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "run_writer.hpp"
+#include "scenario.hpp"
+
+namespace seqmem {
+
+// Matrices named by the scenario's files, loaded once (key: path + "#" + dataset).
+using FileCache = std::map<std::string, Mat>;
+
+// Loads every file the runs name and checks the shapes (InputError on a mismatch). Call before
+// any output is created.
+FileCache load_files(const Scenario& sc);
+
+struct RunInputs {
+  Mat Xi;   // N_f x K
+  Mat Phi;  // K x K
+};
+RunInputs make_inputs(const RunSpec& spec, const FileCache& files);
+
+// Integrates the run; never throws for numerical trouble (status diverged / failed instead).
+// `out` may be null: then only the outcome (visits, status) is computed.
+RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out);
+
+}  // namespace seqmem

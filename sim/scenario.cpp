@@ -1,0 +1,493 @@
+// Scenario parsing, validation and run expansion (toml++). See scenario.hpp.
+#include "scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace seqmem {
+namespace {
+
+enum class Type { Int, Float, Bool, String, IntList, IntListList, FloatList, BoolList, StringList };
+
+const char* type_name(Type t) {
+  switch (t) {
+    case Type::Int: return "an integer";
+    case Type::Float: return "a number";
+    case Type::Bool: return "true or false";
+    case Type::String: return "a string";
+    case Type::IntList: return "a list of integers";
+    case Type::IntListList: return "a list of lists of integers";
+    case Type::FloatList: return "a list of numbers";
+    case Type::BoolList: return "true, false or a list of them";
+    case Type::StringList: return "a list of strings";
+  }
+  return "?";
+}
+
+struct KeyDef {
+  const char* section;  // "" for top level
+  const char* key;
+  Type type;
+  const char* def;  // default, as TOML
+  const char* doc;
+};
+
+// The schema. Keys are unique across sections, so `--set`, [runs] and HDF5 attributes use the
+// bare key.
+const KeyDef kSchema[] = {
+    {"", "name", Type::String, "\"\"", "a name for the scenario"},
+    {"", "description", Type::String, "\"\"", "free text"},
+    {"", "seed", Type::Int, "0", "seed of the random memories, cue flips and noise (>= 0)"},
+    {"model", "kind", Type::String, "\"dense_gsemm\"",
+     "gsemm (three layers, Eq. 1) | dense_gsemm (T_h -> 0, Eq. 9-10) | gamm (Phi = 0)"},
+    {"model", "N_f", Type::Int, "100", "feature neurons (> 0)"},
+    {"model", "alpha_s", Type::Float, "1.0", "strength of the Xi synapses (> 0)"},
+    {"model", "alpha_c", Type::Float, "0.0", "strength of the delayed Phi synapses (>= 0)"},
+    {"model", "T_f", Type::Float, "1.0", "feature timescale (> 0)"},
+    {"model", "T_h", Type::Float, "0.1", "hidden timescale, three-layer model only (> 0)"},
+    {"model", "T_d", Type::Float, "20.0", "delay timescale (> 0)"},
+    {"model", "beta_d", Type::Float, "1.0", "delay gain: T_d dV_d/dt = beta_d sigma_f(V_f) - V_d (>= 0; paper: 1)"},
+    {"model", "gamma", Type::Float, "1.0", "feature gain: sigma_f = tanh(gamma x) (> 0)"},
+    {"model", "sigma_h", Type::String, "\"polynomial\"",
+     "hidden activation: polynomial (x^n) | rectified_polynomial (max(x,0)^n) | softmax"},
+    {"model", "degree", Type::Int, "1", "n of the polynomial activations (1..30)"},
+    {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax (> 0)"},
+    {"model", "alpha_s_placement", Type::String, "\"eq10\"",
+     "Dense GSEMM hidden input: eq10 (as printed, no sqrt(alpha_s) inside sigma_h) | eq9"},
+    {"memories", "K", Type::Int, "0", "number of random +-1 memories (> 0 unless Xi_file is given)"},
+    {"memories", "Xi_file", Type::String, "\"\"",
+     "memories from a file instead: CSV (N_f rows x K columns) or HDF5 (.h5/.hdf5)"},
+    {"memories", "Xi_dataset", Type::String, "\"Xi\"", "dataset of Xi_file when it is HDF5, shape (N_f, K)"},
+    {"episodes", "cycles", Type::IntListList, "[]", "episodes as lists of 1-based memory indices"},
+    {"episodes", "cyclic", Type::BoolList, "true", "whether each episode closes on itself (one value or one per episode)"},
+    {"episodes", "weights", Type::FloatList, "[]", "weight of each episode's Phi entries (default 1)"},
+    {"episodes", "Phi_file", Type::String, "\"\"", "an explicit K x K Phi instead: CSV or HDF5"},
+    {"episodes", "Phi_dataset", Type::String, "\"Phi\"", "dataset of Phi_file when it is HDF5"},
+    {"cue", "cue_memory", Type::Int, "1", "memory whose pattern starts V_f (1-based; 0: none)"},
+    {"cue", "cue_amplitude", Type::Float, "1.0", "V_f(0) = cue_amplitude * xi (> 0)"},
+    {"cue", "cue_flip", Type::Float, "0.0", "fraction of entries of the cue flipped (0..1)"},
+    {"cue", "cue_zero", Type::Float, "0.0", "fraction of entries of the cue set to zero (0..1)"},
+    {"cue", "cue_noise", Type::Float, "0.0", "standard deviation of Gaussian noise added to V_f(0) (>= 0)"},
+    {"cue", "V_d0", Type::String, "\"zero\"", "initial delay: zero | cue (beta_d sigma_f(V_f(0)))"},
+    {"input", "input_memory", Type::Int, "0", "external current I_f = input_amplitude xi on the feature layer (1-based; 0: none)"},
+    {"input", "input_amplitude", Type::Float, "1.0", "amplitude of the external current"},
+    {"input", "t_on", Type::Float, "0.0", "the current is on for t_on <= t < t_off"},
+    {"input", "t_off", Type::Float, "0.0", "end of the current (>= t_on)"},
+    {"integrator", "stepper", Type::String, "\"rk4\"", "rk4 (fixed step dt) | dopri5 (adaptive Dormand-Prince 5(4), dense output)"},
+    {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of dopri5 (> 0)"},
+    {"integrator", "t_end", Type::Float, "100.0", "simulated duration (> 0)"},
+    {"integrator", "abs_tol", Type::Float, "1e-8", "dopri5 absolute tolerance (> 0)"},
+    {"integrator", "rel_tol", Type::Float, "1e-8", "dopri5 relative tolerance (> 0)"},
+    {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)"},
+    {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this (0 < x <= 1)"},
+    {"record", "states", Type::StringList, "[]", "state trajectories to record: any of V_f, V_h, V_d"},
+    {"record", "state_every", Type::Int, "1", "record the states at every n-th sample (>= 1)"},
+    {"record", "chunk", Type::Int, "256", "samples per HDF5 chunk and per flush (>= 1)"},
+    {"analysis", "expect_cycle", Type::IntList, "[]", "expected cycle (1-based) for the episode check"},
+};
+
+const KeyDef* find_key(const std::string& key) {
+  for (const auto& k : kSchema)
+    if (key == k.key) return &k;
+  return nullptr;
+}
+
+bool is_section(const std::string& s) {
+  for (const auto& k : kSchema)
+    if (s == k.section) return true;
+  return s == "runs";
+}
+
+std::string where(const std::string& file, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
+}
+
+// Does node `n` have type t? Integers count as numbers.
+bool type_ok(const toml::node& n, Type t) {
+  auto all = [&](auto pred) {
+    const auto* a = n.as_array();
+    if (!a) return false;
+    for (const auto& e : *a)
+      if (!pred(e)) return false;
+    return true;
+  };
+  switch (t) {
+    case Type::Int: return n.is_integer();
+    case Type::Float: return n.is_number();
+    case Type::Bool: return n.is_boolean();
+    case Type::String: return n.is_string();
+    case Type::IntList: return all([](const toml::node& e) { return e.is_integer(); });
+    case Type::FloatList: return all([](const toml::node& e) { return e.is_number(); });
+    case Type::StringList: return all([](const toml::node& e) { return e.is_string(); });
+    case Type::BoolList:
+      return n.is_boolean() || all([](const toml::node& e) { return e.is_boolean(); });
+    case Type::IntListList:
+      return all([](const toml::node& e) {
+        const auto* a = e.as_array();
+        if (!a) return false;
+        for (const auto& x : *a)
+          if (!x.is_integer()) return false;
+        return true;
+      });
+  }
+  return false;
+}
+
+// The values of one run: key -> node, with where each came from.
+struct Values {
+  toml::table vals;
+  std::map<std::string, std::string> origin;
+
+  void set(const std::string& key, const toml::node& n, std::string from) {
+    vals.insert_or_assign(key, n);
+    origin[key] = std::move(from);
+  }
+  const toml::node& get(const std::string& key) const { return *vals.get(key); }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
+    auto it = origin.find(key);
+    const std::string from = it == origin.end() ? std::string("(default)") : it->second;
+    throw InputError(fmt::format("{}: key '{}': {}", from, key, msg));
+  }
+  double num(const std::string& k) const { return get(k).value<double>().value(); }
+  std::int64_t integer(const std::string& k) const { return get(k).value<std::int64_t>().value(); }
+  std::string str(const std::string& k) const { return get(k).value<std::string>().value(); }
+  bool boolean(const std::string& k) const { return get(k).value<bool>().value(); }
+
+  double positive(const std::string& k) const {
+    const double v = num(k);
+    if (!(v > 0) || !std::isfinite(v)) fail(k, fmt::format("must be > 0, got {}", v));
+    return v;
+  }
+  double non_negative(const std::string& k) const {
+    const double v = num(k);
+    if (!(v >= 0) || !std::isfinite(v)) fail(k, fmt::format("must be >= 0, got {}", v));
+    return v;
+  }
+  double fraction(const std::string& k) const {
+    const double v = num(k);
+    if (!(v >= 0 && v <= 1)) fail(k, fmt::format("must be in [0, 1], got {}", v));
+    return v;
+  }
+  std::string choice(const std::string& k, std::initializer_list<const char*> options) const {
+    const std::string v = str(k);
+    std::string list;
+    for (const char* o : options) {
+      if (v == o) return v;
+      list += list.empty() ? o : fmt::format(", {}", o);
+    }
+    fail(k, fmt::format("unknown value '{}' (one of: {})", v, list));
+  }
+  std::string file(const std::string& k, const std::string& scenario_dir) const {
+    std::string v = str(k);
+    if (v.empty()) return v;
+    std::filesystem::path p(v);
+    if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
+    std::ifstream f(p);
+    if (!f) fail(k, fmt::format("cannot read file '{}'", p.string()));
+    return p.string();
+  }
+};
+
+// Checks and stores one key/value from the file, an override or [runs].
+void assign(Values& v, const std::string& key, const toml::node& n, const std::string& from) {
+  const KeyDef* d = find_key(key);
+  if (!d) throw InputError(fmt::format("{}: unknown key '{}'", from, key));
+  if (!type_ok(n, d->type))
+    throw InputError(fmt::format("{}: key '{}': must be {}", from, key, type_name(d->type)));
+  v.set(key, n, from);
+}
+
+std::string strip_section(const std::string& k) {
+  const auto dot = k.find('.');
+  if (dot == std::string::npos) return k;
+  const std::string sec = k.substr(0, dot), key = k.substr(dot + 1);
+  const KeyDef* d = find_key(key);
+  return (d && sec == d->section) ? key : k;
+}
+
+std::vector<int> to_zero_based(const Values& v, const std::string& key, const toml::array& a, int K) {
+  std::vector<int> out;
+  for (const auto& e : a) {
+    const auto i = e.value<std::int64_t>().value();
+    if (i < 1 || i > K) v.fail(key, fmt::format("memory {} does not exist (memories are 1..{})", i, K));
+    out.push_back(static_cast<int>(i - 1));
+  }
+  return out;
+}
+
+std::string node_text(const toml::node& n) {
+  std::ostringstream os;
+  n.visit([&](auto&& x) { os << x; });
+  return os.str();
+}
+
+RunSpec resolve(const Values& v, const std::string& dir) {
+  RunSpec r;
+  const auto seed = v.integer("seed");
+  if (seed < 0) v.fail("seed", "must be >= 0");
+  r.seed = static_cast<std::uint64_t>(seed);
+
+  const std::string kind = v.choice("kind", {"gsemm", "dense_gsemm", "gamm"});
+  r.model = kind == "gsemm" ? ModelKind::gsemm : kind == "gamm" ? ModelKind::gamm : ModelKind::dense_gsemm;
+  const auto N_f = v.integer("N_f");
+  if (N_f <= 0 || N_f > 1000000) v.fail("N_f", fmt::format("must be in 1..1000000, got {}", N_f));
+  r.N_f = static_cast<int>(N_f);
+
+  auto& p = r.params;
+  p.alpha_s = v.positive("alpha_s");
+  p.alpha_c = v.non_negative("alpha_c");
+  p.T_f = v.positive("T_f");
+  p.T_h = v.positive("T_h");
+  p.T_d = v.positive("T_d");
+  p.beta_d = v.non_negative("beta_d");
+  p.gamma = v.positive("gamma");
+  const std::string sh = v.choice("sigma_h", {"polynomial", "rectified_polynomial", "softmax"});
+  p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
+                   : sh == "softmax"  ? HiddenKind::softmax
+                                      : HiddenKind::rectified_polynomial;
+  const auto degree = v.integer("degree");
+  if (degree < 1 || degree > 30) v.fail("degree", fmt::format("must be in 1..30, got {}", degree));
+  p.sigma_h.degree = static_cast<int>(degree);
+  p.sigma_h.beta_h = v.positive("beta_h");
+  p.alpha_s_placement =
+      v.choice("alpha_s_placement", {"eq10", "eq9"}) == "eq9" ? AlphaSPlacement::eq9 : AlphaSPlacement::eq10;
+
+  r.Xi_file = v.file("Xi_file", dir);
+  r.Xi_dataset = v.str("Xi_dataset");
+  const auto K = v.integer("K");
+  if (r.Xi_file.empty() && (K <= 0 || K > 1000000))
+    v.fail("K", fmt::format("must be in 1..1000000 (or give Xi_file), got {}", K));
+  if (!r.Xi_file.empty() && v.origin.count("K") && K != 0)
+    v.fail("K", "give either K or Xi_file, not both");
+  r.K = static_cast<int>(K);  // 0 with Xi_file: set when the file is read
+
+  r.Phi_file = v.file("Phi_file", dir);
+  r.Phi_dataset = v.str("Phi_dataset");
+  const auto& cycles = *v.get("cycles").as_array();
+  if (!r.Phi_file.empty() && !cycles.empty()) v.fail("Phi_file", "give either cycles or Phi_file, not both");
+  if (r.model == ModelKind::gamm && (!cycles.empty() || !r.Phi_file.empty()))
+    v.fail("kind", "gamm has no episodes (Phi = 0): remove [episodes]");
+  const auto& weights = *v.get("weights").as_array();
+  if (!weights.empty() && weights.size() != cycles.size())
+    v.fail("weights", fmt::format("needs one weight per episode ({}), got {}", cycles.size(), weights.size()));
+  const toml::node& cyc = v.get("cyclic");
+  if (const auto* ca = cyc.as_array(); ca && ca->size() != cycles.size())
+    v.fail("cyclic", fmt::format("needs one value per episode ({}), got {}", cycles.size(), ca->size()));
+  const int K_known = r.Xi_file.empty() ? r.K : 1000000;  // file-backed K is checked on load
+  for (std::size_t e = 0; e < cycles.size(); ++e) {
+    Episode ep;
+    ep.memories = to_zero_based(v, "cycles", *cycles[e].as_array(), K_known);
+    if (ep.memories.size() < 2) v.fail("cycles", fmt::format("episode {} needs at least 2 memories", e + 1));
+    ep.cyclic = cyc.is_boolean() ? cyc.value<bool>().value() : (*cyc.as_array())[e].value<bool>().value();
+    ep.weight = weights.empty() ? 1.0 : weights[e].value<double>().value();
+    r.episodes.push_back(std::move(ep));
+  }
+
+  const auto cue = v.integer("cue_memory");
+  if (cue < 0 || (r.Xi_file.empty() && cue > r.K))
+    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", cue, r.K));
+  r.cue_memory = static_cast<int>(cue) - 1;
+  r.cue_amplitude = v.positive("cue_amplitude");
+  r.cue_flip = v.fraction("cue_flip");
+  r.cue_zero = v.fraction("cue_zero");
+  r.cue_noise = v.non_negative("cue_noise");
+  r.V_d0_from_cue = v.choice("V_d0", {"zero", "cue"}) == "cue";
+
+  const auto input = v.integer("input_memory");
+  if (input < 0 || (r.Xi_file.empty() && input > r.K))
+    v.fail("input_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", input, r.K));
+  r.input_memory = static_cast<int>(input) - 1;
+  r.input_amplitude = v.num("input_amplitude");
+  r.input_t_on = v.num("t_on");
+  r.input_t_off = v.num("t_off");
+  if (r.input_t_off < r.input_t_on) v.fail("t_off", "must be >= t_on");
+
+  r.stepper = v.choice("stepper", {"rk4", "dopri5"}) == "rk4" ? StepperKind::rk4 : StepperKind::dopri5;
+  r.dt = v.positive("dt");
+  r.t_end = v.positive("t_end");
+  r.abs_tol = v.positive("abs_tol");
+  r.rel_tol = v.positive("rel_tol");
+  r.sample_dt = v.positive("sample_dt");
+  if (r.stepper == StepperKind::rk4) {
+    const double ratio = r.sample_dt / r.dt;
+    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
+  }
+  if (r.t_end / r.sample_dt > 1e9) v.fail("sample_dt", "more than 1e9 samples: raise sample_dt");
+  const double th = v.num("threshold");
+  if (!(th > 0 && th <= 1)) v.fail("threshold", fmt::format("must be in (0, 1], got {}", th));
+  r.threshold = th;
+  for (const auto& s : *v.get("states").as_array()) {
+    const auto name = s.value<std::string>().value();
+    if (name == "V_f") r.record_V_f = true;
+    else if (name == "V_h") r.record_V_h = true;
+    else if (name == "V_d") r.record_V_d = true;
+    else v.fail("states", fmt::format("unknown state '{}' (one of: V_f, V_h, V_d)", name));
+  }
+  const auto every = v.integer("state_every");
+  if (every < 1) v.fail("state_every", "must be >= 1");
+  r.state_every = static_cast<int>(every);
+  const auto chunk = v.integer("chunk");
+  if (chunk < 1 || chunk > 1000000) v.fail("chunk", "must be in 1..1000000");
+  r.chunk = static_cast<int>(chunk);
+  r.expect_cycle = to_zero_based(v, "expect_cycle", *v.get("expect_cycle").as_array(), K_known);
+
+  for (const auto& k : kSchema) {
+    const toml::node& n = v.get(k.key);
+    if (n.is_integer()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::int64_t>().value()));
+    else if (n.is_floating_point()) r.resolved.emplace_back(k.key, AttrValue(n.value<double>().value()));
+    else if (n.is_boolean()) r.resolved.emplace_back(k.key, AttrValue(n.value<bool>().value()));
+    else if (n.is_string()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::string>().value()));
+    else r.resolved.emplace_back(k.key, AttrValue(node_text(n)));
+  }
+  return r;
+}
+
+// One run's overrides from [runs]: (key, node, origin).
+struct Override {
+  std::string key;
+  const toml::node* node;
+  std::string from;
+};
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Scenario sc;
+  sc.path = path;
+  {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw InputError(fmt::format("{}: cannot read the scenario file", path));
+    std::ostringstream os;
+    os << f.rdbuf();
+    sc.text = os.str();
+  }
+  toml::table doc;
+  try {
+    doc = toml::parse(sc.text, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}: {}", where(path, e.source()), e.description()));
+  }
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+
+  Values base;
+  for (const auto& k : kSchema) {
+    toml::table d = toml::parse(std::string("v = ") + k.def);
+    base.set(k.key, *d.get("v"), "(default)");
+  }
+  const toml::table* runs = nullptr;
+  for (auto&& [k, node] : doc) {
+    const std::string key(k.str());
+    const std::string at = where(path, k.source());
+    if (const auto* t = node.as_table()) {
+      if (!is_section(key)) throw InputError(fmt::format("{}: unknown section [{}]", at, key));
+      if (key == "runs") {
+        runs = t;
+        continue;
+      }
+      for (auto&& [k2, n2] : *t) {
+        const std::string key2(k2.str());
+        const KeyDef* d = find_key(key2);
+        const std::string at2 = where(path, k2.source());
+        if (!d || key != d->section)
+          throw InputError(fmt::format("{}: unknown key '{}' in [{}]", at2, key2, key));
+        assign(base, key2, n2, at2);
+      }
+    } else {
+      const KeyDef* d = find_key(key);
+      if (!d || std::string(d->section) != "")
+        throw InputError(fmt::format("{}: unknown top-level key '{}'{}", at, key,
+                                     d ? fmt::format(" (it belongs in [{}])", d->section) : ""));
+      assign(base, key, node, at);
+    }
+  }
+  sc.name = base.str("name");
+
+  std::vector<toml::table> set_docs;  // keep the parsed --set values alive
+  set_docs.reserve(overrides.size());
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", o));
+    const std::string key = strip_section(o.substr(0, eq));
+    const std::string val = o.substr(eq + 1);
+    try {
+      set_docs.push_back(toml::parse("v = " + val));
+    } catch (const toml::parse_error&) {
+      try {  // a bare word is a string: --set stepper=dopri5
+        set_docs.push_back(toml::parse("v = \"" + val + "\""));
+      } catch (const toml::parse_error& e) {
+        throw InputError(fmt::format("--set {}: {}", o, e.description()));
+      }
+    }
+    assign(base, key, *set_docs.back().get("v"), fmt::format("--set {}", o));
+  }
+
+  // [runs]: list = [{...}, ...] and/or grid = {key = [values]}; the list crossed with the grid.
+  std::vector<std::vector<Override>> combos{{}};
+  if (runs) {
+    for (auto&& [k, node] : *runs) {
+      const std::string key(k.str());
+      const std::string at = where(path, k.source());
+      if (key == "list") {
+        const auto* a = node.as_array();
+        if (!a || a->empty()) throw InputError(fmt::format("{}: [runs] list must be a non-empty array of tables", at));
+        std::vector<std::vector<Override>> next;
+        for (const auto& e : *a) {
+          const auto* t = e.as_table();
+          if (!t) throw InputError(fmt::format("{}: [runs] list must hold tables", where(path, e.source())));
+          for (const auto& c : combos) {
+            auto c2 = c;
+            for (auto&& [k2, n2] : *t) c2.push_back({strip_section(std::string(k2.str())), &n2, where(path, k2.source())});
+            next.push_back(std::move(c2));
+          }
+        }
+        combos = std::move(next);
+      } else if (key == "grid") {
+        const auto* t = node.as_table();
+        if (!t) throw InputError(fmt::format("{}: [runs] grid must be a table of key = [values]", at));
+        for (auto&& [k2, n2] : *t) {
+          const auto* a = n2.as_array();
+          const std::string at2 = where(path, k2.source());
+          if (!a || a->empty())
+            throw InputError(fmt::format("{}: key '{}': a grid axis must be a non-empty array", at2, std::string(k2.str())));
+          std::vector<std::vector<Override>> next;
+          for (const auto& c : combos)
+            for (const auto& e : *a) {
+              auto c2 = c;
+              c2.push_back({strip_section(std::string(k2.str())), &e, where(path, e.source())});
+              next.push_back(std::move(c2));
+            }
+          combos = std::move(next);
+        }
+      } else {
+        throw InputError(fmt::format("{}: unknown key '{}' in [runs] (list or grid)", at, key));
+      }
+    }
+  }
+  if (combos.size() > 1000000) throw InputError(fmt::format("{}: [runs] expands to more than 1e6 runs", path));
+
+  for (std::size_t i = 0; i < combos.size(); ++i) {
+    Values v = base;
+    for (const auto& o : combos[i]) assign(v, o.key, *o.node, o.from);
+    RunSpec r = resolve(v, dir);
+    r.id = fmt::format("r{:04d}", i);
+    sc.runs.push_back(std::move(r));
+  }
+  return sc;
+}
+
+std::string describe_keys() {
+  std::string out = "| section | key | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& k : kSchema)
+    out += fmt::format("| {} | `{}` | `{}` | {} |\n", *k.section ? fmt::format("[{}]", k.section) : "top",
+                       k.key, k.def, k.doc);
+  return out;
+}
+
+}  // namespace seqmem

@@ -1,0 +1,82 @@
+// Scenario files: TOML with keys named after the paper's symbols, expanded into runs.
+// Every key, its default and its range is in the schema of scenario.cpp and in the README.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "../models/gsemm_params.hpp"
+#include "../models/memories.hpp"
+
+namespace seqmem {
+
+// Bad input: the message names the file, line and key. The CLI exits with status 2.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A resolved scalar; lists are kept as their TOML text.
+using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
+
+enum class ModelKind { gsemm, dense_gsemm, gamm };
+enum class StepperKind { rk4, dopri5 };
+
+// One fully resolved run.
+struct RunSpec {
+  std::string id;  // HDF5 group name under /runs
+  std::uint64_t seed = 0;
+  ModelKind model = ModelKind::dense_gsemm;
+  int N_f = 100;
+  int K = 0;
+  GsemmParams params;
+
+  // memories: random from the seed, or Xi_file (CSV, or HDF5 with Xi_dataset)
+  std::string Xi_file, Xi_dataset;
+  // episodes (0-based here) or Phi_file
+  std::vector<Episode> episodes;
+  std::string Phi_file, Phi_dataset;
+
+  // cue: V_f(0) = amplitude * xi_cue, then flip / zero a fraction of entries, plus noise
+  int cue_memory = -1;  // 0-based, -1: V_f(0) = 0 + noise
+  double cue_flip = 0.0, cue_zero = 0.0, cue_noise = 0.0, cue_amplitude = 1.0;
+  bool V_d0_from_cue = false;  // V_d(0) = beta_d sigma_f(V_f(0)) instead of 0
+
+  int input_memory = -1;  // external current I_f = amplitude xi on [t_on, t_off)
+  double input_amplitude = 0.0, input_t_on = 0.0, input_t_off = 0.0;
+
+  StepperKind stepper = StepperKind::rk4;
+  double dt = 0.01, t_end = 100.0, abs_tol = 1e-8, rel_tol = 1e-8;
+
+  double sample_dt = 0.1;
+  double threshold = 0.8;
+  bool record_V_f = false, record_V_h = false, record_V_d = false;
+  int state_every = 1;  // record states at every state_every-th sample
+  int chunk = 256;      // samples per HDF5 chunk and per flush
+
+  std::vector<int> expect_cycle;  // 0-based; empty: no episode check
+
+  // Every resolved key with its value, in schema order: written as HDF5 attributes.
+  std::vector<std::pair<std::string, AttrValue>> resolved;
+};
+
+struct Scenario {
+  std::string path;
+  std::string text;  // the file as read
+  std::string name;
+  std::vector<RunSpec> runs;
+};
+
+// Parses and validates `path`, applies `--set key=value` overrides (bare key or section.key),
+// expands [runs]. Throws InputError naming file, line and key. Files named in the scenario are
+// checked to exist here; their shape is checked when loaded (sim/memory_io.hpp).
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The documentation of every key: section, key, default, meaning (for `seqmem keys` and README).
+std::string describe_keys();
+
+}  // namespace seqmem
