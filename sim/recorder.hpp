@@ -80,6 +80,7 @@ class Recorder {
 
   const std::vector<Visit>& visits() const { return visits_.visits(); }
   double t_last() const { return t_last_; }
+  const Vec& last_overlaps() const { return m_; }
   long long samples() const { return n_; }
 
  private:

@@ -17,6 +17,7 @@ struct RunOutcome {
   std::string message;               // why, when not completed
   double t_stop = 0.0;               // last time reached (the divergence time when diverged)
   std::vector<Visit> visits;
+  Vec m_final;  // overlaps at the last sample
   bool checked = false;  // expect_cycle given
   EpisodeCheck check;
   double wall_s = 0.0;

@@ -2,43 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <boost/numeric/odeint.hpp>
-#include <boost/numeric/odeint/external/eigen/eigen.hpp>
 #include <chrono>
-#include <cmath>
-#include <functional>
 
 #include "../models/cue.hpp"
 #include "../models/dense_gsemm.hpp"
 #include "../models/gsemm.hpp"
+#include "integrate.hpp"
 #include "memory_io.hpp"
 #include "recorder.hpp"
 
 namespace seqmem {
-namespace odeint = boost::numeric::odeint;
-
 namespace {
 std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
-
-// The steppers on the whole coupled state, interchangeable (Boost.Odeint).
-using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_algebra>;
-using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
-
-template <class Model>
-void integrate(const Model& model, Vec& x, const RunSpec& spec, Recorder<Model>& rec) {
-  if (spec.stepper == StepperKind::rk4) {
-    // Observe every step, record every sample_dt / dt steps (sample times t = n * sample_dt).
-    const long long every = std::llround(spec.sample_dt / spec.dt);
-    long long step = 0;
-    auto obs = [&](const Vec& xs, double t) {
-      if (step++ % every == 0) rec(xs, t);
-    };
-    odeint::integrate_const(RK4(), std::cref(model), x, 0.0, spec.t_end, spec.dt, obs);
-  } else {
-    auto stepper = odeint::make_dense_output(spec.abs_tol, spec.rel_tol, DoPri5());
-    odeint::integrate_const(stepper, std::cref(model), x, 0.0, spec.t_end, spec.sample_dt, std::ref(rec));
-  }
-}
 
 template <class Model>
 RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, RunWriter* out) {
@@ -65,6 +40,7 @@ RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, Ru
   }
   rec.flush();
   o.visits = rec.visits();
+  o.m_final = rec.last_overlaps();
   o.samples = rec.samples();
   return o;
 }

@@ -1,0 +1,22 @@
+// Runs every run of a scenario in parallel (OpenMP, dynamic schedule) into one HDF5 file.
+// The file is written as OUT.partial-<pid> and renamed to OUT at the end: an error or a
+// signal (SIGINT, SIGTERM) never leaves a half-written file under the requested name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "run_writer.hpp"
+#include "scenario.hpp"
+
+namespace seqmem {
+
+struct RunOptions {
+  int threads = 0;        // 0: OpenMP's default
+  bool progress = true;   // a line per finished run on stderr
+};
+
+// Throws InputError when OUT cannot be written or a file named by the scenario is bad.
+std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt);
+
+}  // namespace seqmem
