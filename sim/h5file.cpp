@@ -8,6 +8,9 @@ namespace seqmem::h5 {
 
 std::mutex& lock() {
   static std::mutex m;
+  // HDF5's own error printing off: failures surface as exceptions carrying our message.
+  static const bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  (void)quiet;
   return m;
 }
 

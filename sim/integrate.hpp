@@ -4,6 +4,7 @@
 
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -16,8 +17,8 @@ using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_
 using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
 
 // Integrates `system` from x(0) = x to t_end. rk4: fixed step dt, the observer sees every
-// (sample_dt / dt)-th step. dopri5: adaptive steps within abs_tol / rel_tol, the observer sees the
-// dense-output interpolant at the sample times. Observers may throw to stop the integration.
+// (sample_dt / dt)-th step. dopri5: adaptive steps within abs_tol / rel_tol (first trial step dt), the
+// observer sees the dense-output interpolant at the sample times; x ends at the last sample. Observers may throw to stop the integration.
 template <class System, class Observer>
 void integrate(const System& system, Vec& x, StepperKind stepper, double dt, double t_end, double sample_dt,
                double abs_tol, double rel_tol, Observer&& observe) {
@@ -29,8 +30,18 @@ void integrate(const System& system, Vec& x, StepperKind stepper, double dt, dou
     };
     odeint::integrate_const(RK4(), std::cref(system), x, 0.0, t_end, dt, decimate);
   } else {
+    // Our own sampling loop over the dense-output stepper: odeint's integrate_const reads the
+    // interpolant before the first step when t_end == sample_dt (Boost 1.74), and crashes.
     auto dense = odeint::make_dense_output(abs_tol, rel_tol, DoPri5());
-    odeint::integrate_const(dense, std::cref(system), x, 0.0, t_end, sample_dt, std::ref(observe));
+    dense.initialize(x, 0.0, std::min(dt, t_end));
+    observe(x, 0.0);
+    const double t_last = t_end * (1 + 1e-12);
+    for (long long n = 1; n * sample_dt <= t_last; ++n) {
+      const double t = static_cast<double>(n) * sample_dt;
+      while (dense.current_time() < t) dense.do_step(std::cref(system));
+      dense.calc_state(t, x);
+      observe(x, t);
+    }
   }
 }
 

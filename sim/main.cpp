@@ -75,8 +75,7 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, s
 }  // namespace
 
 int main(int argc, char** argv) {
-  Eigen::setNbThreads(1);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5 failures surface as exceptions with our message  // parallelism is over runs; each run is sequential and deterministic
+  Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
   app.set_version_flag("--version", std::string(seqmem::kVersion));
   app.require_subcommand(1);

@@ -1,0 +1,140 @@
+// HDF5 output: round trip of what a run computed, bit-identical results for 1 and 2 threads,
+// streaming in chunks, and no file under the requested name when anything goes wrong.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sim/h5file.hpp"
+#include "sim/run_scenario.hpp"
+#include "sim/runner.hpp"
+
+using namespace seqmem;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir() {
+  const fs::path d = fs::temp_directory_path() / "seqmem_test_output";
+  fs::create_directories(d);
+  return d;
+}
+
+// A dataset of any rank, read as doubles, with its shape.
+std::vector<double> read_all(const std::string& file, const std::string& name, std::vector<hsize_t>* shape = nullptr) {
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle f = h5::open_file_readonly(file);
+  h5::Handle d(H5Dopen2(f.id(), name.c_str(), H5P_DEFAULT), H5Dclose);
+  REQUIRE(d);
+  h5::Handle s(H5Dget_space(d.id()), H5Sclose);
+  std::vector<hsize_t> dims(H5Sget_simple_extent_ndims(s.id()));
+  H5Sget_simple_extent_dims(s.id(), dims.data(), nullptr);
+  hsize_t n = 1;
+  for (auto x : dims) n *= x;
+  std::vector<double> v(n);
+  if (n) H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  if (shape) *shape = dims;
+  return v;
+}
+
+double read_attr(const std::string& file, const std::string& obj, const std::string& name) {
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle f = h5::open_file_readonly(file);
+  h5::Handle a(H5Aopen_by_name(f.id(), obj.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  REQUIRE(a);
+  double v = 0;
+  H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v);
+  return v;
+}
+
+std::string write_scenario() {
+  const fs::path p = temp_dir() / "grid.toml";
+  std::ofstream(p) << R"(seed = 5
+[model]
+N_f = 30
+alpha_s = 1.0
+alpha_c = 0.5
+beta_d = 7.0
+degree = 3
+[memories]
+K = 6
+[episodes]
+cycles = [[1, 2, 3, 4, 5, 6]]
+[integrator]
+t_end = 60.0
+[record]
+sample_dt = 0.1
+states = ["V_f", "V_h", "V_d"]
+state_every = 7
+chunk = 64
+[analysis]
+expect_cycle = [1, 2, 3, 4, 5, 6]
+[runs]
+grid = { alpha_c = [0.3, 0.6], seed = [1, 2, 3] }
+)";
+  return p.string();
+}
+}  // namespace
+
+TEST_CASE("HDF5 round trip: what was computed is what is read back") {
+  const Scenario sc = load_scenario(write_scenario());
+  const std::string out = (temp_dir() / "round.h5").string();
+  const auto outcomes = run_scenario(sc, out, {1, false});
+  REQUIRE(outcomes.size() == 6);
+  for (std::size_t i = 0; i < sc.runs.size(); ++i) {
+    const auto& r = sc.runs[i];
+    const std::string g = "/runs/" + r.id + "/";
+    std::vector<hsize_t> shape;
+    const auto t = read_all(out, g + "time", &shape);
+    REQUIRE(shape.size() == 1);
+    CHECK(shape[0] == 601);  // 0, 0.1, ..., 60: streamed over 10 chunks of 64
+    CHECK(t[600] == doctest::Approx(60.0));
+    const auto m = read_all(out, g + "overlaps", &shape);
+    CHECK(shape == std::vector<hsize_t>{601, 6});
+    CHECK(m[600 * 6 + 0] == doctest::Approx(outcomes[i].m_final(0)).epsilon(1e-15));
+    const auto Vf = read_all(out, g + "V_f", &shape);
+    CHECK(shape == std::vector<hsize_t>{86, 30});  // samples 0, 7, ..., 595
+    CHECK(read_all(out, g + "V_h", &shape).size() == 86 * 6);
+    const auto Xi = read_all(out, g + "Xi", &shape);
+    CHECK(shape == std::vector<hsize_t>{30, 6});
+    const Mat Xi_expected = random_memories(30, 6, r.seed);
+    for (int a = 0; a < 30; ++a)
+      for (int b = 0; b < 6; ++b) CHECK(Xi[a * 6 + b] == Xi_expected(a, b));
+    const auto Phi = read_all(out, g + "Phi");
+    CHECK(Phi[0 * 6 + 1] == 1.0);
+    CHECK(Phi[5 * 6 + 0] == 1.0);
+    CHECK(read_attr(out, g, "alpha_c") == r.params.alpha_c);
+    CHECK(read_attr(out, g, "seed") == double(r.seed));
+    CHECK(read_attr(out, g, "cycles_completed") == outcomes[i].check.cycles_completed);
+    // overlaps at a state sample equal Xi^T tanh(V_f) / N_f recomputed from the stored V_f
+    for (int k : {0, 40, 85}) {
+      double mk = 0;
+      for (int a = 0; a < 30; ++a) mk += Xi[a * 6 + 2] * std::tanh(Vf[k * 30 + a]);
+      CHECK(m[(7 * k) * 6 + 2] == doctest::Approx(mk / 30).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("same scenario and seed: bit-identical datasets for 1 and 2 threads") {
+  const Scenario sc = load_scenario(write_scenario());
+  const std::string a = (temp_dir() / "t1.h5").string(), b = (temp_dir() / "t2.h5").string();
+  run_scenario(sc, a, {1, false});
+  run_scenario(sc, b, {2, false});
+  for (const auto& r : sc.runs)
+    for (const char* d : {"time", "overlaps", "V_f", "V_h", "V_d", "Xi", "Phi"}) {
+      const std::string name = "/runs/" + r.id + "/" + d;
+      INFO(name);
+      CHECK(read_all(a, name) == read_all(b, name));  // exact equality of every double
+    }
+}
+
+TEST_CASE("no file under the requested name when the output cannot be written") {
+  const Scenario sc = load_scenario(write_scenario());
+  CHECK_THROWS_AS(run_scenario(sc, "/nonexistent-dir/out.h5", {1, false}), InputError);
+  CHECK_FALSE(fs::exists("/nonexistent-dir/out.h5"));
+  const std::string out = (temp_dir() / "fine.h5").string();
+  fs::remove(out);
+  run_scenario(sc, out, {2, false});
+  CHECK(fs::exists(out));
+  for (const auto& e : fs::directory_iterator(temp_dir()))
+    CHECK(e.path().string().find(".partial-") == std::string::npos);
+}
