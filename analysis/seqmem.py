@@ -1,0 +1,91 @@
+"""Read the HDF5 files written by ``seqmem run``.
+
+Layout: one group per run under ``/runs/<id>`` (``r0000``, ``r0001``, ...) holding the datasets
+``time``, ``overlaps`` (time, memory), ``Xi`` (neuron, memory), ``Phi`` (memory, memory_to),
+``visits`` (memory, t_entry) and, when recorded, ``state_time`` with ``V_f``/``V_d``
+(state_time, neuron) and ``V_h`` (state_time, memory). Memory labels are 1-based, as the
+paper's xi_1 ... xi_K. The run's attributes are its resolved scenario keys plus its outcome
+(status, message, t_stop, wall_time_s, and cycles_completed ... when the scenario has
+expect_cycle).
+
+Needs only h5py, numpy, pandas and xarray (with the h5netcdf engine).
+"""
+
+import tomllib
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+__all__ = ["open_runs", "load_run", "visits", "overlaps", "runs_table", "attrs", "parse_list"]
+
+
+def _value(v):
+    """An HDF5 attribute value as a plain Python value (bytes -> str, NumPy scalar -> int/float)."""
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def attrs(obj):
+    """The attributes of an h5py file, group or dataset as a dict of plain Python values."""
+    return {k: _value(v) for k, v in obj.attrs.items()}
+
+
+def parse_list(text):
+    """Parse a list-valued key stored as TOML text, e.g. ``expect_cycle = "[ 4, 5, 6, 7 ]"``."""
+    return tomllib.loads(f"v = {text}")["v"]
+
+
+def open_runs(path):
+    """The run ids in the file (``["r0000", ...]``), sorted."""
+    with h5py.File(path, "r") as f:
+        return sorted(f["runs"])
+
+
+def load_run(path, run="r0000"):
+    """One run as an ``xarray.Dataset``, loaded into memory (the file is closed on return).
+
+    ``ds.attrs`` holds the run's attributes, the file's root attributes (``seqmem_version``,
+    ``scenario``, ``scenario_path``, ``created``, ``n_runs``) and ``run`` (the run id).
+    """
+    with xr.open_dataset(path, group=f"runs/{run}", engine="h5netcdf") as ds:
+        ds = ds.load()
+    with h5py.File(path, "r") as f:
+        for k, v in attrs(f).items():
+            ds.attrs.setdefault(k, v)
+    ds.attrs["run"] = run
+    return ds
+
+
+def visits(path, run="r0000"):
+    """The visited memories in order: a DataFrame with columns ``memory`` (1-based) and
+    ``t_entry``, indexed by ``visit`` (1, 2, ...)."""
+    with h5py.File(path, "r") as f:
+        g = f["runs"][run]
+        df = pd.DataFrame(g["visits"][()], columns=["memory", "t_entry"])
+        df.index = pd.Index(g["visit"][()], name="visit")
+    return df
+
+
+def overlaps(path, run="r0000"):
+    """The overlaps m_mu(t): a DataFrame indexed by ``time`` with one column per memory label."""
+    with h5py.File(path, "r") as f:
+        g = f["runs"][run]
+        return pd.DataFrame(g["overlaps"][()],
+                            index=pd.Index(g["time"][()], name="time"),
+                            columns=pd.Index(g["memory"][()], name="memory"))
+
+
+def runs_table(path):
+    """One row per run (indexed by run id) with the run's scalar attributes: the resolved
+    parameters, status, t_stop, cycles_completed, ... List-valued keys (``cycles``,
+    ``expect_cycle``, ``states``, ...) stay TOML text; see :func:`parse_list`."""
+    rows = {}
+    with h5py.File(path, "r") as f:
+        for run in sorted(f["runs"]):
+            rows[run] = {k: v for k, v in attrs(f["runs"][run]).items() if np.ndim(v) == 0}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("run")
