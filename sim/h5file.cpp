@@ -72,7 +72,8 @@ Handle::~Handle() {
 
 Handle create_file(const std::string& path) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST);
+  // 1.8 format or later: dense attribute storage, so the scenario text may exceed 64 KiB.
+  H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
   if (f < 0) throw std::runtime_error("cannot create HDF5 file '" + path + "'");
   return Handle(f, H5Fclose);
@@ -106,12 +107,12 @@ void set_attr(hid_t obj, const std::string& name, const Scalar& v) {
     const std::int8_t x = *b ? 1 : 0;  // netCDF has no bool: int8 0/1
     put(H5T_NATIVE_INT8, &x);
   } else {
-    const auto& s = std::get<std::string>(v);
+    // variable-length UTF-8: h5py reads str, not bytes
+    const char* p = std::get<std::string>(v).c_str();
     Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(t.id(), s.empty() ? 1 : s.size());
-    H5Tset_strpad(t.id(), H5T_STR_NULLPAD);
+    H5Tset_size(t.id(), H5T_VARIABLE);
     H5Tset_cset(t.id(), H5T_CSET_UTF8);
-    put(t.id(), s.empty() ? "" : s.data());
+    put(t.id(), &p);
   }
 }
 

@@ -54,6 +54,9 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     h5::set_attr(file.id(), "seqmem_version", std::string(kVersion));
     h5::set_attr(file.id(), "scenario", sc.text);
     h5::set_attr(file.id(), "scenario_path", sc.path);
+    std::string sets;
+    for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
+    h5::set_attr(file.id(), "overrides", sets);  // the --set key=value pairs, one per line
     h5::set_attr(file.id(), "created", iso_now());
     h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
     runs = h5::create_group(file.id(), "runs");

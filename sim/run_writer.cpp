@@ -119,7 +119,8 @@ void RunWriter::finish(const RunOutcome& o) {
   if (o.checked) {
     h5::set_attr(grp, "cycles_completed", std::int64_t(o.check.cycles_completed));
     h5::set_attr(grp, "correct_transitions", std::int64_t(o.check.correct_transitions));
-    h5::set_attr(grp, "first_wrong_visit", std::int64_t(o.check.first_wrong_index));
+    // 1-based like the `visit` coordinate; 0: no wrong visit
+    h5::set_attr(grp, "first_wrong_visit", std::int64_t(o.check.first_wrong_index + 1));
     h5::set_attr(grp, "first_wrong_time", o.check.first_wrong_time);
   }
 }

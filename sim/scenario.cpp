@@ -361,6 +361,7 @@ struct Override {
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Scenario sc;
   sc.path = path;
+  sc.overrides = overrides;
   {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw InputError(fmt::format("{}: cannot read the scenario file", path));

@@ -68,6 +68,7 @@ struct Scenario {
   std::string path;
   std::string text;  // the file as read
   std::string name;
+  std::vector<std::string> overrides;  // --set key=value, as given
   std::vector<RunSpec> runs;
 };
 

@@ -116,6 +116,7 @@ class Layout(unittest.TestCase):
     def test_root_attributes(self):
         a = self.f.attrs
         self.assertTrue({"seqmem_version", "scenario", "scenario_path", "created", "n_runs"} <= set(a))
+        self.assertIsInstance(a["scenario"], str)
         self.assertEqual(text(a["scenario"]), SCENARIO)
         self.assertEqual(Path(text(a["scenario_path"])).name, self.toml.name)
         self.assertTrue(text(a["seqmem_version"]))
@@ -129,7 +130,7 @@ class Layout(unittest.TestCase):
         for section in ("model", "memories", "integrator", "record"):
             for k, v in SC[section].items():
                 if not isinstance(v, list):
-                    self.assertEqual(a[k], v.encode() if isinstance(v, str) else v, k)
+                    self.assertEqual(a[k], v, k)  # strings are variable-length UTF-8: str, not bytes
         self.assertEqual(a["seed"], 3)
         self.assertEqual(a["cue_memory"], CUES[run])
         self.assertEqual(a["degree"], 1)  # a default, resolved
@@ -241,18 +242,19 @@ class Layout(unittest.TestCase):
 
     def test_episode_check_attributes(self):
         a0, v0 = self.f["runs/r0000"].attrs, self.f["runs/r0000/visits"][()]
-        self.assertEqual(a0["first_wrong_visit"], -1)  # cue xi5: on the cycle 4->5->6
+        self.assertEqual(a0["first_wrong_visit"], 0)  # cue xi5: on the cycle 4->5->6
         self.assertTrue(np.isnan(a0["first_wrong_time"]))
         self.assertEqual(a0["correct_transitions"], len(v0) - 1)
         self.assertEqual(a0["cycles_completed"], (len(v0) - 1) // 3)
         a1, v1 = self.f["runs/r0001"].attrs, self.f["runs/r0001/visits"][()]
-        self.assertEqual(a1["first_wrong_visit"], 0)  # cue xi1: off the cycle from the start
+        self.assertEqual(a1["first_wrong_visit"], 1)  # cue xi1: off the cycle from the start
         self.assertEqual(a1["first_wrong_time"], v1["t_entry"][0])
         self.assertEqual(a1["cycles_completed"], 0)
 
     def test_set_overrides(self):
         with h5py.File(self.h5_set, "r") as f:
             self.assertEqual(text(f.attrs["scenario"]), SCENARIO)  # the file's text, not the overrides
+            self.assertEqual(f.attrs["overrides"], "alpha_c=0.3\nseed=4")  # ... which are recorded here
             for run in CUES:
                 with self.subTest(run=run):
                     a = f["runs"][run].attrs
