@@ -48,7 +48,9 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
                o.wall_s);
     if (!o.message.empty()) fmt::print("  {}\n", o.message);
     std::string v;
-    for (const auto& x : o.visits) v += fmt::format(" ξ{}@{:.2f}", x.memory + 1, x.t_entry);
+    const std::size_t shown = std::min<std::size_t>(o.visits.size(), 40);
+    for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
+    if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
     fmt::print("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
     if (o.checked) {
       std::string cyc;

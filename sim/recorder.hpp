@@ -4,6 +4,8 @@
 // throws Diverged, which stops the integration.
 #pragma once
 
+#include <chrono>
+#include <cstdio>
 #include <vector>
 
 #include "../analysis/overlaps.hpp"
@@ -20,7 +22,8 @@ struct Diverged {
 template <class Model>
 class Recorder {
  public:
-  Recorder(const Model& model, const RunSpec& spec, RunWriter* out)
+  // progress: report the simulated time on stderr every few seconds of wall time.
+  Recorder(const Model& model, const RunSpec& spec, RunWriter* out, bool progress = false)
       : model_(model),
         spec_(spec),
         out_(out),
@@ -29,7 +32,9 @@ class Recorder {
         visits_(spec.threshold),
         s_(N_),
         m_(K_),
-        Vh_(K_) {
+        Vh_(K_),
+        progress_(progress),
+        last_report_(std::chrono::steady_clock::now()) {
     const auto chunk = static_cast<std::size_t>(spec.chunk);
     t_.reserve(chunk);
     overlaps_.reserve(chunk * K_);
@@ -43,6 +48,7 @@ class Recorder {
     t_last_ = t;
     overlaps(model_.Xi(), Model::V_f(x, N_), model_.params().gamma, s_, m_);
     visits_.add(t, m_);
+    if (progress_ && (n_ & 255) == 0) report(t);
     if (!out_) {
       ++n_;
       return;
@@ -84,6 +90,13 @@ class Recorder {
   long long samples() const { return n_; }
 
  private:
+  void report(double t) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_report_ < std::chrono::seconds(5)) return;
+    last_report_ = now;
+    std::fprintf(stderr, "  %s: t = %g of %g (%.0f%%), %zu visits\n", spec_.id.c_str(), t, spec_.t_end,
+                 100.0 * t / spec_.t_end, visits_.visits().size());
+  }
   bool recording_states() const { return spec_.record_V_f || spec_.record_V_h || spec_.record_V_d; }
   template <class V>
   static void push(std::vector<double>& buf, const V& v) {
@@ -96,6 +109,8 @@ class Recorder {
   int N_, K_;
   VisitDetector visits_;
   Vec s_, m_, Vh_;
+  bool progress_;
+  std::chrono::steady_clock::time_point last_report_;
   double t_last_ = 0.0;
   long long n_ = 0;
   std::vector<double> t_, overlaps_, st_, Vf_buf_, Vh_buf_, Vd_buf_;

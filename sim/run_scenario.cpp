@@ -74,7 +74,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
       const auto& spec = sc.runs[i];
       const RunInputs in = make_inputs(spec, files);
       RunWriter w(runs.id(), spec, in.Xi, in.Phi);
-      outcomes[i] = simulate(spec, in, &w);
+      outcomes[i] = simulate(spec, in, &w, opt.progress);
       w.finish(outcomes[i]);
       const int d = ++done;
       if (opt.progress) {

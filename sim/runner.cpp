@@ -16,7 +16,7 @@ namespace {
 std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
 
 template <class Model>
-RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, RunWriter* out) {
+RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, RunWriter* out, bool progress) {
   RunOutcome o;
   const Vec Vd0 = spec.V_d0_from_cue ? Vec([&] {
     Vec s(Vf0.size());
@@ -25,7 +25,7 @@ RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, Ru
   }())
                                      : Vec(Vec::Zero(Vf0.size()));
   Vec x = model.initial_state(Vf0, Vd0);
-  Recorder<Model> rec(model, spec, out);
+  Recorder<Model> rec(model, spec, out, progress);
   try {
     integrate(model, x, spec, rec);
     o.t_stop = rec.t_last();
@@ -92,7 +92,7 @@ RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
   return in;
 }
 
-RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out) {
+RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out, bool progress) {
   const auto t0 = std::chrono::steady_clock::now();
   InputCurrent input;
   if (spec.input_memory >= 0) {
@@ -104,9 +104,9 @@ RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out) {
                            spec.seed);
   RunOutcome o;
   if (spec.model == ModelKind::gsemm)
-    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out);
+    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out, progress);
   else  // dense_gsemm, and gamm with Phi = 0 (load_scenario forbids episodes for gamm)
-    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out);
+    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out, progress);
   if (!spec.expect_cycle.empty()) {
     o.checked = true;
     o.check = check_episode(o.visits, spec.expect_cycle);

@@ -23,7 +23,8 @@ struct RunInputs {
 RunInputs make_inputs(const RunSpec& spec, const FileCache& files);
 
 // Integrates the run; never throws for numerical trouble (status diverged / failed instead).
-// `out` may be null: then only the outcome (visits, status) is computed.
-RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out);
+// `out` may be null: then only the outcome (visits, status) is computed. `progress`: report the
+// simulated time on stderr every 5 s of wall time.
+RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out, bool progress = false);
 
 }  // namespace seqmem
