@@ -1,8 +1,13 @@
 // Dense GSEMM: the T_h -> 0 limit of GSEMM (paper Eq. 9, 10; models.md §1), an odeint system.
-// State x = [V_f; V_d] (2 N_f entries). With Phi = 0 it is GAMM, a static associative memory.
+// With Phi = 0 it is GAMM, a static associative memory.
 //   h         = c Xi^T sigma_f(V_f) + alpha_c Phi^T Xi^T V_d,   c = 1 (Eq. 10) or sqrt(alpha_s) (Eq. 9)
 //   T_f dV_f  = sqrt(alpha_s) Xi sigma_h(h) - V_f + I_f(t)
 //   T_d dV_d  = beta_d sigma_f(V_f) - V_d
+// State x = [V_f; V_d; u_d] (2 N_f + K entries) with u_d = Xi^T V_d, the delayed drive of the
+// hidden layer before Phi. Its ODE, T_d du_d/dt = beta_d Xi^T sigma_f(V_f) - u_d, is Xi^T applied
+// to the V_d equation and reuses the Xi^T sigma_f(V_f) that h needs anyway: one matrix-vector
+// product with Xi^T per evaluation instead of two. Runge-Kutta methods commute with linear maps,
+// so u_d stays Xi^T V_d up to rounding (tested); V_d itself is kept for recording and energies.
 #pragma once
 
 #include "gsemm_params.hpp"
@@ -13,71 +18,78 @@ class DenseGsemm {
  public:
   DenseGsemm(Mat Xi, const Mat& Phi, GsemmParams p, InputCurrent input = {})
       : Xi_(std::move(Xi)),
-        PhiT_XiT_((Xi_ * Phi).transpose()),
+        PhiT_(Phi.transpose().sparseView()),
         p_(p),
         input_(std::move(input)),
         c_hidden_(p.alpha_s_placement == AlphaSPlacement::eq9 ? std::sqrt(p.alpha_s) : 1.0),
         sqrt_alpha_s_(std::sqrt(p.alpha_s)),
         s_(N_f()),
+        a_(K()),
         h_(K()),
         g_(K()) {}
 
   int N_f() const { return static_cast<int>(Xi_.rows()); }
   int K() const { return static_cast<int>(Xi_.cols()); }
-  Eigen::Index state_size() const { return 2 * Xi_.rows(); }
+  Eigen::Index state_size() const { return 2 * Xi_.rows() + Xi_.cols(); }
   const Mat& Xi() const { return Xi_; }
   const GsemmParams& params() const { return p_; }
 
   static auto V_f(const Vec& x, int N_f) { return x.head(N_f); }
   static auto V_d(const Vec& x, int N_f) { return x.segment(N_f, N_f); }
+  static auto u_d(const Vec& x, int N_f) { return x.tail(x.size() - 2 * N_f); }
 
-  // Hidden input h of Eq. 9/10 for a given feature state s = sigma_f(V_f) and delay V_d.
-  template <class S, class D, class H>
-  void hidden_input(const Eigen::MatrixBase<S>& s, const Eigen::MatrixBase<D>& Vd,
+  // Hidden input of Eq. 9/10 from a = Xi^T sigma_f(V_f) and u_d = Xi^T V_d:
+  //   h = c a + alpha_c Phi^T u_d      (Phi sparse: an episode has one successor per memory)
+  template <class A, class U, class H>
+  void hidden_input(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<U>& ud,
                     Eigen::MatrixBase<H> const& h_) const {
     auto& h = const_cast<Eigen::MatrixBase<H>&>(h_).derived();
-    h.noalias() = PhiT_XiT_ * Vd;
+    h.noalias() = PhiT_ * ud;
     h *= p_.alpha_c;
-    h.noalias() += c_hidden_ * (Xi_.transpose() * s);
+    h += c_hidden_ * a;
   }
 
   // The odeint system: dxdt = f(x, t).
   void operator()(const Vec& x, Vec& dxdt, double t) const {
-    const auto n = Xi_.rows();
+    const auto n = Xi_.rows(), k = Xi_.cols();
     const auto Vf = x.head(n);
     const auto Vd = x.segment(n, n);
+    const auto ud = x.tail(k);
     sigma_f(Vf, p_.gamma, s_);
-    hidden_input(s_, Vd, h_);
+    a_.noalias() = Xi_.transpose() * s_;
+    hidden_input(a_, ud, h_);
     p_.sigma_h(h_, g_);
     auto dVf = dxdt.head(n);
     dVf.noalias() = Xi_ * g_;
     dVf = (sqrt_alpha_s_ * dVf - Vf) / p_.T_f;
     if (input_.active(t)) dVf += input_.I / p_.T_f;
     dxdt.segment(n, n) = (p_.beta_d * s_ - Vd) / p_.T_d;
+    dxdt.tail(k) = (p_.beta_d * a_ - ud) / p_.T_d;
   }
 
   // V_h of Eq. 9: the hidden currents are a function of (V_f, V_d) in the dense limit.
   void hidden_state(const Vec& x, Vec& Vh) const {
     const auto n = Xi_.rows();
     sigma_f(x.head(n), p_.gamma, s_);
-    hidden_input(s_, x.segment(n, n), Vh);
+    a_.noalias() = Xi_.transpose() * s_;
+    hidden_input(a_, x.tail(Xi_.cols()), Vh);
   }
 
-  // Initial state: V_f from the cue, V_d = V_d0.
+  // Initial state: V_f from the cue, V_d = V_d0, u_d = Xi^T V_d0.
   Vec initial_state(const Vec& Vf0, const Vec& Vd0) const {
     Vec x(state_size());
-    x << Vf0, Vd0;
+    x << Vf0, Vd0, Xi_.transpose() * Vd0;
     return x;
   }
 
  private:
   Mat Xi_;        // N_f x K, one memory per column
-  Mat PhiT_XiT_;  // K x N_f, Phi^T Xi^T precomputed
+  Eigen::SparseMatrix<double> PhiT_;  // K x K
   GsemmParams p_;
   InputCurrent input_;
   double c_hidden_;
   double sqrt_alpha_s_;
-  mutable Vec s_, h_, g_;  // work buffers: sigma_f(V_f), h, sigma_h(h)
+  mutable Vec s_, a_, h_, g_;  // work buffers: sigma_f(V_f), Xi^T sigma_f(V_f), h, sigma_h(h)
 };
 
 }  // namespace seqmem

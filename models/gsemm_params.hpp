@@ -1,6 +1,8 @@
 // Parameters shared by the GSEMM family (paper Table 1, Eq. 1, 9, 10; models.md §1).
 #pragma once
 
+#include <Eigen/Sparse>
+
 #include "activations.hpp"
 
 namespace seqmem {

@@ -99,7 +99,7 @@ TEST_CASE("Dense GSEMM right-hand side equals a hand computation (Eq. 10 and Eq.
   for (auto placement : {AlphaSPlacement::eq10, AlphaSPlacement::eq9}) {
     t.p.alpha_s_placement = placement;
     DenseGsemm m(t.Xi, t.Phi, t.p);
-    Vec x = m.initial_state(t.Vf, t.Vd), dx(8);
+    Vec x = m.initial_state(t.Vf, t.Vd), dx(m.state_size());
     m(x, dx, 0.0);
     const double c = placement == AlphaSPlacement::eq9 ? std::sqrt(t.p.alpha_s) : 1.0;
     const auto h = hand_hidden(t, c);
@@ -110,6 +110,11 @@ TEST_CASE("Dense GSEMM right-hand side equals a hand computation (Eq. 10 and Eq.
       const double dVd = (t.p.beta_d * std::tanh(t.p.gamma * t.Vf(i)) - t.Vd(i)) / t.p.T_d;
       CHECK(dx(i) == doctest::Approx(dVf).epsilon(1e-13));
       CHECK(dx(4 + i) == doctest::Approx(dVd).epsilon(1e-13));
+    }
+    for (int j = 0; j < 3; ++j) {  // u_d = Xi^T V_d follows Xi^T of the V_d equation
+      double du = 0;
+      for (int i = 0; i < 4; ++i) du += t.Xi(i, j) * (t.p.beta_d * std::tanh(t.p.gamma * t.Vf(i)) - t.Vd(i)) / t.p.T_d;
+      CHECK(dx(8 + j) == doctest::Approx(du).epsilon(1e-13));
     }
   }
 }
@@ -140,11 +145,11 @@ TEST_CASE("external input current is added to the feature layer only inside its 
   in.t_on = 1.0;
   in.t_off = 2.0;
   DenseGsemm with(t.Xi, t.Phi, t.p, in), without(t.Xi, t.Phi, t.p);
-  Vec x = with.initial_state(t.Vf, t.Vd), a(8), b(8);
+  Vec x = with.initial_state(t.Vf, t.Vd), a(with.state_size()), b(with.state_size());
   without(x, b, 1.5);
   with(x, a, 1.5);
   CHECK((a - b).head(4).isApprox(Vec::Constant(4, 2.0 / t.p.T_f)));
-  CHECK((a - b).tail(4).norm() == 0.0);
+  CHECK((a - b).tail(a.size() - 4).norm() == 0.0);
   with(x, a, 2.0);  // [t_on, t_off)
   CHECK((a - b).norm() == 0.0);
 }
