@@ -27,6 +27,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in analysis/
 sys.path.insert(0, str(ROOT / "analysis"))
 import seqmem  # noqa: E402  (analysis/seqmem.py)
 
+import unittest_main  # noqa: E402  (tests/unittest_main.py)
+
 SEQMEM = None  # the binary, from argv
 
 SCENARIO = """\
@@ -317,14 +319,8 @@ class Layout(unittest.TestCase):
 
 def main():
     global SEQMEM
-    if len(sys.argv) != 2:
-        sys.exit(f"usage: {sys.argv[0]} /path/to/seqmem")
-    SEQMEM = str(Path(sys.argv[1]).resolve())
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Layout)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    failed = len({getattr(t, "test_case", t).id() for t, _ in result.failures + result.errors})  # subtests: once
-    print(f"{max(0, result.testsRun - failed - len(result.skipped))} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(Layout)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+import unittest_main  # noqa: E402  (tests/unittest_main.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSIS = ROOT / "analysis"
 NOTEBOOK = ANALYSIS / "fig1_overlaps.ipynb"
@@ -143,14 +145,8 @@ class Fig1Notebook(unittest.TestCase):
 
 def main():
     global SEQMEM
-    if len(sys.argv) != 2:
-        sys.exit(f"usage: {sys.argv[0]} /path/to/seqmem")
-    SEQMEM = str(Path(sys.argv[1]).resolve())
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Fig1Notebook)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    failed = len({getattr(t, "test_case", t).id() for t, _ in result.failures + result.errors})  # subtests: once
-    print(f"{max(0, result.testsRun - failed - len(result.skipped))} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(Fig1Notebook)
 
 
 if __name__ == "__main__":
