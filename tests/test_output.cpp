@@ -13,8 +13,9 @@ using namespace seqmem;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path temp_dir() {
-  const fs::path d = fs::temp_directory_path() / "seqmem_test_output";
+// A folder of its own per test case: ctest runs the cases in parallel.
+fs::path temp_dir(const std::string& test) {
+  const fs::path d = fs::temp_directory_path() / "seqmem_test_output" / test;
   fs::create_directories(d);
   return d;
 }
@@ -46,8 +47,8 @@ double read_attr(const std::string& file, const std::string& obj, const std::str
   return v;
 }
 
-std::string write_scenario() {
-  const fs::path p = temp_dir() / "grid.toml";
+std::string write_scenario(const fs::path& dir) {
+  const fs::path p = dir / "grid.toml";
   std::ofstream(p) << R"(seed = 5
 [model]
 N_f = 30
@@ -76,8 +77,9 @@ grid = { alpha_c = [0.3, 0.6], seed = [1, 2, 3] }
 }  // namespace
 
 TEST_CASE("HDF5 round trip: what was computed is what is read back") {
-  const Scenario sc = load_scenario(write_scenario());
-  const std::string out = (temp_dir() / "round.h5").string();
+  const fs::path dir = temp_dir("round_trip");
+  const Scenario sc = load_scenario(write_scenario(dir));
+  const std::string out = (dir / "round.h5").string();
   const auto outcomes = run_scenario(sc, out, {1, false});
   REQUIRE(outcomes.size() == 6);
   for (std::size_t i = 0; i < sc.runs.size(); ++i) {
@@ -115,8 +117,9 @@ TEST_CASE("HDF5 round trip: what was computed is what is read back") {
 }
 
 TEST_CASE("same scenario and seed: bit-identical datasets for 1 and 2 threads") {
-  const Scenario sc = load_scenario(write_scenario());
-  const std::string a = (temp_dir() / "t1.h5").string(), b = (temp_dir() / "t2.h5").string();
+  const fs::path dir = temp_dir("threads");
+  const Scenario sc = load_scenario(write_scenario(dir));
+  const std::string a = (dir / "t1.h5").string(), b = (dir / "t2.h5").string();
   run_scenario(sc, a, {1, false});
   run_scenario(sc, b, {2, false});
   for (const auto& r : sc.runs)
@@ -128,13 +131,14 @@ TEST_CASE("same scenario and seed: bit-identical datasets for 1 and 2 threads") 
 }
 
 TEST_CASE("no file under the requested name when the output cannot be written") {
-  const Scenario sc = load_scenario(write_scenario());
+  const fs::path dir = temp_dir("no_partial");
+  const Scenario sc = load_scenario(write_scenario(dir));
   CHECK_THROWS_AS(run_scenario(sc, "/nonexistent-dir/out.h5", {1, false}), InputError);
   CHECK_FALSE(fs::exists("/nonexistent-dir/out.h5"));
-  const std::string out = (temp_dir() / "fine.h5").string();
+  const std::string out = (dir / "fine.h5").string();
   fs::remove(out);
   run_scenario(sc, out, {2, false});
   CHECK(fs::exists(out));
-  for (const auto& e : fs::directory_iterator(temp_dir()))
+  for (const auto& e : fs::directory_iterator(dir))
     CHECK(e.path().string().find(".partial-") == std::string::npos);
 }
