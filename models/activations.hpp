@@ -64,6 +64,37 @@ struct HiddenActivation {
     }
   }
 
+  // out = H(L_h)(h) w, the Hessian of the Lagrangian (= Jacobian of sigma_h) applied to w, given
+  // g = sigma_h(h): diagonal n h^{n-1} (polynomial), n max(h,0)^{n-1} (rectified), and
+  // beta_h (diag(g) - g g^T) for softmax. Used by F (Eq. 6) and by the fixed-point Jacobian.
+  template <class W, class Out>
+  void hessian_times(const Vec& h, const Vec& g, const Eigen::MatrixBase<W>& w,
+                     Eigen::MatrixBase<Out> const& out_) const {
+    auto& out = const_cast<Eigen::MatrixBase<Out>&>(out_).derived();
+    switch (kind) {
+      case HiddenKind::polynomial:
+      case HiddenKind::rectified_polynomial: {
+        Eigen::ArrayXd base = h.array();
+        if (kind == HiddenKind::rectified_polynomial) base = base.max(0.0);
+        Eigen::ArrayXd d = Eigen::ArrayXd::Constant(h.size(), static_cast<double>(degree));
+        for (int k = 1; k < degree; ++k) d *= base;
+        if (kind == HiddenKind::rectified_polynomial) d = (h.array() > 0.0).select(d, 0.0);  // also n = 1
+        out = (d * w.derived().array()).matrix();
+        break;
+      }
+      case HiddenKind::softmax:
+        out = beta_h * (g.array() * w.derived().array()).matrix() - beta_h * g * g.dot(w.derived());
+        break;
+    }
+  }
+
+  // The diagonal of H(L_h) for the elementwise activations; the full K x K matrix for softmax.
+  Mat hessian(const Vec& h, const Vec& g) const {
+    Mat H(h.size(), h.size());
+    for (Eigen::Index j = 0; j < h.size(); ++j) hessian_times(h, g, Vec::Unit(h.size(), j), H.col(j));
+    return H;
+  }
+
   // L_h(h): sum h^{n+1}/(n+1) | sum max(h,0)^{n+1}/(n+1) | (1/beta_h) log sum exp(beta_h h).
   double lagrangian(const Vec& h) const {
     switch (kind) {

@@ -183,3 +183,24 @@ TEST_CASE("cue corruption flips and zeroes exactly the requested fractions") {
   CHECK((z.array() == 2.0 * Xi.col(1).array()).count() == 180);
   CHECK(make_cue(Xi, {1, 1.0, 0.25, 0.1, 0.3}, 9) == make_cue(Xi, {1, 1.0, 0.25, 0.1, 0.3}, 9));
 }
+
+TEST_CASE("H(L_h) w equals the finite-difference Jacobian of sigma_h") {
+  Vec h(4), w(4);
+  h << 0.7, -1.3, 2.1, 0.4;
+  w << 0.3, -0.2, 0.5, 1.0;
+  for (HiddenActivation a : {HiddenActivation{HiddenKind::polynomial, 3, 1.0},
+                             HiddenActivation{HiddenKind::polynomial, 2, 1.0},
+                             HiddenActivation{HiddenKind::rectified_polynomial, 4, 1.0},
+                             HiddenActivation{HiddenKind::rectified_polynomial, 1, 1.0},
+                             HiddenActivation{HiddenKind::softmax, 1, 1.7}}) {
+    Vec g(4), Hw(4), gp(4), gm(4);
+    a(h, g);
+    a.hessian_times(h, g, w, Hw);
+    const double e = 1e-6;
+    a(Vec(h + e * w), gp);
+    a(Vec(h - e * w), gm);
+    const Vec fd = (gp - gm) / (2 * e);
+    CHECK((Hw - fd).norm() < 1e-7 * (1 + fd.norm()));
+    CHECK((a.hessian(h, g) * w - Hw).norm() < 1e-12);
+  }
+}
