@@ -8,6 +8,11 @@
 // to the V_d equation and reuses the Xi^T sigma_f(V_f) that h needs anyway: one matrix-vector
 // product with Xi^T per evaluation instead of two. Runge-Kutta methods commute with linear maps,
 // so u_d stays Xi^T V_d up to rounding (tested); V_d itself is kept for recording and energies.
+//
+// Energy at given V_d (models.md §1, derived from Eq. 4 in the limit; tests/test_energy.cpp):
+//   E(V_f; V_d) = sum_i [V_i s_i - L_f(V_i)] - (sqrt(alpha_s) / c) L_h(h)
+//   grad_{V_f} E = diag(s') (V_f - sqrt(alpha_s) Xi sigma_h(h))   (= -T_f diag(s') dV_f/dt, no input)
+//   dE/dt = F + G,  F = grad_{V_f} E . dV_f/dt,  G = -(sqrt(alpha_s) / c) alpha_c sigma_h(h)^T Phi^T du_d/dt
 #pragma once
 
 #include "gsemm_params.hpp"
@@ -73,6 +78,32 @@ class DenseGsemm {
     sigma_f(x.head(n), p_.gamma, s_);
     a_.noalias() = Xi_.transpose() * s_;
     hidden_input(a_, x.tail(Xi_.cols()), Vh);
+  }
+
+  // The delay part of a state or derivative vector: [V_d; u_d].
+  static auto delay(Vec& v, int N_f) { return v.tail(v.size() - N_f); }
+
+  // E(V_f; V_d) of the state x.
+  double energy(const Vec& x) const {
+    const auto n = Xi_.rows();
+    sigma_f(x.head(n), p_.gamma, s_);
+    a_.noalias() = Xi_.transpose() * s_;
+    hidden_input(a_, x.tail(Xi_.cols()), h_);
+    return feature_energy(x.head(n), s_, p_.gamma) - sqrt_alpha_s_ / c_hidden_ * p_.sigma_h.lagrangian(h_);
+  }
+
+  // E, F and G at (x, t). Allocates: for recording at sample times, not for the inner loop.
+  EnergyRates energy_rates(const Vec& x, double t) const {
+    const auto n = Xi_.rows();
+    Vec dx(x.size());
+    (*this)(x, dx, t);  // leaves s_, h_, g_ at x
+    EnergyRates r;
+    r.E = feature_energy(x.head(n), s_, p_.gamma) - sqrt_alpha_s_ / c_hidden_ * p_.sigma_h.lagrangian(h_);
+    const Vec ds = p_.gamma * (1.0 - s_.array().square()).matrix();  // sigma_f'
+    const Vec grad = ds.cwiseProduct(x.head(n) - sqrt_alpha_s_ * (Xi_ * g_));
+    r.F = grad.dot(dx.head(n));
+    r.G = -sqrt_alpha_s_ / c_hidden_ * p_.alpha_c * g_.dot(PhiT_ * dx.tail(Xi_.cols()));
+    return r;
   }
 
   // Initial state: V_f from the cue, V_d = V_d0, u_d = Xi^T V_d0.

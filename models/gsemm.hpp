@@ -3,6 +3,13 @@
 //   T_f dV_f = sqrt(alpha_s) Xi sigma_h(V_h) - V_f + I_f(t)
 //   T_h dV_h = sqrt(alpha_s) Xi^T sigma_f(V_f) + alpha_c Phi^T Xi^T V_d - V_h
 //   T_d dV_d = beta_d sigma_f(V_f) - V_d
+// Energy (Eq. 4 = Eq. 13) and its rate dE/dt = F + G (Eq. 5-8):
+//   E = [V_f^T s - L_f] + [V_h^T g - L_h] - sqrt(alpha_s) s^T Xi g - alpha_c V_d^T Xi Phi g
+//   F = grad_{V_f} E . dV_f/dt + grad_{V_h} E . dV_h/dt
+//     = -[T_f Vf'^T diag(s') Vf' + T_h Vh'^T H(L_h) Vh']  (no input current; Eq. 6)
+//   G = -alpha_c g^T Phi^T Xi^T dV_d/dt                      (Eq. 8)
+// F <= 0 needs H(L_h) positive semi-definite: true for degree 1, rectified polynomials and softmax,
+// false for x^n with even n where h < 0 (README, "Energy"; tests/test_energy.cpp shows it).
 #pragma once
 
 #include "gsemm_params.hpp"
@@ -52,6 +59,35 @@ class Gsemm {
     dVh = (dVh - Vh) / p_.T_h;
 
     dxdt.tail(n) = (p_.beta_d * s_ - Vd) / p_.T_d;
+  }
+
+  // The delay part of a state or derivative vector: V_d.
+  static auto delay(Vec& v, int N_f) { return v.tail(N_f); }
+
+  double energy(const Vec& x) const {
+    const auto n = Xi_.rows(), k = Xi_.cols();
+    const Vec Vh = x.segment(n, k);
+    sigma_f(x.head(n), p_.gamma, s_);
+    p_.sigma_h(Vh, g_);
+    return feature_energy(x.head(n), s_, p_.gamma) + Vh.dot(g_) - p_.sigma_h.lagrangian(Vh) -
+           sqrt_alpha_s_ * s_.dot(Xi_ * g_) - p_.alpha_c * (PhiT_XiT_ * x.tail(n)).dot(g_);
+  }
+
+  // E, F and G at (x, t). Allocates: for recording at sample times, not for the inner loop.
+  EnergyRates energy_rates(const Vec& x, double t) const {
+    const auto n = Xi_.rows(), k = Xi_.cols();
+    Vec dx(x.size());
+    (*this)(x, dx, t);  // leaves s_, g_ at x
+    const Vec Vh = x.segment(n, k);
+    EnergyRates r;
+    r.E = energy(x);
+    const Vec ds = p_.gamma * (1.0 - s_.array().square()).matrix();
+    const Vec grad_f = ds.cwiseProduct(x.head(n) - sqrt_alpha_s_ * (Xi_ * g_));
+    Vec grad_h(k);  // H(L_h) (V_h - sqrt(alpha_s) Xi^T s - alpha_c Phi^T Xi^T V_d) = -T_h H(L_h) dV_h/dt
+    p_.sigma_h.hessian_times(Vh, g_, Vec(-p_.T_h * dx.segment(n, k)), grad_h);
+    r.F = grad_f.dot(dx.head(n)) + grad_h.dot(dx.segment(n, k));
+    r.G = -p_.alpha_c * g_.dot(PhiT_XiT_ * dx.tail(n));
+    return r;
   }
 
   // Initial state: V_f and V_d given; V_h starts at its instantaneous value (the dV_h = 0

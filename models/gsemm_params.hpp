@@ -25,6 +25,21 @@ struct GsemmParams {
   AlphaSPlacement alpha_s_placement = AlphaSPlacement::eq10;
 };
 
+// The energy and the two parts of its rate along a trajectory, dE/dt = F + G (Eq. 5-8):
+// F is the part through the fast variables (V_f, and V_h in the three-layer model), G the part
+// through the delay V_d. Without input current F = -[T_f Vf'^T H(L_f) Vf' + T_h Vh'^T H(L_h) Vh'].
+struct EnergyRates {
+  double E = 0, F = 0, G = 0;
+};
+
+// The feature layer's part of the energy, sum_i [V_i sigma_f(V_i) - L_f(V_i)] with
+// L_f(V) = log cosh(gamma V) / gamma (Eq. 3, 4), and log cosh(y) = |y| + log1p(e^{-2|y|}) - log 2.
+inline double feature_energy(const Vec& V, const Vec& s, double gamma) {
+  const Eigen::ArrayXd y = (gamma * V.array()).abs();
+  const Eigen::ArrayXd log_cosh = y + (-2.0 * y).exp().log1p() - std::log(2.0);
+  return (V.array() * s.array()).sum() - log_cosh.sum() / gamma;
+}
+
 // An external current added to the feature layer, I_f(t) = I for t_on <= t < t_off:
 //   T_f dV_f/dt = ... - V_f + I_f(t).
 struct InputCurrent {
