@@ -38,6 +38,11 @@ class Recorder {
     const auto chunk = static_cast<std::size_t>(spec.chunk);
     t_.reserve(chunk);
     overlaps_.reserve(chunk * K_);
+    if (spec.record_energy) {
+      E_.reserve(chunk);
+      F_.reserve(chunk);
+      G_.reserve(chunk);
+    }
     if (spec.record_V_f) Vf_buf_.reserve(chunk * N_);
     if (spec.record_V_h) Vh_buf_.reserve(chunk * K_);
     if (spec.record_V_d) Vd_buf_.reserve(chunk * N_);
@@ -55,6 +60,12 @@ class Recorder {
     }
     t_.push_back(t);
     overlaps_.insert(overlaps_.end(), m_.data(), m_.data() + K_);
+    if (spec_.record_energy) {
+      const EnergyRates r = model_.energy_rates(x, t);
+      E_.push_back(r.E);
+      F_.push_back(r.F);
+      G_.push_back(r.G);
+    }
     if (recording_states() && n_ % spec_.state_every == 0) {
       st_.push_back(t);
       if (spec_.record_V_f) push(Vf_buf_, Model::V_f(x, N_));
@@ -70,9 +81,14 @@ class Recorder {
 
   void flush() {
     if (!out_) return;
-    out_->append_samples(t_.data(), overlaps_.data(), t_.size());
+    const bool e = spec_.record_energy;
+    out_->append_samples(t_.data(), overlaps_.data(), e ? E_.data() : nullptr, e ? F_.data() : nullptr,
+                         e ? G_.data() : nullptr, t_.size());
     t_.clear();
     overlaps_.clear();
+    E_.clear();
+    F_.clear();
+    G_.clear();
     if (!st_.empty()) {
       out_->append_states(st_.data(), spec_.record_V_f ? Vf_buf_.data() : nullptr,
                           spec_.record_V_h ? Vh_buf_.data() : nullptr, spec_.record_V_d ? Vd_buf_.data() : nullptr,
@@ -113,7 +129,7 @@ class Recorder {
   std::chrono::steady_clock::time_point last_report_;
   double t_last_ = 0.0;
   long long n_ = 0;
-  std::vector<double> t_, overlaps_, st_, Vf_buf_, Vh_buf_, Vd_buf_;
+  std::vector<double> t_, overlaps_, E_, F_, G_, st_, Vf_buf_, Vh_buf_, Vd_buf_;
 };
 
 }  // namespace seqmem

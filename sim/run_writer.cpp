@@ -4,7 +4,7 @@ namespace seqmem {
 
 struct RunWriter::Impl {
   h5::Handle group, memory, memory_to, neuron;
-  h5::Appendable time, overlaps, state_time, V_f, V_h, V_d;
+  h5::Appendable time, overlaps, energy, F, G, state_time, V_f, V_h, V_d;
 };
 
 namespace {
@@ -55,6 +55,11 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   m.overlaps = h5::Appendable(grp, "overlaps", {K}, chunk);
   h5::attach_scale(m.overlaps.id(), m.time.id(), 0);
   h5::attach_scale(m.overlaps.id(), m.memory.id(), 1);
+  if (spec.record_energy)
+    for (auto [a, name] : {std::pair{&m.energy, "energy"}, std::pair{&m.F, "F"}, std::pair{&m.G, "G"}}) {
+      *a = h5::Appendable(grp, name, {}, chunk);
+      h5::attach_scale(a->id(), m.time.id(), 0);
+    }
 
   if (spec.record_V_f || spec.record_V_h || spec.record_V_d) {
     m.state_time = h5::Appendable(grp, "state_time", {}, chunk);
@@ -75,10 +80,16 @@ RunWriter::~RunWriter() {
   impl_.reset();
 }
 
-void RunWriter::append_samples(const double* t, const double* overlaps, hsize_t n) {
+void RunWriter::append_samples(const double* t, const double* overlaps, const double* E, const double* F,
+                               const double* G, hsize_t n) {
   std::lock_guard<std::mutex> g(h5::lock());
   impl_->time.append(t, n);
   impl_->overlaps.append(overlaps, n);
+  if (E) {
+    impl_->energy.append(E, n);
+    impl_->F.append(F, n);
+    impl_->G.append(G, n);
+  }
 }
 
 void RunWriter::append_states(const double* t, const double* V_f, const double* V_h, const double* V_d,

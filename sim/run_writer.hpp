@@ -28,8 +28,9 @@ class RunWriter {
  public:
   RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const Mat& Phi);
   ~RunWriter();
-  // n samples: times t[n], overlaps row-major (n x K)
-  void append_samples(const double* t, const double* overlaps, hsize_t n);
+  // n samples: times t[n], overlaps row-major (n x K), and E, F, G (null when not recorded)
+  void append_samples(const double* t, const double* overlaps, const double* E, const double* F, const double* G,
+                      hsize_t n);
   // n state samples: times t[n]; each state row-major (n x size), null if not recorded
   void append_states(const double* t, const double* V_f, const double* V_h, const double* V_d, hsize_t n);
   void finish(const RunOutcome& outcome);

@@ -86,6 +86,7 @@ const KeyDef kSchema[] = {
     {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)"},
     {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this (0 < x <= 1)"},
     {"record", "states", Type::StringList, "[]", "state trajectories to record: any of V_f, V_h, V_d"},
+    {"record", "energy", Type::Bool, "true", "record the energy E and the parts F, G of dE/dt (Eq. 4-8) at every sample"},
     {"record", "state_every", Type::Int, "1", "record the states at every n-th sample (>= 1)"},
     {"record", "chunk", Type::Int, "256", "samples per HDF5 chunk and per flush (>= 1)"},
     {"analysis", "expect_cycle", Type::IntList, "[]", "expected cycle (1-based) for the episode check"},
@@ -330,6 +331,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
     else if (name == "V_d") r.record_V_d = true;
     else v.fail("states", fmt::format("unknown state '{}' (one of: V_f, V_h, V_d)", name));
   }
+  r.record_energy = v.boolean("energy");
   const auto every = v.integer("state_every");
   if (every < 1) v.fail("state_every", "must be >= 1");
   r.state_every = static_cast<int>(every);

@@ -55,6 +55,7 @@ struct RunSpec {
   double sample_dt = 0.1;
   double threshold = 0.8;
   bool record_V_f = false, record_V_h = false, record_V_d = false;
+  bool record_energy = true;  // E, F, G at every sample
   int state_every = 1;  // record states at every state_every-th sample
   int chunk = 256;      // samples per HDF5 chunk and per flush
 
