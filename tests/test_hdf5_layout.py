@@ -149,7 +149,8 @@ class Layout(unittest.TestCase):
         nt, ns, nv = len(g["time"]), len(g["state_time"]), len(g["visits"])
         expect = {"time": (nt,), "overlaps": (nt, K), "memory": (K,), "memory_to": (K,), "neuron": (N,),
                   "Xi": (N, K), "Phi": (K, K), "visits": (nv,), "visit": (nv,), "status": (),
-                  "state_time": (ns,), "V_f": (ns, N), "V_d": (ns, N), "V_h": (ns, K)}
+                  "state_time": (ns,), "V_f": (ns, N), "V_d": (ns, N), "V_h": (ns, K),
+                  "energy": (nt,), "F": (nt,), "G": (nt,)}
         self.assertEqual(set(g), set(expect))
         for name, shape in expect.items():
             self.assertEqual(g[name].shape, shape, name)
@@ -166,6 +167,7 @@ class Layout(unittest.TestCase):
             self.assertTrue(h5py.h5ds.is_scale(g[name].id), name)
             self.assertEqual(text(g[name].attrs["NAME"]), name)
         dims = {"overlaps": ["time", "memory"], "Xi": ["neuron", "memory"], "Phi": ["memory", "memory_to"],
+                "energy": ["time"], "F": ["time"], "G": ["time"],
                 "visits": ["visit"], "V_f": ["state_time", "neuron"], "V_d": ["state_time", "neuron"],
                 "V_h": ["state_time", "memory"]}
         for name, names in dims.items():
