@@ -207,6 +207,19 @@ class Layout(unittest.TestCase):
         np.testing.assert_allclose(g["overlaps"][()][idx], m.T, rtol=0, atol=1e-12)
 
     @per_run
+    def test_energy_equals_recomputation(self, run, g):
+        # Dense GSEMM, Eq. 9 placement, degree 1 (models.md §1):
+        #   h = sqrt(alpha_s) Xi^T s + alpha_c Phi^T Xi^T V_d,  E = sum(V s - log cosh(gamma V) / gamma) - h.h / 2
+        t, ts = g["time"][()], g["state_time"][()]
+        idx = np.searchsorted(t, ts)
+        m, gamma = SC["model"], SC["model"]["gamma"]
+        Xi, Phi, Vf, Vd = g["Xi"][()], g["Phi"][()], g["V_f"][()], g["V_d"][()]
+        s = np.tanh(gamma * Vf)
+        h = np.sqrt(m["alpha_s"]) * s @ Xi + m["alpha_c"] * Vd @ Xi @ Phi
+        E = (Vf * s - np.log(np.cosh(gamma * Vf)) / gamma).sum(axis=1) - (h * h).sum(axis=1) / 2
+        np.testing.assert_allclose(g["energy"][()][idx], E, rtol=1e-10, atol=1e-9)
+
+    @per_run
     def test_Xi_and_cue(self, run, g):
         Xi = g["Xi"][()]
         self.assertEqual(set(np.unique(Xi)), {-1.0, 1.0})
