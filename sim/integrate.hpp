@@ -28,7 +28,9 @@ void integrate(const System& system, Vec& x, StepperKind stepper, double dt, dou
     auto decimate = [&](const Vec& xs, double t) {
       if (step++ % every == 0) observe(xs, t);
     };
-    odeint::integrate_const(RK4(), std::cref(system), x, 0.0, t_end, dt, decimate);
+    // a whole number of steps, so that t_end itself is reached despite rounding of n * dt
+    const auto steps = static_cast<std::size_t>(std::floor(t_end / dt + 1e-9));
+    odeint::integrate_n_steps(RK4(), std::cref(system), x, 0.0, dt, steps, decimate);
   } else {
     // Our own sampling loop over the dense-output stepper: odeint's integrate_const reads the
     // interpolant before the first step when t_end == sample_dt (Boost 1.74), and crashes.

@@ -47,6 +47,8 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
     fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
                o.wall_s);
     if (!o.message.empty()) fmt::print("  {}\n", o.message);
+    if (o.fixed_points > 0)
+      fmt::print("  fixed points at {} samples ({:.2f} s)\n", o.fixed_points, o.fixed_points_wall_s);
     std::string v;
     const std::size_t shown = std::min<std::size_t>(o.visits.size(), 40);
     for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);

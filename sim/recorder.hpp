@@ -10,6 +10,7 @@
 
 #include "../analysis/overlaps.hpp"
 #include "../analysis/sequence.hpp"
+#include "fixed_point_analysis.hpp"
 #include "run_writer.hpp"
 #include "scenario.hpp"
 
@@ -54,6 +55,7 @@ class Recorder {
     overlaps(model_.Xi(), Model::V_f(x, N_), model_.params().gamma, s_, m_);
     visits_.add(t, m_);
     if (progress_ && (n_ & 255) == 0) report(t);
+    collect_fixed_point_sample(x, t);
     if (!out_) {
       ++n_;
       return;
@@ -101,11 +103,23 @@ class Recorder {
   }
 
   const std::vector<Visit>& visits() const { return visits_.visits(); }
+  FixedPointSamples& fixed_point_samples() { return fp_; }
   double t_last() const { return t_last_; }
   const Vec& last_overlaps() const { return m_; }
   long long samples() const { return n_; }
 
  private:
+  // The states of the [fixed_points] window, every fp.every-th sample of it.
+  void collect_fixed_point_sample(const Vec& x, double t) {
+    const auto& fp = spec_.fixed_points;
+    const double eps = 1e-9 * spec_.sample_dt;
+    if (!fp.enabled || t < fp.t_start - eps || t > fp.t_end + eps) return;
+    if (fp_window_n_++ % fp.every != 0) return;
+    fp_.t.push_back(t);
+    fp_.V_f.emplace_back(Model::V_f(x, N_));
+    fp_.V_d.emplace_back(Model::V_d(x, N_));
+  }
+
   void report(double t) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_report_ < std::chrono::seconds(5)) return;
@@ -125,6 +139,8 @@ class Recorder {
   int N_, K_;
   VisitDetector visits_;
   Vec s_, m_, Vh_;
+  FixedPointSamples fp_;
+  long long fp_window_n_ = 0;
   bool progress_;
   std::chrono::steady_clock::time_point last_report_;
   double t_last_ = 0.0;

@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -67,7 +68,10 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   std::string fatal;
   const auto t0 = std::chrono::steady_clock::now();
   const int n = static_cast<int>(sc.runs.size());
-  const int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  // No more threads than runs: with one run the team has one thread, and the fixed-point
+  // analysis inside a run can use the cores (its own parallel region).
+  const int threads = std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads()));
+  if (opt.threads > 0) omp_set_num_threads(opt.threads);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int i = 0; i < n; ++i) {
     try {

@@ -3,6 +3,7 @@
 namespace seqmem {
 
 struct RunWriter::Impl {
+  hsize_t neuron_count = 0, memory_count = 0;
   h5::Handle group, memory, memory_to, neuron;
   h5::Appendable time, overlaps, energy, F, G, state_time, V_f, V_h, V_d;
 };
@@ -26,6 +27,8 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   auto& m = *impl_;
   const hsize_t N = Xi.rows(), K = Xi.cols();
   const hsize_t chunk = spec.chunk;
+  m.neuron_count = N;
+  m.memory_count = K;
   m.group = h5::create_group(runs_group, spec.id);
   const hid_t grp = m.group.id();
   for (const auto& [k, v] : spec.resolved)
@@ -133,6 +136,125 @@ void RunWriter::finish(const RunOutcome& o) {
     // 1-based like the `visit` coordinate; 0: no wrong visit
     h5::set_attr(grp, "first_wrong_visit", std::int64_t(o.check.first_wrong_index + 1));
     h5::set_attr(grp, "first_wrong_time", o.check.first_wrong_time);
+  }
+}
+
+}  // namespace seqmem
+
+namespace seqmem {
+
+void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
+  std::lock_guard<std::mutex> guard(h5::lock());
+  auto& m = *impl_;
+  const hid_t run = m.group.id();
+  h5::Handle g = h5::create_group(run, "fixed_points");
+  const hid_t grp = g.id();
+  const auto& s = fp.samples;
+  const auto& pts = fp.points;
+  const hsize_t n = s.t.size(), N = m.neuron_count, K = m.memory_count;
+  h5::set_attr(grp, "n_samples", std::int64_t(n));
+  h5::set_attr(grp, "wall_time_s", fp.wall_s);
+
+  h5::Handle time = h5::write_dataset(grp, "fp_time", {n}, s.t.data());
+  h5::make_scale(time.id(), "fp_time");
+  // A dataset over (fp_time, ...) with its dimension scales attached.
+  auto put = [&](const std::string& name, std::vector<hsize_t> dims, const auto& data,
+                 std::initializer_list<hid_t> scales) {
+    h5::Handle d = h5::write_dataset(grp, name, dims, data.data());
+    unsigned i = 0;
+    for (hid_t sc : scales) h5::attach_scale(d.id(), sc, i++);
+  };
+  auto per_sample = [&](auto f) {
+    using T = decltype(f(pts.from_state[0]));
+    std::vector<T> v;
+    for (const auto& p : pts.from_state) v.push_back(f(p));
+    return v;
+  };
+  auto rows = [&](auto get, hsize_t width) {  // (n x width) row-major from per-sample vectors
+    std::vector<double> v;
+    v.reserve(n * width);
+    for (hsize_t k = 0; k < n; ++k) {
+      const Vec& x = get(k);
+      v.insert(v.end(), x.data(), x.data() + x.size());
+    }
+    return v;
+  };
+  put("V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_f[k]; }, N), {time.id(), m.neuron.id()});
+  put("V_d", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_d[k]; }, N), {time.id(), m.neuron.id()});
+
+  // (a) from the current state (Figure 2D)
+  put("state_V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].V_f; }, N),
+      {time.id(), m.neuron.id()});
+  put("state_overlaps", {n, K}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].overlaps; }, K),
+      {time.id(), m.memory.id()});
+  put("state_energy", {n}, per_sample([](const FixedPoint& p) { return p.energy; }), {time.id()});
+  put("state_n_unstable", {n}, per_sample([](const FixedPoint& p) { return p.n_unstable; }), {time.id()});
+  put("state_converged", {n}, per_sample([](const FixedPoint& p) { return int(p.converged); }), {time.id()});
+  put("state_residual", {n}, per_sample([](const FixedPoint& p) { return p.residual; }), {time.id()});
+  put("state_max_eigenvalue", {n}, per_sample([](const FixedPoint& p) { return p.eigenvalues.size() ? p.eigenvalues(0) : 0.0; }),
+      {time.id()});
+  std::vector<double> dist(n);
+  for (hsize_t k = 0; k < n; ++k) dist[k] = (pts.from_state[k].V_f - s.V_f[k]).norm();
+  put("state_distance", {n}, dist, {time.id()});
+
+  // (b) from every memory (Figure 2C)
+  if (!pts.from_memory.empty()) {
+    std::vector<double> energy, overlap, Vf;
+    std::vector<int> nearest, unstable, converged;
+    for (hsize_t k = 0; k < n; ++k)
+      for (hsize_t mu = 0; mu < K; ++mu) {
+        const FixedPoint& p = pts.from_memory[k][mu];
+        energy.push_back(p.energy);
+        overlap.push_back(p.overlaps(mu));
+        Eigen::Index top;
+        p.overlaps.maxCoeff(&top);
+        nearest.push_back(static_cast<int>(top) + 1);
+        unstable.push_back(p.n_unstable);
+        converged.push_back(p.converged);
+        Vf.insert(Vf.end(), p.V_f.data(), p.V_f.data() + N);
+      }
+    put("memory_energy", {n, K}, energy, {time.id(), m.memory.id()});
+    put("memory_overlap", {n, K}, overlap, {time.id(), m.memory.id()});
+    put("memory_nearest", {n, K}, nearest, {time.id(), m.memory.id()});
+    put("memory_n_unstable", {n, K}, unstable, {time.id(), m.memory.id()});
+    put("memory_converged", {n, K}, converged, {time.id(), m.memory.id()});
+    put("memory_V_f", {n, K, N}, Vf, {time.id(), m.memory.id(), m.neuron.id()});
+  }
+
+  // Energy surfaces (Figure 2A)
+  const auto& S = fp.surfaces;
+  if (!S.energy.empty()) {
+    h5::Handle sg = h5::create_group(grp, "surface");
+    const hid_t sgr = sg.id();
+    const hsize_t ns = S.t.size(), na = S.a.size(), nb = S.b.size();
+    h5::Handle st = h5::write_dataset(sgr, "slice_time", {ns}, S.t.data());
+    h5::make_scale(st.id(), "slice_time");
+    h5::Handle a = h5::write_dataset(sgr, "a", {na}, S.a.data());
+    h5::make_scale(a.id(), "a");
+    h5::Handle b = h5::write_dataset(sgr, "b", {nb}, S.b.data());
+    h5::make_scale(b.id(), "b");
+    std::vector<double> E;
+    E.reserve(ns * na * nb);
+    for (const Mat& slice : S.energy)
+      for (hsize_t i = 0; i < na; ++i)
+        for (hsize_t j = 0; j < nb; ++j) E.push_back(slice(i, j));
+    h5::Handle dE = h5::write_dataset(sgr, "energy", {ns, na, nb}, E.data());
+    h5::attach_scale(dE.id(), st.id(), 0);
+    h5::attach_scale(dE.id(), a.id(), 1);
+    h5::attach_scale(dE.id(), b.id(), 2);
+    const int axes[2] = {1, 2};
+    h5::Handle plane = h5::write_dataset(sgr, "plane", {2}, axes);
+    h5::make_scale(plane.id(), "plane");
+    std::vector<double> basis(S.e1.data(), S.e1.data() + N);
+    basis.insert(basis.end(), S.e2.data(), S.e2.data() + N);
+    h5::Handle dB = h5::write_dataset(sgr, "basis", {2, N}, basis.data());
+    h5::attach_scale(dB.id(), plane.id(), 0);
+    h5::attach_scale(dB.id(), m.neuron.id(), 1);
+    std::vector<double> traj;
+    for (hsize_t k = 0; k < n; ++k) traj.insert(traj.end(), {S.trajectory(k, 0), S.trajectory(k, 1)});
+    h5::Handle dT = h5::write_dataset(sgr, "trajectory", {n, 2}, traj.data());
+    h5::attach_scale(dT.id(), time.id(), 0);
+    h5::attach_scale(dT.id(), plane.id(), 1);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../analysis/sequence.hpp"
+#include "fixed_point_analysis.hpp"
 #include "h5file.hpp"
 #include "scenario.hpp"
 
@@ -22,6 +23,8 @@ struct RunOutcome {
   EpisodeCheck check;
   double wall_s = 0.0;
   long long samples = 0;
+  int fixed_points = 0;  // samples analysed by [fixed_points]
+  double fixed_points_wall_s = 0.0;
 };
 
 class RunWriter {
@@ -33,6 +36,8 @@ class RunWriter {
                       hsize_t n);
   // n state samples: times t[n]; each state row-major (n x size), null if not recorded
   void append_states(const double* t, const double* V_f, const double* V_h, const double* V_d, hsize_t n);
+  // /runs/<id>/fixed_points/ (README, "HDF5 output")
+  void write_fixed_points(const FixedPointAnalysis& fp);
   void finish(const RunOutcome& outcome);
 
  private:

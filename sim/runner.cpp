@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <type_traits>
 
 #include "../models/cue.hpp"
 #include "../models/dense_gsemm.hpp"
@@ -16,7 +17,8 @@ namespace {
 std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
 
 template <class Model>
-RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, RunWriter* out, bool progress) {
+RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, const Vec& Vf0, RunWriter* out,
+                     bool progress) {
   RunOutcome o;
   const Vec Vd0 = spec.V_d0_from_cue ? Vec([&] {
     Vec s(Vf0.size());
@@ -39,6 +41,15 @@ RunOutcome run_model(const Model& model, const RunSpec& spec, const Vec& Vf0, Ru
     o.t_stop = rec.t_last();
   }
   rec.flush();
+  if (spec.fixed_points.enabled) {
+    if constexpr (std::is_same_v<Model, DenseGsemm>) {
+      const auto fp = analyse_fixed_points(spec.fixed_points, model.Xi(), Phi, spec.params,
+                                           std::move(rec.fixed_point_samples()));
+      o.fixed_points = static_cast<int>(fp.samples.t.size());
+      o.fixed_points_wall_s = fp.wall_s;
+      if (out) out->write_fixed_points(fp);
+    }
+  }
   o.visits = rec.visits();
   o.m_final = rec.last_overlaps();
   o.samples = rec.samples();
@@ -104,9 +115,9 @@ RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out, bo
                            spec.seed);
   RunOutcome o;
   if (spec.model == ModelKind::gsemm)
-    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out, progress);
+    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), in.Phi, spec, Vf0, out, progress);
   else  // dense_gsemm, and gamm with Phi = 0 (load_scenario forbids episodes for gamm)
-    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), spec, Vf0, out, progress);
+    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), in.Phi, spec, Vf0, out, progress);
   if (!spec.expect_cycle.empty()) {
     o.checked = true;
     o.check = check_episode(o.visits, spec.expect_cycle);

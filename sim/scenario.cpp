@@ -90,6 +90,20 @@ const KeyDef kSchema[] = {
     {"record", "state_every", Type::Int, "1", "record the states at every n-th sample (>= 1)"},
     {"record", "chunk", Type::Int, "256", "samples per HDF5 chunk and per flush (>= 1)"},
     {"analysis", "expect_cycle", Type::IntList, "[]", "expected cycle (1-based) for the episode check"},
+    {"fixed_points", "find_fixed_points", Type::Bool, "false",
+     "find instantaneous fixed points along the trajectory (dense_gsemm, gamm; Appendix B.2, Figure 2)"},
+    {"fixed_points", "fp_t_start", Type::Float, "0.0", "window of the fixed-point analysis: samples with fp_t_start <= t"},
+    {"fixed_points", "fp_t_end", Type::Float, "-1.0", "... and t <= fp_t_end (-1: t_end)"},
+    {"fixed_points", "fp_every", Type::Int, "1", "analyse every n-th sample of the window (>= 1)"},
+    {"fixed_points", "fp_from_memories", Type::Bool, "true", "also the fixed point reached from every memory (Figure 2C)"},
+    {"fixed_points", "fp_start_amplitude", Type::Float, "1.0", "start of those descents: V_f = fp_start_amplitude * xi (> 0)"},
+    {"fixed_points", "fp_descent_tol", Type::Float, "1e-6", "energy descent stops when max|dV_f/dt| T_f < this * max(1, max|V_f|) (> 0)"},
+    {"fixed_points", "fp_newton_tol", Type::Float, "1e-10", "Newton converged when max|f| T_f < this * max(1, max|V_f|) (> 0)"},
+    {"fixed_points", "surface_slices", Type::Int, "0", "energy surfaces (Figure 2A) at this many times spread over the window (0: none)"},
+    {"fixed_points", "surface_plane", Type::String, "\"memories\"", "plane of the surfaces: memories (two memories) | pca (first two PCs of V_f in the window)"},
+    {"fixed_points", "surface_memories", Type::IntList, "[1, 2]", "the two memories (1-based) spanning the plane"},
+    {"fixed_points", "surface_grid", Type::Int, "41", "grid points per axis (2..1001)"},
+    {"fixed_points", "surface_range", Type::Float, "2.0", "memories plane: coordinates in [-r, r] along each unit memory direction times sqrt(N_f) (> 0)"},
 };
 
 const KeyDef* find_key(const std::string& key) {
@@ -339,6 +353,35 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   if (chunk < 1 || chunk > 1000000) v.fail("chunk", "must be in 1..1000000");
   r.chunk = static_cast<int>(chunk);
   r.expect_cycle = to_zero_based(v, "expect_cycle", *v.get("expect_cycle").as_array(), K_known);
+
+  auto& fp = r.fixed_points;
+  fp.enabled = v.boolean("find_fixed_points");
+  if (fp.enabled && r.model == ModelKind::gsemm)
+    v.fail("find_fixed_points", "the fixed-point finder is for dense_gsemm and gamm (V_h is slaved to V_f there)");
+  fp.t_start = v.non_negative("fp_t_start");
+  fp.t_end = v.num("fp_t_end") < 0 ? r.t_end : v.num("fp_t_end");
+  if (fp.t_end < fp.t_start) v.fail("fp_t_end", fmt::format("must be >= fp_t_start = {} (or -1)", fp.t_start));
+  const auto fp_every = v.integer("fp_every");
+  if (fp_every < 1) v.fail("fp_every", "must be >= 1");
+  fp.every = static_cast<int>(fp_every);
+  if (fp.enabled && (fp.t_end - fp.t_start) / r.sample_dt / fp.every > 1e5)
+    v.fail("fp_every", "more than 100000 fixed-point samples: raise fp_every or narrow the window");
+  fp.from_memories = v.boolean("fp_from_memories");
+  fp.start_amplitude = v.positive("fp_start_amplitude");
+  fp.descent_tol = v.positive("fp_descent_tol");
+  fp.newton_tol = v.positive("fp_newton_tol");
+  const auto slices = v.integer("surface_slices");
+  if (slices < 0 || slices > 10000) v.fail("surface_slices", "must be in 0..10000");
+  fp.surface_slices = static_cast<int>(slices);
+  fp.surface_pca = v.choice("surface_plane", {"memories", "pca"}) == "pca";
+  fp.surface_memories = to_zero_based(v, "surface_memories", *v.get("surface_memories").as_array(), K_known);
+  if (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1])
+    v.fail("surface_memories", "needs two different memories");
+  const auto grid = v.integer("surface_grid");
+  if (grid < 2 || grid > 1001) v.fail("surface_grid", "must be in 2..1001");
+  fp.surface_grid = static_cast<int>(grid);
+  fp.surface_range = v.positive("surface_range");
+  if (fp.surface_slices > 0 && !fp.enabled) v.fail("surface_slices", "needs find_fixed_points = true");
 
   for (const auto& k : kSchema) {
     const toml::node& n = v.get(k.key);

@@ -26,6 +26,21 @@ using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 enum class ModelKind { gsemm, dense_gsemm, gamm };
 enum class StepperKind { rk4, dopri5 };
 
+// The fixed-point analysis of a run ([fixed_points], Figure 2).
+struct FixedPointSpec {
+  bool enabled = false;
+  double t_start = 0, t_end = 0;  // window
+  int every = 1;                  // every n-th sample of the window
+  bool from_memories = true;
+  double start_amplitude = 1.0;
+  double descent_tol = 1e-6, newton_tol = 1e-10;
+  int surface_slices = 0;
+  bool surface_pca = false;
+  std::vector<int> surface_memories{0, 1};  // 0-based
+  int surface_grid = 41;
+  double surface_range = 2.0;
+};
+
 // One fully resolved run.
 struct RunSpec {
   std::string id;  // HDF5 group name under /runs
@@ -60,6 +75,7 @@ struct RunSpec {
   int chunk = 256;      // samples per HDF5 chunk and per flush
 
   std::vector<int> expect_cycle;  // 0-based; empty: no episode check
+  FixedPointSpec fixed_points;
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;
