@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <boost/version.hpp>
 #include <chrono>
+#include <omp.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -779,15 +780,40 @@ void bench_anatomy() {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// 5. The Figure 2 analysis: fixed points from the state and from all 7 memories at 600 samples
+//    (t = 20..80) plus 12 energy surfaces, as `seqmem run scenarios/fig2_energy_landscape.toml`.
+void bench_fig2() {
+  std::printf("== 5. Figure 2 analysis (scenarios/fig2_energy_landscape.toml, no output file) ==\n");
+  const Scenario sc = load_scenario(std::string(SEQMEM_SOURCE_DIR) + "/scenarios/fig2_energy_landscape.toml");
+  const RunSpec& spec = sc.runs.at(0);
+  const RunInputs in = make_inputs(spec, load_files(sc));
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    double best_total = 1e300, best_fp = 1e300;
+    RunOutcome o;
+    for (int rep = 0; rep < 3; ++rep) {
+      o = simulate(spec, in, nullptr);
+      best_total = std::min(best_total, o.wall_s);
+      best_fp = std::min(best_fp, o.fixed_points_wall_s);
+    }
+    std::printf("  %d thread%s: %d samples x (1 + %d) fixed points + %d surfaces of %d x %d: %.3f s "
+                "(whole run %.3f s, best of 3)\n",
+                threads, threads == 1 ? " " : "s", o.fixed_points, int(in.Xi.cols()), spec.fixed_points.surface_slices,
+                spec.fixed_points.surface_grid, spec.fixed_points.surface_grid, best_fp, best_total);
+  }
+  std::printf("\n");
+}
+
 int main(int argc, char** argv) {
-  // seqmem_bench [--only=steps|fig1|cvode|adams|anatomy] [scenario.toml]
+  // seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2] [scenario.toml]
   std::string only, scenario;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a.rfind("--only=", 0) == 0)
       only = a.substr(7);
     else if (a == "-h" || a == "--help") {
-      std::printf("usage: seqmem_bench [--only=steps|fig1|cvode|adams|anatomy] [path/to/fig1_two_episodes.toml]\n");
+      std::printf("usage: seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2] [path/to/fig1_two_episodes.toml]\n");
       return 0;
     } else
       scenario = a;
@@ -807,6 +833,7 @@ int main(int argc, char** argv) {
     if (want("cvode") || only == "adams") bench_cvode(spec, in, ref, only == "adams");
   }
   if (want("anatomy")) bench_anatomy();
+  if (want("fig2")) bench_fig2();
   std::printf("total %.1f s\n", since(t_all));
   return 0;
 }
