@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["open_runs", "load_run", "visits", "overlaps", "runs_table", "attrs", "parse_list"]
+__all__ = ["open_runs", "load_run", "visits", "overlaps", "runs_table", "attrs", "parse_list",
+           "fixed_points", "energy_surfaces"]
 
 
 def _value(v):
@@ -89,3 +90,58 @@ def runs_table(path):
         for run in sorted(f["runs"]):
             rows[run] = {k: v for k, v in attrs(f["runs"][run]).items() if np.ndim(v) == 0}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("run")
+
+
+def _run_coords(path, run, *names):
+    """Dimension scales of the run group (``memory``, ``neuron``, ...) as {name: array}."""
+    with h5py.File(path, "r") as f:
+        g = f["runs"][run]
+        return {n: g[n][()] for n in names if n in g}
+
+
+def fixed_points(path, run="r0000"):
+    """The fixed-point analysis of a run (group ``runs/<run>/fixed_points``, written when the
+    scenario has ``[fixed_points] find_fixed_points = true``; paper Figure 2C, D) as an
+    ``xarray.Dataset`` loaded into memory, with coordinates ``fp_time``, ``memory`` (1-based) and
+    ``neuron``.
+
+    Per sample (``fp_time``): the sampled states ``V_f``, ``V_d`` (fp_time, neuron); the fixed point
+    reached from the state with V_d frozen, ``state_V_f``, ``state_overlaps`` (fp_time, memory),
+    ``state_energy``, ``state_n_unstable``, ``state_converged``, ``state_residual``,
+    ``state_max_eigenvalue``, ``state_distance`` (|state_V_f - V_f|); and the one reached from each
+    memory, ``memory_V_f`` (fp_time, memory, neuron), ``memory_energy``, ``memory_overlap`` (with
+    its own start memory), ``memory_nearest`` (1-based label of the largest overlap),
+    ``memory_n_unstable``, ``memory_converged`` (fp_time, memory). The ``*_converged`` flags are
+    returned as booleans. The energy surfaces are in :func:`energy_surfaces`.
+    """
+    group = f"runs/{run}/fixed_points"
+    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
+        ds = ds.load()
+    # the memory and neuron dimension scales live in the run group, one level up
+    ds = ds.assign_coords({k: v for k, v in _run_coords(path, run, "memory", "neuron").items() if k in ds.dims})
+    for k in ("state_converged", "memory_converged"):
+        if k in ds:
+            ds[k] = ds[k].astype(bool)
+    ds.attrs["run"] = run
+    return ds
+
+
+def energy_surfaces(path, run="r0000"):
+    """The energy surfaces of a run (group ``runs/<run>/fixed_points/surface``; paper Figure 2A) as
+    an ``xarray.Dataset`` loaded into memory.
+
+    ``energy`` (slice_time, a, b) is E(V_f = a e1 + b e2; V_d(slice_time)), with ``basis``
+    (plane, neuron) holding the unit vectors e1, e2 (the first two principal directions of V_f in
+    the window for ``surface_plane = "pca"``); ``trajectory`` (fp_time, plane) is the sampled V_f
+    projected on (e1, e2). Coordinates: ``slice_time``, ``a``, ``b``, ``plane`` (1, 2), and
+    ``fp_time``, ``neuron`` taken from the enclosing groups.
+    """
+    group = f"runs/{run}/fixed_points/surface"
+    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
+        ds = ds.load()
+    coords = _run_coords(path, run, "neuron")
+    with h5py.File(path, "r") as f:
+        coords["fp_time"] = f["runs"][run]["fixed_points"]["fp_time"][()]
+    ds = ds.assign_coords({k: v for k, v in coords.items() if k in ds.dims})
+    ds.attrs["run"] = run
+    return ds

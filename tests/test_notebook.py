@@ -9,48 +9,17 @@ and its input given by the environment variable SEQMEM_FILE. The checks are on t
 the notebook prints as its last line, and on the PNG it writes next to its input file.
 """
 
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import unittest
 from pathlib import Path
 
-# ipykernel (imported here by jupyter_client, and in the kernel) loads debugpy, which warns about
-# frozen modules on stderr at import.
-os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-
-import nbformat
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-
+from notebook_runner import ANALYSIS, ROOT, analysis_listing, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
-ROOT = Path(__file__).resolve().parent.parent
-ANALYSIS = ROOT / "analysis"
 NOTEBOOK = ANALYSIS / "fig1_overlaps.ipynb"
 SCENARIO = ROOT / "scenarios" / "fig1_two_episodes.toml"
 SEQMEM = None  # the binary, from argv
-
-
-def pinned_kernel(kernels_dir):
-    """A kernel manager for kernel "python3" that runs this interpreter's ipykernel, whatever
-    kernel specs are installed for the user or system."""
-    spec = kernels_dir / "python3"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (test)", "language": "python"}))
-    return KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels_dir)]))
-
-
-def stdout_lines(nb):
-    return [line for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-            if out.get("output_type") == "stream" and out.get("name") == "stdout"
-            for line in out["text"].splitlines() if line.strip()]
 
 
 class Fig1Notebook(unittest.TestCase):
@@ -59,33 +28,9 @@ class Fig1Notebook(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory(prefix="seqmem_nb_")
         tmp = Path(cls.tmp.name)
         cls.h5 = tmp / "fig1.h5"
-        p = subprocess.run([SEQMEM, "run", str(SCENARIO), "-o", str(cls.h5), "-q"], capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError(f"seqmem run failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
-
-        cls.analysis_before = sorted(p.name for p in ANALYSIS.iterdir() if p.name != "__pycache__")
-        nb = nbformat.read(NOTEBOOK, as_version=4)
-        env = dict(os.environ, SEQMEM_FILE=str(cls.h5),
-                   PYTHONDONTWRITEBYTECODE="1")
-        km = pinned_kernel(tmp / "kernels")
-        client = NotebookClient(nb, km=km, timeout=300,
-                                resources={"metadata": {"path": str(ANALYSIS)}})  # the kernel's cwd
-        try:
-            client.execute(env=env)
-        except CellExecutionError as e:
-            raise RuntimeError(f"the notebook failed:\n{e}") from None
-        finally:
-            if km.has_kernel:
-                km.shutdown_kernel(now=True)
-            nbformat.write(nb, tmp / "executed.ipynb")
-
-        lines = stdout_lines(nb)
-        if not lines:
-            raise RuntimeError("the notebook printed nothing")
-        try:
-            cls.summary = json.loads(lines[-1])
-        except json.JSONDecodeError:
-            raise RuntimeError(f"the notebook's last line is not JSON: {lines[-1]!r}") from None
+        run_seqmem(SEQMEM, SCENARIO, cls.h5)
+        cls.analysis_before = analysis_listing()
+        cls.summary = execute_notebook(NOTEBOOK, cls.h5, tmp)
 
         import h5py
         with h5py.File(cls.h5, "r") as f:
@@ -139,8 +84,7 @@ class Fig1Notebook(unittest.TestCase):
                            "PNG has hardly any colours: empty plot?")
 
     def test_nothing_written_into_the_repository(self):
-        after = sorted(p.name for p in ANALYSIS.iterdir() if p.name != "__pycache__")
-        self.assertEqual(after, self.analysis_before)
+        self.assertEqual(analysis_listing(), self.analysis_before)
 
 
 def main():

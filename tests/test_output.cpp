@@ -142,3 +142,25 @@ TEST_CASE("no file under the requested name when the output cannot be written") 
   for (const auto& e : fs::directory_iterator(dir))
     CHECK(e.path().string().find(".partial-") == std::string::npos);
 }
+
+TEST_CASE("fixed points along the Figure 2 window: written, converged, identical for 1 and 2 threads") {
+  const fs::path dir = temp_dir("fixed_points");
+  const Scenario sc = load_scenario("scenarios/fig2_energy_landscape.toml", {"fp_t_end=40", "surface_slices=3"});
+  const std::string a = (dir / "t1.h5").string(), b = (dir / "t2.h5").string();
+  run_scenario(sc, a, {1, false});
+  run_scenario(sc, b, {2, false});
+  std::vector<hsize_t> shape;
+  const auto t = read_all(a, "/runs/r0000/fixed_points/fp_time", &shape);
+  REQUIRE(shape == std::vector<hsize_t>{201});  // t = 20.0, 20.1, ..., 40.0
+  CHECK(t.front() == doctest::Approx(20.0));
+  CHECK(t.back() == doctest::Approx(40.0));
+  for (double c : read_all(a, "/runs/r0000/fixed_points/state_converged")) CHECK(c == 1.0);
+  CHECK(read_all(a, "/runs/r0000/fixed_points/memory_V_f", &shape).size() == 201 * 7 * 100);
+  CHECK(read_all(a, "/runs/r0000/fixed_points/surface/energy", &shape).size() == 3 * 41 * 41);
+  for (const char* d : {"state_V_f", "state_energy", "state_n_unstable", "memory_energy", "memory_V_f", "surface/energy",
+                        "surface/basis", "surface/trajectory"}) {
+    INFO(d);
+    CHECK(read_all(a, std::string("/runs/r0000/fixed_points/") + d) ==
+          read_all(b, std::string("/runs/r0000/fixed_points/") + d));
+  }
+}

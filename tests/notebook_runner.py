@@ -1,0 +1,84 @@
+"""Shared by the notebook tests (test_notebook.py, test_fig2_notebook.py): run seqmem on a scenario
+and execute a notebook of analysis/ headless on its output.
+
+The notebook runs with nbclient in a kernel pinned to the interpreter running the test (Debian's
+Python, which has h5py/xarray/matplotlib), with the working directory set to analysis/ and its
+input given by the environment variable SEQMEM_FILE. Its last printed line must be a JSON summary.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# ipykernel (imported here by jupyter_client, and in the kernel) loads debugpy, which warns about
+# frozen modules on stderr at import.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+import nbformat  # noqa: E402
+from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
+from jupyter_client.manager import KernelManager  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ANALYSIS = ROOT / "analysis"
+
+
+def pinned_kernel(kernels_dir):
+    """A kernel manager for kernel "python3" that runs this interpreter's ipykernel, whatever
+    kernel specs are installed for the user or system."""
+    spec = kernels_dir / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (test)", "language": "python"}))
+    return KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels_dir)]))
+
+
+def stdout_lines(nb):
+    """The non-blank lines the executed notebook printed on stdout, in order."""
+    return [line for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+            if out.get("output_type") == "stream" and out.get("name") == "stdout"
+            for line in out["text"].splitlines() if line.strip()]
+
+
+def run_seqmem(seqmem, scenario, h5):
+    """`seqmem run scenario -o h5 -q`; raises RuntimeError with its output when it fails."""
+    p = subprocess.run([seqmem, "run", str(scenario), "-o", str(h5), "-q"], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"seqmem run failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+
+
+def execute_notebook(notebook, h5, tmp, timeout=300):
+    """Executes `notebook` on the seqmem file `h5` (kernel spec and the executed copy go to the
+    folder `tmp`) and returns the JSON summary on its last printed line."""
+    tmp = Path(tmp)
+    nb = nbformat.read(notebook, as_version=4)
+    env = dict(os.environ, SEQMEM_FILE=str(h5),
+               PYTHONDONTWRITEBYTECODE="1")
+    km = pinned_kernel(tmp / "kernels")
+    client = NotebookClient(nb, km=km, timeout=timeout,
+                            resources={"metadata": {"path": str(ANALYSIS)}})  # the kernel's cwd
+    try:
+        client.execute(env=env)
+    except CellExecutionError as e:
+        raise RuntimeError(f"the notebook failed:\n{e}") from None
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+        nbformat.write(nb, tmp / "executed.ipynb")
+
+    lines = stdout_lines(nb)
+    if not lines:
+        raise RuntimeError("the notebook printed nothing")
+    try:
+        return json.loads(lines[-1])
+    except json.JSONDecodeError:
+        raise RuntimeError(f"the notebook's last line is not JSON: {lines[-1]!r}") from None
+
+
+def analysis_listing():
+    """The names in analysis/ (but __pycache__), sorted: to check a notebook wrote nothing there."""
+    return sorted(p.name for p in ANALYSIS.iterdir() if p.name != "__pycache__")
