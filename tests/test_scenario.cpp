@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "sim/h5file.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 
@@ -107,6 +108,30 @@ cue_memory = 2
   CHECK(in.Xi(1, 0) == -1.0);
   CHECK(in.Phi(0, 1) == 1.0);
   CHECK(in.Phi(0, 0) == 0.0);
+
+  // the same memories from an HDF5 dataset of shape (N_f, K), as h5py writes a NumPy array
+  const std::string h5path = (fs::temp_directory_path() / "seqmem_test_scenario" / "xi.h5").string();
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    h5::Handle f = h5::create_file(h5path);
+    const double xi[6] = {1, -1, -1, 1, 1, 1};  // row-major 3 x 2
+    h5::write_dataset(f.id(), "patterns", {3, 2}, xi);
+  }
+  const std::string path2 = write_temp("files_h5.toml", R"(
+[model]
+N_f = 3
+[memories]
+Xi_file = "xi.h5"
+Xi_dataset = "patterns"
+)");
+  const Scenario sc2 = load_scenario(path2);
+  CHECK(make_inputs(sc2.runs[0], load_files(sc2)).Xi == in.Xi);
+  try {
+    load_files(load_scenario(path2, {"Xi_dataset=missing"}));
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("no dataset 'missing'") != std::string::npos);
+  }
 }
 
 TEST_CASE("bad input: one message naming the file, line and key") {
