@@ -244,21 +244,9 @@ struct Fig1Problem {
 };
 
 Fig1Problem fig1_problem(const RunSpec& spec, const RunInputs& in) {
-  InputCurrent input;
-  if (spec.input_memory >= 0) {
-    input.I = spec.input_amplitude * in.Xi.col(spec.input_memory);
-    input.t_on = spec.input_t_on;
-    input.t_off = spec.input_t_off;
-  }
-  const Vec Vf0 = make_cue(in.Xi, {spec.cue_memory, spec.cue_amplitude, spec.cue_flip, spec.cue_zero, spec.cue_noise},
-                           spec.seed);
-  Vec Vd0 = Vec::Zero(Vf0.size());
-  if (spec.V_d0_from_cue) {
-    sigma_f(Vf0, spec.params.gamma, Vd0);
-    Vd0 *= spec.params.beta_d;
-  }
-  Fig1Problem p{DenseGsemm(in.Xi, in.Phi, spec.params, std::move(input)), Vec()};
-  p.x0 = p.model.initial_state(Vf0, Vd0);
+  InitialConditions ic = initial_conditions(spec, in);
+  Fig1Problem p{DenseGsemm(in.Xi, in.Phi, spec.params, std::move(ic.input)), Vec()};
+  p.x0 = p.model.initial_state(ic.V_f0, ic.V_d0);
   return p;
 }
 

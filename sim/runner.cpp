@@ -17,16 +17,10 @@ namespace {
 std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
 
 template <class Model>
-RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, const Vec& Vf0, RunWriter* out,
-                     bool progress) {
+RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, const InitialConditions& ic,
+                     RunWriter* out, bool progress) {
   RunOutcome o;
-  const Vec Vd0 = spec.V_d0_from_cue ? Vec([&] {
-    Vec s(Vf0.size());
-    sigma_f(Vf0, spec.params.gamma, s);
-    return Vec(spec.params.beta_d * s);
-  }())
-                                     : Vec(Vec::Zero(Vf0.size()));
-  Vec x = model.initial_state(Vf0, Vd0);
+  Vec x = model.initial_state(ic.V_f0, ic.V_d0);
   Recorder<Model> rec(model, spec, out, progress);
   try {
     integrate(model, x, spec, rec);
@@ -103,21 +97,31 @@ RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
   return in;
 }
 
+InitialConditions initial_conditions(const RunSpec& spec, const RunInputs& in) {
+  InitialConditions ic;
+  if (spec.input_memory >= 0) {
+    ic.input.I = spec.input_amplitude * in.Xi.col(spec.input_memory);
+    ic.input.t_on = spec.input_t_on;
+    ic.input.t_off = spec.input_t_off;
+  }
+  ic.V_f0 = make_cue(in.Xi, {spec.cue_memory, spec.cue_amplitude, spec.cue_flip, spec.cue_zero, spec.cue_noise},
+                     spec.seed);
+  ic.V_d0 = Vec::Zero(ic.V_f0.size());
+  if (spec.V_d0_from_cue) {
+    sigma_f(ic.V_f0, spec.params.gamma, ic.V_d0);
+    ic.V_d0 *= spec.params.beta_d;
+  }
+  return ic;
+}
+
 RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out, bool progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  InputCurrent input;
-  if (spec.input_memory >= 0) {
-    input.I = spec.input_amplitude * in.Xi.col(spec.input_memory);
-    input.t_on = spec.input_t_on;
-    input.t_off = spec.input_t_off;
-  }
-  const Vec Vf0 = make_cue(in.Xi, {spec.cue_memory, spec.cue_amplitude, spec.cue_flip, spec.cue_zero, spec.cue_noise},
-                           spec.seed);
+  const InitialConditions ic = initial_conditions(spec, in);
   RunOutcome o;
   if (spec.model == ModelKind::gsemm)
-    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, input), in.Phi, spec, Vf0, out, progress);
+    o = run_model(Gsemm(in.Xi, in.Phi, spec.params, ic.input), in.Phi, spec, ic, out, progress);
   else  // dense_gsemm, and gamm with Phi = 0 (load_scenario forbids episodes for gamm)
-    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, input), in.Phi, spec, Vf0, out, progress);
+    o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, ic.input), in.Phi, spec, ic, out, progress);
   if (!spec.expect_cycle.empty()) {
     o.checked = true;
     o.check = check_episode(o.visits, spec.expect_cycle);

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "../models/gsemm_params.hpp"
 #include "run_writer.hpp"
 #include "scenario.hpp"
 
@@ -21,6 +22,13 @@ struct RunInputs {
   Mat Phi;  // K x K
 };
 RunInputs make_inputs(const RunSpec& spec, const FileCache& files);
+
+// What a run starts from: the external input current, V_f(0) (the cue) and V_d(0).
+struct InitialConditions {
+  InputCurrent input;
+  Vec V_f0, V_d0;
+};
+InitialConditions initial_conditions(const RunSpec& spec, const RunInputs& in);
 
 // Integrates the run; never throws for numerical trouble (status diverged / failed instead).
 // `out` may be null: then only the outcome (visits, status) is computed. `progress`: report the

@@ -82,3 +82,16 @@ def execute_notebook(notebook, h5, tmp, timeout=300):
 def analysis_listing():
     """The names in analysis/ (but __pycache__), sorted: to check a notebook wrote nothing there."""
     return sorted(p.name for p in ANALYSIS.iterdir() if p.name != "__pycache__")
+
+
+def check_png(case, png, min_bytes, min_width, min_height, min_colours):
+    """Asserts (on the unittest.TestCase `case`) that `png` is a real, non-trivial picture."""
+    import matplotlib.image
+
+    case.assertTrue(png.is_file(), f"{png} missing")
+    case.assertGreater(png.stat().st_size, min_bytes, "PNG suspiciously small")
+    img = matplotlib.image.imread(png)
+    case.assertGreaterEqual(img.shape[1], min_width)
+    case.assertGreaterEqual(img.shape[0], min_height)
+    case.assertGreater(len({tuple(px) for px in img.reshape(-1, img.shape[2])[::7]}), min_colours,
+                       "PNG has hardly any colours: empty plot?")

@@ -19,7 +19,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from notebook_runner import ANALYSIS, ROOT, analysis_listing, execute_notebook, run_seqmem  # tests/notebook_runner.py
+from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 sys.dont_write_bytecode = True  # no __pycache__ in analysis/
@@ -187,14 +187,7 @@ class Fig2Notebook(unittest.TestCase):
     def test_png(self):
         png = Path(self.summary["png"])
         self.assertEqual(png, self.h5.with_name("fig2_fig2.png"), "the PNG goes next to the input file")
-        self.assertTrue(png.is_file(), f"{png} missing")
-        self.assertGreater(png.stat().st_size, 100_000, "PNG suspiciously small")
-        import matplotlib.image
-        img = matplotlib.image.imread(png)
-        self.assertGreaterEqual(img.shape[1], 1200)
-        self.assertGreaterEqual(img.shape[0], 900)
-        self.assertGreater(len({tuple(px) for px in img.reshape(-1, img.shape[2])[::7]}), 200,
-                           "PNG has hardly any colours: empty panels?")
+        check_png(self, png, 100_000, 1200, 900, 200)
 
     def test_nothing_written_into_the_repository(self):
         self.assertEqual(analysis_listing(), self.analysis_before)

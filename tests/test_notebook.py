@@ -14,7 +14,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from notebook_runner import ANALYSIS, ROOT, analysis_listing, execute_notebook, run_seqmem  # tests/notebook_runner.py
+from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 NOTEBOOK = ANALYSIS / "fig1_overlaps.ipynb"
@@ -74,14 +74,7 @@ class Fig1Notebook(unittest.TestCase):
     def test_png(self):
         png = Path(self.summary["png"])
         self.assertEqual(png, self.h5.with_name("fig1_overlaps.png"), "the PNG goes next to the input file")
-        self.assertTrue(png.is_file(), f"{png} missing")
-        self.assertGreater(png.stat().st_size, 20_000, "PNG suspiciously small")
-        import matplotlib.image
-        img = matplotlib.image.imread(png)
-        self.assertGreaterEqual(img.shape[1], 600)
-        self.assertGreaterEqual(img.shape[0], 250)
-        self.assertGreater(len({tuple(px) for px in img.reshape(-1, img.shape[2])[::7]}), 20,
-                           "PNG has hardly any colours: empty plot?")
+        check_png(self, png, 20_000, 600, 250, 20)
 
     def test_nothing_written_into_the_repository(self):
         self.assertEqual(analysis_listing(), self.analysis_before)
