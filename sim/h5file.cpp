@@ -178,6 +178,40 @@ void Appendable::append(const void* rows, hsize_t n) {
   rows_ += n;
 }
 
+std::vector<double> read_vector(hid_t loc, const std::string& name) {
+  hid_t d = -1;
+  H5E_BEGIN_TRY { d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT); }
+  H5E_END_TRY;
+  if (d < 0) throw std::runtime_error("no dataset '" + name + "'");
+  Handle ds(d, H5Dclose);
+  Handle space(H5Dget_space(ds.id()), H5Sclose);
+  if (H5Sget_simple_extent_ndims(space.id()) != 1) throw std::runtime_error("dataset '" + name + "' is not 1-D");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+  std::vector<double> v(n);
+  if (n) check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read");
+  return v;
+}
+
+std::string read_string_attr(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) return {};
+  Handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle t(H5Aget_type(a.id()), H5Tclose);
+  if (H5Tis_variable_str(t.id()) > 0) {
+    char* p = nullptr;
+    Handle mt(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mt.id(), H5T_VARIABLE);
+    H5Tset_cset(mt.id(), H5T_CSET_UTF8);
+    check(H5Aread(a.id(), mt.id(), &p), "read attr");
+    std::string s = p ? p : "";
+    H5free_memory(p);
+    return s;
+  }
+  std::string s(H5Tget_size(t.id()), '\0');
+  check(H5Aread(a.id(), t.id(), s.data()), "read attr");
+  return s.substr(0, s.find('\0'));
+}
+
 std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
                                         std::vector<double>& out) {
   Handle f = open_file_readonly(path);

@@ -68,6 +68,10 @@ class Appendable {
   hsize_t rows_ = 0;
 };
 
+// Reads a 1-D dataset of numbers as doubles; a string attribute (empty if absent).
+std::vector<double> read_vector(hid_t loc, const std::string& name);
+std::string read_string_attr(hid_t obj, const std::string& name);
+
 // Reads a 2-D dataset of numbers into row-major doubles; returns its (rows, cols).
 std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
                                         std::vector<double>& out);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "run_scenario.hpp"
+#include "sweep.hpp"
 #include "runner.hpp"
 #include "version.hpp"
 
@@ -76,6 +77,16 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, s
   return 0;
 }
 
+int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
+              bool quiet, bool resume) {
+  const Scenario sc = load_scenario(scenario, sets);
+  if (out.empty()) out = std::filesystem::path(scenario).stem().string() + ".h5";
+  const auto s = run_sweep(sc, out, {threads, !quiet, resume});
+  fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
+             s.wall_s, out);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,6 +106,15 @@ int main(int argc, char** argv) {
   run->add_option("-j,--threads", threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
   run->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
+  bool resume = false;
+  auto* sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] section (Figure 3), write HDF5");
+  sweep->add_option("scenario", scenario, "scenario file (TOML) with a [sweep] section")->required();
+  sweep->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
+  sweep->add_option("--set", sets, "override a key: --set K_max=50 (repeatable)");
+  sweep->add_option("-j,--threads", threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sweep->add_flag("--resume", resume, "continue an interrupted sweep in OUT, computing only what is missing");
+  sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
+
   auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
   validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
   validate->add_option("--set", sets, "override a key (as for run)");
@@ -109,6 +129,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(scenario, sets, out, threads, quiet);
+    if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume);
     if (*validate) {
       const auto sc = seqmem::load_scenario(scenario, sets);
       seqmem::load_files(sc);

@@ -90,6 +90,14 @@ const KeyDef kSchema[] = {
     {"record", "state_every", Type::Int, "1", "record the states at every n-th sample (>= 1)"},
     {"record", "chunk", Type::Int, "256", "samples per HDF5 chunk and per flush (>= 1)"},
     {"analysis", "expect_cycle", Type::IntList, "[]", "expected cycle (1-based) for the episode check"},
+    {"sweep", "sweep_degrees", Type::IntList, "[]", "capacity sweep: polynomial degrees (each 1..30)"},
+    {"sweep", "sweep_seeds", Type::IntList, "[]", "capacity sweep: seeds of the memories (each >= 0)"},
+    {"sweep", "sweep_alpha_c", Type::FloatList, "[]", "capacity sweep: alpha_c values; K succeeds if one of them does (each >= 0)"},
+    {"sweep", "K_min", Type::Int, "2", "capacity sweep: smallest K searched (>= 2)"},
+    {"sweep", "K_max", Type::Int, "200", "capacity sweep: largest K searched (>= K_min)"},
+    {"sweep", "criterion", Type::String, "\"cycles\"", "success: cycles (the cycle retrieved in order cycles_required times, no wrong visit)"},
+    {"sweep", "cycles_required", Type::Int, "3", "complete cycles for success (>= 1; paper: 3)"},
+    {"sweep", "stall_time", Type::Float, "200.0", "failure when no new visit comes within this time of the previous one (> 0)"},
     {"fixed_points", "find_fixed_points", Type::Bool, "false",
      "find instantaneous fixed points along the trajectory (dense_gsemm, gamm; Appendix B.2, Figure 2)"},
     {"fixed_points", "fp_t_start", Type::Float, "0.0", "window of the fixed-point analysis: samples with fp_t_start <= t"},
@@ -276,7 +284,8 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.Xi_file = v.file("Xi_file", dir);
   r.Xi_dataset = v.str("Xi_dataset");
   const auto K = v.integer("K");
-  if (r.Xi_file.empty() && (K <= 0 || K > 1000000))
+  const bool sweep = !v.get("sweep_degrees").as_array()->empty();  // K is searched: [memories] unused
+  if (r.Xi_file.empty() && !sweep && (K <= 0 || K > 1000000))
     v.fail("K", fmt::format("must be in 1..1000000 (or give Xi_file), got {}", K));
   if (!r.Xi_file.empty() && v.origin.count("K") && K != 0)
     v.fail("K", "give either K or Xi_file, not both");
@@ -294,7 +303,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   const toml::node& cyc = v.get("cyclic");
   if (const auto* ca = cyc.as_array(); ca && ca->size() != cycles.size())
     v.fail("cyclic", fmt::format("needs one value per episode ({}), got {}", cycles.size(), ca->size()));
-  const int K_known = r.Xi_file.empty() ? r.K : 1000000;  // file-backed K is checked on load
+  const int K_known = r.Xi_file.empty() && !sweep ? r.K : 1000000;  // file-backed K: checked on load
   for (std::size_t e = 0; e < cycles.size(); ++e) {
     Episode ep;
     ep.memories = to_zero_based(v, "cycles", *cycles[e].as_array(), K_known);
@@ -305,7 +314,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   }
 
   const auto cue = v.integer("cue_memory");
-  if (cue < 0 || (r.Xi_file.empty() && cue > r.K))
+  if (cue < 0 || (r.Xi_file.empty() && !sweep && cue > r.K))
     v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", cue, r.K));
   r.cue_memory = static_cast<int>(cue) - 1;
   r.cue_amplitude = v.positive("cue_amplitude");
@@ -353,6 +362,34 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   if (chunk < 1 || chunk > 1000000) v.fail("chunk", "must be in 1..1000000");
   r.chunk = static_cast<int>(chunk);
   r.expect_cycle = to_zero_based(v, "expect_cycle", *v.get("expect_cycle").as_array(), K_known);
+
+  auto& sw = r.sweep;
+  for (const auto& d : *v.get("sweep_degrees").as_array()) {
+    const auto n = d.value<std::int64_t>().value();
+    if (n < 1 || n > 30) v.fail("sweep_degrees", fmt::format("degree {} out of range 1..30", n));
+    sw.degrees.push_back(static_cast<int>(n));
+  }
+  for (const auto& d : *v.get("sweep_seeds").as_array()) {
+    const auto n = d.value<std::int64_t>().value();
+    if (n < 0) v.fail("sweep_seeds", "seeds must be >= 0");
+    sw.seeds.push_back(static_cast<std::uint64_t>(n));
+  }
+  for (const auto& d : *v.get("sweep_alpha_c").as_array()) {
+    const double a = d.value<double>().value();
+    if (!(a >= 0)) v.fail("sweep_alpha_c", "alpha_c values must be >= 0");
+    sw.alpha_c.push_back(a);
+  }
+  const auto K_min = v.integer("K_min"), K_max = v.integer("K_max");
+  if (K_min < 2) v.fail("K_min", fmt::format("must be >= 2, got {}", K_min));
+  if (K_max < K_min) v.fail("K_max", fmt::format("must be >= K_min = {}, got {}", K_min, K_max));
+  if (K_max > 100000) v.fail("K_max", "must be <= 100000");
+  sw.K_min = static_cast<int>(K_min);
+  sw.K_max = static_cast<int>(K_max);
+  v.choice("criterion", {"cycles"});
+  const auto required = v.integer("cycles_required");
+  if (required < 1) v.fail("cycles_required", "must be >= 1");
+  sw.cycles_required = static_cast<int>(required);
+  sw.stall_time = v.positive("stall_time");
 
   auto& fp = r.fixed_points;
   fp.enabled = v.boolean("find_fixed_points");

@@ -41,6 +41,17 @@ struct FixedPointSpec {
   double surface_range = 2.0;
 };
 
+// The capacity sweep of `seqmem sweep` ([sweep], Figure 3): over degrees x seeds, the largest K
+// for which one of the alpha_c values succeeds (analysis/capacity.hpp).
+struct SweepSpec {
+  std::vector<int> degrees;
+  std::vector<std::uint64_t> seeds;
+  std::vector<double> alpha_c;
+  int K_min = 2, K_max = 200;
+  int cycles_required = 3;
+  double stall_time = 200.0;
+};
+
 // One fully resolved run.
 struct RunSpec {
   std::string id;  // HDF5 group name under /runs
@@ -76,6 +87,7 @@ struct RunSpec {
 
   std::vector<int> expect_cycle;  // 0-based; empty: no episode check
   FixedPointSpec fixed_points;
+  SweepSpec sweep;
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;

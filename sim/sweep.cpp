@@ -1,0 +1,273 @@
+#include "sweep.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "../analysis/capacity.hpp"
+#include "h5file.hpp"
+#include "version.hpp"
+
+namespace seqmem {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Row {  // one evaluation
+  int config, degree;
+  std::uint64_t seed;
+  int K;
+  double alpha_c;
+  Evaluation e;
+};
+using Key = std::tuple<int, int, std::uint64_t, int, double>;  // config, degree, seed, K, alpha_c
+Key key(const Row& r) { return {r.config, r.degree, r.seed, r.K, r.alpha_c}; }
+
+struct Capacity {
+  int config, degree;
+  std::uint64_t seed;
+  int capacity;
+};
+
+const char* kOutcomes = "0 success, 1 wrong (a wrong visit), 2 stalled (no new visit within stall_time), "
+                        "3 horizon, 4 diverged";
+
+// The whole file, written to a temporary name and renamed over `out`.
+void write_file(const std::string& out, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
+                bool complete) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
+  std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
+    return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
+  });
+  const std::string tmp = out + fmt::format(".partial-{}", ::getpid());
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    h5::Handle f = h5::create_file(tmp);
+    const hid_t root = f.id();
+    h5::set_attr(root, "seqmem_version", std::string(kVersion));
+    h5::set_attr(root, "scenario", sc.text);
+    h5::set_attr(root, "scenario_path", sc.path);
+    std::string sets;
+    for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
+    h5::set_attr(root, "overrides", sets);
+    std::time_t t = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    h5::set_attr(root, "created", std::string(buf));
+    h5::set_attr(root, "complete", complete);
+    h5::Handle configs = h5::create_group(root, "configs");
+    for (const auto& r : sc.runs) {
+      h5::Handle g2 = h5::create_group(configs.id(), r.id);
+      for (const auto& [k, v] : r.resolved) h5::set_attr(g2.id(), k, v);
+    }
+
+    auto table = [&](const char* name, const char* dim, std::size_t n, auto columns) {
+      h5::Handle g2 = h5::create_group(root, name);
+      std::vector<int> index(n);
+      for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<int>(i + 1);
+      h5::Handle scale = h5::write_dataset(g2.id(), dim, {n}, index.data());
+      h5::make_scale(scale.id(), dim);
+      columns(g2.id(), [&](const char* col, const auto& values) {
+        h5::Handle d = h5::write_dataset(g2.id(), col, {n}, values.data());
+        h5::attach_scale(d.id(), scale.id(), 0);
+        return d;
+      });
+    };
+    auto ints = [](const auto& v, auto f) {
+      std::vector<int> out;
+      for (const auto& x : v) out.push_back(static_cast<int>(f(x)));
+      return out;
+    };
+    auto reals = [](const auto& v, auto f) {
+      std::vector<double> out;
+      for (const auto& x : v) out.push_back(f(x));
+      return out;
+    };
+    table("evaluations", "evaluation", rows.size(), [&](hid_t, auto put) {
+      put("config", ints(rows, [](const Row& r) { return r.config; }));
+      put("degree", ints(rows, [](const Row& r) { return r.degree; }));
+      put("seed", ints(rows, [](const Row& r) { return r.seed; }));
+      put("K", ints(rows, [](const Row& r) { return r.K; }));
+      put("alpha_c", reals(rows, [](const Row& r) { return r.alpha_c; }));
+      put("success", ints(rows, [](const Row& r) { return r.e.success(); }));
+      h5::Handle o = put("outcome", ints(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
+      h5::set_attr(o.id(), "codes", std::string(kOutcomes));
+      put("cycles", ints(rows, [](const Row& r) { return r.e.cycles; }));
+      put("t_first_error", reals(rows, [](const Row& r) { return r.e.t_first_error; }));
+      put("t_stop", reals(rows, [](const Row& r) { return r.e.t_stop; }));
+      put("wall_time_s", reals(rows, [](const Row& r) { return r.e.wall_s; }));
+    });
+    table("capacity", "pair", caps.size(), [&](hid_t, auto put) {
+      put("config", ints(caps, [](const Capacity& c) { return c.config; }));
+      put("degree", ints(caps, [](const Capacity& c) { return c.degree; }));
+      put("seed", ints(caps, [](const Capacity& c) { return c.seed; }));
+      put("capacity", ints(caps, [](const Capacity& c) { return c.capacity; }));
+    });
+  }
+  std::filesystem::rename(tmp, out);
+}
+
+// The evaluations of an earlier (interrupted) run of the same scenario.
+std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
+  std::map<Key, Row> cache;
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle f;
+  try {
+    f = h5::open_file_readonly(path);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("{}: --resume: cannot open it as HDF5", path));
+  }
+  if (h5::read_string_attr(f.id(), "scenario") != sc.text)
+    throw InputError(fmt::format("{}: --resume: the file was written from another scenario text", path));
+  std::string sets;
+  for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
+  if (h5::read_string_attr(f.id(), "overrides") != sets)
+    throw InputError(fmt::format("{}: --resume: the file was written with other --set overrides", path));
+  auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
+  const auto config = col("config"), degree = col("degree"), seed = col("seed"), K = col("K"),
+             alpha_c = col("alpha_c"), outcome = col("outcome"), cycles = col("cycles"),
+             t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
+  for (std::size_t i = 0; i < config.size(); ++i) {
+    Row r{int(config[i]), int(degree[i]), std::uint64_t(seed[i]), int(K[i]), alpha_c[i], {}};
+    r.e.outcome = static_cast<Outcome>(int(outcome[i]));
+    r.e.cycles = int(cycles[i]);
+    r.e.t_first_error = t_err[i];
+    r.e.t_stop = t_stop[i];
+    r.e.wall_s = wall[i];
+    cache[key(r)] = r;
+  }
+  return cache;
+}
+
+}  // namespace
+
+SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+  const auto t0 = Clock::now();
+  for (const auto& r : sc.runs) {
+    const auto& sw = r.sweep;
+    if (sw.degrees.empty() || sw.seeds.empty() || sw.alpha_c.empty())
+      throw InputError(fmt::format("{}: [sweep] needs non-empty sweep_degrees, sweep_seeds and sweep_alpha_c", sc.path));
+    if (r.model != ModelKind::dense_gsemm)
+      throw InputError(fmt::format("{}: key 'kind': the capacity sweep is for dense_gsemm", sc.path));
+  }
+  std::map<Key, Row> cache;
+  if (std::filesystem::exists(out)) {
+    if (!opt.resume)
+      throw InputError(fmt::format("{}: exists; resume it with --resume, or remove it to start over", out));
+    cache = read_rows(out, sc);
+  }
+  {  // writable? (an empty file now, before any work)
+    std::vector<Row> rows;
+    for (const auto& [k, r] : cache) rows.push_back(r);
+    try {
+      write_file(out, sc, rows, {}, false);
+    } catch (const std::exception&) {
+      throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
+    }
+  }
+
+  struct Pair {
+    int config, degree;
+    std::uint64_t seed;
+  };
+  std::vector<Pair> pairs;
+  for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c)
+    for (int d : sc.runs[c].sweep.degrees)
+      for (auto s : sc.runs[c].sweep.seeds) pairs.push_back({c, d, s});
+  // the dearest pairs (high degree: large K) first, for the dynamic schedule
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
+
+  std::mutex mu;  // guards rows, caps, counters and the file
+  std::vector<Row> rows;
+  for (const auto& [k, r] : cache) rows.push_back(r);
+  std::vector<Capacity> caps;
+  SweepSummary summary;
+  auto last_flush = Clock::now(), last_print = Clock::now();
+  int pairs_done = 0;
+  const bool tty = ::isatty(2);
+  auto progress = [&](bool force) {  // under mu
+    if (!opt.progress) return;
+    const auto now = Clock::now();
+    if (!force && now - last_print < std::chrono::milliseconds(tty ? 200 : 5000)) return;
+    last_print = now;
+    const double el = std::chrono::duration<double>(now - t0).count();
+    const double eta = pairs_done ? el / pairs_done * (pairs.size() - pairs_done) : 0.0;
+    fmt::print(stderr, "{}sweep: pairs {}/{}, evaluations {} (+{} resumed), {:.1f}/s, elapsed {:.0f} s, eta {:.0f} s{}",
+               tty ? "\r" : "", pairs_done, pairs.size(), summary.evaluations, summary.reused,
+               summary.evaluations / std::max(el, 1e-9), el, eta, tty ? "   " : "\n");
+  };
+
+  const int n = static_cast<int>(pairs.size());
+  const int threads = std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads()));
+  std::string fatal;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int i = 0; i < n; ++i) {
+    try {
+      const Pair& p = pairs[i];
+      const RunSpec& spec = sc.runs[p.config];
+      const auto& sw = spec.sweep;
+      std::vector<double> alphas = sw.alpha_c;  // largest first: shorter dwell, faster outcome
+      std::sort(alphas.rbegin(), alphas.rend());
+      auto succeeds = [&](int K) {
+        for (double a : alphas) {
+          Row r{p.config, p.degree, p.seed, K, a, {}};
+          if (auto it = cache.find(key(r)); it != cache.end()) {
+            std::lock_guard<std::mutex> g(mu);
+            ++summary.reused;
+            r = it->second;
+          } else {
+            SequenceTask t;
+            t.N_f = spec.N_f;
+            t.K = K;
+            t.seed = p.seed;
+            t.params = spec.params;
+            t.params.sigma_h.degree = p.degree;
+            t.params.alpha_c = a;
+            t.cue_amplitude = spec.cue_amplitude;
+            t.dt = spec.dt;
+            t.threshold = spec.threshold;
+            t.cycles_required = sw.cycles_required;
+            t.stall_time = sw.stall_time;
+            t.t_max = spec.t_end;
+            r.e = evaluate_sequence(t);
+            std::lock_guard<std::mutex> g(mu);
+            rows.push_back(r);
+            ++summary.evaluations;
+            if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
+              write_file(out, sc, rows, caps, false);
+              last_flush = Clock::now();
+            }
+            progress(false);
+          }
+          if (r.e.success()) return true;
+        }
+        return false;
+      };
+      const int capacity = largest_success(sw.K_min, sw.K_max, succeeds);
+      std::lock_guard<std::mutex> g(mu);
+      caps.push_back({p.config, p.degree, p.seed, capacity});
+      ++pairs_done;
+      progress(false);
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> g(mu);
+      fatal = e.what();
+    }
+  }
+  if (!fatal.empty()) throw std::runtime_error(fatal);
+  write_file(out, sc, rows, caps, true);
+  progress(true);
+  if (opt.progress && tty) fmt::print(stderr, "\n");
+  summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace seqmem

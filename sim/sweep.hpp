@@ -1,0 +1,35 @@
+// `seqmem sweep`: the capacity sweep of a scenario's [sweep] section (paper Figure 3).
+// For every run of the scenario (a configuration), degree and seed: the largest K for which one of
+// the alpha_c values succeeds (analysis/capacity.hpp). Pairs (configuration, degree, seed) run in
+// parallel with OpenMP (dynamic schedule); every evaluation is a row of /evaluations.
+//
+// Interruptions: the file is rewritten whole (temporary file + atomic rename) at most once a second
+// and at the end, so that a kill at any moment leaves a complete file holding every evaluation of
+// the last write. `--resume` reads that file and runs only what is missing: the K search is
+// deterministic, so the final tables equal those of an uninterrupted run (rows are sorted).
+#pragma once
+
+#include <string>
+
+#include "scenario.hpp"
+
+namespace seqmem {
+
+struct SweepOptions {
+  int threads = 0;        // 0: OpenMP's default
+  bool progress = true;   // lines on stderr (a live line on a terminal)
+  bool resume = false;
+  double flush_seconds = 1.0;
+};
+
+struct SweepSummary {
+  long long evaluations = 0;  // computed in this invocation
+  long long reused = 0;       // taken from the file by --resume
+  double wall_s = 0;
+};
+
+// Throws InputError for a scenario without [sweep] axes, an existing output without --resume, or a
+// resume file written from another scenario.
+SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt);
+
+}  // namespace seqmem
