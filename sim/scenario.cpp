@@ -379,6 +379,9 @@ RunSpec resolve(const Values& v, const std::string& dir) {
     if (!(a >= 0)) v.fail("sweep_alpha_c", "alpha_c values must be >= 0");
     sw.alpha_c.push_back(a);
   }
+  if (!sw.degrees.empty() || !sw.seeds.empty() || !sw.alpha_c.empty())
+    for (const char* axis : {"sweep_degrees", "sweep_seeds", "sweep_alpha_c"})
+      if (v.get(axis).as_array()->empty()) v.fail(axis, "an axis of the sweep must not be empty");
   const auto K_min = v.integer("K_min"), K_max = v.integer("K_max");
   if (K_min < 2) v.fail("K_min", fmt::format("must be >= 2, got {}", K_min));
   if (K_max < K_min) v.fail("K_max", fmt::format("must be >= K_min = {}, got {}", K_min, K_max));

@@ -216,6 +216,19 @@ TEST_CASE("bad input: one message naming the file, line and key") {
     has(error_of("[model]\nN_f = 4\n[memories]\nK = 3\n[episodes]\nPhi_file = \"phi_bad.csv\"\n"),
         "key 'Phi_file': is 2 x 3, expected K x K = 3 x 3");
   }
+  SUBCASE("invalid [sweep] sections") {
+    const std::string sweep = "[model]\nN_f = 20\n[sweep]\nsweep_degrees = [1, 2]\nsweep_seeds = [1]\n";
+    const auto inverted = error_of(sweep + "sweep_alpha_c = [0.5]\nK_min = 10\nK_max = 5\n");
+    has(inverted, file + ":8:");
+    has(inverted, "key 'K_max': must be >= K_min = 10, got 5");
+    has(error_of(sweep + "sweep_alpha_c = [0.5]\nK_min = 1\n"), "key 'K_min': must be >= 2, got 1");
+    has(error_of(sweep + "sweep_alpha_c = [0.5]\ncriterion = \"fastest\"\n"),
+        "key 'criterion': unknown value 'fastest' (one of: cycles)");
+    has(error_of(sweep + "sweep_alpha_c = [0.5, -0.1]\n"), "key 'sweep_alpha_c': alpha_c values must be >= 0");
+    const auto empty = error_of(sweep + "sweep_alpha_c = []\n");
+    has(empty, file + ":6:");
+    has(empty, "key 'sweep_alpha_c': an axis of the sweep must not be empty");
+  }
   SUBCASE("missing scenario file") {
     try {
       load_scenario("/nonexistent/x.toml");
