@@ -98,6 +98,16 @@ const KeyDef kSchema[] = {
     {"sweep", "criterion", Type::String, "\"cycles\"", "success: cycles (the cycle retrieved in order cycles_required times, no wrong visit)"},
     {"sweep", "cycles_required", Type::Int, "3", "complete cycles for success (>= 1; paper: 3)"},
     {"sweep", "stall_time", Type::Float, "200.0", "failure when no new visit comes within this time of the previous one (> 0)"},
+    {"baseline", "baseline_model", Type::String, "\"\"",
+     "classical singleton capacity instead of [sweep]: hopfield | dense_poly | dense_rectified | dense_exp"},
+    {"baseline", "baseline_N", Type::IntList, "[100]", "baseline: network sizes N (each >= 2)"},
+    {"baseline", "baseline_degrees", Type::IntList, "[3]", "baseline: n of dense_poly / dense_rectified (each >= 2)"},
+    {"baseline", "baseline_criterion", Type::String, "\"recall\"", "baseline: recall | fixed_point"},
+    {"baseline", "baseline_cue_flip", Type::Float, "0.0", "baseline recall: fraction of the cue's entries flipped (0..1)"},
+    {"baseline", "overlap_threshold", Type::Float, "0.9", "baseline recall: final overlap needed (-1..1)"},
+    {"baseline", "required_fraction", Type::Float, "0.5", "baseline: fraction of the P patterns that must be recalled (0 < x <= 1)"},
+    {"baseline", "trials", Type::Int, "20", "baseline: independent pattern sets per (N, degree) (>= 1)"},
+    {"baseline", "P_max", Type::Int, "100000", "baseline: largest P searched (>= 1)"},
     {"fixed_points", "find_fixed_points", Type::Bool, "false",
      "find instantaneous fixed points along the trajectory (dense_gsemm, gamm; Appendix B.2, Figure 2)"},
     {"fixed_points", "fp_t_start", Type::Float, "0.0", "window of the fixed-point analysis: samples with fp_t_start <= t"},
@@ -284,7 +294,8 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.Xi_file = v.file("Xi_file", dir);
   r.Xi_dataset = v.str("Xi_dataset");
   const auto K = v.integer("K");
-  const bool sweep = !v.get("sweep_degrees").as_array()->empty();  // K is searched: [memories] unused
+  // K is searched by [sweep] / [baseline]: [memories] unused
+  const bool sweep = !v.get("sweep_degrees").as_array()->empty() || !v.get("baseline_model").value<std::string>()->empty();
   if (r.Xi_file.empty() && !sweep && (K <= 0 || K > 1000000))
     v.fail("K", fmt::format("must be in 1..1000000 (or give Xi_file), got {}", K));
   if (!r.Xi_file.empty() && v.origin.count("K") && K != 0)
@@ -393,6 +404,36 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   if (required < 1) v.fail("cycles_required", "must be >= 1");
   sw.cycles_required = static_cast<int>(required);
   sw.stall_time = v.positive("stall_time");
+
+  auto& bl = r.baseline;
+  bl.model = v.choice("baseline_model", {"", "hopfield", "dense_poly", "dense_rectified", "dense_exp"});
+  for (const auto& n : *v.get("baseline_N").as_array()) {
+    const auto N = n.value<std::int64_t>().value();
+    if (N < 2 || N > 100000) v.fail("baseline_N", fmt::format("N = {} out of range 2..100000", N));
+    bl.N.push_back(static_cast<int>(N));
+  }
+  for (const auto& n : *v.get("baseline_degrees").as_array()) {
+    const auto d = n.value<std::int64_t>().value();
+    if (d < 2 || d > 30) v.fail("baseline_degrees", fmt::format("degree {} out of range 2..30", d));
+    bl.degrees.push_back(static_cast<int>(d));
+  }
+  if (!bl.model.empty() && (bl.N.empty() || bl.degrees.empty()))
+    v.fail(bl.N.empty() ? "baseline_N" : "baseline_degrees", "an axis of the baseline must not be empty");
+  bl.criterion = v.choice("baseline_criterion", {"recall", "fixed_point"});
+  bl.cue_flip = v.fraction("baseline_cue_flip");
+  const double ot = v.num("overlap_threshold");
+  if (!(ot >= -1 && ot <= 1)) v.fail("overlap_threshold", fmt::format("must be in [-1, 1], got {}", ot));
+  bl.overlap_threshold = ot;
+  const double rf = v.num("required_fraction");
+  if (!(rf > 0 && rf <= 1)) v.fail("required_fraction", fmt::format("must be in (0, 1], got {}", rf));
+  bl.required_fraction = rf;
+  const auto trials = v.integer("trials");
+  if (trials < 1 || trials > 100000) v.fail("trials", "must be in 1..100000");
+  bl.trials = static_cast<int>(trials);
+  const auto P_max = v.integer("P_max");
+  if (P_max < 1 || P_max > 100000000) v.fail("P_max", "must be in 1..1e8");
+  bl.P_max = static_cast<int>(P_max);
+  if (!bl.model.empty() && !sw.degrees.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
 
   auto& fp = r.fixed_points;
   fp.enabled = v.boolean("find_fixed_points");

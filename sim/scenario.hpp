@@ -52,6 +52,15 @@ struct SweepSpec {
   double stall_time = 200.0;
 };
 
+// Classical singleton capacity ([baseline], analysis/singleton_capacity.hpp), run by `seqmem sweep`.
+struct BaselineSpec {
+  std::string model;  // empty: none
+  std::vector<int> N, degrees;
+  std::string criterion = "recall";
+  double cue_flip = 0, overlap_threshold = 0.9, required_fraction = 0.5;
+  int trials = 20, P_max = 100000;
+};
+
 // One fully resolved run.
 struct RunSpec {
   std::string id;  // HDF5 group name under /runs
@@ -88,6 +97,7 @@ struct RunSpec {
   std::vector<int> expect_cycle;  // 0-based; empty: no episode check
   FixedPointSpec fixed_points;
   SweepSpec sweep;
+  BaselineSpec baseline;
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;

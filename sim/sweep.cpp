@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "../analysis/capacity.hpp"
+#include "../analysis/singleton_capacity.hpp"
 #include "h5file.hpp"
 #include "version.hpp"
 
@@ -41,6 +42,55 @@ struct Capacity {
 const char* kOutcomes = "0 success, 1 wrong (a wrong visit), 2 stalled (no new visit within stall_time), "
                         "3 horizon, 4 diverged";
 
+// Root attributes and /configs of a sweep file.
+void write_header(hid_t root, const Scenario& sc, bool complete) {
+  h5::set_attr(root, "seqmem_version", std::string(kVersion));
+  h5::set_attr(root, "scenario", sc.text);
+  h5::set_attr(root, "scenario_path", sc.path);
+  std::string sets;
+  for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
+  h5::set_attr(root, "overrides", sets);
+  std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  h5::set_attr(root, "created", std::string(buf));
+  h5::set_attr(root, "complete", complete);
+  h5::Handle configs = h5::create_group(root, "configs");
+  for (const auto& r : sc.runs) {
+    h5::Handle g2 = h5::create_group(configs.id(), r.id);
+    for (const auto& [k, v] : r.resolved) h5::set_attr(g2.id(), k, v);
+  }
+}
+
+// A group of column datasets over one dimension `dim` (1..n, a dimension scale); `columns` gets a
+// function put(name, values) that writes one column.
+template <class Columns>
+void write_table(hid_t root, const char* name, const char* dim, std::size_t n, Columns columns) {
+  h5::Handle g2 = h5::create_group(root, name);
+  std::vector<int> index(n);
+  for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<int>(i + 1);
+  h5::Handle scale = h5::write_dataset(g2.id(), dim, {n}, index.data());
+  h5::make_scale(scale.id(), dim);
+  columns([&](const char* col, const auto& values) {
+    h5::Handle d = h5::write_dataset(g2.id(), col, {n}, values.data());
+    h5::attach_scale(d.id(), scale.id(), 0);
+    return d;
+  });
+}
+
+template <class V, class F>
+std::vector<int> ints(const V& v, F f) {
+  std::vector<int> out;
+  for (const auto& x : v) out.push_back(static_cast<int>(f(x)));
+  return out;
+}
+template <class V, class F>
+std::vector<double> reals(const V& v, F f) {
+  std::vector<double> out;
+  for (const auto& x : v) out.push_back(f(x));
+  return out;
+}
+
 // The whole file, written to a temporary name and renamed over `out`.
 void write_file(const std::string& out, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
                 bool complete) {
@@ -53,46 +103,8 @@ void write_file(const std::string& out, const Scenario& sc, std::vector<Row> row
     std::lock_guard<std::mutex> g(h5::lock());
     h5::Handle f = h5::create_file(tmp);
     const hid_t root = f.id();
-    h5::set_attr(root, "seqmem_version", std::string(kVersion));
-    h5::set_attr(root, "scenario", sc.text);
-    h5::set_attr(root, "scenario_path", sc.path);
-    std::string sets;
-    for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
-    h5::set_attr(root, "overrides", sets);
-    std::time_t t = std::time(nullptr);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    h5::set_attr(root, "created", std::string(buf));
-    h5::set_attr(root, "complete", complete);
-    h5::Handle configs = h5::create_group(root, "configs");
-    for (const auto& r : sc.runs) {
-      h5::Handle g2 = h5::create_group(configs.id(), r.id);
-      for (const auto& [k, v] : r.resolved) h5::set_attr(g2.id(), k, v);
-    }
-
-    auto table = [&](const char* name, const char* dim, std::size_t n, auto columns) {
-      h5::Handle g2 = h5::create_group(root, name);
-      std::vector<int> index(n);
-      for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<int>(i + 1);
-      h5::Handle scale = h5::write_dataset(g2.id(), dim, {n}, index.data());
-      h5::make_scale(scale.id(), dim);
-      columns(g2.id(), [&](const char* col, const auto& values) {
-        h5::Handle d = h5::write_dataset(g2.id(), col, {n}, values.data());
-        h5::attach_scale(d.id(), scale.id(), 0);
-        return d;
-      });
-    };
-    auto ints = [](const auto& v, auto f) {
-      std::vector<int> out;
-      for (const auto& x : v) out.push_back(static_cast<int>(f(x)));
-      return out;
-    };
-    auto reals = [](const auto& v, auto f) {
-      std::vector<double> out;
-      for (const auto& x : v) out.push_back(f(x));
-      return out;
-    };
-    table("evaluations", "evaluation", rows.size(), [&](hid_t, auto put) {
+    write_header(root, sc, complete);
+    write_table(root, "evaluations", "evaluation", rows.size(), [&](auto put) {
       put("config", ints(rows, [](const Row& r) { return r.config; }));
       put("degree", ints(rows, [](const Row& r) { return r.degree; }));
       put("seed", ints(rows, [](const Row& r) { return r.seed; }));
@@ -106,7 +118,7 @@ void write_file(const std::string& out, const Scenario& sc, std::vector<Row> row
       put("t_stop", reals(rows, [](const Row& r) { return r.e.t_stop; }));
       put("wall_time_s", reals(rows, [](const Row& r) { return r.e.wall_s; }));
     });
-    table("capacity", "pair", caps.size(), [&](hid_t, auto put) {
+    write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
       put("config", ints(caps, [](const Capacity& c) { return c.config; }));
       put("degree", ints(caps, [](const Capacity& c) { return c.degree; }));
       put("seed", ints(caps, [](const Capacity& c) { return c.seed; }));
@@ -148,9 +160,84 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
   return cache;
 }
 
+// [baseline]: the singleton capacity of every (configuration, N, degree), every trial a row.
+SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+  const auto t0 = Clock::now();
+  if (std::filesystem::exists(out))
+    throw InputError(fmt::format("{}: exists; remove it first (a baseline sweep is not resumable)", out));
+  struct Result {
+    int config, N, degree;
+    SingletonCapacityResult r;
+  };
+  std::vector<Result> results;
+  for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
+    const auto& b = sc.runs[c].baseline;
+    const bool poly = b.model == "dense_poly" || b.model == "dense_rectified";
+    for (int N : b.N)
+      // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
+      for (int d : poly ? b.degrees : std::vector<int>{b.model == "hopfield" ? 2 : 0}) {
+        SingletonCapacityOptions o;
+        o.model = b.model;
+        o.N = N;
+        o.degree = poly ? d : 2;
+        o.criterion = b.criterion;
+        o.cue_flip = b.cue_flip;
+        o.overlap_threshold = b.overlap_threshold;
+        o.required_fraction = b.required_fraction;
+        o.trials = b.trials;
+        o.seed = sc.runs[c].seed;
+        o.P_max = b.P_max;
+        if (opt.threads > 0) omp_set_num_threads(opt.threads);
+        results.push_back({c, N, d, singleton_capacity(o)});
+        if (opt.progress)
+          fmt::print(stderr, "baseline {} N = {}{}: mean capacity {:.2f} ({:.4f} N), {:.1f} s\n", b.model, N,
+                     poly ? fmt::format(", n = {}", d) : "", results.back().r.mean, results.back().r.mean_per_neuron,
+                     std::chrono::duration<double>(Clock::now() - t0).count());
+      }
+  }
+  struct TrialRow {
+    int config, N, degree, trial, capacity;
+  };
+  std::vector<TrialRow> rows;
+  for (const auto& x : results)
+    for (int t = 0; t < static_cast<int>(x.r.capacity_per_trial.size()); ++t)
+      rows.push_back({x.config, x.N, x.degree, t, x.r.capacity_per_trial[t]});
+  const std::string tmp = out + fmt::format(".partial-{}", ::getpid());
+  try {
+    std::lock_guard<std::mutex> g(h5::lock());
+    h5::Handle f = h5::create_file(tmp);
+    write_header(f.id(), sc, true);
+    write_table(f.id(), "baseline", "trial_row", rows.size(), [&](auto put) {
+      put("config", ints(rows, [](const TrialRow& r) { return r.config; }));
+      put("N", ints(rows, [](const TrialRow& r) { return r.N; }));
+      put("degree", ints(rows, [](const TrialRow& r) { return r.degree; }));
+      put("trial", ints(rows, [](const TrialRow& r) { return r.trial; }));
+      put("capacity", ints(rows, [](const TrialRow& r) { return r.capacity; }));
+    });
+    write_table(f.id(), "baseline_summary", "setting", results.size(), [&](auto put) {
+      put("config", ints(results, [](const Result& r) { return r.config; }));
+      put("N", ints(results, [](const Result& r) { return r.N; }));
+      put("degree", ints(results, [](const Result& r) { return r.degree; }));
+      put("mean", reals(results, [](const Result& r) { return r.r.mean; }));
+      put("std", reals(results, [](const Result& r) { return r.r.std; }));
+      put("mean_per_neuron", reals(results, [](const Result& r) { return r.r.mean_per_neuron; }));
+      put("trials_at_P_max", ints(results, [](const Result& r) { return r.r.trials_at_P_max; }));
+    });
+  } catch (const std::exception&) {
+    std::filesystem::remove(tmp);
+    throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
+  }
+  std::filesystem::rename(tmp, out);
+  SweepSummary s;
+  for (const auto& x : results) s.evaluations += x.r.evaluations;
+  s.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  return s;
+}
+
 }  // namespace
 
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+  if (!sc.runs.empty() && !sc.runs[0].baseline.model.empty()) return run_baselines(sc, out, opt);
   const auto t0 = Clock::now();
   for (const auto& r : sc.runs) {
     const auto& sw = r.sweep;

@@ -55,6 +55,25 @@ expect 0 "wrote" -- "$seqmem" run scenarios/fig1_two_episodes.toml -o "$tmp/out.
 [ -f "$tmp/out.h5" ] && ok || bad "no output file after a good run"
 grep -q "^r0000: completed at t = 50" "$tmp/stdout" && ok || bad "summary: $(head -3 "$tmp/stdout")"
 ls "$tmp"/*.partial-* >/dev/null 2>&1 && bad "a .partial file was left" || ok
+# classical baselines through the sweeper (no out* may be left by a failing command)
+rm -f "$tmp"/out.h5
+cat >"$tmp/bad_baseline.toml" <<'T'
+[baseline]
+baseline_model = "boltzmann"
+T
+expect 2 "bad_baseline.toml:2:[0-9]+: key 'baseline_model': unknown value 'boltzmann'" -- "$seqmem" sweep "$tmp/bad_baseline.toml" -o "$tmp/out.h5"
+expect 0 "baseline hopfield N = 100: mean capacity" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
+/usr/bin/python3 - "$tmp/base.h5" <<'PY' && ok || bad "baseline file: $(cat "$tmp/stderr")"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    b, s = f["baseline"], f["baseline_summary"]
+    assert list(s["N"][()]) == [100, 200], s["N"][()]
+    assert len(b["capacity"]) == 100                      # 2 sizes x 50 trials
+    for i, N in enumerate(s["N"][()]):                    # the summary is the mean of the trials
+        assert np.isclose(s["mean"][i], b["capacity"][()][b["N"][()] == N].mean())
+        assert 0.138 < s["mean_per_neuron"][i] < 0.138 + 1.0 / np.sqrt(N), s["mean_per_neuron"][i]
+PY
+expect 2 "exists; remove it first" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 "$seqmem" keys | grep -q '`alpha_c`' && ok || bad "keys does not list alpha_c"
 
 echo "$passed passed, $failed failed"
