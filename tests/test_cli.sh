@@ -41,8 +41,9 @@ K = 3
 cycles = [[1, 2, 4]]
 T
 
-expect 0 "" -- "$seqmem" validate scenarios/fig1_two_episodes.toml
-expect 0 "" -- "$seqmem" validate scenarios/gamm_recall.toml
+for f in scenarios/*.toml; do  # every shipped scenario is valid
+  expect 0 "" -- "$seqmem" validate "$f"
+done
 expect 2 "bad_key.toml:3:1: unknown key 'alpah_c' in \[model\]" -- "$seqmem" run "$tmp/bad_key.toml" -o "$tmp/out.h5"
 expect 2 "bad_range.toml:3:[0-9]+: key 'T_d': must be > 0" -- "$seqmem" run "$tmp/bad_range.toml" -o "$tmp/out.h5"
 expect 2 "bad_episode.toml:4:[0-9]+: key 'cycles': memory 4 does not exist" -- "$seqmem" run "$tmp/bad_episode.toml" -o "$tmp/out.h5"
