@@ -1,4 +1,5 @@
-"""Read the HDF5 files written by ``seqmem run``.
+"""Read the HDF5 files written by ``seqmem run`` (and, with :func:`sweep_tables` and
+:func:`sweep_configs`, those written by ``seqmem sweep``).
 
 Layout: one group per run under ``/runs/<id>`` (``r0000``, ``r0001``, ...) holding the datasets
 ``time``, ``overlaps`` (time, memory), ``Xi`` (neuron, memory), ``Phi`` (memory, memory_to),
@@ -19,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 __all__ = ["open_runs", "load_run", "visits", "overlaps", "runs_table", "attrs", "parse_list",
-           "fixed_points", "energy_surfaces"]
+           "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES"]
 
 
 def _value(v):
@@ -145,3 +146,76 @@ def energy_surfaces(path, run="r0000"):
     ds = ds.assign_coords({k: v for k, v in coords.items() if k in ds.dims})
     ds.attrs["run"] = run
     return ds
+
+
+# The outcome codes of /evaluations/outcome (analysis/capacity.hpp), used when the file's `codes`
+# attribute is missing or unreadable.
+OUTCOMES = {0: "success", 1: "wrong", 2: "stalled", 3: "horizon", 4: "diverged"}
+
+
+def _outcome_names(codes):
+    """{code: name} from an ``outcome`` ``codes`` attribute such as
+    ``"0 success, 1 wrong (a wrong visit), 2 stalled (...), 3 horizon, 4 diverged"``."""
+    import re
+
+    names = {int(c): n for c, n in re.findall(r"(?:^|,)\s*(\d+)\s+([A-Za-z_]\w*)", codes or "")}
+    return names or dict(OUTCOMES)
+
+
+# The column order of the sweep tables, as seqmem writes them (h5py lists them alphabetically).
+_SWEEP_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "t_first_error",
+                  "t_stop", "wall_time_s", "capacity"]
+
+
+def _table(group, dim):
+    """A group of column datasets over one dimension ``dim`` as a DataFrame indexed by ``dim``,
+    the known columns in seqmem's order, then any others."""
+    cols = {k: ds[()] for k, ds in group.items() if k != dim and isinstance(ds, h5py.Dataset)}
+    order = [k for k in _SWEEP_COLUMNS if k in cols] + sorted(k for k in cols if k not in _SWEEP_COLUMNS)
+    index = pd.Index(group[dim][()], name=dim) if dim in group else None
+    return pd.DataFrame({k: cols[k] for k in order}, index=index)
+
+
+def sweep_tables(path):
+    """The two tables of a capacity sweep file (``seqmem sweep``; paper Figure 3) as DataFrames:
+    ``(evaluations, capacity)``.
+
+    ``evaluations`` (index ``evaluation``, 1-based) has one row per simulated task, with the stored
+    columns ``config`` (0-based position of the scenario run; its parameters are
+    ``/configs/r0000`` ..., see :func:`sweep_configs`), ``degree``, ``seed``, ``K``, ``alpha_c``,
+    ``success`` (0/1), ``outcome`` (0 success, 1 wrong visit, 2 stalled, 3 horizon, 4 diverged),
+    ``cycles`` (complete cycles retrieved in order), ``t_first_error`` (-1: none), ``t_stop`` and
+    ``wall_time_s``; plus ``outcome_name``, the outcome as a categorical of the names given by the
+    dataset's ``codes`` attribute (every name is a category, counted or not).
+
+    ``capacity`` (index ``pair``, 1-based) has one row per (config, degree, seed): ``config``,
+    ``degree``, ``seed`` and ``capacity``, the largest K that succeeded for some alpha_c (``K_min -
+    1`` when none did; ``K_max`` means the search limit was reached, the true capacity may be
+    larger). Rows are sorted as in the file (by config, degree, seed, K, alpha_c). The search
+    evaluates only some K (doubling, then bisection) and, at each K, the alpha_c from the largest
+    down to the first success, so not every (K, alpha_c) of the grid has a row. An interrupted
+    sweep (root attribute ``complete`` false) has partial tables.
+    """
+    with h5py.File(path, "r") as f:
+        ev = _table(f["evaluations"], "evaluation")
+        cap = _table(f["capacity"], "pair")
+        codes = _value(f["evaluations/outcome"].attrs.get("codes", "")) if "outcome" in f["evaluations"] else ""
+    names = _outcome_names(codes)
+    if "outcome" in ev:
+        cats = [names[c] for c in sorted(names)]
+        ev["outcome_name"] = pd.Categorical(ev["outcome"].map(names), categories=cats)
+    return ev, cap
+
+
+def sweep_configs(path):
+    """The configurations of a sweep file (``/configs/r0000`` ...; one per scenario run) as a
+    DataFrame indexed by ``config`` (0, 1, ..., the value of the ``config`` columns of
+    :func:`sweep_tables`) with the group ``id`` and the resolved scalar parameters (``K_min``,
+    ``K_max``, ``N_f``, ``beta_d``, ...); list-valued keys (``sweep_degrees``, ``sweep_alpha_c``,
+    ...) stay TOML text, see :func:`parse_list`."""
+    rows = {}
+    with h5py.File(path, "r") as f:
+        for cid in sorted(f["configs"]):
+            a = {k: v for k, v in attrs(f["configs"][cid]).items() if np.ndim(v) == 0}
+            rows[int(cid.lstrip("r"))] = {"id": cid, **a}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("config")

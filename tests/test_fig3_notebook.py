@@ -1,0 +1,209 @@
+"""Runs a small capacity sweep (`seqmem sweep`) and executes analysis/fig3_capacity.ipynb on the result.
+
+Usage (from the repository root, as ctest does):
+    /usr/bin/python3 tests/test_fig3_notebook.py /path/to/seqmem
+
+The sweep is scenarios/fig3_capacity_quick.toml reduced with --set to degrees {1, 2, 3} x seeds {1, 2}
+x 4 alpha_c, K <= 24 (a few seconds on one core). The notebook runs headless as in
+test_fig2_notebook.py (tests/notebook_runner.py). The checks compare the JSON summary it prints last
+with the same quantities recomputed here from the file with raw h5py (capacities per degree, censored
+counts, outcome counts), recompute every stored capacity from /evaluations (the largest K with a
+success), check that the search is monotone as recorded (every evaluated K above the capacity failed
+for every alpha_c of the grid, every one at or below it succeeded), check analysis/seqmem.py's
+sweep_tables() and sweep_configs() against raw h5py, and check the PNG written next to the input.
+"""
+
+import subprocess
+import sys
+import tempfile
+import tomllib
+import unittest
+from collections import defaultdict
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook  # tests/notebook_runner.py
+import unittest_main  # noqa: E402  (tests/unittest_main.py)
+
+sys.dont_write_bytecode = True  # no __pycache__ in analysis/
+sys.path.insert(0, str(ANALYSIS))
+import seqmem  # noqa: E402  (analysis/seqmem.py)
+
+NOTEBOOK = ANALYSIS / "fig3_capacity.ipynb"
+SCENARIO = ROOT / "scenarios" / "fig3_capacity_quick.toml"
+SETS = ["sweep_degrees=[1, 2, 3]", "sweep_seeds=[1, 2]", "K_max=24", "sweep_alpha_c=[0.4, 0.6, 0.8, 1.0]"]
+EV_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "t_first_error", "t_stop",
+              "wall_time_s"]
+OUTCOME_NAMES = ["success", "wrong", "stalled", "horizon", "diverged"]
+SEQMEM = None  # the binary, from argv
+
+
+def run_sweep(h5):
+    cmd = [SEQMEM, "sweep", str(SCENARIO), "-o", str(h5), "-j", "1", "-q"]
+    for s in SETS:
+        cmd += ["--set", s]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"seqmem sweep failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+
+
+class Fig3Notebook(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="seqmem_nb3_")
+        tmp = Path(cls.tmp.name)
+        cls.h5 = tmp / "fig3.h5"
+        run_sweep(cls.h5)
+        cls.analysis_before = analysis_listing()
+        cls.summary = execute_notebook(NOTEBOOK, cls.h5, tmp)
+
+        # The same quantities from raw h5py, computed independently of the notebook.
+        with h5py.File(cls.h5, "r") as f:
+            cls.complete = bool(f.attrs["complete"])
+            cls.overrides = f.attrs["overrides"]
+            cls.ev = {c: f["evaluations"][c][()] for c in EV_COLUMNS}
+            cls.cap = {c: f["capacity"][c][()] for c in ("config", "degree", "seed", "capacity")}
+            cls.codes = f["evaluations/outcome"].attrs["codes"]
+            cls.cfg = {int(cid[1:]): dict(f["configs"][cid].attrs) for cid in f["configs"]}
+        cls.K_min = {c: int(a["K_min"]) for c, a in cls.cfg.items()}
+        cls.K_max = {c: int(a["K_max"]) for c, a in cls.cfg.items()}
+        cls.alpha_grid = {c: sorted(tomllib.loads(f"v = {a['sweep_alpha_c']}")["v"]) for c, a in cls.cfg.items()}
+        # (config, degree, seed) -> {K: {alpha_c: success}}
+        cls.tried = defaultdict(lambda: defaultdict(dict))
+        for c, d, s, K, a, ok in zip(*(cls.ev[k] for k in ("config", "degree", "seed", "K", "alpha_c", "success"))):
+            cls.tried[int(c), int(d), int(s)][int(K)][float(a)] = bool(ok)
+        cls.capacity = {(int(c), int(d), int(s)): int(k) for c, d, s, k in
+                        zip(*(cls.cap[k] for k in ("config", "degree", "seed", "capacity")))}
+        cls.by_degree = {(e["config"], e["degree"]): e for e in cls.summary["degrees"]}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_kernel_is_this_python(self):
+        self.assertEqual(Path(self.summary["python"]).resolve(), Path(sys.executable).resolve(),
+                         "the notebook ran in another interpreter than the test's")
+
+    def test_read_the_given_file(self):
+        self.assertTrue(self.complete)
+        self.assertEqual(Path(self.summary["file"]), self.h5)
+        self.assertTrue(self.summary["complete"])
+        self.assertEqual(self.summary["scenario"], "fig3_capacity_quick")
+        self.assertEqual(self.summary["overrides"], SETS)
+
+    def test_K_max_is_the_overridden_one(self):
+        # the root `scenario` text says K_max = 160; the --set override (and /configs) say 24
+        self.assertEqual(tomllib.loads(self.overrides.splitlines()[2])["K_max"], 24)
+        self.assertEqual(self.K_max, {0: 24})
+        self.assertEqual(self.summary["K_max"], {"0": 24})
+
+    def test_grid_as_requested(self):
+        pairs = set(self.capacity)
+        self.assertEqual(pairs, {(0, d, s) for d in (1, 2, 3) for s in (1, 2)})
+        self.assertEqual(set(self.tried), pairs, "a pair without evaluations, or evaluations of no pair")
+        self.assertEqual(self.alpha_grid[0], [0.4, 0.6, 0.8, 1.0])
+
+    def test_capacity_is_largest_successful_K(self):
+        for key, capacity in self.capacity.items():
+            with self.subTest(pair=key):
+                won = [K for K, alphas in self.tried[key].items() if any(alphas.values())]
+                self.assertEqual(capacity, max(won) if won else self.K_min[key[0]] - 1)
+                self.assertGreaterEqual(capacity, self.K_min[key[0]] - 1)
+                self.assertLessEqual(capacity, self.K_max[key[0]])
+        self.assertTrue(self.summary["capacity_matches_evaluations"])
+
+    def test_monotone_as_recorded(self):
+        grid = self.alpha_grid
+        for key, capacity in self.capacity.items():
+            for K, alphas in self.tried[key].items():
+                with self.subTest(pair=key, K=K):
+                    if K > capacity:  # failed: every alpha_c of the grid tried, none succeeded
+                        self.assertEqual(sorted(alphas), grid[key[0]])
+                        self.assertFalse(any(alphas.values()), f"K = {K} > capacity {capacity} succeeded")
+                    else:  # succeeded: alpha_c tried from the largest down to the first success
+                        tried = sorted(alphas, reverse=True)
+                        self.assertEqual(tried, sorted(grid[key[0]], reverse=True)[:len(tried)])
+                        self.assertEqual([alphas[a] for a in tried], [False] * (len(tried) - 1) + [True])
+        self.assertTrue(self.summary["monotone_as_recorded"])
+
+    def test_per_degree_statistics(self):
+        self.assertEqual(len(self.summary["degrees"]), len({(c, d) for c, d, _ in self.capacity}))
+        for (c, d), e in self.by_degree.items():
+            with self.subTest(config=c, degree=d):
+                seeds = sorted(s for cc, dd, s in self.capacity if (cc, dd) == (c, d))
+                caps = np.array([self.capacity[c, d, s] for s in seeds])
+                self.assertEqual(e["n_seeds"], len(seeds))
+                self.assertEqual(e["seeds"], seeds)
+                self.assertEqual(e["capacities"], caps.tolist())
+                self.assertAlmostEqual(e["mean"], float(caps.mean()), places=12)
+                self.assertEqual((e["min"], e["max"]), (int(caps.min()), int(caps.max())))
+                self.assertEqual(e["n_censored"], int((caps >= self.K_max[c]).sum()))
+                self.assertEqual(e["n_below_K_min"], int((caps < self.K_min[c]).sum()))
+                for s, k, a in zip(seeds, caps, e["alpha_c_at_capacity"]):
+                    won = [al for al, ok in self.tried[c, d, s].get(int(k), {}).items() if ok]
+                    self.assertEqual(a, max(won) if won else None)
+        caps = np.array(list(self.capacity.values()))
+        self.assertEqual(self.summary["n_pairs"], len(caps))
+        self.assertEqual(self.summary["n_censored"], int((caps >= self.K_max[0]).sum()))
+        self.assertEqual(self.summary["n_below_K_min"], int((caps < self.K_min[0]).sum()))
+
+    def test_what_this_grid_gives(self):
+        # beta_d = 7 (README, "What the quick grid gives"): degree 1 stalls or visits wrongly early,
+        # degrees >= 2 cycle through K_max = 24 memories for every seed (censored)
+        self.assertLess(self.by_degree[0, 1]["max"], 12)
+        for d in (2, 3):
+            self.assertEqual(self.by_degree[0, d]["n_censored"], 2, f"degree {d}")
+        self.assertEqual(self.summary["n_censored"], 4)
+
+    def test_outcome_counts(self):
+        out = self.ev["outcome"]
+        self.assertEqual(self.summary["n_evaluations"], len(out))
+        np.testing.assert_array_equal(self.ev["success"] != 0, out == 0)
+        counts = np.bincount(out, minlength=len(OUTCOME_NAMES))
+        self.assertEqual(self.summary["outcome_counts"], dict(zip(OUTCOME_NAMES, map(int, counts))))
+        self.assertAlmostEqual(self.summary["wall_time_s_total"], float(self.ev["wall_time_s"].sum()), places=9)
+
+    def test_seqmem_readers(self):
+        ev, cap = seqmem.sweep_tables(self.h5)
+        self.assertEqual(list(ev.columns), EV_COLUMNS + ["outcome_name"])
+        self.assertEqual(list(cap.columns), ["config", "degree", "seed", "capacity"])
+        self.assertEqual(ev.index.name, "evaluation")
+        self.assertEqual(cap.index.name, "pair")
+        np.testing.assert_array_equal(ev.index, np.arange(1, len(ev) + 1))
+        for k in EV_COLUMNS:
+            with self.subTest(column=k):
+                np.testing.assert_array_equal(ev[k].to_numpy(), self.ev[k])
+        for k, v in self.cap.items():
+            with self.subTest(column=k):
+                np.testing.assert_array_equal(cap[k].to_numpy(), v)
+        self.assertEqual(ev["outcome_name"].dtype, "category")
+        self.assertEqual(list(ev["outcome_name"].cat.categories), OUTCOME_NAMES)
+        self.assertEqual(list(ev["outcome_name"].astype(str)), [OUTCOME_NAMES[o] for o in self.ev["outcome"]])
+        # the names come from the dataset's attribute
+        for i, name in enumerate(OUTCOME_NAMES):
+            self.assertIn(f"{i} {name}", self.codes)
+        cfg = seqmem.sweep_configs(self.h5)
+        self.assertEqual(list(cfg.index), [0])
+        self.assertEqual(cfg.loc[0, "id"], "r0000")
+        self.assertEqual((int(cfg.loc[0, "K_min"]), int(cfg.loc[0, "K_max"])), (self.K_min[0], self.K_max[0]))
+        self.assertEqual(seqmem.parse_list(cfg.loc[0, "sweep_degrees"]), [1, 2, 3])
+
+    def test_png(self):
+        png = Path(self.summary["png"])
+        self.assertEqual(png, self.h5.with_name("fig3_fig3.png"), "the PNG goes next to the input file")
+        check_png(self, png, 50_000, 1200, 700, 100)
+
+    def test_nothing_written_into_the_repository(self):
+        self.assertEqual(analysis_listing(), self.analysis_before)
+
+
+def main():
+    global SEQMEM
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(Fig3Notebook)
+
+
+if __name__ == "__main__":
+    main()
