@@ -95,3 +95,21 @@ def check_png(case, png, min_bytes, min_width, min_height, min_colours):
     case.assertGreaterEqual(img.shape[0], min_height)
     case.assertGreater(len({tuple(px) for px in img.reshape(-1, img.shape[2])[::7]}), min_colours,
                        "PNG has hardly any colours: empty plot?")
+
+
+class NotebookChecks:
+    """Checks shared by the notebook tests, mixed into their unittest.TestCase. The test class sets
+    h5 (the input file), summary (the notebook's JSON), analysis_before (analysis_listing() before the
+    run), PNG_NAME and PNG_LIMITS = (min_bytes, min_width, min_height, min_colours)."""
+
+    def test_kernel_is_this_python(self):
+        self.assertEqual(Path(self.summary["python"]).resolve(), Path(sys.executable).resolve(),
+                         "the notebook ran in another interpreter than the test's")
+
+    def test_png(self):
+        png = Path(self.summary["png"])
+        self.assertEqual(png, self.h5.with_name(self.PNG_NAME), "the PNG goes next to the input file")
+        check_png(self, png, *self.PNG_LIMITS)
+
+    def test_nothing_written_into_the_repository(self):
+        self.assertEqual(analysis_listing(), self.analysis_before)

@@ -19,7 +19,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook, run_seqmem  # tests/notebook_runner.py
+from notebook_runner import ANALYSIS, NotebookChecks, ROOT, analysis_listing, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 sys.dont_write_bytecode = True  # no __pycache__ in analysis/
@@ -36,7 +36,10 @@ def first_index(mask):
     return int(i[0]) if i.size else None
 
 
-class Fig2Notebook(unittest.TestCase):
+class Fig2Notebook(NotebookChecks, unittest.TestCase):
+    PNG_NAME = "fig2_fig2.png"
+    PNG_LIMITS = (100_000, 1200, 900, 200)
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="seqmem_nb2_")
@@ -76,11 +79,6 @@ class Fig2Notebook(unittest.TestCase):
     def successor(self, mu):
         cyc = self.expect_cycle
         return cyc[(cyc.index(mu) + 1) % len(cyc)]
-
-    def test_kernel_is_this_python(self):
-        self.assertEqual(Path(self.summary["python"]).resolve(), Path(sys.executable).resolve(),
-                         "the notebook ran in another interpreter than the test's")
-
     def test_read_the_given_file(self):
         self.assertEqual(Path(self.summary["file"]), self.h5)
         self.assertEqual(self.summary["status"], "completed")
@@ -163,35 +161,6 @@ class Fig2Notebook(unittest.TestCase):
         # the slow part lifts the occupied basin (paper: "the previous basin increases energy")
         self.assertGreater(self.summary["E_rising_fraction_quiet"], 0.5)
         self.assertGreater(self.summary["G_positive_fraction_quiet"], 0.5)
-
-    def test_seqmem_readers(self):
-        fp = seqmem.fixed_points(self.h5)
-        sf = seqmem.energy_surfaces(self.h5)
-        with h5py.File(self.h5, "r") as f:
-            g = f["runs/r0000"]
-            for k, ds in g["fixed_points"].items():
-                if isinstance(ds, h5py.Dataset):
-                    with self.subTest(var=k):
-                        np.testing.assert_array_equal(fp[k].values, ds[()].astype(fp[k].dtype))
-            for k, ds in g["fixed_points/surface"].items():
-                with self.subTest(var=f"surface/{k}"):
-                    np.testing.assert_array_equal(sf[k].values, ds[()])
-            np.testing.assert_array_equal(fp["memory"].values, g["memory"][()])
-            np.testing.assert_array_equal(fp["neuron"].values, g["neuron"][()])
-            np.testing.assert_array_equal(sf["fp_time"].values, g["fixed_points/fp_time"][()])
-        self.assertEqual(fp["memory_V_f"].dims, ("fp_time", "memory", "neuron"))
-        self.assertEqual(fp["state_converged"].dtype, bool)
-        self.assertEqual(sf["energy"].dims, ("slice_time", "a", "b"))
-        self.assertEqual(sf["trajectory"].dims, ("fp_time", "plane"))
-
-    def test_png(self):
-        png = Path(self.summary["png"])
-        self.assertEqual(png, self.h5.with_name("fig2_fig2.png"), "the PNG goes next to the input file")
-        check_png(self, png, 100_000, 1200, 900, 200)
-
-    def test_nothing_written_into_the_repository(self):
-        self.assertEqual(analysis_listing(), self.analysis_before)
-
 
 def main():
     global SEQMEM

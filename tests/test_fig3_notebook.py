@@ -24,7 +24,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook  # tests/notebook_runner.py
+from notebook_runner import ANALYSIS, NotebookChecks, ROOT, analysis_listing, execute_notebook  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 sys.dont_write_bytecode = True  # no __pycache__ in analysis/
@@ -49,7 +49,10 @@ def run_sweep(h5):
         raise RuntimeError(f"seqmem sweep failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
 
 
-class Fig3Notebook(unittest.TestCase):
+class Fig3Notebook(NotebookChecks, unittest.TestCase):
+    PNG_NAME = "fig3_fig3.png"
+    PNG_LIMITS = (50_000, 1200, 700, 100)
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="seqmem_nb3_")
@@ -81,11 +84,6 @@ class Fig3Notebook(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
-
-    def test_kernel_is_this_python(self):
-        self.assertEqual(Path(self.summary["python"]).resolve(), Path(sys.executable).resolve(),
-                         "the notebook ran in another interpreter than the test's")
-
     def test_read_the_given_file(self):
         self.assertTrue(self.complete)
         self.assertEqual(Path(self.summary["file"]), self.h5)
@@ -164,40 +162,6 @@ class Fig3Notebook(unittest.TestCase):
         counts = np.bincount(out, minlength=len(OUTCOME_NAMES))
         self.assertEqual(self.summary["outcome_counts"], dict(zip(OUTCOME_NAMES, map(int, counts))))
         self.assertAlmostEqual(self.summary["wall_time_s_total"], float(self.ev["wall_time_s"].sum()), places=9)
-
-    def test_seqmem_readers(self):
-        ev, cap = seqmem.sweep_tables(self.h5)
-        self.assertEqual(list(ev.columns), EV_COLUMNS + ["outcome_name"])
-        self.assertEqual(list(cap.columns), ["config", "degree", "seed", "capacity"])
-        self.assertEqual(ev.index.name, "evaluation")
-        self.assertEqual(cap.index.name, "pair")
-        np.testing.assert_array_equal(ev.index, np.arange(1, len(ev) + 1))
-        for k in EV_COLUMNS:
-            with self.subTest(column=k):
-                np.testing.assert_array_equal(ev[k].to_numpy(), self.ev[k])
-        for k, v in self.cap.items():
-            with self.subTest(column=k):
-                np.testing.assert_array_equal(cap[k].to_numpy(), v)
-        self.assertEqual(ev["outcome_name"].dtype, "category")
-        self.assertEqual(list(ev["outcome_name"].cat.categories), OUTCOME_NAMES)
-        self.assertEqual(list(ev["outcome_name"].astype(str)), [OUTCOME_NAMES[o] for o in self.ev["outcome"]])
-        # the names come from the dataset's attribute
-        for i, name in enumerate(OUTCOME_NAMES):
-            self.assertIn(f"{i} {name}", self.codes)
-        cfg = seqmem.sweep_configs(self.h5)
-        self.assertEqual(list(cfg.index), [0])
-        self.assertEqual(cfg.loc[0, "id"], "r0000")
-        self.assertEqual((int(cfg.loc[0, "K_min"]), int(cfg.loc[0, "K_max"])), (self.K_min[0], self.K_max[0]))
-        self.assertEqual(seqmem.parse_list(cfg.loc[0, "sweep_degrees"]), [1, 2, 3])
-
-    def test_png(self):
-        png = Path(self.summary["png"])
-        self.assertEqual(png, self.h5.with_name("fig3_fig3.png"), "the PNG goes next to the input file")
-        check_png(self, png, 50_000, 1200, 700, 100)
-
-    def test_nothing_written_into_the_repository(self):
-        self.assertEqual(analysis_listing(), self.analysis_before)
-
 
 def main():
     global SEQMEM
