@@ -25,14 +25,18 @@ extern "C" void on_signal(int sig) {
   std::raise(sig);
 }
 
-std::string iso_now() {
+}  // namespace
+
+void write_provenance(hid_t root, const Scenario& sc) {
+  h5::set_attr(root, "seqmem_version", std::string(kVersion));
+  h5::set_attr(root, "scenario", sc.text);
+  h5::set_attr(root, "scenario_path", sc.path);
+  h5::set_attr(root, "overrides", sc.overrides_text());
   std::time_t t = std::time(nullptr);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
+  h5::set_attr(root, "created", std::string(buf));
 }
-
-}  // namespace
 
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt) {
   const FileCache files = load_files(sc);
@@ -52,13 +56,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   auto old_term = std::signal(SIGTERM, on_signal);
   {
     std::lock_guard<std::mutex> g(h5::lock());
-    h5::set_attr(file.id(), "seqmem_version", std::string(kVersion));
-    h5::set_attr(file.id(), "scenario", sc.text);
-    h5::set_attr(file.id(), "scenario_path", sc.path);
-    std::string sets;
-    for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
-    h5::set_attr(file.id(), "overrides", sets);  // the --set key=value pairs, one per line
-    h5::set_attr(file.id(), "created", iso_now());
+    write_provenance(file.id(), sc);
     h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
     runs = h5::create_group(file.id(), "runs");
   }

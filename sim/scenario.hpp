@@ -108,6 +108,13 @@ struct Scenario {
   std::string text;  // the file as read
   std::string name;
   std::vector<std::string> overrides;  // --set key=value, as given
+
+  // The overrides one per line, as recorded in output files.
+  std::string overrides_text() const {
+    std::string s;
+    for (const auto& o : overrides) s += (s.empty() ? "" : "\n") + o;
+    return s;
+  }
   std::vector<RunSpec> runs;
 };
 

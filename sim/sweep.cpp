@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -16,7 +15,7 @@
 #include "../analysis/capacity.hpp"
 #include "../analysis/singleton_capacity.hpp"
 #include "h5file.hpp"
-#include "version.hpp"
+#include "run_scenario.hpp"
 
 namespace seqmem {
 namespace {
@@ -44,16 +43,7 @@ const char* kOutcomes = "0 success, 1 wrong (a wrong visit), 2 stalled (no new v
 
 // Root attributes and /configs of a sweep file.
 void write_header(hid_t root, const Scenario& sc, bool complete) {
-  h5::set_attr(root, "seqmem_version", std::string(kVersion));
-  h5::set_attr(root, "scenario", sc.text);
-  h5::set_attr(root, "scenario_path", sc.path);
-  std::string sets;
-  for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
-  h5::set_attr(root, "overrides", sets);
-  std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  h5::set_attr(root, "created", std::string(buf));
+  write_provenance(root, sc);
   h5::set_attr(root, "complete", complete);
   h5::Handle configs = h5::create_group(root, "configs");
   for (const auto& r : sc.runs) {
@@ -140,9 +130,7 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
   }
   if (h5::read_string_attr(f.id(), "scenario") != sc.text)
     throw InputError(fmt::format("{}: --resume: the file was written from another scenario text", path));
-  std::string sets;
-  for (const auto& o : sc.overrides) sets += (sets.empty() ? "" : "\n") + o;
-  if (h5::read_string_attr(f.id(), "overrides") != sets)
+  if (h5::read_string_attr(f.id(), "overrides") != sc.overrides_text())
     throw InputError(fmt::format("{}: --resume: the file was written with other --set overrides", path));
   auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
   const auto config = col("config"), degree = col("degree"), seed = col("seed"), K = col("K"),
