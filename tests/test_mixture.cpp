@@ -1,0 +1,634 @@
+// Gaussian-mixture memories with a closed-form exact score (Ambrogioni 2024, §5.2 Eq. 23, §6.1
+// Eq. 24-25, Figure 1; models.md §2): models/gaussian_mixture.hpp and PatternDiffusion on a mixture.
+// The references below are written out independently of the class: full covariances
+// C_k = a^2 Sigma_k + s^2 I factorised with Eigen's LLT, finite differences, quadrature, and
+// samples of the forward process.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/diffusion.hpp"
+#include "models/gaussian_mixture.hpp"
+
+using namespace seqmem;
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+Mat gaussian(int rows, int cols, std::mt19937& rng, double scale = 1.0) {
+  std::normal_distribution<double> nd(0.0, scale);
+  Mat M(rows, cols);
+  for (Eigen::Index j = 0; j < M.cols(); ++j)
+    for (Eigen::Index i = 0; i < M.rows(); ++i) M(i, j) = nd(rng);
+  return M;
+}
+
+// Two orthonormal vectors in R^D (e_1, e_2 rotated by a random orthogonal matrix for D > 2).
+std::pair<Vec, Vec> plane(int D, std::mt19937& rng) {
+  if (D == 2) return {Vec::Unit(2, 0), Vec::Unit(2, 1)};
+  const Eigen::HouseholderQR<Mat> qr(gaussian(D, 2, rng));
+  const Mat Q = qr.householderQ() * Mat::Identity(D, 2);
+  return {Q.col(0), Q.col(1)};
+}
+
+// Eq. 23: three extended memories (rank 1 in D = 2, rank 3 otherwise).
+GaussianMixture extended_mixture(int D, std::mt19937& rng) {
+  std::mt19937_64 rng64(rng());
+  return extended_memories(gaussian(D, 3, rng, 1.2), D == 2 ? 1 : 3, 0.3, rng64);
+}
+
+// Eq. 24: a semantic memory, 16 components on a circle of radius 1.2 with tangent variance 0.05.
+GaussianMixture semantic_mixture(int D, std::mt19937& rng) {
+  GaussianMixture g(D);
+  const auto [u, v] = plane(D, rng);
+  add_circle_manifold(g, gaussian(D, 1, rng, 0.2).col(0), u, v, 1.2, 16, 0.05, 1.0);
+  return g;
+}
+
+// Eq. 25: episodic cores (two extended memories of different rank and a point, unequal weights)
+// together with a semantic circle of prior mass 0.6.
+GaussianMixture reconstructive_mixture(int D, std::mt19937& rng) {
+  GaussianMixture g(D);
+  const Eigen::HouseholderQR<Mat> qr(gaussian(D, std::min(D, 2), rng));
+  const Mat Q = qr.householderQ() * Mat::Identity(D, std::min(D, 2));
+  g.add(gaussian(D, 1, rng, 1.2).col(0), 1.0, 1, Q.leftCols(1), Vec::Constant(1, 0.4));
+  g.add(gaussian(D, 1, rng, 1.2).col(0), 2.0, 2, Q, (Vec(Q.cols()) << 0.2, 0.7).finished().head(Q.cols()));
+  g.add(gaussian(D, 1, rng, 1.2).col(0), 0.5, 3);
+  const auto [u, v] = plane(D, rng);
+  add_circle_manifold(g, Vec::Zero(D), u, v, 1.0, 12, 0.08, 0.6);
+  return g;
+}
+
+// The forward time tau = T - t at which s^2(tau) = s2: sigma^2 tau = s2 (VE) or
+// sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) = s2 (VP).
+double tau_for(double s2, double sigma, double gamma) {
+  if (gamma == 0.0) return s2 / (sigma * sigma);
+  return -std::log1p(-2.0 * gamma * s2 / (sigma * sigma)) / (2.0 * gamma);
+}
+
+// Independent closed forms of the kernel (as in test_diffusion.cpp).
+double kernel_a(double gamma, double tau) { return std::exp(-gamma * tau); }
+double kernel_s2(double sigma, double gamma, double tau) {
+  return gamma == 0.0 ? sigma * sigma * tau : sigma * sigma * (1.0 - std::exp(-2.0 * gamma * tau)) / (2.0 * gamma);
+}
+
+// p_t(x) = sum_k pi_k N(x; a mu_k, a^2 Sigma_k + s^2 I) with full covariances and Cholesky (LLT).
+struct Reference {
+  double log_p;
+  Vec w, score;
+};
+Reference reference(const GaussianMixture& g, double a, double s2, const Vec& x) {
+  const int D = g.D(), K = g.K();
+  const Vec pi = g.weights();
+  Vec l(K);
+  Mat G(D, K);  // C_k^-1 (x - a mu_k)
+  for (int k = 0; k < K; ++k) {
+    const Mat C = a * a * g.covariance(k) + s2 * Mat::Identity(D, D);
+    const Eigen::LLT<Mat> llt(C);
+    const Vec r = x - a * g.means().col(k);
+    G.col(k) = llt.solve(r);
+    const double logdet = 2.0 * Mat(llt.matrixL()).diagonal().array().log().sum();
+    l(k) = std::log(pi(k)) - 0.5 * r.dot(G.col(k)) - 0.5 * logdet - 0.5 * D * std::log(2.0 * kPi);
+  }
+  const double m = l.maxCoeff();
+  const Vec e = (l.array() - m).exp().matrix();
+  Reference ref;
+  ref.log_p = m + std::log(e.sum());
+  ref.w = e / e.sum();
+  ref.score = -G * ref.w;
+  return ref;
+}
+
+// x = a y + s eps with y ~ p_0 (component k ~ pi, y = mu_k + U_k (sqrt(lambda_k) .* z)).
+Vec sample_forward(const GaussianMixture& g, std::discrete_distribution<int>& pick, double a, double s2,
+                   std::mt19937& rng, int& k) {
+  std::normal_distribution<double> nd(0.0, 1.0);
+  k = pick(rng);
+  Vec y = g.means().col(k);
+  const Mat& U = g.basis(k);
+  for (Eigen::Index j = 0; j < U.cols(); ++j) y += std::sqrt(g.variances(k)(j)) * nd(rng) * U.col(j);
+  Vec x = a * y;
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) += std::sqrt(s2) * nd(rng);
+  return x;
+}
+
+std::discrete_distribution<int> component_picker(const GaussianMixture& g) {
+  const Vec pi = g.weights();
+  return std::discrete_distribution<int>(pi.data(), pi.data() + pi.size());
+}
+
+template <class F>
+Vec fd_gradient(F f, const Vec& x, double h) {
+  Vec g(x.size()), xp = x, xm = x;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    xp(i) = x(i) + h;
+    xm(i) = x(i) - h;
+    g(i) = (f(xp) - f(xm)) / (2.0 * h);
+    xp(i) = xm(i) = x(i);
+  }
+  return g;
+}
+}  // namespace
+
+TEST_CASE("mixture: point memories built with add() are the pattern set of Eq. 8 (bitwise)") {
+  constexpr int D = 20, N = 10;
+  std::mt19937 rng(21);
+  const Mat Y = gaussian(D, N, rng, 0.4);
+  GaussianMixture g(D);
+  for (int n = 0; n < N; ++n) g.add(Y.col(n), 2.5, n + 1);
+  const GaussianMixture p = GaussianMixture::points(Y);
+  CHECK(g.K() == N);
+  CHECK(g.all_points());
+  CHECK(g.max_rank() == 0);
+  CHECK(p.all_points());
+  for (int n = 0; n < N; ++n) {
+    CHECK(p.label(n) == n + 1);
+    CHECK(g.label(n) == n + 1);
+    CHECK(p.rank(n) == 0);
+    // 1/N from weights 1 and from weights 2.5: one rounding each
+    CHECK(p.weights()(n) == doctest::Approx(0.1).epsilon(1e-15));
+    CHECK(g.weights()(n) == doctest::Approx(0.1).epsilon(1e-15));
+  }
+  CHECK(g.means() == Y);
+  const Mat X = gaussian(D, 8, rng, 0.5);
+  for (const double gamma : {0.0, 0.8}) {
+    const PatternDiffusion ref(Y, 1.1, 1.0, gamma);
+    const PatternDiffusion dm(g, 1.1, 1.0, gamma);
+    CHECK(dm.N() == N);
+    CHECK(dm.Y() == Y);
+    for (const double t : {0.0, 0.5, 0.9, 0.999}) {
+      for (Eigen::Index j = 0; j < X.cols(); ++j) {
+        const Vec x = X.col(j);
+        Vec s1(D), s2(D);
+        ref.score(x, t, s1);
+        dm.score(x, t, s2);
+        // Same fast path on the same data: bitwise equal.
+        CHECK(s1 == s2);
+        CHECK(ref.log_p(x, t) == dm.log_p(x, t));
+        CHECK(ref.weights(x, t) == dm.weights(x, t));
+      }
+    }
+  }
+}
+
+// The general path (unequal weights, ranks > 0) against p_t written with full covariances and LLT.
+// For the chosen t the condition number of C_k is at most (s^2 + a^2 lambda_max) / s^2 < 1e3, so
+// both evaluations agree to ~1e3 x 1e-16 relative: log_p to 1e-12 (absolute, |log_p| < 40),
+// posterior weights to 1e-12 (absolute), score to 1e-11 (relative).
+TEST_CASE("mixture: log_p, posterior and score equal full-covariance Gaussians (Eigen LLT)") {
+  std::mt19937 rng(22);
+  SUBCASE("a single extended component (rank 2 in D = 5)") {
+    constexpr int D = 5;
+    const Eigen::HouseholderQR<Mat> qr(gaussian(D, 2, rng));
+    const Mat U = qr.householderQ() * Mat::Identity(D, 2);
+    const Vec mu = gaussian(D, 1, rng).col(0), lambda = (Vec(2) << 0.3, 1.7).finished();
+    GaussianMixture g(D);
+    g.add(mu, 3.0, 1, U, lambda);
+    CHECK(g.rank(0) == 2);
+    CHECK(g.weights()(0) == 1.0);
+    for (const double gamma : {0.0, 0.7}) {
+      const PatternDiffusion dm(g, 1.3, 2.0, gamma);
+      double worst = 0.0;
+      for (const double t : {0.0, 1.0, 1.9, 1.99}) {
+        const double tau = 2.0 - t, a = kernel_a(gamma, tau), s2 = kernel_s2(1.3, gamma, tau);
+        for (int j = 0; j < 10; ++j) {
+          const Vec x = a * mu + gaussian(D, 1, rng, 0.8).col(0);
+          // N(x; a mu, a^2 U diag(lambda) U^T + s^2 I), written out
+          const Mat C = a * a * U * lambda.asDiagonal() * U.transpose() + s2 * Mat::Identity(D, D);
+          const Eigen::LLT<Mat> llt(C);
+          const Vec r = x - a * mu;
+          const double lp = -0.5 * r.dot(llt.solve(r)) - Mat(llt.matrixL()).diagonal().array().log().sum() -
+                            0.5 * D * std::log(2.0 * kPi);
+          worst = std::max(worst, std::abs(dm.log_p(x, t) - lp));
+          Vec s(D);
+          dm.score(x, t, s);
+          CHECK((s + llt.solve(r)).norm() <= 1e-11 * s.norm());
+        }
+      }
+      MESSAGE("gamma " << gamma << ": max |log_p - LLT Gaussian log density| " << worst);
+      CHECK(worst < 1e-12);
+    }
+  }
+  SUBCASE("reconstructive mixtures (Eq. 25) in D = 2 and D = 10") {
+    for (const int D : {2, 10}) {
+      const GaussianMixture g = reconstructive_mixture(D, rng);
+      CHECK_FALSE(g.all_points());
+      for (const double gamma : {0.0, 0.8}) {
+        const double sigma = 1.2, T = 1.0;
+        const PatternDiffusion dm(g, sigma, T, gamma);
+        double worst_lp = 0.0, worst_w = 0.0, worst_s = 0.0;
+        for (const double t : {0.0, 0.5, 0.9, 0.98}) {
+          const double a = kernel_a(gamma, T - t), s2 = kernel_s2(sigma, gamma, T - t);
+          CHECK(dm.kernel_scale(t) == doctest::Approx(a).epsilon(1e-14));
+          CHECK(dm.kernel_variance(t) == doctest::Approx(s2).epsilon(1e-14));
+          auto pick = component_picker(g);
+          for (int j = 0; j < 12; ++j) {
+            int k;
+            const Vec x = j < 8 ? sample_forward(g, pick, a, s2, rng, k) : gaussian(D, 1, rng, 1.0).col(0);
+            const Reference ref = reference(g, a, s2, x);
+            Vec s(D);
+            dm.score(x, t, s);
+            worst_lp = std::max(worst_lp, std::abs(dm.log_p(x, t) - ref.log_p));
+            worst_w = std::max(worst_w, (dm.weights(x, t) - ref.w).cwiseAbs().maxCoeff());
+            worst_s = std::max(worst_s, (s - ref.score).norm() / ref.score.norm());
+            CHECK(dm.energy(x, t) == doctest::Approx(-sigma * sigma * ref.log_p).epsilon(1e-12));
+          }
+        }
+        MESSAGE("D " << D << " gamma " << gamma << ": max |log_p - ref| " << worst_lp << ", max |w - ref| "
+                     << worst_w << ", max rel |score - ref| " << worst_s);
+        CHECK(worst_lp < 1e-12);
+        CHECK(worst_w < 1e-12);
+        CHECK(worst_s < 1e-11);
+      }
+    }
+  }
+  SUBCASE("points with unequal weights (general path, rank 0)") {
+    constexpr int D = 6;
+    const Mat Y = gaussian(D, 5, rng);
+    GaussianMixture g(D);
+    for (int n = 0; n < 5; ++n) g.add(Y.col(n), 1.0 + n, n + 1);
+    CHECK(g.all_points());
+    CHECK_FALSE(g.equal_weights());
+    const PatternDiffusion dm(g, 1.0, 1.0);
+    for (const double t : {0.0, 0.7}) {
+      const Vec x = gaussian(D, 1, rng, 0.7).col(0);
+      const Reference ref = reference(g, 1.0, 1.0 - t, x);
+      Vec s(D);
+      dm.score(x, t, s);
+      CHECK(std::abs(dm.log_p(x, t) - ref.log_p) < 1e-12);
+      CHECK((dm.weights(x, t) - ref.w).cwiseAbs().maxCoeff() < 1e-13);
+      CHECK((s - ref.score).norm() < 1e-12 * ref.score.norm());
+    }
+  }
+}
+
+// Central differences: error h^2 |d^3 log p| / 6 + eps |log p| / h. With h = 1e-5 sqrt(s^2) the
+// first is ~1e-10 |score| (log p varies on the length scale sqrt(s^2)) and the second
+// ~1e-16 |log p| / (1e-5 sqrt(s^2)) against |score| ~ sqrt(D / s^2): both below 1e-7 relative.
+TEST_CASE("mixture: exact score is the gradient of log p_t (extended, semantic, Eq. 25; VE and VP)") {
+  std::mt19937 rng(23);
+  for (const int D : {2, 10}) {
+    const std::vector<std::pair<const char*, GaussianMixture>> mixtures = {
+        {"extended (Eq. 23)", extended_mixture(D, rng)},
+        {"semantic (Eq. 24)", semantic_mixture(D, rng)},
+        {"reconstructive (Eq. 25)", reconstructive_mixture(D, rng)}};
+    for (const auto& [label, g] : mixtures) {
+      const std::string name = label;
+      for (const double gamma : {0.0, 0.8}) {
+        const double sigma = 1.2, T = 1.0;
+        const PatternDiffusion dm(g, sigma, T, gamma);
+        auto pick = component_picker(g);
+        double worst = 0.0;
+        // t near T: s^2 = 1e-6
+        for (const double t : {0.0, 0.5, 0.9, T - tau_for(1e-6, sigma, gamma)}) {
+          const double a = dm.kernel_scale(t), s2 = dm.kernel_variance(t);
+          for (int j = 0; j < 10; ++j) {
+            int k;
+            const Vec x = j < 8 ? sample_forward(g, pick, a, s2, rng, k) : gaussian(D, 1, rng, 1.0).col(0);
+            Vec s(D);
+            dm.score(x, t, s);
+            const Vec fd = fd_gradient([&](const Vec& z) { return dm.log_p(z, t); }, x, 1e-5 * std::sqrt(s2));
+            worst = std::max(worst, (s - fd).norm() / s.norm());
+            // drifts built on the score
+            Vec r(D), p(D), o(D);
+            dm.reverse_drift(x, t, r);
+            dm.probability_flow_drift(x, t, p);
+            dm(x, o, t);
+            CHECK((r - (sigma * sigma * s + gamma * x)).norm() <= 1e-13 * r.norm());
+            CHECK((p - (0.5 * sigma * sigma * s + gamma * x)).norm() <= 1e-13 * p.norm());
+            CHECK(o == p);
+          }
+        }
+        MESSAGE("D " << D << " " << name << " gamma " << gamma << ": max relative |score - FD grad log p| "
+                     << worst);
+        CHECK(worst < 1e-6);
+      }
+    }
+  }
+}
+
+// Midpoint rule on [-9, 9]^2 with h = 0.02. The narrowest kernel has standard deviation
+// sqrt(s^2) = sqrt(0.05) = 0.22 = 11 h, so the aliasing error of the rule is of order
+// exp(-2 pi^2 s^2 / h^2) (negligible); the widest has sqrt(a^2 0.4 + s^2) < 0.7 and every mean lies
+// within 2.5 of the origin, so the mass outside the box is below exp(-(6.5/0.7)^2 / 2) ~ 1e-19.
+// What is left is rounding in the sum: 1e-9 is a generous bound.
+TEST_CASE("mixture: p_t integrates to 1 in D = 2 (extended + circle, VE and VP)") {
+  std::mt19937 rng(24);
+  GaussianMixture g(2);
+  std::mt19937_64 rng64(5);
+  const Mat Y = (Mat(2, 2) << 1.5, -1.6, 1.2, 0.9).finished();
+  g = extended_memories(Y, 1, 0.4, rng64);
+  add_circle_manifold(g, Vec::Zero(2), Vec::Unit(2, 0), Vec::Unit(2, 1), 1.0, 12, 0.05, 0.5);
+  CHECK(g.K() == 14);
+  CHECK(g.means().colwise().norm().maxCoeff() < 2.5);
+  for (const double gamma : {0.0, 0.8}) {
+    const double sigma = 1.2, T = 1.0, t = T - tau_for(0.05, sigma, gamma);
+    const PatternDiffusion dm(g, sigma, T, gamma);
+    CHECK(dm.kernel_variance(t) == doctest::Approx(0.05).epsilon(1e-12));
+    const double L = 9.0, h = 0.02;
+    const int n = static_cast<int>(std::lround(2.0 * L / h));
+    double total = 0.0;
+    Vec x(2);
+    for (int i = 0; i < n; ++i) {
+      double row = 0.0;
+      x(0) = -L + (i + 0.5) * h;
+      for (int j = 0; j < n; ++j) {
+        x(1) = -L + (j + 0.5) * h;
+        row += std::exp(dm.log_p(x, t));
+      }
+      total += row;
+    }
+    total *= h * h;
+    MESSAGE("gamma " << gamma << ": integral of p_t over [-9, 9]^2 = 1 " << (total >= 1 ? "+ " : "- ")
+                     << std::abs(total - 1.0));
+    CHECK(std::abs(total - 1.0) < 1e-9);
+  }
+}
+
+// Samples of the forward process at t (y ~ p_0, x = a y + s eps; a, s^2 written out independently)
+// against the closed-form marginal: per component mean a mu_k and covariance C_k = a^2 Sigma_k + s^2 I,
+// the component frequencies pi_k, E[p(k | x)] = pi_k (the posterior averages to the prior),
+// E[grad log p_t] = 0 and E[x . grad log p_t] = -D (Stein's identity). All within 5 standard errors
+// (fixed seed; 5 sigma is a ~6e-7 two-sided chance per check).
+TEST_CASE("mixture: Monte Carlo moments of the forward process match the closed-form marginal") {
+  constexpr int D = 3, M = 100000;
+  std::mt19937 rng(25);
+  GaussianMixture g = reconstructive_mixture(D, rng);
+  const int K = g.K();
+  const double sigma = 1.2, gamma = 0.8, T = 1.0, t = 0.4, tau = T - t;
+  const double a = kernel_a(gamma, tau), s2 = kernel_s2(sigma, gamma, tau);
+  const PatternDiffusion dm(g, sigma, T, gamma);
+  auto pick = component_picker(g);
+  std::vector<int> count(K, 0);
+  std::vector<Vec> sum(K, Vec::Zero(D));
+  std::vector<Mat> sum2(K, Mat::Zero(D, D));
+  Vec wsum = Vec::Zero(K), wsum2 = Vec::Zero(K), ssum = Vec::Zero(D), ssum2 = Vec::Zero(D);
+  double xs = 0.0, xs2 = 0.0;
+  Vec s(D);
+  for (int m = 0; m < M; ++m) {
+    int k;
+    const Vec x = sample_forward(g, pick, a, s2, rng, k);
+    ++count[k];
+    sum[k] += x;
+    sum2[k] += x * x.transpose();
+    const Vec& w = dm.weights(x, t);
+    wsum += w;
+    wsum2 += w.cwiseProduct(w);
+    dm.score(x, t, s);
+    ssum += s;
+    ssum2 += s.cwiseProduct(s);
+    xs += x.dot(s);
+    xs2 += x.dot(s) * x.dot(s);
+  }
+  const Vec pi = g.weights();
+  int failures = 0;
+  double worst_z = 0.0;
+  auto check_z = [&](double est, double expect, double se) {
+    const double z = std::abs(est - expect) / se;
+    worst_z = std::max(worst_z, z);
+    failures += z > 5.0;
+  };
+  for (int k = 0; k < K; ++k) {
+    const double n = count[k];
+    check_z(n / M, pi(k), std::sqrt(pi(k) * (1.0 - pi(k)) / M));
+    const Vec mean = sum[k] / n;
+    const Mat cov = (sum2[k] - n * mean * mean.transpose()) / (n - 1.0);
+    const Mat C = a * a * g.covariance(k) + s2 * Mat::Identity(D, D);
+    for (int i = 0; i < D; ++i) {
+      check_z(mean(i), a * g.means()(i, k), std::sqrt(C(i, i) / n));
+      for (int j = 0; j < D; ++j) check_z(cov(i, j), C(i, j), std::sqrt((C(i, i) * C(j, j) + C(i, j) * C(i, j)) / n));
+    }
+    const double w_mean = wsum(k) / M, w_sd = std::sqrt(std::max(wsum2(k) / M - w_mean * w_mean, 1e-300));
+    check_z(w_mean, pi(k), w_sd / std::sqrt(double(M)));
+  }
+  for (int i = 0; i < D; ++i) {
+    const double mean = ssum(i) / M, sd = std::sqrt(ssum2(i) / M - mean * mean);
+    check_z(mean, 0.0, sd / std::sqrt(double(M)));
+  }
+  const double xs_mean = xs / M, xs_sd = std::sqrt(xs2 / M - xs_mean * xs_mean);
+  check_z(xs_mean, -double(D), xs_sd / std::sqrt(double(M)));
+  MESSAGE(K << " components, " << M << " samples: largest |estimate - closed form| / standard error " << worst_z
+            << ", E[x . score] = " << xs_mean << " (expected " << -D << ")");
+  CHECK(failures == 0);
+}
+
+TEST_CASE("mixture: add_covariance validates symmetry and PSD, keeps the range") {
+  std::mt19937 rng(26);
+  SUBCASE("eigenvalues {1, -0.5}: rejected, message states the smallest eigenvalue") {
+    GaussianMixture g(2);
+    const double c = std::cos(0.3), s = std::sin(0.3);
+    const Mat R = (Mat(2, 2) << c, -s, s, c).finished();
+    const Mat C = R * Vec((Vec(2) << 1.0, -0.5).finished()).asDiagonal() * R.transpose();
+    std::string msg;
+    try {
+      g.add_covariance(Vec::Zero(2), 1.0, 1, C);
+    } catch (const std::invalid_argument& e) {
+      msg = e.what();
+    }
+    REQUIRE(msg.find("smallest eigenvalue ") != std::string::npos);
+    const double reported = std::stod(msg.substr(msg.find("smallest eigenvalue ") + 20));
+    CHECK(reported == doctest::Approx(-0.5).epsilon(1e-14));  // a 2 x 2 eigenproblem: rounding only
+    CHECK(g.K() == 0);
+  }
+  SUBCASE("asymmetric: rejected") {
+    GaussianMixture g(2);
+    const Mat C = (Mat(2, 2) << 1.0, 0.2, 0.0, 1.0).finished();
+    CHECK_THROWS_AS(g.add_covariance(Vec::Zero(2), 1.0, 1, C), std::invalid_argument);
+    CHECK_THROWS_AS(g.add_covariance(Vec::Zero(2), 1.0, 1, Mat::Identity(3, 3)), std::invalid_argument);
+  }
+  SUBCASE("rank 1 in D = 3: accepted, equals add() with the same basis and variance") {
+    constexpr int D = 3;
+    const Vec u = gaussian(D, 1, rng).col(0).normalized();
+    const Vec mu = gaussian(D, 1, rng).col(0);
+    const Mat C = 0.7 * u * u.transpose();
+    GaussianMixture gc(D), ga(D);
+    const Vec other = gaussian(D, 1, rng).col(0);
+    for (GaussianMixture* g : {&gc, &ga}) g->add(other, 1.0, 1);
+    gc.add_covariance(mu, 2.0, 2, C);
+    ga.add(mu, 2.0, 2, u, Vec::Constant(1, 0.7));
+    REQUIRE(gc.rank(1) == 1);
+    // A 3 x 3 symmetric eigenproblem is backward stable: eigenvalue and eigenvector to ~1e-15.
+    CHECK(gc.variances(1)(0) == doctest::Approx(0.7).epsilon(1e-14));
+    CHECK(std::abs(std::abs(gc.basis(1).col(0).dot(u)) - 1.0) < 1e-14);
+    CHECK((gc.covariance(1) - C).cwiseAbs().maxCoeff() < 1e-15);
+    CHECK(gc.label(1) == 2);
+    for (const double gamma : {0.0, 0.5}) {
+      const PatternDiffusion dc(gc, 1.0, 1.0, gamma), da(ga, 1.0, 1.0, gamma);
+      for (const double t : {0.0, 0.6, 0.95}) {
+        const Vec x = gaussian(D, 1, rng, 0.8).col(0);
+        Vec sc(D), sa(D);
+        dc.score(x, t, sc);
+        da.score(x, t, sa);
+        // inputs differ by ~1e-15 relative, cond(C_k) <= (s^2 + 0.7) / s^2 < 20: 1e-13 relative
+        CHECK(dc.log_p(x, t) == doctest::Approx(da.log_p(x, t)).epsilon(1e-13));
+        CHECK((dc.weights(x, t) - da.weights(x, t)).cwiseAbs().maxCoeff() < 1e-13);
+        CHECK((sc - sa).norm() < 1e-13 * sa.norm());
+      }
+    }
+  }
+  SUBCASE("tiny negative rounding is tolerated and dropped; zero covariance is a point") {
+    GaussianMixture g(2);
+    g.add_covariance(Vec::Zero(2), 1.0, 1, (Mat(2, 2) << 1.0, 0.0, 0.0, -1e-14).finished());
+    CHECK(g.rank(0) == 1);
+    CHECK(g.variances(0)(0) == 1.0);
+    g.add_covariance(Vec::Ones(2), 1.0, 2, Mat::Zero(2, 2));
+    CHECK(g.rank(1) == 0);
+  }
+  SUBCASE("add(): basis and variance checks") {
+    GaussianMixture g(3);
+    const Mat skew = (Mat(3, 2) << 1.0, 1.0 / std::sqrt(2.0), 0.0, 1.0 / std::sqrt(2.0), 0.0, 0.0).finished();
+    CHECK_THROWS_AS(g.add(Vec::Zero(3), 1.0, 1, skew, Vec::Ones(2)), std::invalid_argument);
+    const Mat E = Mat::Identity(3, 2);
+    CHECK_THROWS_AS(g.add(Vec::Zero(3), 1.0, 1, E, Vec::Ones(1)), std::invalid_argument);
+    CHECK_THROWS_AS(g.add(Vec::Zero(3), 1.0, 1, E, (Vec(2) << 1.0, -0.1).finished()), std::invalid_argument);
+    CHECK_THROWS_AS(g.add(Vec::Zero(3), 0.0, 1), std::invalid_argument);
+    CHECK_THROWS_AS(g.add(Vec::Zero(2), 1.0, 1), std::invalid_argument);
+    CHECK(g.K() == 0);
+    g.add(Vec::Zero(3), 1.0, 1, E, (Vec(2) << 0.5, 0.0).finished());  // the zero variance is dropped
+    CHECK(g.rank(0) == 1);
+    CHECK(g.max_rank() == 1);
+    CHECK(g.basis(0) == Mat::Identity(3, 1));
+    CHECK(g.variances(0)(0) == 0.5);
+  }
+}
+
+TEST_CASE("mixture: add_circle_manifold weights and geometry; extended_memories (Eq. 23-25)") {
+  std::mt19937 rng(27);
+  constexpr int D = 5;
+  const auto [u, v] = plane(D, rng);
+  const Vec center = gaussian(D, 1, rng).col(0);
+  GaussianMixture g(D);
+  for (int n = 0; n < 3; ++n) g.add(gaussian(D, 1, rng).col(0), 1.0 + n, n + 1);  // pi = 1/6, 2/6, 3/6
+  add_circle_manifold(g, center, u, v, 1.5, 8, 0.1, 0.4);
+  REQUIRE(g.K() == 11);
+  const Vec pi = g.weights();
+  // Sums of at most 11 numbers of order 0.1: rounding below 1e-15.
+  CHECK(std::abs(pi.sum() - 1.0) < 1e-15);
+  CHECK(std::abs(pi.tail(8).sum() - 0.4) < 1e-15);
+  for (int n = 0; n < 3; ++n) CHECK(pi(n) == doctest::Approx(0.6 * (1.0 + n) / 6.0).epsilon(1e-15));
+  CHECK(std::abs(g.log_weights()(4) - std::log(0.05)) < 1e-15);
+  for (int j = 0; j < 8; ++j) {
+    const int k = 3 + j;
+    const double th = 2.0 * kPi * j / 8;
+    CHECK(g.label(k) == 0);
+    CHECK(g.rank(k) == 1);
+    CHECK(g.variances(k)(0) == 0.1);
+    CHECK(pi(k) == doctest::Approx(0.05).epsilon(1e-15));
+    const Vec radial = g.means().col(k) - center;
+    CHECK((radial - 1.5 * (std::cos(th) * u + std::sin(th) * v)).norm() < 1e-14);
+    CHECK(std::abs(radial.dot(g.basis(k).col(0))) < 1e-14);  // tangent to the circle
+    CHECK(std::abs(g.basis(k).col(0).norm() - 1.0) < 1e-15);
+  }
+  // a second manifold: the first eleven keep their proportions and share 1 - 0.2
+  add_circle_manifold(g, center, u, v, 0.5, 4, 0.0, 0.2);
+  CHECK(g.K() == 15);
+  CHECK(g.rank(14) == 0);  // tangent variance 0: points
+  CHECK(std::abs(g.weights().head(11).sum() - 0.8) < 1e-15);
+  CHECK(g.weights()(0) == doctest::Approx(0.8 * 0.6 / 6.0).epsilon(1e-15));
+  // empty mixture: the manifold is the whole density
+  GaussianMixture e(D);
+  add_circle_manifold(e, center, u, v, 1.0, 5, 0.1, 1.0);
+  CHECK(std::abs(e.weights().sum() - 1.0) < 1e-15);
+  CHECK(e.equal_weights());
+  // invalid: weight 1 would leave nothing for the earlier components; u, v not orthonormal
+  CHECK_THROWS_AS(add_circle_manifold(g, center, u, v, 1.0, 5, 0.1, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(add_circle_manifold(g, center, u, u, 1.0, 5, 0.1, 0.5), std::invalid_argument);
+  CHECK_THROWS_AS(add_circle_manifold(g, center, u, v, 1.0, 0, 0.1, 0.5), std::invalid_argument);
+
+  // Eq. 23: random rank-3 sub-spaces, orthonormal to rounding (Householder QR), reproducible.
+  const Mat Y = gaussian(10, 4, rng);
+  std::mt19937_64 r1(9), r2(9);
+  const GaussianMixture x1 = extended_memories(Y, 3, 0.25, r1), x2 = extended_memories(Y, 3, 0.25, r2);
+  CHECK(x1.K() == 4);
+  CHECK(x1.means() == Y);
+  CHECK(x1.equal_weights());
+  for (int k = 0; k < 4; ++k) {
+    CHECK(x1.label(k) == k + 1);
+    CHECK(x1.rank(k) == 3);
+    CHECK((x1.basis(k).transpose() * x1.basis(k) - Mat::Identity(3, 3)).cwiseAbs().maxCoeff() < 1e-14);
+    CHECK(x1.variances(k) == Vec::Constant(3, 0.25));
+    CHECK(x1.basis(k) == x2.basis(k));
+  }
+  CHECK((x1.basis(0) - x1.basis(1)).norm() > 0.1);  // independent draws
+  std::mt19937_64 r3(9);
+  CHECK(extended_memories(Y, 0, 0.25, r3).all_points());
+}
+
+// beta_MH(t) = a / s^2: for unit-norm point memories the posterior is the modern Hopfield softmax
+// softmax(beta_MH Y^T x + log pi) (both max-shifted softmaxes of logits equal up to a constant; the
+// logits are O(beta) ~ 10, so they agree to ~1e-14).
+TEST_CASE("mixture: hopfield_beta = a / s^2 makes the posterior the modern Hopfield softmax") {
+  constexpr int D = 8, N = 6;
+  std::mt19937 rng(28);
+  Mat Y = gaussian(D, N, rng);
+  Y.colwise().normalize();
+  GaussianMixture g(D);
+  for (int n = 0; n < N; ++n) g.add(Y.col(n), 1.0 + 0.5 * n, n + 1);
+  const Vec log_pi = g.log_weights();
+  for (const double gamma : {0.0, 0.8}) {
+    const PatternDiffusion dm(g, 1.0, 1.0, gamma), eq(Y, 1.0, 1.0, gamma);
+    for (const double t : {0.0, 0.5, 0.9}) {
+      const double beta = dm.hopfield_beta(t);
+      if (gamma == 0.0) CHECK(beta == dm.beta(t));
+      CHECK(beta == doctest::Approx(kernel_a(gamma, 1.0 - t) / kernel_s2(1.0, gamma, 1.0 - t)).epsilon(1e-14));
+      for (int j = 0; j < 5; ++j) {
+        const Vec x = gaussian(D, 1, rng, 0.6).col(0);
+        Vec l = beta * Y.transpose() * x + log_pi, l0 = beta * Y.transpose() * x;
+        softmax_inplace(l);
+        softmax_inplace(l0);
+        CHECK((dm.weights(x, t) - l).cwiseAbs().maxCoeff() < 1e-13);
+        CHECK((eq.weights(x, t) - l0).cwiseAbs().maxCoeff() < 1e-13);
+      }
+    }
+  }
+}
+
+// s^2 ~ 1e-12 (beta ~ 1e12): the log terms are ~1e12 apart and the max-shifted log-sum-exp keeps
+// them finite. On the sub-space of an extended memory (x = a (mu + U z)) the score is
+// -U z a / (s^2 + a^2 lambda); its rounding error is eps |r| / s^2 ~ 2e-4 |r| (the condition number of
+// C_k is a^2 lambda / s^2 ~ 1e12), hence the 1e-3 relative tolerance.
+TEST_CASE("mixture: large beta (s^2 ~ 1e-12): finite score and log_p") {
+  std::mt19937 rng(29);
+  for (const int D : {2, 10}) {
+    const GaussianMixture g = reconstructive_mixture(D, rng);
+    for (const double gamma : {0.0, 0.8}) {
+      const double sigma = 1.0, T = 1.0, t = T - tau_for(1e-12, sigma, gamma);
+      const PatternDiffusion dm(g, sigma, T, gamma);
+      CHECK(dm.kernel_variance(t) == doctest::Approx(1e-12).epsilon(1e-6));
+      const double a = dm.kernel_scale(t), s2 = dm.kernel_variance(t);
+      auto pick = component_picker(g);
+      for (int j = 0; j < 20; ++j) {
+        int k;
+        const Vec x = j < 10 ? sample_forward(g, pick, a, s2, rng, k) : gaussian(D, 1, rng, 2.0).col(0);
+        Vec s(D);
+        dm.score(x, t, s);
+        CHECK(s.allFinite());
+        CHECK(std::isfinite(dm.log_p(x, t)));
+        CHECK(std::isfinite(dm.energy(x, t)));
+        const Vec& w = dm.weights(x, t);
+        CHECK(w.allFinite());
+        CHECK(std::abs(w.sum() - 1.0) < 1e-14);
+      }
+      // on the plane of the rank-2 extended memory (component 1), far from everything else
+      const Mat& U = g.basis(1);
+      const Vec z = Vec::Constant(U.cols(), 0.3);
+      const Vec x = a * (g.means().col(1) + U * z);
+      Vec s(D);
+      dm.score(x, t, s);
+      Vec expect = Vec::Zero(D);
+      for (Eigen::Index j = 0; j < U.cols(); ++j) {
+        const double lambda = g.variances(1)(j);
+        expect -= U.col(j) * a * z(j) / (s2 + a * a * lambda);
+      }
+      CHECK(dm.weights(x, t)(1) == 1.0);
+      MESSAGE("D " << D << " gamma " << gamma << ": on the sub-space, |score - closed form| / |closed form| "
+                   << (s - expect).norm() / expect.norm());
+      CHECK((s - expect).norm() < 1e-3 * expect.norm());
+    }
+  }
+}
