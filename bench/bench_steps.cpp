@@ -1,4 +1,5 @@
-// seqmem_bench: how fast is Dense GSEMM on one core, and is RK4 the right integrator?
+// seqmem_bench: how fast is Dense GSEMM on one core, is RK4 the right integrator, and how fast is
+// stochastic recall with the diffusion model?
 //   1.  microseconds per RK4 step and per right-hand-side evaluation, N_f = 100, K in {10, 100},
 //       degree in {1, 15} (Boost.Odeint runge_kutta4 on Eigen::VectorXd, sim/integrate.hpp's RK4);
 //   2.  wall time of one whole Figure 1 run (scenarios/fig1_two_episodes.toml, no output file);
@@ -7,10 +8,20 @@
 //       the recorder's overlaps and visit detection, compared with RK4's visited sequence; once
 //       with Debian's libsundials as packaged, once with its vector and dense-matrix operations
 //       replaced by Eigen code compiled here ("O3");
-//   4.  where the time of one RHS evaluation goes (its building blocks timed one by one).
+//   4.  where the time of one RHS evaluation goes (its building blocks timed one by one);
+//   5.  the Figure 2 analysis (scenarios/fig2_energy_landscape.toml) on 1 and 2 threads;
+//   6.  reverse-SDE recall (analysis/recall.hpp, sim/sde.hpp), the project's speed target
+//       "10 000 trajectories in D = 100 with 50 patterns and 1000 steps in under 10 s on 2 cores":
+//       10 000 trajectories, D = 100, N = 50 random unit-norm patterns, VE, 1000 Euler-Maruyama
+//       steps, on 1 thread and on omp_get_max_threads() threads (wall s, trajectories/s, whether
+//       the end states are bitwise equal), and where the time goes: the Gaussian generator alone
+//       (the same number of normals, drawn as EulerMaruyama::run draws them), the drift
+//       PatternDiffusion::reverse_drift alone, and the rest. (This measurement was a skipped case
+//       of tests/test_recall.cpp.) About 30 s on 2 cores.
 // Run from the repository root:
-//   ./build/bench/seqmem_bench [--only=steps|fig1|cvode|adams|anatomy] [path/to/scenario.toml]
-// Single-threaded throughout (seqmem_core defines EIGEN_DONT_PARALLELIZE). Not a test.
+//   ./build/bench/seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2|recall] [path/to/scenario.toml]
+// Sections 1-4 are single-threaded (seqmem_core defines EIGEN_DONT_PARALLELIZE); 5 and 6 also use
+// OpenMP threads, one trajectory or one fixed point per thread. Not a test.
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_config.h>
@@ -20,6 +31,7 @@
 
 #include <Eigen/Sparse>
 #include <algorithm>
+#include <boost/random/normal_distribution.hpp>
 #include <boost/version.hpp>
 #include <chrono>
 #include <omp.h>
@@ -28,11 +40,13 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "analysis/overlaps.hpp"
+#include "analysis/recall.hpp"
 #include "analysis/sequence.hpp"
 #include "models/cue.hpp"
 #include "models/dense_gsemm.hpp"
@@ -40,6 +54,7 @@
 #include "sim/integrate.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sde.hpp"
 
 using namespace seqmem;
 
@@ -114,7 +129,9 @@ void print_machine() {
   std::printf("  libraries  Eigen %d.%d.%d (SIMD: %s), Boost %d.%d, SUNDIALS %s\n", EIGEN_WORLD_VERSION,
               EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, Eigen::SimdInstructionSetsInUse(), BOOST_VERSION / 100000,
               BOOST_VERSION / 100 % 1000, SUNDIALS_VERSION);
-  std::printf("  threads    1 (Eigen built with EIGEN_DONT_PARALLELIZE; nothing here is parallel)\n\n");
+  std::printf("  threads    sections 1-4: 1 (Eigen built with EIGEN_DONT_PARALLELIZE); 5, 6: 1 and up to\n"
+              "             omp_get_max_threads() = %d (OpenMP)\n\n",
+              omp_get_max_threads());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -773,6 +790,7 @@ void bench_anatomy() {
 //    (t = 20..80) plus 12 energy surfaces, as `seqmem run scenarios/fig2_energy_landscape.toml`.
 void bench_fig2() {
   std::printf("== 5. Figure 2 analysis (scenarios/fig2_energy_landscape.toml, no output file) ==\n");
+  const int max_threads = omp_get_max_threads();  // restored at the end, for section 6
   const Scenario sc = load_scenario(std::string(SEQMEM_SOURCE_DIR) + "/scenarios/fig2_energy_landscape.toml");
   const RunSpec& spec = sc.runs.at(0);
   const RunInputs in = make_inputs(spec, load_files(sc));
@@ -790,25 +808,145 @@ void bench_fig2() {
                 threads, threads == 1 ? " " : "s", o.fixed_points, int(in.Xi.cols()), spec.fixed_points.surface_slices,
                 spec.fixed_points.surface_grid, spec.fixed_points.surface_grid, best_fp, best_total);
   }
+  omp_set_num_threads(max_threads);
   std::printf("\n");
 }
 
+// ---------------------------------------------------------------------------------------------
+// 6. Reverse-SDE recall: the speed target of the diffusion-model side of the project.
+void bench_recall() {
+  const int D = 100, N = 50, M = 10000, part = 500;  // part: trajectories of the breakdown
+  const double t0 = 0.0, t_end = 0.999;
+  const std::uint64_t seed = 1;
+  // N unit-norm Gaussian patterns (seed 5), the cue y_1 + N(0, 0.1^2 I) (seed 11): the problem of
+  // the former speed case of tests/test_recall.cpp.
+  Mat Y(D, N);
+  {
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> nd(0.0, 1.0);
+    for (Eigen::Index j = 0; j < N; ++j)
+      for (Eigen::Index i = 0; i < D; ++i) Y(i, j) = nd(rng);
+    Y.colwise().normalize();
+  }
+  Vec x0 = Y.col(0);
+  {
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> nd(0.0, 0.1);
+    for (Eigen::Index i = 0; i < D; ++i) x0(i) += nd(rng);
+  }
+  const PatternDiffusion dm = PatternDiffusion::ve(Y, 1.0, 1.0);
+  RecallSpec spec;
+  spec.t0 = t0;
+  spec.t_end = t_end;
+  spec.dt = (t_end - t0) / 1000;
+  spec.trajectories = M;
+  spec.seed = seed;
+  const long long K = EulerMaruyama::steps(t0, t_end, spec.dt);
+  const double h = (t_end - t0) / static_cast<double>(K);
+  std::printf("== 6. reverse-SDE recall: %d trajectories, D = %d, N = %d unit patterns, VE (sigma = 1, T = 1), "
+              "%lld Euler-Maruyama steps ==\n", M, D, N, K);
+  std::printf("  (reverse_sde_recall, t = %g..%g, cue y_1 + N(0, 0.1^2 I), seed %llu; one run per thread count)\n",
+              t0, t_end, static_cast<unsigned long long>(seed));
+
+  const int max_threads = omp_get_max_threads();
+  std::vector<int> thread_counts{1};
+  if (max_threads > 1) thread_counts.push_back(max_threads);
+  std::vector<Mat> ends;
+  double wall_1 = 0, wall_max = 0;
+  for (int threads : thread_counts) {
+    spec.threads = threads;
+    const auto start = Clock::now();
+    const RecallResult r = reverse_sde_recall(dm, x0, spec);
+    const double wall = since(start);
+    (threads == 1 ? wall_1 : wall_max) = wall;
+    std::printf("  %2d thread%s %7.2f s wall, %7.0f trajectories/s, %6.3f us per step and thread; "
+                "end states finite: %s, frequency of pattern 1: %.4f\n",
+                threads, threads == 1 ? ": " : "s:", wall, M / wall, wall / (static_cast<double>(M) * K) * 1e6 * threads,
+                r.end_states.allFinite() ? "yes" : "NO", r.frequencies()(0));
+    ends.push_back(r.end_states);
+  }
+  if (ends.size() == 2) {
+    const bool same = ends[0].size() == ends[1].size() &&
+                      std::equal(ends[0].data(), ends[0].data() + ends[0].size(), ends[1].data());
+    std::printf("  end states of 1 and %d threads bitwise equal: %s\n", max_threads, same ? "yes" : "NO");
+  }
+  const double wall_2 = max_threads == 2 ? wall_max : (max_threads == 1 ? 0.0 : -1.0);
+  if (wall_2 > 0)
+    std::printf("  target \"under 10 s on 2 cores\": %s (%.2f s)\n", wall_2 < 10.0 ? "met" : "NOT met", wall_2);
+  else
+    std::printf("  target \"under 10 s on 2 cores\": not measured here (omp_get_max_threads() = %d; "
+                "OMP_NUM_THREADS=2 measures it)\n", max_threads);
+
+  // Breakdown on one thread: the parts of `part` trajectories, best of 3, scaled to M.
+  const double scale = static_cast<double>(M) / part;
+  Vec xi(D);
+  const double t_gauss = best_of(3, [&] {
+    double acc = 0;
+    for (int i = 0; i < part; ++i) {
+      std::mt19937_64 rng = trajectory_rng(seed, static_cast<std::uint64_t>(i));
+      boost::random::normal_distribution<double> gauss(0.0, 1.0);
+      for (long long k = 0; k < K; ++k) {
+        for (Eigen::Index j = 0; j < D; ++j) xi(j) = gauss(rng);
+        acc += xi(k % D);
+      }
+    }
+    g_sink = acc;
+  }) * scale;
+  const double t_std = best_of(3, [&] {
+    double acc = 0;
+    for (int i = 0; i < part; ++i) {
+      std::mt19937_64 rng = trajectory_rng(seed, static_cast<std::uint64_t>(i));
+      std::normal_distribution<double> gauss(0.0, 1.0);
+      for (long long k = 0; k < K; ++k) {
+        for (Eigen::Index j = 0; j < D; ++j) xi(j) = gauss(rng);
+        acc += xi(k % D);
+      }
+    }
+    g_sink = acc;
+  }) * scale;
+  PatternDiffusion local = dm;
+  Vec f(D);
+  const double t_drift = best_of(3, [&] {
+    double acc = 0;
+    for (int i = 0; i < part; ++i)
+      for (long long k = 0; k < K; ++k) {
+        local.reverse_drift(x0, t0 + static_cast<double>(k) * h, f);
+        acc += f(k % D);
+      }
+    g_sink = acc;
+  }) * scale;
+  auto share = [&](double t) { return 100.0 * t / wall_1; };
+  std::printf("  where the 1-thread time goes (%d trajectories x %lld steps, best of 3, scaled to %d; %% of the\n"
+              "  1-thread run):\n", part, K, M);
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "Gaussian increments, boost::random::normal_distribution (ziggurat)", t_gauss,
+              share(t_gauss));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "drift, PatternDiffusion::reverse_drift (at the cue)", t_drift,
+              share(t_drift));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "rest: x update, seeding, nearest pattern, OpenMP (by difference)",
+              wall_1 - t_gauss - t_drift, share(wall_1 - t_gauss - t_drift));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "(for comparison: the same normals by std::normal_distribution, polar)",
+              t_std, share(t_std));
+  std::printf("  (%.2f vs %.2f ns per normal; %lld normals per trajectory)\n\n", t_gauss / (1e-9 * M * K * D),
+              t_std / (1e-9 * M * K * D), K * D);
+}
+
 int main(int argc, char** argv) {
-  // seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2] [scenario.toml]
+  // seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2|recall] [scenario.toml]
   std::string only, scenario;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a.rfind("--only=", 0) == 0)
       only = a.substr(7);
     else if (a == "-h" || a == "--help") {
-      std::printf("usage: seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2] [path/to/fig1_two_episodes.toml]\n");
+      std::printf(
+          "usage: seqmem_bench [--only=steps|fig1|cvode|adams|anatomy|fig2|recall] [path/to/fig1_two_episodes.toml]\n");
       return 0;
     } else
       scenario = a;
   }
   auto want = [&](const char* s) { return only.empty() || only == s; };
   const auto t_all = Clock::now();
-  std::printf("seqmem_bench: Dense GSEMM steps, Figure 1 run, CVODE comparison\n\n");
+  std::printf("seqmem_bench: Dense GSEMM steps, Figure 1 run, CVODE comparison, Figure 2 analysis, reverse-SDE recall\n\n");
   print_machine();
   if (want("steps")) bench_steps();
   if (want("fig1") || want("cvode") || only == "adams") {
@@ -822,6 +960,7 @@ int main(int argc, char** argv) {
   }
   if (want("anatomy")) bench_anatomy();
   if (want("fig2")) bench_fig2();
+  if (want("recall")) bench_recall();
   std::printf("total %.1f s\n", since(t_all));
   return 0;
 }

@@ -1,15 +1,14 @@
 // Probabilistic recall by the reverse SDE (Ambrogioni 2024, §5.1), its thread-count independence,
-// and the probability-flow ODE against the modern Hopfield flow at beta(t_end) (Eq. 13-14);
-// analysis/recall.hpp, sim/sde.hpp.
+// the Euler-Maruyama observer, and the probability-flow ODE against the modern Hopfield flow at
+// beta(t_end) (Eq. 13-14); analysis/recall.hpp, sim/sde.hpp. (The speed of 10 000 trajectories,
+// D = 100, N = 50, is measured by bench/bench_steps.cpp, section 6, not here.)
 #include <doctest/doctest.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
-#include <chrono>
 #include <cstring>
 #include <random>
 #include <sstream>
-
-#include <omp.h>
+#include <vector>
 
 #include "analysis/recall.hpp"
 #include "sim/sde.hpp"
@@ -98,6 +97,42 @@ TEST_CASE("recall: reverse-SDE end states are bitwise equal for 1 and 2 threads"
   CHECK((other.end_states - few.end_states).norm() > 0.1);
 }
 
+TEST_CASE("recall: the Euler-Maruyama observer sees k = 0..K at t_k and does not change the path") {
+  const RecallProblem P;
+  PatternDiffusion local = P.dm;
+  auto drift = [&local](const Vec& xs, double t, Vec& out) { local.reverse_drift(xs, t, out); };
+  const double t0 = 0.1, t_end = 0.95, dt = 0.013;  // K = ceil(0.85 / 0.013) = 66, h = 0.85 / 66
+  const long long K = EulerMaruyama::steps(t0, t_end, dt);
+  REQUIRE(K == 66);
+  const double h = (t_end - t0) / static_cast<double>(K);
+  EulerMaruyama em(P.dm.D());
+  Vec plain = P.x0;
+  em.run(drift, P.dm.sigma(), plain, t0, t_end, dt, 5, 3);
+  Vec observed = P.x0;
+  std::vector<long long> ks;
+  std::vector<double> ts;
+  Mat path(P.dm.D(), K + 1);
+  em.run(drift, P.dm.sigma(), observed, t0, t_end, dt, 5, 3, [&](long long k, double t, const Vec& x) {
+    ks.push_back(k);
+    ts.push_back(t);
+    if (k >= 0 && k <= K) path.col(k) = x;
+  });
+  REQUIRE(ks.size() == static_cast<std::size_t>(K + 1));
+  for (long long k = 0; k <= K; ++k) CHECK(ks[k] == k);
+  CHECK(ts.front() == t0);
+  CHECK(ts.back() == t_end);
+  for (long long k = 1; k < K; ++k) CHECK(ts[k] == doctest::Approx(t0 + k * h).epsilon(1e-14));
+  CHECK(std::memcmp(path.col(0).data(), P.x0.data(), sizeof(double) * P.x0.size()) == 0);
+  CHECK(std::memcmp(path.col(K).data(), observed.data(), sizeof(double) * observed.size()) == 0);
+  // The observer does not change the path: same end state, bitwise.
+  CHECK(std::memcmp(plain.data(), observed.data(), sizeof(double) * plain.size()) == 0);
+  // A diffusion coefficient given as a callable g(t) = sigma is the same as the number sigma.
+  Vec callable = P.x0;
+  const double sigma = P.dm.sigma();
+  em.run(drift, [sigma](double) { return sigma; }, callable, t0, t_end, dt, 5, 3);
+  CHECK(std::memcmp(plain.data(), callable.data(), sizeof(double) * plain.size()) == 0);
+}
+
 TEST_CASE("recall: reverse-SDE recall frequencies match the posterior p(n | x0) (paper §5.1)") {
   const RecallProblem P;
   RecallSpec s;
@@ -181,27 +216,4 @@ TEST_CASE("recall: probability-flow ODE and modern Hopfield at beta(t_end) recal
     MESSAGE("from beta(t0) = 1: beta(t_end) = " << dm.beta(T - tau_end) << ": same nearest pattern in "
                                                 << same / 200.0 << "; Hopfield mixture end states " << mixture);
   }
-}
-
-// A measurement, not a check: skipped in the suite; run it with
-//   build/tests/seqmem_tests -tc="recall: speed*" --no-skip
-TEST_CASE("recall: speed of 10000 reverse-SDE trajectories, D = 100, N = 50, 1000 steps" * doctest::skip()) {
-  const Mat Y = unit_patterns(100, 50, 5);
-  const PatternDiffusion dm = PatternDiffusion::ve(Y, 1.0, 1.0);
-  std::mt19937_64 rng(11);
-  const Vec x0 = noisy_cue(Y, 0, 0.1, rng);
-  RecallSpec s;
-  s.t0 = 0.0;
-  s.t_end = 0.999;
-  s.dt = 0.999 / 1000;
-  s.trajectories = 10000;
-  s.seed = 1;
-  const auto start = std::chrono::steady_clock::now();
-  const RecallResult r = reverse_sde_recall(dm, x0, s);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  MESSAGE("10000 trajectories x " << EulerMaruyama::steps(s.t0, s.t_end, s.dt) << " steps, D = 100, N = 50: "
-                                  << wall << " s on " << omp_get_max_threads() << " threads ("
-                                  << wall / (1e7) * 1e9 * omp_get_max_threads() << " ns per step and thread); "
-                                  << "frequency of pattern 0: " << r.frequencies()(0));
-  CHECK(r.nearest.size() == 10000u);
 }
