@@ -1,20 +1,24 @@
-// Probabilistic recall with a generative diffusion model, and its deterministic limits
-// (Ambrogioni 2024, §5.1, Eq. 5, 7, 13-14; models.md §2).
+// Recall with a generative diffusion model and its deterministic limits: many trajectories from
+// cues, their end states and the memory each reached (Ambrogioni 2024, §5.1, Eq. 5, 7, 13-14;
+// models.md §2).
 //
-// reverse_sde_recall: M trajectories of the reverse SDE of a PatternDiffusion,
-//   dx = (sigma^2 grad log p_t(x) + gamma x) dt + sigma dW,   x(t0) = x0 (a corrupted cue),
-// by Euler-Maruyama (sim/sde.hpp) from t0 to t_end < T, in parallel (OpenMP), each with its own
-// generator (seed, trajectory index): the results do not depend on the thread count. With the exact
-// score, x(t_end) is distributed as p(x_t_end | x_t0 = x0), so the pattern nearest to the end state
-// is n with the posterior probability p(n | x0) = dm.weights(x0, t0) (§5.1; for VE
-// softmax(-|x0 - y_n|^2 / (2 (T - t0) sigma^2))), up to the discretisation bias and the small chance
-// that the end state, at distance ~ sigma sqrt(D (T - t_end)) of its pattern, is nearer another one.
-//
-// probability_flow_recall: the deterministic probability-flow ODE dx/dt = 0.5 sigma^2 grad log p_t(x)
-// + gamma x from (x0, t0) to t_end (odeint dopri5, adaptive).
-// hopfield_recall: the modern Hopfield gradient flow dx/dt = Y softmax(beta Y^T x) - x (Eq. 5) at a
-// fixed beta, run until |dx/dt| < tol. For unit-norm patterns and VE, beta = beta(t_end) =
-// 1 / ((T - t_end) sigma^2) makes u_DM(., t_end) an affine function of u_MH(., beta) (Eq. 13-14).
+// Dynamics of one trajectory, from its cue x(t0) = x0 to t_end < T:
+//   reverse_sde       dx = (sigma^2 grad log p_t(x) + gamma x) dt + sigma dW      (Eq. 7, 15-21)
+//                     by Euler-Maruyama (sim/sde.hpp), trajectory i with its own generator
+//                     (seed, i): the results do not depend on the thread count. With the exact
+//                     score, x(t_end) is distributed as p(x_t_end | x_t0 = x0), so the end state
+//                     lies at component k with the posterior probability
+//                     p(k | x0) = dm.weights(x0, t0) (§5.1; for VE point memories
+//                     softmax(-|x0 - y_n|^2 / (2 (T - t0) sigma^2))), up to the discretisation
+//                     bias and the small chance that the end state, at distance
+//                     ~ sigma sqrt(D (T - t_end)) of its pattern, is nearer another one.
+//   probability_flow  dx/dt = 0.5 sigma^2 grad log p_t(x) + gamma x   (odeint dopri5, adaptive)
+//   hopfield          dx/dt = Y softmax(beta Y^T x) - x   (Eq. 5) at a fixed beta, run until
+//                     |dx/dt| < 1e-9 (or t = 1000). For unit-norm patterns and VE,
+//                     beta = beta(t_end) = 1 / ((T - t_end) sigma^2) makes u_DM(., t_end) an
+//                     affine function of u_MH(., beta) (Eq. 13-14); in general
+//                     dm.hopfield_beta(t_end) = a / s^2.
+// Trajectories run in parallel (OpenMP) on per-thread copies of the model.
 #pragma once
 
 #include <cstdint>
@@ -33,24 +37,42 @@ struct NearestPattern {
 };
 NearestPattern nearest_pattern(const Mat& Y, const Vec& x);
 
+enum class RecallDynamics { reverse_sde, probability_flow, hopfield };
+
 struct RecallSpec {
+  RecallDynamics dynamics = RecallDynamics::reverse_sde;
   double t0 = 0;         // time of the cue (noise time T - t0)
   double t_end = 0;      // end time, t0 < t_end < T
   double dt = 1e-3;      // Euler-Maruyama step (rounded down so that t_end is hit exactly)
+  double abs_tol = 1e-10, rel_tol = 1e-8;  // probability_flow
+  double beta = -1;      // hopfield: inverse temperature; -1: dm.hopfield_beta(t_end)
   int trajectories = 1000;
   std::uint64_t seed = 0;
   int threads = 0;       // OpenMP threads; 0: OpenMP's default
+  int paths = 0;         // record the paths of trajectories 0..paths-1 (not hopfield)
+  int path_every = 10;   // at every path_every-th Euler-Maruyama step (t0 + k dt grid for the flow)
 };
 
 struct RecallResult {
-  Mat end_states;             // D x M, column i = trajectory i
-  std::vector<int> nearest;   // M: the nearest pattern of each end state
-  Vec distance, overlap;      // M: its distance and overlap
-  std::vector<long> counts;   // N: trajectories ending nearest each pattern
-  Vec frequencies() const;    // counts / M
+  Mat end_states;               // D x M, column i = trajectory i
+  std::vector<int> component;   // M: argmax_k of the posterior dm.weights(x_end, t_end); -1 if not finite
+  std::vector<int> nearest;     // M: the component mean nearest to the end state; -1 if not finite
+  Vec distance, overlap;        // M: its distance and overlap
+  std::vector<long> counts;     // K: trajectories per `component`
+  int diverged = 0;             // trajectories whose end state is not finite
+  double beta = 0;              // hopfield: the inverse temperature used
+  Vec path_time;                // recorded times
+  std::vector<Mat> paths;       // paths[i]: D x path_time.size(), trajectory i
+  Mat path_energy;              // paths x path_time.size(): u_DM(x, t) along the path
+  Vec frequencies() const;      // counts / M
 };
 
-RecallResult reverse_sde_recall(const PatternDiffusion& dm, const Vec& x0, const RecallSpec& spec);
+// M trajectories; trajectory i starts at cues.col(i) (cues has M columns) or at cues.col(0) (one
+// column: the same cue for all).
+RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec);
+
+// The reverse SDE from one cue x0 (§5.1).
+RecallResult reverse_sde_recall(const PatternDiffusion& dm, const Vec& x0, RecallSpec spec);
 
 // End state of the probability-flow ODE from x(t0) = x0 to t_end (dopri5, abs/rel tolerances).
 // Works on a copy of dm: safe to call from several threads with the same dm.

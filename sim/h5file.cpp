@@ -212,8 +212,7 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
   return s.substr(0, s.find('\0'));
 }
 
-std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
-                                        std::vector<double>& out) {
+std::vector<hsize_t> read_array(const std::string& path, const std::string& dataset, std::vector<double>& out) {
   Handle f = open_file_readonly(path);
   hid_t d = -1;
   H5E_BEGIN_TRY { d = H5Dopen2(f.id(), dataset.c_str(), H5P_DEFAULT); }
@@ -222,12 +221,21 @@ std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::stri
   Handle ds(d, H5Dclose);
   Handle space(H5Dget_space(ds.id()), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.id());
-  if (rank != 2) throw std::runtime_error("dataset '" + dataset + "' in '" + path + "' is not 2-D");
-  hsize_t dims[2];
-  H5Sget_simple_extent_dims(space.id(), dims, nullptr);
-  out.resize(dims[0] * dims[1]);
+  if (rank < 0) throw std::runtime_error("dataset '" + dataset + "' in '" + path + "': cannot read its shape");
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  hsize_t n = 1;
+  for (auto x : dims) n *= x;
+  out.resize(n);
   if (!out.empty())
     check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read");
+  return dims;
+}
+
+std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
+                                        std::vector<double>& out) {
+  const auto dims = read_array(path, dataset, out);
+  if (dims.size() != 2) throw std::runtime_error("dataset '" + dataset + "' in '" + path + "' is not 2-D");
   return {dims[0], dims[1]};
 }
 

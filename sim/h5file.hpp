@@ -72,6 +72,8 @@ class Appendable {
 std::vector<double> read_vector(hid_t loc, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
 
+// Reads a dataset of numbers of any rank into row-major doubles; returns its shape.
+std::vector<hsize_t> read_array(const std::string& path, const std::string& dataset, std::vector<double>& out);
 // Reads a 2-D dataset of numbers into row-major doubles; returns its (rows, cols).
 std::pair<hsize_t, hsize_t> read_matrix(const std::string& path, const std::string& dataset,
                                         std::vector<double>& out);

@@ -45,9 +45,17 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
     const auto& o = outcomes[i];
     std::string label;
     for (auto k : vary) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
-    fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
-               o.wall_s);
+    if (r.model == ModelKind::diffusion)
+      fmt::print("{}{}: {}, {} trajectories to t = {:g}, wall {:.3f} s\n", r.id, label, o.status, o.samples, o.t_stop,
+                 o.wall_s);
+    else
+      fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
+                 o.wall_s);
     if (!o.message.empty()) fmt::print("  {}\n", o.message);
+    if (r.model == ModelKind::diffusion) {
+      fmt::print("  {}\n", o.detail);
+      continue;
+    }
     if (o.fixed_points > 0)
       fmt::print("  fixed points at {} samples ({:.2f} s)\n", o.fixed_points, o.fixed_points_wall_s);
     std::string v;

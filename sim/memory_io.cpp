@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -74,6 +75,26 @@ Mat load_matrix(const std::string& path, const std::string& dataset) {
   Mat M(shape.first, shape.second);
   for (hsize_t i = 0; i < shape.first; ++i)
     for (hsize_t j = 0; j < shape.second; ++j) M(i, j) = data[i * shape.second + j];
+  if (!M.allFinite()) throw InputError(fmt::format("{}: dataset '{}' holds NaN or Inf", path, dataset));
+  return M;
+}
+
+Mat load_matrix_stack(const std::string& path, const std::string& dataset) {
+  if (!is_hdf5(path)) return load_csv(path);
+  std::vector<double> data;
+  std::vector<hsize_t> dims;
+  try {
+    std::lock_guard<std::mutex> g(h5::lock());
+    dims = h5::read_array(path, dataset, data);
+  } catch (const std::runtime_error& e) {
+    throw InputError(fmt::format("{}: {}", path, e.what()));
+  }
+  if (dims.size() != 2 && dims.size() != 3)
+    throw InputError(fmt::format("{}: dataset '{}' is {}-D, expected n x D x D (or (n D) x D)", path, dataset, dims.size()));
+  const hsize_t cols = dims.back(), rows = data.size() / std::max<hsize_t>(cols, 1);
+  Mat M(rows, cols);
+  for (hsize_t i = 0; i < rows; ++i)
+    for (hsize_t j = 0; j < cols; ++j) M(i, j) = data[i * cols + j];
   if (!M.allFinite()) throw InputError(fmt::format("{}: dataset '{}' holds NaN or Inf", path, dataset));
   return M;
 }

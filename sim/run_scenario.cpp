@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "diffusion_writer.hpp"
 #include "runner.hpp"
 #include "version.hpp"
 
@@ -23,6 +24,32 @@ extern "C" void on_signal(int sig) {
   if (g_partial[0]) ::unlink(g_partial);
   std::signal(sig, SIG_DFL);
   std::raise(sig);
+}
+
+// The outcome line of a diffusion run: where the trajectories ended, against the posterior.
+RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
+  RunOutcome r;
+  r.status = o.status;
+  r.message = o.message;
+  r.wall_s = o.wall_s;
+  r.t_stop = spec.t_end;
+  r.samples = spec.diffusion.trajectories;
+  const double M = spec.diffusion.trajectories;
+  // The most frequent end labels first (at most 6), then how many others.
+  std::vector<std::size_t> order;
+  for (std::size_t l = 0; l < o.label_counts.size(); ++l)
+    if (o.label_counts[l] > 0) order.push_back(l);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return o.label_counts[a] > o.label_counts[b]; });
+  std::string s;
+  for (std::size_t j = 0; j < std::min<std::size_t>(order.size(), 6); ++j) {
+    const std::size_t l = order[j];
+    s += fmt::format(" {} {:.3f} ({:.3f})", l == 0 ? std::string("manifold") : fmt::format("ξ{}", l),
+                     o.label_counts[l] / M, o.label_posterior(l));
+  }
+  if (order.size() > 6) s += fmt::format(" … ({} more)", order.size() - 6);
+  r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
+  return r;
 }
 
 }  // namespace
@@ -68,16 +95,25 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const int n = static_cast<int>(sc.runs.size());
   // No more threads than runs: with one run the team has one thread, and the fixed-point
   // analysis inside a run can use the cores (its own parallel region).
-  const int threads = std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads()));
+  // Diffusion runs parallelise over their trajectories instead: the runs go one after another.
+  const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  const bool diffusion = std::any_of(sc.runs.begin(), sc.runs.end(),
+                                     [](const RunSpec& r) { return r.model == ModelKind::diffusion; });
+  const int threads = std::max(1, std::min(n, all));
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int i = 0; i < n; ++i) {
+  auto run_one = [&](int i) {
     try {
       const auto& spec = sc.runs[i];
-      const RunInputs in = make_inputs(spec, files);
-      RunWriter w(runs.id(), spec, in.Xi, in.Phi);
-      outcomes[i] = simulate(spec, in, &w, opt.progress);
-      w.finish(outcomes[i]);
+      if (spec.model == ModelKind::diffusion) {
+        const DiffusionOutcome o = simulate_diffusion(spec, files, all, false);
+        write_diffusion_run(runs.id(), spec, o);
+        outcomes[i] = diffusion_summary(spec, o);
+      } else {
+        const RunInputs in = make_inputs(spec, files);
+        RunWriter w(runs.id(), spec, in.Xi, in.Phi);
+        outcomes[i] = simulate(spec, in, &w, opt.progress);
+        w.finish(outcomes[i]);
+      }
       const int d = ++done;
       if (opt.progress) {
         const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -89,6 +125,12 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
 #pragma omp critical(fatal)
       fatal = e.what();
     }
+  };
+  if (diffusion) {
+    for (int i = 0; i < n; ++i) run_one(i);
+  } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int i = 0; i < n; ++i) run_one(i);
   }
   {
     std::lock_guard<std::mutex> g(h5::lock());

@@ -25,6 +25,7 @@ struct RunOutcome {
   long long samples = 0;
   int fixed_points = 0;  // samples analysed by [fixed_points]
   double fixed_points_wall_s = 0.0;
+  std::string detail;  // diffusion runs: where the trajectories ended
 };
 
 class RunWriter {

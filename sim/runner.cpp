@@ -8,13 +8,42 @@
 #include "../models/cue.hpp"
 #include "../models/dense_gsemm.hpp"
 #include "../models/gsemm.hpp"
+#include "diffusion_runner.hpp"
 #include "integrate.hpp"
 #include "memory_io.hpp"
 #include "recorder.hpp"
 
 namespace seqmem {
+std::string file_key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
+
 namespace {
-std::string key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
+const auto& key = file_key;
+
+// Diffusion runs: Y_file (D x N) and covariance_file (N covariances D x D).
+void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
+  const auto& d = r.diffusion;
+  int N = d.N;
+  if (!d.Y_file.empty()) {
+    if (!cache.count(key(d.Y_file, d.Y_dataset))) cache[key(d.Y_file, d.Y_dataset)] = load_matrix(d.Y_file, d.Y_dataset);
+    const Mat& Y = cache.at(key(d.Y_file, d.Y_dataset));
+    if (Y.rows() != d.D)
+      throw InputError(fmt::format("{}: key 'Y_file': has {} rows, D = {} (one pattern per column)", d.Y_file,
+                                   Y.rows(), d.D));
+    N = static_cast<int>(Y.cols());
+    if (r.cue_memory >= N)
+      throw InputError(fmt::format("{}: key 'cue_memory': memory {} does not exist ({} has {} patterns)", sc.path,
+                                   r.cue_memory + 1, d.Y_file, N));
+  }
+  if (!d.covariance_file.empty()) {
+    const std::string k = "stack:" + key(d.covariance_file, d.covariance_dataset);
+    if (!cache.count(k)) cache[k] = load_matrix_stack(d.covariance_file, d.covariance_dataset);
+    const Mat& C = cache.at(k);
+    if (C.cols() != d.D || C.rows() != static_cast<Eigen::Index>(N) * d.D)
+      throw InputError(fmt::format("{}: key 'covariance_file': holds {} x {} numbers, expected N x D x D = {} x {} x {} "
+                                   "(or (N D) x D)",
+                                   d.covariance_file, C.rows(), C.cols(), N, d.D, d.D));
+  }
+}
 
 template <class Model>
 RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, const InitialConditions& ic,
@@ -53,12 +82,18 @@ RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, co
 
 FileCache load_files(const Scenario& sc) {
   FileCache cache;
+  for (const auto& r : sc.runs)
+    if (r.model == ModelKind::diffusion) load_diffusion_files(sc, r, cache);
   for (const auto& r : sc.runs) {
     if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
       cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset);
     if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
       cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset);
   }
+  // Diffusion memories: built once here so that a covariance that is not positive semi-definite
+  // is reported before any output exists.
+  for (const auto& r : sc.runs)
+    if (r.model == ModelKind::diffusion) make_mixture(r, cache);
   for (const auto& r : sc.runs) {  // shapes
     int K = r.K;
     if (!r.Xi_file.empty()) {

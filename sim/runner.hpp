@@ -12,6 +12,7 @@ namespace seqmem {
 
 // Matrices named by the scenario's files, loaded once (key: path + "#" + dataset).
 using FileCache = std::map<std::string, Mat>;
+std::string file_key(const std::string& path, const std::string& dataset);
 
 // Loads every file the runs name and checks the shapes (InputError on a mismatch). Call before
 // any output is created.

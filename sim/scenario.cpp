@@ -29,22 +29,26 @@ const char* type_name(Type t) {
   return "?";
 }
 
+// Which model kinds a key applies to: setting a key of the other family is an error.
+enum class Family { gsemm, diffusion, any };
+
 struct KeyDef {
   const char* section;  // "" for top level
   const char* key;
   Type type;
   const char* def;  // default, as TOML
   const char* doc;
+  Family family = Family::gsemm;
 };
 
 // The schema. Keys are unique across sections, so `--set`, [runs] and HDF5 attributes use the
 // bare key.
 const KeyDef kSchema[] = {
-    {"", "name", Type::String, "\"\"", "a name for the scenario"},
-    {"", "description", Type::String, "\"\"", "free text"},
-    {"", "seed", Type::Int, "0", "seed of the random memories, cue flips and noise (>= 0)"},
+    {"", "name", Type::String, "\"\"", "a name for the scenario", Family::any},
+    {"", "description", Type::String, "\"\"", "free text", Family::any},
+    {"", "seed", Type::Int, "0", "seed of the random memories, cue flips and noise (>= 0)", Family::any},
     {"model", "kind", Type::String, "\"dense_gsemm\"",
-     "gsemm (three layers, Eq. 1) | dense_gsemm (T_h -> 0, Eq. 9-10) | gamm (Phi = 0)"},
+     "gsemm (three layers, Eq. 1) | dense_gsemm (T_h -> 0, Eq. 9-10) | gamm (Phi = 0) | diffusion (diffusion model / modern Hopfield network, many trajectories)", Family::any},
     {"model", "N_f", Type::Int, "100", "feature neurons (> 0)"},
     {"model", "alpha_s", Type::Float, "1.0", "strength of the Xi synapses (> 0)"},
     {"model", "alpha_c", Type::Float, "0.0", "strength of the delayed Phi synapses (>= 0)"},
@@ -59,6 +63,29 @@ const KeyDef kSchema[] = {
     {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax (> 0)"},
     {"model", "alpha_s_placement", Type::String, "\"eq10\"",
      "Dense GSEMM hidden input: eq10 (as printed, no sqrt(alpha_s) inside sigma_h) | eq9"},
+    {"model", "process", Type::String, "\"ve\"",
+     "diffusion: forward noise process: ve (variance exploding, Eq. 7-8) | vp (Ornstein-Uhlenbeck, Eq. 15-21)", Family::diffusion},
+    {"model", "sigma", Type::Float, "1.0", "diffusion: noise coefficient sigma of the forward and reverse SDEs (> 0)", Family::diffusion},
+    {"model", "T", Type::Float, "1.0", "diffusion: time of the clean data; noise time is T - t (> 0)", Family::diffusion},
+    {"model", "gamma_v", Type::Float, "0.5", "diffusion, vp: v(x) = gamma_v |x|^2 / 2, forward drift -gamma_v x (> 0)", Family::diffusion},
+    {"model", "dynamics", Type::String, "\"reverse_sde\"",
+     "diffusion: reverse_sde (Euler-Maruyama, Eq. 7) | probability_flow (ODE, dopri5) | hopfield (modern Hopfield flow, Eq. 5)", Family::diffusion},
+    {"model", "beta", Type::Float, "-1.0", "diffusion, hopfield: inverse temperature (> 0; -1: matched to t_end, a(t_end) / s^2(t_end))", Family::diffusion},
+    {"patterns", "D", Type::Int, "2", "diffusion: dimension of the patterns (1..100000)", Family::diffusion},
+    {"patterns", "N", Type::Int, "4", "diffusion: number of random point memories, directions of norm pattern_norm (>= 0)", Family::diffusion},
+    {"patterns", "pattern_norm", Type::Float, "1.0", "diffusion: norm of the random patterns (> 0)", Family::diffusion},
+    {"patterns", "Y_file", Type::String, "\"\"", "diffusion: patterns from a file instead: CSV or HDF5, D rows x N columns", Family::diffusion},
+    {"patterns", "Y_dataset", Type::String, "\"Y\"", "diffusion: dataset of Y_file when it is HDF5", Family::diffusion},
+    {"patterns", "extended_rank", Type::Int, "0", "diffusion: extended memories (Eq. 23): dimension of each memory's random sub-space (0..D)", Family::diffusion},
+    {"patterns", "extended_variance", Type::Float, "0.0", "diffusion: variance along that sub-space (>= 0)", Family::diffusion},
+    {"patterns", "covariance_file", Type::String, "\"\"",
+     "diffusion: explicit covariances instead: HDF5 (N x D x D) or CSV / 2-D (N*D rows x D), each positive semi-definite", Family::diffusion},
+    {"patterns", "covariance_dataset", Type::String, "\"covariance\"", "diffusion: dataset of covariance_file when it is HDF5", Family::diffusion},
+    {"patterns", "manifold_components", Type::Int, "0",
+     "diffusion: semantic memory (Eq. 24-25): components on a circle in the plane of coordinates 1, 2 (0: none)", Family::diffusion},
+    {"patterns", "manifold_radius", Type::Float, "1.0", "diffusion: radius of the circle (> 0)", Family::diffusion},
+    {"patterns", "manifold_variance", Type::Float, "0.0", "diffusion: variance of each component along the circle's tangent (>= 0)", Family::diffusion},
+    {"patterns", "manifold_weight", Type::Float, "0.5", "diffusion: prior mass of the semantic memory against the point memories (0 < x <= 1)", Family::diffusion},
     {"memories", "K", Type::Int, "0", "number of random +-1 memories (> 0 unless Xi_file is given)"},
     {"memories", "Xi_file", Type::String, "\"\"",
      "memories from a file instead: CSV (N_f rows x K columns) or HDF5 (.h5/.hdf5)"},
@@ -68,21 +95,33 @@ const KeyDef kSchema[] = {
     {"episodes", "weights", Type::FloatList, "[]", "weight of each episode's Phi entries (default 1)"},
     {"episodes", "Phi_file", Type::String, "\"\"", "an explicit K x K Phi instead: CSV or HDF5"},
     {"episodes", "Phi_dataset", Type::String, "\"Phi\"", "dataset of Phi_file when it is HDF5"},
-    {"cue", "cue_memory", Type::Int, "1", "memory whose pattern starts V_f (1-based; 0: none)"},
+    {"cue", "cue_memory", Type::Int, "1", "memory whose pattern starts V_f (1-based; 0: none); diffusion: the cue is y_cue + noise (0: the origin + noise)", Family::any},
     {"cue", "cue_amplitude", Type::Float, "1.0", "V_f(0) = cue_amplitude * xi (> 0)"},
     {"cue", "cue_flip", Type::Float, "0.0", "fraction of entries of the cue flipped (0..1)"},
     {"cue", "cue_zero", Type::Float, "0.0", "fraction of entries of the cue set to zero (0..1)"},
-    {"cue", "cue_noise", Type::Float, "0.0", "standard deviation of Gaussian noise added to V_f(0) (>= 0)"},
+    {"cue", "cue_noise", Type::Float, "0.0", "standard deviation of Gaussian noise added to V_f(0), or to the diffusion cue (>= 0)", Family::any},
     {"cue", "V_d0", Type::String, "\"zero\"", "initial delay: zero | cue (beta_d sigma_f(V_f(0)))"},
+    {"cue", "cue_per_trajectory", Type::Bool, "true",
+     "diffusion: a fresh noisy cue per trajectory (true) or one cue for all trajectories (false, probabilistic recall §5.1)", Family::diffusion},
+    {"cue", "cue_cycle", Type::Bool, "false", "diffusion: trajectory i is cued by memory (i mod N) + 1 instead of cue_memory", Family::diffusion},
     {"input", "input_memory", Type::Int, "0", "external current I_f = input_amplitude xi on the feature layer (1-based; 0: none)"},
     {"input", "input_amplitude", Type::Float, "1.0", "amplitude of the external current"},
     {"input", "t_on", Type::Float, "0.0", "the current is on for t_on <= t < t_off"},
     {"input", "t_off", Type::Float, "0.0", "end of the current (>= t_on)"},
     {"integrator", "stepper", Type::String, "\"rk4\"", "rk4 (fixed step dt) | dopri5 (adaptive Dormand-Prince 5(4), dense output)"},
-    {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of dopri5 (> 0)"},
-    {"integrator", "t_end", Type::Float, "100.0", "simulated duration (> 0)"},
-    {"integrator", "abs_tol", Type::Float, "1e-8", "dopri5 absolute tolerance (> 0)"},
-    {"integrator", "rel_tol", Type::Float, "1e-8", "dopri5 relative tolerance (> 0)"},
+    {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of dopri5; diffusion: Euler-Maruyama step (> 0)", Family::any},
+    {"integrator", "t_end", Type::Float, "100.0", "simulated duration (> 0); diffusion: end time, t0 < t_end < T", Family::any},
+    {"integrator", "abs_tol", Type::Float, "1e-8", "dopri5 absolute tolerance (> 0)", Family::any},
+    {"integrator", "rel_tol", Type::Float, "1e-8", "dopri5 relative tolerance (> 0)", Family::any},
+    {"integrator", "t0", Type::Float, "0.0",
+     "diffusion: start time, 0 <= t0 < t_end (-1: the time whose noise variance s^2(T - t0) equals cue_noise^2)", Family::diffusion},
+    {"trajectories", "trajectories", Type::Int, "1000", "diffusion: number of trajectories (1..10000000)", Family::diffusion},
+    {"trajectories", "paths", Type::Int, "0", "diffusion: record the paths and energies of the first n trajectories (0..trajectories)", Family::diffusion},
+    {"trajectories", "path_every", Type::Int, "10", "diffusion: record every n-th step of those paths (>= 1)", Family::diffusion},
+    {"landscape", "landscape_grid", Type::Int, "0",
+     "diffusion: energy and score on a grid x grid over coordinates 1, 2 (others 0) (0: none, else 2..2001)", Family::diffusion},
+    {"landscape", "landscape_range", Type::Float, "2.0", "diffusion: the grid spans [-r, r] on both axes (> 0)", Family::diffusion},
+    {"landscape", "landscape_t", Type::Float, "-1.0", "diffusion: time of the landscape, 0 <= t < T (-1: t_end)", Family::diffusion},
     {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)"},
     {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this (0 < x <= 1)"},
     {"record", "states", Type::StringList, "[]", "state trajectories to record: any of V_f, V_h, V_d"},
@@ -260,13 +299,150 @@ std::string node_text(const toml::node& n) {
   return os.str();
 }
 
+// A key set (in the file, --set or [runs]) that does not apply to the run's model kind is an error;
+// the resolved values of the keys that apply are recorded.
+void check_family(const Values& v, Family fam, const std::string& kind, RunSpec& r) {
+  for (const auto& k : kSchema) {
+    if (k.family != Family::any && k.family != fam) {
+      if (v.origin.count(k.key) && v.origin.at(k.key) != "(default)")
+        v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
+      continue;
+    }
+    const toml::node& n = v.get(k.key);
+    if (n.is_integer()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::int64_t>().value()));
+    else if (n.is_floating_point()) r.resolved.emplace_back(k.key, AttrValue(n.value<double>().value()));
+    else if (n.is_boolean()) r.resolved.emplace_back(k.key, AttrValue(n.value<bool>().value()));
+    else if (n.is_string()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::string>().value()));
+    else r.resolved.emplace_back(k.key, AttrValue(node_text(n)));
+  }
+}
+
+// kind = "diffusion": models/diffusion.hpp, sim/diffusion_runner.hpp.
+RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
+  auto& d = r.diffusion;
+  d.process = v.choice("process", {"ve", "vp"}) == "vp" ? DiffusionProcess::vp : DiffusionProcess::ve;
+  d.sigma = v.positive("sigma");
+  d.T = v.positive("T");
+  d.gamma_v = v.positive("gamma_v");
+  const std::string dyn = v.choice("dynamics", {"reverse_sde", "probability_flow", "hopfield"});
+  d.dynamics = dyn == "reverse_sde"        ? DiffusionDynamics::reverse_sde
+               : dyn == "probability_flow" ? DiffusionDynamics::probability_flow
+                                           : DiffusionDynamics::hopfield;
+  d.beta = v.num("beta");
+  if (!(d.beta > 0 || d.beta == -1) || !std::isfinite(d.beta)) v.fail("beta", fmt::format("must be > 0 or -1, got {}", d.beta));
+
+  const auto D = v.integer("D");
+  if (D < 1 || D > 100000) v.fail("D", fmt::format("must be in 1..100000, got {}", D));
+  d.D = static_cast<int>(D);
+  d.Y_file = v.file("Y_file", dir);
+  d.Y_dataset = v.str("Y_dataset");
+  const auto N = v.integer("N");
+  if (N < 0 || N > 10000000) v.fail("N", fmt::format("must be in 0..10000000, got {}", N));
+  if (!d.Y_file.empty() && N != 0 && v.origin.at("N") != "(default)")
+    v.fail("N", "give either N or Y_file, not both (N = 0 with Y_file)");
+  d.N = d.Y_file.empty() ? static_cast<int>(N) : -1;  // -1: from the file
+  d.pattern_norm = v.positive("pattern_norm");
+  const auto rank = v.integer("extended_rank");
+  if (rank < 0 || rank > D) v.fail("extended_rank", fmt::format("must be in 0..D = {}, got {}", D, rank));
+  d.extended_rank = static_cast<int>(rank);
+  d.extended_variance = v.non_negative("extended_variance");
+  d.covariance_file = v.file("covariance_file", dir);
+  d.covariance_dataset = v.str("covariance_dataset");
+  if (!d.covariance_file.empty() && d.extended_rank > 0)
+    v.fail("covariance_file", "give either extended_rank or covariance_file, not both");
+  const auto mc = v.integer("manifold_components");
+  if (mc < 0 || mc > 10000000) v.fail("manifold_components", fmt::format("must be in 0..10000000, got {}", mc));
+  d.manifold_components = static_cast<int>(mc);
+  if (d.manifold_components > 0 && d.D < 2) v.fail("manifold_components", "the circle needs D >= 2");
+  d.manifold_radius = v.positive("manifold_radius");
+  d.manifold_variance = v.non_negative("manifold_variance");
+  d.manifold_weight = v.num("manifold_weight");
+  if (!(d.manifold_weight > 0 && d.manifold_weight <= 1))
+    v.fail("manifold_weight", fmt::format("must be in (0, 1], got {}", d.manifold_weight));
+  if (d.N == 0 && d.manifold_components == 0) v.fail("N", "no memories: N = 0 and manifold_components = 0");
+  if (d.N == 0 && d.manifold_weight < 1 && v.origin.at("manifold_weight") != "(default)")
+    v.fail("manifold_weight", "must be 1 without point memories (N = 0)");
+
+  const auto cue = v.integer("cue_memory");
+  if (cue < 0 || (d.N >= 0 && cue > d.N))
+    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: the origin)", cue, d.N));
+  r.cue_memory = static_cast<int>(cue) - 1;
+  r.cue_noise = v.non_negative("cue_noise");
+  d.cue_per_trajectory = v.boolean("cue_per_trajectory");
+  d.cue_cycle = v.boolean("cue_cycle");
+  if (d.cue_cycle && d.N == 0) v.fail("cue_cycle", "needs point memories (N > 0)");
+
+  r.dt = v.positive("dt");
+  r.abs_tol = v.positive("abs_tol");
+  r.rel_tol = v.positive("rel_tol");
+  r.t_end = v.num("t_end");
+  if (!(r.t_end < d.T) || !(r.t_end > 0))
+    v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
+  // s^2(tau) = sigma^2 tau (VE) or sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) (VP) = cue_noise^2
+  d.t0 = v.num("t0");
+  if (d.t0 == -1) {
+    if (!(r.cue_noise > 0)) v.fail("t0", "t0 = -1 (matched to the cue) needs cue_noise > 0");
+    const double s2 = r.cue_noise * r.cue_noise, sig2 = d.sigma * d.sigma;
+    double tau = s2 / sig2;
+    if (d.process == DiffusionProcess::vp) {
+      const double q = 2.0 * d.gamma_v * s2 / sig2;
+      if (!(q < 1))
+        v.fail("t0", fmt::format("cue_noise^2 = {} is beyond the stationary variance sigma^2 / (2 gamma_v) = {}", s2,
+                                 sig2 / (2.0 * d.gamma_v)));
+      tau = -std::log1p(-q) / (2.0 * d.gamma_v);
+    }
+    d.t0 = d.T - tau;
+    if (d.t0 < 0)
+      v.fail("t0", fmt::format("matched start t0 = T - {} < 0: raise T or lower cue_noise", tau));
+  }
+  if (!(d.t0 >= 0 && d.t0 < r.t_end))
+    v.fail("t0", fmt::format("must be in [0, t_end) = [0, {}) or -1, got {}", r.t_end, d.t0));
+
+  const auto M = v.integer("trajectories");
+  if (M < 1 || M > 10000000) v.fail("trajectories", fmt::format("must be in 1..10000000, got {}", M));
+  d.trajectories = static_cast<int>(M);
+  const auto paths = v.integer("paths");
+  if (paths < 0 || paths > M) v.fail("paths", fmt::format("must be in 0..trajectories = {}, got {}", M, paths));
+  d.paths = static_cast<int>(paths);
+  if (d.paths > 0 && d.dynamics == DiffusionDynamics::hopfield)
+    v.fail("paths", "paths are recorded for reverse_sde and probability_flow, not hopfield");
+  const auto pe = v.integer("path_every");
+  if (pe < 1) v.fail("path_every", "must be >= 1");
+  d.path_every = static_cast<int>(pe);
+  if (d.paths > 0 && double(d.paths) * d.D * ((r.t_end - d.t0) / r.dt / d.path_every + 1) > 5e8)
+    v.fail("paths", "the recorded paths would exceed 5e8 numbers (4 GB): fewer paths or a larger path_every");
+
+  const auto grid = v.integer("landscape_grid");
+  if (grid != 0 && (grid < 2 || grid > 2001)) v.fail("landscape_grid", fmt::format("must be 0 or in 2..2001, got {}", grid));
+  d.landscape_grid = static_cast<int>(grid);
+  if (d.landscape_grid > 0 && d.D < 2) v.fail("landscape_grid", "needs D >= 2");
+  d.landscape_range = v.positive("landscape_range");
+  d.landscape_t = v.num("landscape_t") == -1 ? r.t_end : v.num("landscape_t");
+  if (!(d.landscape_t >= 0 && d.landscape_t < d.T))
+    v.fail("landscape_t", fmt::format("must be in [0, T) = [0, {}) or -1, got {}", d.T, d.landscape_t));
+  if (double(d.trajectories) * d.D > 1e8)
+    v.fail("trajectories", "trajectories x D > 1e8: the end states would not fit in memory");
+  // Recorded as the values used, not the -1 that asked for them.
+  for (auto& [k, val] : r.resolved) {
+    if (k == "t0") val = d.t0;
+    if (k == "landscape_t") val = d.landscape_t;
+  }
+  return r;
+}
+
 RunSpec resolve(const Values& v, const std::string& dir) {
   RunSpec r;
   const auto seed = v.integer("seed");
   if (seed < 0) v.fail("seed", "must be >= 0");
   r.seed = static_cast<std::uint64_t>(seed);
 
-  const std::string kind = v.choice("kind", {"gsemm", "dense_gsemm", "gamm"});
+  const std::string kind = v.choice("kind", {"gsemm", "dense_gsemm", "gamm", "diffusion"});
+  if (kind == "diffusion") {
+    r.model = ModelKind::diffusion;
+    check_family(v, Family::diffusion, kind, r);
+    return resolve_diffusion(v, dir, std::move(r));
+  }
+  check_family(v, Family::gsemm, kind, r);
   r.model = kind == "gsemm" ? ModelKind::gsemm : kind == "gamm" ? ModelKind::gamm : ModelKind::dense_gsemm;
   const auto N_f = v.integer("N_f");
   if (N_f <= 0 || N_f > 1000000) v.fail("N_f", fmt::format("must be in 1..1000000, got {}", N_f));
@@ -464,14 +640,6 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_range = v.positive("surface_range");
   if (fp.surface_slices > 0 && !fp.enabled) v.fail("surface_slices", "needs find_fixed_points = true");
 
-  for (const auto& k : kSchema) {
-    const toml::node& n = v.get(k.key);
-    if (n.is_integer()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::int64_t>().value()));
-    else if (n.is_floating_point()) r.resolved.emplace_back(k.key, AttrValue(n.value<double>().value()));
-    else if (n.is_boolean()) r.resolved.emplace_back(k.key, AttrValue(n.value<bool>().value()));
-    else if (n.is_string()) r.resolved.emplace_back(k.key, AttrValue(n.value<std::string>().value()));
-    else r.resolved.emplace_back(k.key, AttrValue(node_text(n)));
-  }
   return r;
 }
 

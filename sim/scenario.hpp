@@ -23,7 +23,7 @@ struct InputError : std::runtime_error {
 // A resolved scalar; lists are kept as their TOML text.
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
-enum class ModelKind { gsemm, dense_gsemm, gamm };
+enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion };
 enum class StepperKind { rk4, dopri5 };
 
 // The fixed-point analysis of a run ([fixed_points], Figure 2).
@@ -59,6 +59,34 @@ struct BaselineSpec {
   std::string criterion = "recall";
   double cue_flip = 0, overlap_threshold = 0.9, required_fraction = 0.5;
   int trials = 20, P_max = 100000;
+};
+
+// A stochastic run of a diffusion model / modern Hopfield network (kind = "diffusion",
+// models/diffusion.hpp, Ambrogioni 2024): many trajectories from cues, per-trajectory end states.
+enum class DiffusionProcess { ve, vp };
+enum class DiffusionDynamics { reverse_sde, probability_flow, hopfield };
+struct DiffusionSpec {
+  DiffusionProcess process = DiffusionProcess::ve;
+  double sigma = 1.0, T = 1.0, gamma_v = 0.5;  // dX = -gamma_v X dtau + sigma dW (forward, tau = T - t)
+  DiffusionDynamics dynamics = DiffusionDynamics::reverse_sde;
+  double beta = -1;  // hopfield: inverse temperature; -1: matched to t_end (PatternDiffusion::hopfield_beta)
+
+  // patterns: N random directions of norm pattern_norm in R^D (from the seed) or Y_file (D x N)
+  int D = 2, N = 4;
+  double pattern_norm = 1.0;
+  std::string Y_file, Y_dataset;
+  int extended_rank = 0;            // Eq. 23: variance along a random sub-space of this dimension
+  double extended_variance = 0.0;
+  std::string covariance_file, covariance_dataset;  // or explicit covariances (N x D x D)
+  int manifold_components = 0;      // Eq. 24-25: a circle in the plane of coordinates 1, 2
+  double manifold_radius = 1.0, manifold_variance = 0.0, manifold_weight = 0.5;
+
+  bool cue_per_trajectory = true;  // each trajectory its own noisy cue, or one cue for all (§5.1)
+  bool cue_cycle = false;          // trajectory i cued by memory (i mod N) + 1
+  double t0 = 0.0;                 // start time (resolved; t0 = -1 in the file: matched to cue_noise)
+  int trajectories = 1000, paths = 0, path_every = 10;
+  int landscape_grid = 0;
+  double landscape_range = 2.0, landscape_t = 0.0;  // resolved (-1 in the file: t_end)
 };
 
 // One fully resolved run.
@@ -98,6 +126,7 @@ struct RunSpec {
   FixedPointSpec fixed_points;
   SweepSpec sweep;
   BaselineSpec baseline;
+  DiffusionSpec diffusion;  // model == diffusion
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;

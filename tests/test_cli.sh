@@ -56,8 +56,41 @@ expect 0 "wrote" -- "$seqmem" run scenarios/fig1_two_episodes.toml -o "$tmp/out.
 [ -f "$tmp/out.h5" ] && ok || bad "no output file after a good run"
 grep -q "^r0000: completed at t = 50" "$tmp/stdout" && ok || bad "summary: $(head -3 "$tmp/stdout")"
 ls "$tmp"/*.partial-* >/dev/null 2>&1 && bad "a .partial file was left" || ok
-# classical baselines through the sweeper (no out* may be left by a failing command)
 rm -f "$tmp"/out.h5
+
+# diffusion runs: bad input names file, line and key; exit 2; no output
+cat >"$tmp/diff.toml" <<'T'
+[model]
+kind = "diffusion"
+sigma = 1.0
+T = 1.0
+[patterns]
+D = 3
+N = 2
+[integrator]
+t_end = 0.9
+[trajectories]
+trajectories = 10
+T
+sed 's/^sigma = 1.0/sigma = 0.0/' "$tmp/diff.toml" >"$tmp/diff_sigma.toml"
+expect 2 "diff_sigma.toml:3:[0-9]+: key 'sigma': must be > 0" -- "$seqmem" run "$tmp/diff_sigma.toml" -o "$tmp/out.h5"
+expect 2 "--set t_end=1.0: key 't_end': must be in \(0, T\)" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set t_end=1.0
+expect 2 "key 'alpha_c': does not apply to kind = \"diffusion\"" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set alpha_c=0.1
+expect 2 "key 'sigma': does not apply to kind = \"dense_gsemm\"" -- "$seqmem" run scenarios/fig1_two_episodes.toml -o "$tmp/out.h5" --set sigma=2
+printf '1, 0\n0, 1\n' >"$tmp/Y2.csv"    # D = 2 rows, the scenario says D = 3
+expect 2 "Y2.csv: key 'Y_file': has 2 rows, D = 3" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set Y_file="$tmp/Y2.csv" --set N=0
+printf '1, 0, 0\n0, 1, 0\n0, 0, 1\n' >"$tmp/Y3.csv"
+# covariances (N D) x D: memory 1 fine, memory 2 has eigenvalues 1 +- 2 (not PSD)
+printf '1,0,0\n0,0,0\n0,0,0\n1,2,0\n2,1,0\n0,0,1\n1,0,0\n0,1,0\n0,0,1\n' >"$tmp/cov.csv"
+expect 2 "key 'covariance_file': covariance of memory 2: .*not positive semi-definite \(smallest eigenvalue -0.99" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set Y_file="$tmp/Y3.csv" --set N=0 --set covariance_file="$tmp/cov.csv"
+head -6 "$tmp/cov.csv" >"$tmp/cov_short.csv"
+expect 2 "key 'covariance_file': holds 6 x 3 numbers, expected N x D x D = 3 x 3 x 3" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set Y_file="$tmp/Y3.csv" --set N=0 --set covariance_file="$tmp/cov_short.csv"
+expect 2 "key 't0': must be in \[0, t_end\)" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set t0=0.95
+expect 2 "key 'cue_noise': must be >= 0" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set cue_noise=-1
+expect 0 "wrote" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5"
+grep -q "^r0000: completed, 10 trajectories to t = 0.9" "$tmp/stdout" && ok || bad "diffusion summary: $(head -3 "$tmp/stdout")"
+rm -f "$tmp"/out.h5
+# classical baselines through the sweeper (no out* may be left by a failing command)
 cat >"$tmp/bad_baseline.toml" <<'T'
 [baseline]
 baseline_model = "boltzmann"
