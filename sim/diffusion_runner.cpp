@@ -37,7 +37,7 @@ GaussianMixture make_mixture(const RunSpec& spec, const FileCache& files) {
   if (d.extended_rank > 0 && d.extended_variance > 0 && Y.cols() > 0) {
     g = extended_memories(Y, d.extended_rank, d.extended_variance, rng);
   } else if (!d.covariance_file.empty()) {
-    const Mat& C = files.at("stack:" + file_key(d.covariance_file, d.covariance_dataset));
+    const Mat& C = files.at(stack_key(d.covariance_file, d.covariance_dataset));
     for (Eigen::Index n = 0; n < Y.cols(); ++n) {
       try {
         g.add_covariance(Y.col(n), 1.0, static_cast<int>(n) + 1, C.block(n * d.D, 0, d.D, d.D));

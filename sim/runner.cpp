@@ -35,7 +35,7 @@ void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache
                                    r.cue_memory + 1, d.Y_file, N));
   }
   if (!d.covariance_file.empty()) {
-    const std::string k = "stack:" + key(d.covariance_file, d.covariance_dataset);
+    const std::string k = stack_key(d.covariance_file, d.covariance_dataset);
     if (!cache.count(k)) cache[k] = load_matrix_stack(d.covariance_file, d.covariance_dataset);
     const Mat& C = cache.at(k);
     if (C.cols() != d.D || C.rows() != static_cast<Eigen::Index>(N) * d.D)

@@ -7,21 +7,14 @@
 #include <random>
 #include <vector>
 
+#include "random_fields.hpp"
 #include "models/diffusion.hpp"
 #include "models/modern_hopfield.hpp"
 
 using namespace seqmem;
+using namespace seqmem::testing;
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
-
-Mat gaussian(int rows, int cols, std::mt19937& rng, double scale = 1.0) {
-  std::normal_distribution<double> nd(0.0, scale);
-  Mat M(rows, cols);
-  for (Eigen::Index j = 0; j < M.cols(); ++j)
-    for (Eigen::Index i = 0; i < M.rows(); ++i) M(i, j) = nd(rng);
-  return M;
-}
 
 Mat unit_patterns(int D, int N, std::mt19937& rng) {
   Mat Y = gaussian(D, N, rng);
@@ -29,18 +22,6 @@ Mat unit_patterns(int D, int N, std::mt19937& rng) {
   return Y;
 }
 
-// Central finite-difference gradient of f at x.
-template <class F>
-Vec fd_gradient(F f, const Vec& x, double h) {
-  Vec g(x.size()), xp = x, xm = x;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    xp(i) = x(i) + h;
-    xm(i) = x(i) - h;
-    g(i) = (f(xp) - f(xm)) / (2.0 * h);
-    xp(i) = xm(i) = x(i);
-  }
-  return g;
-}
 
 // Laplacian of f at x by central second differences.
 template <class F>

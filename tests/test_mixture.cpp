@@ -12,21 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "random_fields.hpp"
 #include "models/diffusion.hpp"
 #include "models/gaussian_mixture.hpp"
 
 using namespace seqmem;
+using namespace seqmem::testing;
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
-
-Mat gaussian(int rows, int cols, std::mt19937& rng, double scale = 1.0) {
-  std::normal_distribution<double> nd(0.0, scale);
-  Mat M(rows, cols);
-  for (Eigen::Index j = 0; j < M.cols(); ++j)
-    for (Eigen::Index i = 0; i < M.rows(); ++i) M(i, j) = nd(rng);
-  return M;
-}
 
 // Two orthonormal vectors in R^D (e_1, e_2 rotated by a random orthogonal matrix for D > 2).
 std::pair<Vec, Vec> plane(int D, std::mt19937& rng) {
@@ -122,17 +115,6 @@ std::discrete_distribution<int> component_picker(const GaussianMixture& g) {
   return std::discrete_distribution<int>(pi.data(), pi.data() + pi.size());
 }
 
-template <class F>
-Vec fd_gradient(F f, const Vec& x, double h) {
-  Vec g(x.size()), xp = x, xm = x;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    xp(i) = x(i) + h;
-    xm(i) = x(i) - h;
-    g(i) = (f(xp) - f(xm)) / (2.0 * h);
-    xp(i) = xm(i) = x(i);
-  }
-  return g;
-}
 }  // namespace
 
 TEST_CASE("mixture: point memories built with add() are the pattern set of Eq. 8 (bitwise)") {
