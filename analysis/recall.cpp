@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -88,6 +90,8 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   }
   const std::vector<double> ends{spec.t0, spec.t_end};
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
+  std::atomic<long> done{0};
+  auto last_report = std::chrono::steady_clock::now();
 
 #pragma omp parallel num_threads(threads)
   {
@@ -130,7 +134,10 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
           break;
       }
       r.end_states.col(i) = x;
-      if (!x.allFinite()) continue;
+      if (!x.allFinite()) {
+        ++done;
+        continue;
+      }
       const Vec& w = local.weights(x, spec.t_end);
       Eigen::Index k = 0;
       w.maxCoeff(&k);
@@ -139,6 +146,14 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
       r.nearest[i] = p.index;
       r.distance(i) = p.distance;
       r.overlap(i) = p.overlap;
+      const long d = ++done;
+      if (spec.progress && omp_get_thread_num() == 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_report).count() >= spec.progress_s) {
+          last_report = now;
+          spec.progress(d, M);
+        }
+      }
     }
   }
   r.counts.assign(dm.N(), 0);

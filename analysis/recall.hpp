@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "../models/diffusion.hpp"
@@ -51,6 +52,9 @@ struct RecallSpec {
   int threads = 0;       // OpenMP threads; 0: OpenMP's default
   int paths = 0;         // record the paths of trajectories 0..paths-1 (not hopfield)
   int path_every = 10;   // at every path_every-th Euler-Maruyama step (t0 + k dt grid for the flow)
+  // Called from one thread at most every progress_s seconds with (trajectories done, total).
+  std::function<void(long, long)> progress;
+  double progress_s = 5.0;
 };
 
 struct RecallResult {

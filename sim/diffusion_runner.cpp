@@ -104,6 +104,10 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   rs.threads = threads;
   rs.paths = d.paths;
   rs.path_every = d.path_every;
+  if (progress)
+    rs.progress = [&spec](long done, long total) {
+      fmt::print(stderr, "  {}: {} of {} trajectories\n", spec.id, done, total);
+    };
   try {
     o.result = recall(dm, o.cues, rs);
     if (o.result.diverged > 0) {

@@ -105,7 +105,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     try {
       const auto& spec = sc.runs[i];
       if (spec.model == ModelKind::diffusion) {
-        const DiffusionOutcome o = simulate_diffusion(spec, files, all, false);
+        const DiffusionOutcome o = simulate_diffusion(spec, files, all, opt.progress);
         write_diffusion_run(runs.id(), spec, o);
         outcomes[i] = diffusion_summary(spec, o);
       } else {

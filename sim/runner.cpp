@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <type_traits>
 
 #include "../models/cue.hpp"
@@ -93,7 +94,13 @@ FileCache load_files(const Scenario& sc) {
   // Diffusion memories: built once here so that a covariance that is not positive semi-definite
   // is reported before any output exists.
   for (const auto& r : sc.runs)
-    if (r.model == ModelKind::diffusion) make_mixture(r, cache);
+    if (r.model == ModelKind::diffusion) {
+      try {
+        make_mixture(r, cache);
+      } catch (const std::invalid_argument& e) {  // a combination of [patterns] keys the model refuses
+        throw InputError(fmt::format("{}: [patterns] of run {}: {}", sc.path, r.id, e.what()));
+      }
+    }
   for (const auto& r : sc.runs) {  // shapes
     int K = r.K;
     if (!r.Xi_file.empty()) {

@@ -360,6 +360,8 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   if (!(d.manifold_weight > 0 && d.manifold_weight <= 1))
     v.fail("manifold_weight", fmt::format("must be in (0, 1], got {}", d.manifold_weight));
   if (d.N == 0 && d.manifold_components == 0) v.fail("N", "no memories: N = 0 and manifold_components = 0");
+  if (d.manifold_components > 0 && d.N != 0 && !(d.manifold_weight < 1))
+    v.fail("manifold_weight", "must be < 1 with point memories (N > 0 or Y_file): 1 leaves them no prior mass");
   if (d.N == 0 && d.manifold_weight < 1 && v.origin.at("manifold_weight") != "(default)")
     v.fail("manifold_weight", "must be 1 without point memories (N = 0)");
 
