@@ -40,8 +40,10 @@
 // the low-rank terms above at O(D r_k) each; the fast path stays small enough to be inlined.
 // Near t = T an extended component is ill-conditioned (cond C_k = 1 + a^2 lambda / s^2): the score is
 // accurate to eps |r_k| / s^2 in norm, the rounding of x itself propagated by C_k^-1.
-// Distances are formed as |x - a y_n|^2 column by column (no cancellation of |x|^2 - 2 a x.y_n +
-// a^2 |y_n|^2 near a pattern); log-sum-exp and softmax are max-shifted, so s^2 ~ 1e-12 is finite.
+// In log_p and the energy, distances are formed as |x - a y_n|^2 column by column (no cancellation
+// of |x|^2 - 2 a x.y_n + a^2 |y_n|^2 near a pattern); the posterior and the score of the pattern
+// set use one product Y^T x (the common |x|^2 cancels in the softmax; see posterior_logits).
+// Log-sum-exp and softmax are max-shifted, so s^2 ~ 1e-12 is finite.
 // Nothing allocates after construction; the scratch buffers make an instance single-threaded.
 #pragma once
 
@@ -69,6 +71,7 @@ class PatternDiffusion {
         q_(g_.max_rank(), g_.all_points() ? 0 : g_.K()),
         r_(g_.all_points() ? 0 : g_.D()) {
     if (g_.K() < 1) throw std::invalid_argument("PatternDiffusion: the mixture has no components");
+    half_sq_norms_ = 0.5 * g_.means().colwise().squaredNorm().transpose();
   }
   // The finite pattern set of Eq. 8: the columns of Y, equal weights.
   PatternDiffusion(Mat Y, double sigma, double T, double gamma = 0.0)
@@ -125,7 +128,7 @@ class PatternDiffusion {
   // pattern set softmax(-|x - a y_n|^2 / (2 s^2)).
   const Vec& weights(const Vec& x, double t) const {
     if (uniform_points_)
-      log_weights(x, kernel_scale(t), kernel_variance(t));
+      posterior_logits(x, kernel_scale(t), kernel_variance(t));
     else
       mixture_log_terms(x, kernel_scale(t), kernel_variance(t));
     softmax_inplace(w_);
@@ -136,7 +139,7 @@ class PatternDiffusion {
   void score(const Vec& x, double t, Vec& out) const {
     if (!uniform_points_) return mixture_score(x, t, out);
     const double a = kernel_scale(t), s2 = kernel_variance(t);
-    log_weights(x, a, s2);
+    posterior_logits(x, a, s2);
     softmax_inplace(w_);
     out.noalias() = g_.means() * w_;
     out = (a * out - x) / s2;
@@ -166,6 +169,16 @@ class PatternDiffusion {
     const Mat& Y = g_.means();
     for (Eigen::Index n = 0; n < Y.cols(); ++n) w_(n) = -(x - a * Y.col(n)).squaredNorm() / (2.0 * s2);
     return logsumexp(w_);
+  }
+
+  // The pattern set's posterior logits up to a term common to all n (it cancels in the softmax):
+  //   -|x - a y_n|^2 / (2 s^2) + |x|^2 / (2 s^2) = (a / s^2) (y_n^T x - a |y_n|^2 / 2),
+  // one matrix-vector product instead of N distances. The differences between n carry an absolute
+  // rounding error ~ eps a |x| |y_n| / s^2 (1e-4 for unit vectors at s^2 = 1e-12), harmless in a
+  // softmax; log_p keeps the exact distances.
+  void posterior_logits(const Vec& x, double a, double s2) const {
+    w_.noalias() = g_.means().transpose() * x;
+    w_ = (a / s2) * (w_ - a * half_sq_norms_);
   }
 
   // General mixture, kept out of line so that the pattern-set path above stays small enough to inline.
@@ -218,6 +231,7 @@ class PatternDiffusion {
   GaussianMixture g_;
   double sigma_, T_, gamma_;
   bool uniform_points_;  // all rank 0 with equal weights: the pattern set of Eq. 8
+  Vec half_sq_norms_;    // |mu_k|^2 / 2 (K)
   mutable Vec w_;        // log terms, then the softmax (K)
   mutable Mat q_;        // c .* p_k / s^2 per component (max rank x K)
   mutable Vec r_;        // residual scratch (D)
