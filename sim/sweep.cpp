@@ -229,6 +229,8 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   const auto t0 = Clock::now();
   for (const auto& r : sc.runs) {
     const auto& sw = r.sweep;
+    if (r.model == ModelKind::diffusion)
+      throw InputError(fmt::format("{}: key 'kind': diffusion scenarios run with `seqmem run`, not `seqmem sweep`", sc.path));
     if (sw.degrees.empty() || sw.seeds.empty() || sw.alpha_c.empty())
       throw InputError(fmt::format("{}: [sweep] needs non-empty sweep_degrees, sweep_seeds and sweep_alpha_c", sc.path));
     if (r.model != ModelKind::dense_gsemm)
