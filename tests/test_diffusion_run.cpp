@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/diffusion_runner.hpp"
+#include "sim/h5file.hpp"
 #include "sim/scenario.hpp"
 
 using namespace seqmem;
@@ -138,4 +139,72 @@ TEST_CASE("diffusion run: hopfield at the matching beta; flow paths end where th
     const Vec x = probability_flow_recall(dm, of.cues.col(i), f.diffusion.t0, f.t_end, 1e-12, 1e-10);
     CHECK((x - of.result.end_states.col(i)).norm() < 1e-8);
   }
+}
+
+TEST_CASE("diffusion scenario: covariances from an HDF5 file (N x D x D), checked positive semi-definite") {
+  // D = 2, N = 2 patterns; memory 1 has variance 0.5 along (1, 1)/sqrt 2, memory 2 is a point.
+  const std::string dir = fs::path(write_temp("dummy", "")).parent_path().string();
+  const std::string good = dir + "/cov.h5", bad = dir + "/cov_bad.h5";
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    const double c[8] = {0.25, 0.25, 0.25, 0.25, 0, 0, 0, 0};
+    h5::Handle f = h5::create_file(good);
+    h5::write_dataset(f.id(), "covariance", {2, 2, 2}, c);
+    const double nc[8] = {0.25, 0.25, 0.25, 0.25, 1, 2, 2, 1};  // memory 2: eigenvalues 3 and -1
+    h5::Handle fb = h5::create_file(bad);
+    h5::write_dataset(fb.id(), "covariance", {2, 2, 2}, nc);
+  }
+  const std::string text = R"([model]
+kind = "diffusion"
+[patterns]
+D = 2
+N = 2
+[integrator]
+t_end = 0.9
+[trajectories]
+trajectories = 10
+)";
+  const Scenario sc = load_scenario(write_temp("cov.toml", text), {"covariance_file=" + good});
+  const FileCache files = load_files(sc);
+  const GaussianMixture g = make_mixture(sc.runs[0], files);
+  REQUIRE(g.K() == 2);
+  CHECK(g.rank(0) == 1);
+  CHECK(g.rank(1) == 0);
+  CHECK(g.variances(0)(0) == doctest::Approx(0.5).epsilon(1e-14));
+  CHECK((g.covariance(0) - Mat::Constant(2, 2, 0.25)).norm() < 1e-14);
+
+  const Scenario sb = load_scenario(write_temp("cov.toml", text), {"covariance_file=" + bad});
+  std::string msg;
+  try {
+    load_files(sb);
+  } catch (const InputError& e) {
+    msg = e.what();
+  }
+  CHECK(msg.find("key 'covariance_file': covariance of memory 2") != std::string::npos);
+  // the smallest eigenvalue, -1 up to rounding
+  const auto at = msg.find("smallest eigenvalue ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(msg.substr(at + 20)) == doctest::Approx(-1.0).epsilon(1e-12));
+}
+
+TEST_CASE("recall: progress is reported with the trajectories done") {
+  const RunSpec r = load_one({"paths=0", "trajectories=64"});
+  const GaussianMixture g = make_mixture(r, {});
+  const PatternDiffusion dm = make_diffusion(r, g);
+  RecallSpec rs;
+  rs.t0 = r.diffusion.t0;
+  rs.t_end = r.t_end;
+  rs.dt = r.dt;
+  rs.trajectories = 64;
+  rs.threads = 1;
+  rs.progress_s = 0.0;  // report after every trajectory of thread 0
+  std::vector<long> seen;
+  rs.progress = [&](long done, long total) {
+    CHECK(total == 64);
+    seen.push_back(done);
+  };
+  recall(dm, make_cues(r, g), rs);
+  REQUIRE(seen.size() == 64);
+  CHECK(seen.front() == 1);
+  CHECK(seen.back() == 64);
 }
