@@ -1,13 +1,12 @@
 #include "capacity.hpp"
 
-#include <boost/numeric/odeint.hpp>
-#include <boost/numeric/odeint/external/eigen/eigen.hpp>
 #include <chrono>
 
 #include "../models/dense_gsemm.hpp"
 #include "../models/memories.hpp"
 #include "overlaps.hpp"
-#include "sequence.hpp"
+#include "sequence_monitor.hpp"
+#include "../sim/integrate.hpp"
 
 namespace seqmem {
 
@@ -22,55 +21,45 @@ const char* to_string(Outcome o) {
   return "?";
 }
 
-namespace {
-struct Known {};  // thrown by the observer once the outcome is known
-}  // namespace
-
 Evaluation evaluate_sequence(const SequenceTask& task) {
   const auto t0 = std::chrono::steady_clock::now();
   const Mat Xi = random_memories(task.N_f, task.K, task.seed);
-  DenseGsemm model(Xi, cyclic_phi(task.K), task.params);
+  const DenseGsemm model(Xi, cyclic_phi(task.K), task.params);
   std::vector<int> cycle(task.K);
   for (int i = 0; i < task.K; ++i) cycle[i] = i;
 
-  Evaluation e;
-  VisitDetector visits(task.threshold);
-  EpisodeChecker check(cycle);
+  // Success: cycles_required complete cycles; failure: a wrong visit or a stall (rules of a run).
+  StopRules rules;
+  rules.detect_stall = true;
+  rules.stall_time = task.stall_time;
+  rules.stop_on_stall = true;
+  rules.stop_after_cycles = task.cycles_required;
+  rules.stop_on_wrong_visit = true;
+  SequenceMonitor monitor(task.threshold, cycle, rules);
   Vec s(task.N_f), m(task.K);
-  double t_last_visit = 0;
   auto observe = [&](const Vec& x, double t) {
-    e.t_stop = t;
-    if (!x.allFinite()) {
-      e.outcome = Outcome::diverged;
-      throw Known{};
-    }
     overlaps(Xi, DenseGsemm::V_f(x, task.N_f), task.params.gamma, s, m);
-    if (visits.add(t, m)) {
-      t_last_visit = t;
-      const bool right = check.add(visits.last());
-      e.cycles = check.result().cycles_completed;
-      if (!right) {
-        e.outcome = Outcome::wrong;
-        e.t_first_error = check.result().first_wrong_time;
-        throw Known{};
-      }
-      if (e.cycles >= task.cycles_required) {
-        e.outcome = Outcome::success;
-        throw Known{};
-      }
-    } else if (t - t_last_visit > task.stall_time) {
-      e.outcome = Outcome::stalled;
-      throw Known{};
-    }
+    return monitor.add(t, m);
   };
   Vec x = model.initial_state(task.cue_amplitude * Xi.col(0), Vec::Zero(task.N_f));
-  namespace odeint = boost::numeric::odeint;
-  using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_algebra>;
-  try {
-    const auto steps = static_cast<std::size_t>(std::floor(task.t_max / task.dt + 1e-9));
-    odeint::integrate_n_steps(RK4(), std::cref(model), x, 0.0, task.dt, steps, observe);
+  IntegratorSpec spec;  // RK4 at dt, every step observed
+  spec.dt = task.dt;
+  const IntegrationResult ir = integrate(model, x, 0.0, SampleTimes(0.0, task.t_max, task.dt), spec, observe);
+
+  Evaluation e;
+  e.t_stop = ir.t_stop;
+  e.cycles = monitor.check().cycles_completed;
+  if (ir.status == EndStatus::diverged || ir.status == EndStatus::failed) {
+    e.outcome = Outcome::diverged;
+  } else if (ir.status == EndStatus::completed) {
     e.outcome = Outcome::horizon;
-  } catch (const Known&) {
+  } else if (!monitor.check().ok()) {
+    e.outcome = Outcome::wrong;
+    e.t_first_error = monitor.check().first_wrong_time;
+  } else if (e.cycles >= task.cycles_required) {
+    e.outcome = Outcome::success;
+  } else {
+    e.outcome = Outcome::stalled;
   }
   e.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return e;

@@ -13,7 +13,7 @@ namespace odeint = boost::numeric::odeint;
 using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
 
 // The delay's drive of the hidden layer, b = alpha_c Phi^T Xi^T V_d (constant while V_d is frozen).
-Vec delay_drive(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d) {
+Vec delay_drive(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d) {
   if (V_d.size() != Xi.rows() || Phi.rows() != Xi.cols() || Phi.cols() != Xi.cols())
     throw std::invalid_argument("fixed points: V_d needs N_f entries and Phi K x K");
   return p.alpha_c * (Phi.transpose() * (Xi.transpose() * V_d));
@@ -25,7 +25,7 @@ Vec delay_drive(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& 
 // buffers; jacobian() and spectrum() use those of the last evaluation.
 class FrozenFlow {
  public:
-  FrozenFlow(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d)
+  FrozenFlow(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d)
       : Xi_(Xi),
         p_(p),
         sqrt_alpha_s_(std::sqrt(p.alpha_s)),
@@ -115,17 +115,17 @@ double max_abs(const Vec& v) { return v.size() ? v.cwiseAbs().maxCoeff() : 0.0; 
 
 }  // namespace
 
-double dense_energy(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
+double dense_energy(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
   return FrozenFlow(Xi, Phi, p, V_d).energy(V_f);
 }
 
-Vec feature_velocity(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
+Vec feature_velocity(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
   Vec G(V_f.size());
   FrozenFlow(Xi, Phi, p, V_d)(V_f, G, 0.0);
   return G / p.T_f;
 }
 
-Mat feature_jacobian(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
+Mat feature_jacobian(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f) {
   FrozenFlow flow(Xi, Phi, p, V_d);
   Vec G(V_f.size());
   flow(V_f, G, 0.0);
@@ -134,7 +134,7 @@ Mat feature_jacobian(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const 
   return J / p.T_f;
 }
 
-FixedPoint find_fixed_point(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f0,
+FixedPoint find_fixed_point(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f0,
                             const FixedPointOptions& opt) {
   FrozenFlow flow(Xi, Phi, p, V_d);
   const Eigen::Index n = Xi.rows();
@@ -200,7 +200,7 @@ FixedPoint find_fixed_point(const Mat& Xi, const Mat& Phi, const GsemmParams& p,
   return fp;
 }
 
-TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const Mat& Phi, const GsemmParams& p,
+TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const SpMat& Phi, const GsemmParams& p,
                                          const std::vector<Vec>& V_f, const std::vector<Vec>& V_d,
                                          const FixedPointOptions& opt, double start_amplitude,
                                          bool from_memories) {
@@ -227,7 +227,7 @@ TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const Mat& Phi, const Gs
   return out;
 }
 
-Mat energy_slice(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& e1, const Vec& e2,
+Mat energy_slice(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& e1, const Vec& e2,
                  const Vec& a, const Vec& b) {
   if (e1.size() != Xi.rows() || e2.size() != Xi.rows())
     throw std::invalid_argument("energy_slice: e1 and e2 need N_f entries");

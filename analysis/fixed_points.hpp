@@ -42,17 +42,17 @@ struct FixedPoint {
 };
 
 // E(V_f; V_d) of Dense GSEMM.
-double dense_energy(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
+double dense_energy(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
 
 // f(V_f) = dV_f/dt at frozen V_d (no input current).
-Vec feature_velocity(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
+Vec feature_velocity(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
 
 // J = df/dV_f at frozen V_d (N_f x N_f).
-Mat feature_jacobian(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
+Mat feature_jacobian(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f);
 
 // The fixed point reached from V_f0: energy descent along f with dopri5 until max|f| < descent_tol
 // (or t_max), Newton refinement on f with the analytic J, then the spectrum of J.
-FixedPoint find_fixed_point(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f0,
+FixedPoint find_fixed_point(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& V_f0,
                             const FixedPointOptions& opt = {});
 
 // Along a trajectory (Figure 2C, D): for every sample (V_f[n], V_d[n]) the fixed point reached from
@@ -62,13 +62,13 @@ struct TrajectoryFixedPoints {
   std::vector<FixedPoint> from_state;               // [sample]
   std::vector<std::vector<FixedPoint>> from_memory;  // [sample][mu]
 };
-TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const Mat& Phi, const GsemmParams& p,
+TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const SpMat& Phi, const GsemmParams& p,
                                          const std::vector<Vec>& V_f, const std::vector<Vec>& V_d,
                                          const FixedPointOptions& opt = {}, double start_amplitude = 1.0,
                                          bool from_memories = true);
 
 // The energy on the plane V_f = a_i e1 + b_j e2 at given V_d (Figure 2A): E(i, j), a.size() x b.size().
-Mat energy_slice(const Mat& Xi, const Mat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& e1, const Vec& e2,
+Mat energy_slice(const Mat& Xi, const SpMat& Phi, const GsemmParams& p, const Vec& V_d, const Vec& e1, const Vec& e2,
                  const Vec& a, const Vec& b);
 
 }  // namespace seqmem

@@ -8,7 +8,9 @@
 #include <limits>
 #include <stdexcept>
 
-#include "../sim/integrate.hpp"
+#include <fmt/format.h>
+
+#include <algorithm>
 #include "../sim/sde.hpp"
 
 namespace seqmem {
@@ -46,14 +48,13 @@ std::vector<long long> path_steps(long long K, int every) {
 
 // The probability-flow ODE from times.front() to times.back(), obs(j, x) at times[j].
 template <class Obs>
-void flow(const PatternDiffusion& dm, Vec& x, const std::vector<double>& times, double abs_tol, double rel_tol,
-          Obs&& obs) {
+IntegrationResult flow(const PatternDiffusion& dm, Vec& x, const std::vector<double>& times, IntegratorSpec spec,
+                       Obs&& obs) {
   // First trial step: a tenth of the remaining noise time at the end, where the drift is
   // stiffest (its rate is 1 / (2 (T - t)) for VE).
-  const double dt0 = std::min(times.back() - times.front(), 0.1 * (dm.T() - times.back()));
+  spec.dt = std::min(times.back() - times.front(), 0.1 * (dm.T() - times.back()));
   std::size_t j = 0;
-  odeint::integrate_times(odeint::make_controlled(abs_tol, rel_tol, DoPri5()), std::cref(dm), x, times.begin(),
-                          times.end(), dt0, [&](const Vec& xs, double) { obs(j++, xs); });
+  return integrate(dm, x, times.front(), SampleTimes(times), spec, [&](const Vec& xs, double) { obs(j++, xs); });
 }
 
 }  // namespace
@@ -70,6 +71,13 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   RecallResult r;
   r.end_states.resize(D, M);
   r.component.assign(M, -1);
+  r.label.assign(M, -1);
+  r.weight.setConstant(M, std::numeric_limits<double>::quiet_NaN());
+  const GaussianMixture& mix = dm.mixture();
+  int L = 0;  // labels 0 (manifold) .. max label
+  for (int k = 0; k < mix.K(); ++k) L = std::max(L, mix.label(k));
+  ++L;
+  if (static_cast<double>(L) * M <= 1e7) r.weights.setZero(L, M);
   r.nearest.assign(M, -1);
   r.distance.setConstant(M, std::numeric_limits<double>::quiet_NaN());
   r.overlap.setConstant(M, std::numeric_limits<double>::quiet_NaN());
@@ -92,13 +100,26 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
   std::atomic<long> done{0};
   auto last_report = std::chrono::steady_clock::now();
+  std::vector<SolverStats> thread_stats(threads);
+  std::vector<int> thread_failed(threads, 0);
+  std::vector<std::pair<int, std::string>> failures;  // (trajectory, message)
 
 #pragma omp parallel num_threads(threads)
   {
     // Per thread: a copy of the model (its scratch buffers), the stepper and the state.
     PatternDiffusion local = dm;
+    const ModernHopfield mh(local.Y(), r.beta);
     EulerMaruyama em(D);
-    Vec x(D);
+    Vec x(D), lw(L);
+    const int me = omp_get_thread_num();
+    auto account = [&](int i, const IntegrationResult& ir) {
+      thread_stats[me] += ir.stats;
+      if (ir.status == EndStatus::failed) {
+        ++thread_failed[me];
+#pragma omp critical(recall_failures)
+        failures.emplace_back(i, ir.message);
+      }
+    };
     auto drift = [&local](const Vec& xs, double t, Vec& out) { local.reverse_drift(xs, t, out); };
 #pragma omp for schedule(dynamic, 16)
     for (int i = 0; i < M; ++i) {
@@ -122,16 +143,19 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
           break;
         case RecallDynamics::probability_flow:
           if (rec)
-            flow(local, x, times, spec.abs_tol, spec.rel_tol, [&](std::size_t j, const Vec& xs) {
-              r.paths[i].col(j) = xs;
-              r.path_energy(i, j) = local.energy(xs, times[j]);
-            });
+            account(i, flow(local, x, times, spec.integrator, [&](std::size_t j, const Vec& xs) {
+                      r.paths[i].col(j) = xs;
+                      r.path_energy(i, j) = local.energy(xs, times[j]);
+                    }));
           else
-            flow(local, x, ends, spec.abs_tol, spec.rel_tol, [](std::size_t, const Vec&) {});
+            account(i, flow(local, x, ends, spec.integrator, [](std::size_t, const Vec&) {}));
           break;
-        case RecallDynamics::hopfield:
-          x = hopfield_recall(local.Y(), r.beta, x).x;
+        case RecallDynamics::hopfield: {
+          HopfieldRecall h = hopfield_recall(local.Y(), r.beta, x, 1e-9, 1e3, spec.integrator);
+          account(i, h.integration);
+          x = h.x;
           break;
+        }
       }
       r.end_states.col(i) = x;
       if (!x.allFinite()) {
@@ -142,6 +166,19 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
       Eigen::Index k = 0;
       w.maxCoeff(&k);
       r.component[i] = static_cast<int>(k);
+      // The memory weights: the posterior mass of each label, or the network's own softmax weights.
+      lw.setZero();
+      if (spec.dynamics == RecallDynamics::hopfield) {
+        Vec p = r.beta * (local.Y().transpose() * x);
+        softmax_inplace(p);
+        for (Eigen::Index n = 0; n < p.size(); ++n) lw(mix.label(static_cast<int>(n))) += p(n);
+      } else {
+        for (int c = 0; c < mix.K(); ++c) lw(mix.label(c)) += w(c);
+      }
+      Eigen::Index top = 0;
+      r.weight(i) = lw.maxCoeff(&top);
+      r.label[i] = r.weight(i) >= spec.mixture_threshold ? static_cast<int>(top) : kMixture;
+      if (r.weights.size() > 0) r.weights.col(i) = lw;
       const NearestPattern p = nearest_pattern(local.Y(), x);
       r.nearest[i] = p.index;
       r.distance(i) = p.distance;
@@ -161,6 +198,15 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     if (k >= 0) ++r.counts[k];
     else ++r.diverged;
   }
+  for (int l : r.label) r.mixtures += l == kMixture;
+  for (int t = 0; t < threads; ++t) {
+    r.stats += thread_stats[t];
+    r.failed += thread_failed[t];
+  }
+  if (!failures.empty()) {
+    std::sort(failures.begin(), failures.end());  // the same message for any thread count
+    r.first_failure = fmt::format("trajectory {}: {}", failures.front().first, failures.front().second);
+  }
   return r;
 }
 
@@ -176,27 +222,23 @@ Vec probability_flow_recall(const PatternDiffusion& dm, const Vec& x0, double t0
   Vec x = x0;
   if (t_end == t0) return x;
   const PatternDiffusion local = dm;
-  flow(local, x, {t0, t_end}, abs_tol, rel_tol, [](std::size_t, const Vec&) {});
+  flow(local, x, {t0, t_end}, {StepperKind::dopri5, 0.0, abs_tol, rel_tol}, [](std::size_t, const Vec&) {});
   return x;
 }
 
-HopfieldRecall hopfield_recall(const Mat& Y, double beta, const Vec& x0, double tol, double t_max) {
+HopfieldRecall hopfield_recall(const Mat& Y, double beta, const Vec& x0, double tol, double t_max,
+                               const IntegratorSpec& integrator) {
   const ModernHopfield mh(Y, beta);
   HopfieldRecall r;
   r.x = x0;
   Vec dxdt(x0.size());
-  // Chunks of unit time (the relaxation rate of -x), checking |dx/dt| between chunks.
-  auto stepper = odeint::make_controlled(1e-12, 1e-10, DoPri5());
-  for (;;) {
-    mh(r.x, dxdt, 0.0);
-    if (dxdt.norm() < tol) {
-      r.converged = true;
-      break;
-    }
-    if (r.t >= t_max) break;
-    odeint::integrate_adaptive(stepper, std::cref(mh), r.x, r.t, r.t + 1.0, 0.01);
-    r.t += 1.0;
-  }
+  // Observed at unit times (the relaxation rate of -x), stopping once |dx/dt| < tol.
+  r.integration = integrate(mh, r.x, 0.0, SampleTimes(0.0, t_max, 1.0), integrator, [&](const Vec& xs, double t) {
+    mh(xs, dxdt, t);
+    r.t = t;
+    r.converged = dxdt.norm() < tol;
+    return !r.converged;
+  });
   return r;
 }
 

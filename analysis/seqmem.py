@@ -2,8 +2,9 @@
 :func:`sweep_configs`, those written by ``seqmem sweep``).
 
 Layout: one group per run under ``/runs/<id>`` (``r0000``, ``r0001``, ...) holding the datasets
-``time``, ``overlaps`` (time, memory), ``Xi`` (neuron, memory), ``Phi`` (memory, memory_to),
-``visits`` (memory, t_entry) and, when recorded, ``state_time`` with ``V_f``/``V_d``
+``time``, ``overlaps`` (time, memory), ``Xi`` (neuron, memory), Phi as its nonzero entries
+(``Phi_from``, ``Phi_to``, ``Phi_value`` over ``Phi_entry``; :func:`phi` makes the matrix),
+``visit_memory`` and ``visit_time`` over ``visit`` (:func:`visits`) and, when recorded, ``state_time`` with ``V_f``/``V_d``
 (state_time, neuron) and ``V_h`` (state_time, memory). Memory labels are 1-based, as the
 paper's xi_1 ... xi_K. The run's attributes are its resolved scenario keys plus its outcome
 (status, message, t_stop, wall_time_s, and cycles_completed ... when the scenario has
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["open_runs", "load_run", "visits", "overlaps", "runs_table", "attrs", "parse_list",
+__all__ = ["open_runs", "load_run", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list",
            "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES",
            "diffusion_run", "landscape", "diffusion_table", "diffusion_labels", "chi_square", "chi2_sf"]
 
@@ -69,12 +70,25 @@ def load_run(path, run="r0000"):
 
 def visits(path, run="r0000"):
     """The visited memories in order: a DataFrame with columns ``memory`` (1-based) and
-    ``t_entry``, indexed by ``visit`` (1, 2, ...)."""
+    ``t_entry`` (time in units of T_f), indexed by ``visit`` (1, 2, ...). In the file these are
+    the variables ``visit_memory`` and ``visit_time`` over the dimension ``visit``."""
     with h5py.File(path, "r") as f:
         g = f["runs"][run]
-        df = pd.DataFrame(g["visits"][()], columns=["memory", "t_entry"])
-        df.index = pd.Index(g["visit"][()], name="visit")
+        df = pd.DataFrame({"memory": g["visit_memory"][()], "t_entry": g["visit_time"][()]},
+                          index=pd.Index(g["visit"][()], name="visit"))
     return df
+
+
+def phi(path, run="r0000"):
+    """Phi of a run as a dense K x K NumPy array: Phi[a - 1, b - 1] is the weight of the step
+    xi_a -> xi_b. The file stores its nonzero entries (``Phi_from``, ``Phi_to``, ``Phi_value``
+    over ``Phi_entry``, 1-based memory labels)."""
+    with h5py.File(path, "r") as f:
+        g = f["runs"][run]
+        K = len(g["memory"])
+        P = np.zeros((K, K))
+        np.add.at(P, (g["Phi_from"][()] - 1, g["Phi_to"][()] - 1), g["Phi_value"][()])
+    return P
 
 
 def overlaps(path, run="r0000"):

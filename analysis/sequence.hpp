@@ -3,6 +3,7 @@
 // the entry time is interpolated linearly between the two samples around the crossing.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -66,7 +67,12 @@ struct EpisodeCheck {
 
 class EpisodeChecker {
  public:
-  explicit EpisodeChecker(std::vector<int> cycle) : cycle_(std::move(cycle)) {}
+  explicit EpisodeChecker(std::vector<int> cycle) : cycle_(std::move(cycle)) {
+    int top = -1;
+    for (int m : cycle_) top = std::max(top, m);
+    pos_.assign(static_cast<std::size_t>(top + 1), -1);
+    for (int i = static_cast<int>(cycle_.size()) - 1; i >= 0; --i) pos_[static_cast<std::size_t>(cycle_[i])] = i;
+  }
 
   // Feed the visits in order; returns false once a wrong visit was seen.
   bool add(const Visit& v) {
@@ -90,11 +96,10 @@ class EpisodeChecker {
  private:
   int size() const { return static_cast<int>(cycle_.size()); }
   int position(int memory) const {
-    for (int i = 0; i < size(); ++i)
-      if (cycle_[i] == memory) return i;
-    return -1;
+    return memory >= 0 && static_cast<std::size_t>(memory) < pos_.size() ? pos_[static_cast<std::size_t>(memory)] : -1;
   }
   std::vector<int> cycle_;
+  std::vector<int> pos_;  // memory -> first position in the cycle, -1 if absent
   EpisodeCheck r_;
   int n_ = 0;
   int prev_pos_ = -1;

@@ -51,6 +51,7 @@
 #include "models/cue.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
+#include "sim/cvode_eigen.hpp"
 #include "sim/integrate.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
@@ -267,9 +268,8 @@ Fig1Problem fig1_problem(const RunSpec& spec, const RunInputs& in) {
   return p;
 }
 
-// Serial N_Vector and dense SUNMatrix data as Eigen objects (SUNDIALS' dense storage is column-major).
-Eigen::Map<Vec> vec(N_Vector v) { return {N_VGetArrayPointer_Serial(v), N_VGetLength_Serial(v)}; }
-Eigen::Map<Mat> mat(SUNMatrix A) { return {SUNDenseMatrix_Data(A), SUNDenseMatrix_Rows(A), SUNDenseMatrix_Columns(A)}; }
+using seqmem::cvode_eigen::mat;
+using seqmem::cvode_eigen::vec;
 
 // CVODE's user data: the model, copy buffers (DenseGsemm takes const Vec&), Jacobian work space.
 struct CvUser {
@@ -352,136 +352,9 @@ double check_jacobian(const DenseGsemm& model, const Mat& Phi, const Vec& x) {
   return (J - Jfd).cwiseAbs().maxCoeff() / J.cwiseAbs().maxCoeff();
 }
 
-// The "O3" rows. Debian's libsundials 6.4.1+dfsg1-3 is compiled without optimisation (-O0: every
-// loop variable lives on the stack, see `objdump -d libsundials_nvecserial.so`), so CVODE's own
-// vector arithmetic and its dense LU are several times slower than in an optimised build. To
-// separate the method from the packaging, these rows replace the serial N_Vector operations that
-// CVODE calls in every step, the dense matrix zero / copy / scale-add-identity and the dense LU
-// with Eigen code compiled here. Operations not replaced keep Debian's code (on this problem
-// CVODE calls them at most a few times per run).
-namespace o3 {
-void linearsum(realtype a, N_Vector x, realtype b, N_Vector y, N_Vector z) { vec(z) = a * vec(x) + b * vec(y); }
-void constant(realtype c, N_Vector z) { vec(z).setConstant(c); }
-void scale(realtype c, N_Vector x, N_Vector z) { vec(z) = c * vec(x); }
-void abs(N_Vector x, N_Vector z) { vec(z) = vec(x).cwiseAbs(); }
-void inv(N_Vector x, N_Vector z) { vec(z) = vec(x).cwiseInverse(); }
-void addconst(N_Vector x, realtype b, N_Vector z) { vec(z) = vec(x).array() + b; }
-realtype wrmsnorm(N_Vector x, N_Vector w) {
-  return std::sqrt(vec(x).cwiseProduct(vec(w)).squaredNorm() / static_cast<double>(vec(x).size()));
-}
-int linearcombination(int n, realtype* c, N_Vector* X, N_Vector z) {  // z = sum c_i X_i; X_0 may be z
-  auto Z = vec(z);
-  if (X[0] == z)
-    Z *= c[0];
-  else
-    Z = c[0] * vec(X[0]);
-  for (int i = 1; i < n; ++i) Z += c[i] * vec(X[i]);
-  return 0;
-}
-int scaleaddmulti(int n, realtype* a, N_Vector x, N_Vector* Y, N_Vector* Z) {  // Z_i = a_i x + Y_i
-  for (int i = 0; i < n; ++i) vec(Z[i]) = a[i] * vec(x) + vec(Y[i]);
-  return 0;
-}
-void install(N_Vector v) {  // before any clone: CVODE's vectors are clones and copy these ops
-  N_Vector_Ops o = v->ops;
-  o->nvlinearsum = linearsum;
-  o->nvconst = constant;
-  o->nvscale = scale;
-  o->nvabs = abs;
-  o->nvinv = inv;
-  o->nvaddconst = addconst;
-  o->nvwrmsnorm = wrmsnorm;
-  o->nvlinearcombination = linearcombination;
-  o->nvscaleaddmulti = scaleaddmulti;
-}
-
-// Max relative difference between the operations above and Debian's: each one applied through
-// SUNDIALS' generic N_V* calls to the same random vectors, once with Debian's ops, once with ours.
-double self_check(SUNContext ctx) {
-  const sunindextype n = 200;
-  N_Vector deb[5], our[5];  // x, y, w, z1, z2
-  for (int i = 0; i < 5; ++i) {
-    deb[i] = N_VNew_Serial(n, ctx);
-    our[i] = N_VClone(deb[i]);  // its own copy of Debian's ops
-    install(our[i]);
-  }
-  realtype c[3] = {0.5, -1.5, 2.0};
-  const std::function<double(N_Vector*)> ops[] = {
-      [](N_Vector* v) { N_VLinearSum(0.3, v[0], -1.7, v[1], v[3]); return 0.0; },
-      [](N_Vector* v) { N_VConst(0.7, v[3]); return 0.0; },
-      [](N_Vector* v) { N_VScale(-2.5, v[0], v[3]); return 0.0; },
-      [](N_Vector* v) { N_VAbs(v[1], v[3]); return 0.0; },
-      [](N_Vector* v) { N_VInv(v[1], v[3]); return 0.0; },
-      [](N_Vector* v) { N_VAddConst(v[0], 0.7, v[3]); return 0.0; },
-      [](N_Vector* v) { return N_VWrmsNorm(v[1], v[2]); },
-      [&](N_Vector* v) { N_VLinearCombination(3, c, v, v[3]); return 0.0; },
-      [&](N_Vector* v) {
-        N_Vector X[3] = {v[3], v[1], v[2]};  // in place: z = c_0 z + c_1 y + c_2 w
-        N_VLinearCombination(3, c, X, v[3]);
-        return 0.0;
-      },
-      [&](N_Vector* v) { N_VScaleAddMulti(2, c, v[0], v + 1, v + 3); return 0.0; },
-  };
-  double err = 0;
-  for (const auto& op : ops) {
-    for (int i = 0; i < 5; ++i)  // y in [-2.5, -0.5], the others in [0.5, 2.5]
-      vec(our[i]) = vec(deb[i]) = Vec::Random(n).array() + (i == 1 ? -1.5 : 1.5);
-    const double a = op(deb), b = op(our);
-    err = std::max(err, std::abs(a - b) / std::max(1e-300, std::abs(a)));
-    for (int i = 0; i < 5; ++i)
-      err = std::max(err, (vec(deb[i]) - vec(our[i])).cwiseAbs().maxCoeff() / vec(deb[i]).cwiseAbs().maxCoeff());
-  }
-  for (int i = 0; i < 5; ++i) N_VDestroy(deb[i]), N_VDestroy(our[i]);
-  return err;
-}
-
-SUNMatrix clone(SUNMatrix A) {
-  SUNMatrix B = SUNMatClone_Dense(A);
-  SUNMatCopyOps(A, B);
-  return B;
-}
-int zero(SUNMatrix A) { return mat(A).setZero(), 0; }
-int copy(SUNMatrix A, SUNMatrix B) { return mat(B) = mat(A), 0; }
-int scaleaddi(realtype c, SUNMatrix A) {  // A = c A + I
-  auto a = mat(A);
-  a *= c;
-  a.diagonal().array() += 1.0;
-  return 0;
-}
-void install(SUNMatrix A) {
-  A->ops->clone = clone;
-  A->ops->zero = zero;
-  A->ops->copy = copy;
-  A->ops->scaleaddi = scaleaddi;
-}
-
-// A direct SUNLinearSolver on SUNDIALS' dense matrix with Eigen's partial-pivoting LU.
-using LU = Eigen::PartialPivLU<Mat>;
-SUNLinearSolver eigen_lu(SUNContext ctx) {
-  SUNLinearSolver S = SUNLinSolNewEmpty(ctx);
-  S->content = new LU;
-  S->ops->gettype = [](SUNLinearSolver) { return SUNLINEARSOLVER_DIRECT; };
-  S->ops->getid = [](SUNLinearSolver) { return SUNLINEARSOLVER_CUSTOM; };
-  S->ops->initialize = [](SUNLinearSolver) { return SUNLS_SUCCESS; };
-  S->ops->setup = [](SUNLinearSolver s, SUNMatrix A) {
-    auto& lu = *static_cast<LU*>(s->content);
-    lu.compute(mat(A));
-    const auto d = lu.matrixLU().diagonal();
-    return (d.array() == 0.0).any() || !d.allFinite() ? SUNLS_LUFACT_FAIL : SUNLS_SUCCESS;
-  };
-  S->ops->solve = [](SUNLinearSolver s, SUNMatrix, N_Vector x, N_Vector b, realtype) {
-    vec(x) = static_cast<LU*>(s->content)->solve(vec(b));
-    return SUNLS_SUCCESS;
-  };
-  S->ops->free = [](SUNLinearSolver s) {
-    delete static_cast<LU*>(s->content);
-    s->content = nullptr;
-    SUNLinSolFreeEmpty(s);
-    return 0;
-  };
-  return S;
-}
-}  // namespace o3
+// The "O3" rows: CVODE with its per-step vector operations, dense matrix operations and dense LU
+// replaced by Eigen code compiled here (sim/cvode_eigen.hpp: Debian's libsundials is -O0).
+namespace o3 = seqmem::cvode_eigen;
 
 struct CvConfig {
   const char* label;
@@ -792,7 +665,7 @@ void bench_fig2() {
   std::printf("== 5. Figure 2 analysis (scenarios/fig2_energy_landscape.toml, no output file) ==\n");
   const int max_threads = omp_get_max_threads();  // restored at the end, for section 6
   const Scenario sc = load_scenario(std::string(SEQMEM_SOURCE_DIR) + "/scenarios/fig2_energy_landscape.toml");
-  const RunSpec& spec = sc.runs.at(0);
+  const RunSpec& spec = sc.runs[0];
   const RunInputs in = make_inputs(spec, load_files(sc));
   for (int threads : {1, 2}) {
     omp_set_num_threads(threads);
@@ -951,7 +824,7 @@ int main(int argc, char** argv) {
   if (want("steps")) bench_steps();
   if (want("fig1") || want("cvode") || only == "adams") {
     const Scenario sc = load_scenario(find_scenario(scenario));
-    const RunSpec& spec = sc.runs.at(0);
+    const RunSpec& spec = sc.runs[0];
     const FileCache files = load_files(sc);
     const RunInputs in = make_inputs(spec, files);
     const Fig1Ref ref = bench_fig1(sc, spec, in);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <Eigen/Sparse>
 #include <cmath>
 #include <string>
 
@@ -12,6 +13,7 @@ namespace seqmem {
 
 using Vec = Eigen::VectorXd;
 using Mat = Eigen::MatrixXd;
+using SpMat = Eigen::SparseMatrix<double>;  // Phi: an episode has one successor per memory
 
 // sigma_f(V) = tanh(gamma V), computed as 1 - 2 / (exp(2 gamma V) + 1) with Eigen's vectorised
 // exp (Eigen 3.4 has no vectorised double tanh). Absolute error below 1e-15 against std::tanh

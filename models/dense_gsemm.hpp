@@ -21,9 +21,12 @@ namespace seqmem {
 
 class DenseGsemm {
  public:
+  // Phi dense (K x K): its nonzero entries are kept.
   DenseGsemm(Mat Xi, const Mat& Phi, GsemmParams p, InputCurrent input = {})
+      : DenseGsemm(std::move(Xi), SpMat(Phi.sparseView(0.0, 0.0)), p, std::move(input)) {}
+  DenseGsemm(Mat Xi, const SpMat& Phi, GsemmParams p, InputCurrent input = {})
       : Xi_(std::move(Xi)),
-        PhiT_(Phi.transpose().sparseView()),
+        PhiT_(Phi.transpose()),
         p_(p),
         input_(std::move(input)),
         c_hidden_(p.alpha_s_placement == AlphaSPlacement::eq9 ? std::sqrt(p.alpha_s) : 1.0),
@@ -70,6 +73,31 @@ class DenseGsemm {
     if (input_.active(t)) dVf += input_.I / p_.T_f;
     dxdt.segment(n, n) = (p_.beta_d * s_ - Vd) / p_.T_d;
     dxdt.tail(k) = (p_.beta_d * a_ - ud) / p_.T_d;
+  }
+
+  // The Jacobian d f / d x of the right-hand side (for implicit steppers; the input current does not
+  // depend on x). With s = sigma_f(V_f), s' = gamma (1 - s^2), H = H(L_h)(h) (K x K, diagonal for
+  // the polynomials) and x = [V_f; V_d; u_d]:
+  //   d(dV_f)/dV_f = (sqrt(alpha_s) c Xi H Xi^T diag(s') - I) / T_f,  d(dV_f)/du_d = sqrt(alpha_s) alpha_c Xi H Phi^T / T_f
+  //   d(dV_d)/dV_f = beta_d diag(s') / T_d,                           d(dV_d)/dV_d = -I / T_d
+  //   d(du_d)/dV_f = beta_d Xi^T diag(s') / T_d,                      d(du_d)/du_d = -I / T_d
+  // Allocates: called once per Jacobian update of the stepper, not per step.
+  void jacobian(const Vec& x, double /*t*/, Mat& J) const {
+    const auto n = Xi_.rows(), k = Xi_.cols();
+    sigma_f(x.head(n), p_.gamma, s_);
+    a_.noalias() = Xi_.transpose() * s_;
+    hidden_input(a_, x.tail(k), h_);
+    p_.sigma_h(h_, g_);
+    const Vec ds = p_.gamma * (1.0 - s_.array().square()).matrix();
+    const Mat A = Xi_ * p_.sigma_h.hessian(h_, g_);  // Xi H
+    J.setZero(state_size(), state_size());
+    J.topLeftCorner(n, n).noalias() = (sqrt_alpha_s_ * c_hidden_ / p_.T_f) * (A * (Xi_.transpose() * ds.asDiagonal()));
+    J.topLeftCorner(n, n).diagonal().array() -= 1.0 / p_.T_f;
+    J.block(0, 2 * n, n, k).noalias() = (sqrt_alpha_s_ * p_.alpha_c / p_.T_f) * (A * PhiT_);
+    J.block(n, 0, n, n).diagonal() = (p_.beta_d / p_.T_d) * ds;
+    J.block(n, n, n, n).diagonal().setConstant(-1.0 / p_.T_d);
+    J.block(2 * n, 0, k, n).noalias() = (p_.beta_d / p_.T_d) * (Xi_.transpose() * ds.asDiagonal());
+    J.block(2 * n, 2 * n, k, k).diagonal().setConstant(-1.0 / p_.T_d);
   }
 
   // V_h of Eq. 9: the hidden currents are a function of (V_f, V_d) in the dense limit.

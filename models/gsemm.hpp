@@ -18,7 +18,10 @@ namespace seqmem {
 
 class Gsemm {
  public:
+  // Phi dense (K x K): its nonzero entries are kept.
   Gsemm(Mat Xi, const Mat& Phi, GsemmParams p, InputCurrent input = {})
+      : Gsemm(std::move(Xi), SpMat(Phi.sparseView(0.0, 0.0)), p, std::move(input)) {}
+  Gsemm(Mat Xi, const SpMat& Phi, GsemmParams p, InputCurrent input = {})
       : Xi_(std::move(Xi)),
         PhiT_XiT_((Xi_ * Phi).transpose()),
         p_(p),

@@ -28,19 +28,22 @@ struct Episode {
 };
 
 // The adjacency matrix of the episodes: Phi(a, b) = weight for each step xi_a -> xi_b
-// (Phi_{kj} is the synapse from hidden neuron k to hidden neuron j, Eq. 1).
-inline Mat episodes_to_phi(const std::vector<Episode>& episodes, int K) {
-  Mat Phi = Mat::Zero(K, K);
+// (Phi_{kj} is the synapse from hidden neuron k to hidden neuron j, Eq. 1). Sparse: K = 10^5
+// memories in one cycle cost 10^5 entries, not 10^10.
+inline SpMat episodes_to_phi(const std::vector<Episode>& episodes, int K) {
+  std::vector<Eigen::Triplet<double>> steps;
   for (const auto& e : episodes) {
     const auto n = e.memories.size();
-    for (std::size_t i = 0; i + 1 < n; ++i) Phi(e.memories[i], e.memories[i + 1]) += e.weight;
-    if (e.cyclic && n > 1) Phi(e.memories[n - 1], e.memories[0]) += e.weight;
+    for (std::size_t i = 0; i + 1 < n; ++i) steps.emplace_back(e.memories[i], e.memories[i + 1], e.weight);
+    if (e.cyclic && n > 1) steps.emplace_back(e.memories[n - 1], e.memories[0], e.weight);
   }
+  SpMat Phi(K, K);
+  Phi.setFromTriplets(steps.begin(), steps.end());  // repeated steps add up
   return Phi;
 }
 
 // A circulant single cycle xi_1 -> xi_2 -> ... -> xi_K -> xi_1 (Appendix C).
-inline Mat cyclic_phi(int K) {
+inline SpMat cyclic_phi(int K) {
   Episode e;
   for (int i = 0; i < K; ++i) e.memories.push_back(i);
   return episodes_to_phi({e}, K);

@@ -57,6 +57,18 @@ class ModernHopfield {
     dxdt -= x;
   }
 
+  // d(dx/dt)/dx = beta Y (diag(p) - p p^T) Y^T - I with p = softmax(beta Y^T x) (for implicit
+  // steppers; the flow is stiff where p is spread and beta |y|^2 is large). Allocates.
+  void jacobian(const Vec& x, double /*t*/, Mat& J) const {
+    a_.noalias() = Y_.transpose() * x;
+    a_ *= beta_;
+    softmax_inplace(a_);
+    const Vec Yp = Y_ * a_;
+    J.noalias() = beta_ * (Y_ * a_.asDiagonal() * Y_.transpose());
+    J.noalias() -= beta_ * (Yp * Yp.transpose());
+    J.diagonal().array() -= 1.0;
+  }
+
   // g = grad u_MH(x, beta) = x - Y softmax(beta Y^T x).
   void gradient(const Vec& x, Vec& g) const {
     (*this)(x, g, 0.0);

@@ -96,8 +96,8 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   rs.t0 = d.t0;
   rs.t_end = spec.t_end;
   rs.dt = spec.dt;
-  rs.abs_tol = spec.abs_tol;
-  rs.rel_tol = spec.rel_tol;
+  rs.integrator = integrator_spec(spec);
+  rs.mixture_threshold = d.mixture_threshold;
   rs.beta = d.beta;
   rs.trajectories = d.trajectories;
   rs.seed = spec.seed;
@@ -108,22 +108,21 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
     rs.progress = [&spec](long done, long total) {
       fmt::print(stderr, "  {}: {} of {} trajectories\n", spec.id, done, total);
     };
-  try {
-    o.result = recall(dm, o.cues, rs);
-    if (o.result.diverged > 0) {
-      o.status = "diverged";
-      o.message = fmt::format("{} of {} end states are not finite", o.result.diverged, d.trajectories);
-    }
-  } catch (const std::exception& e) {  // e.g. odeint's step-size underflow
+  o.result = recall(dm, o.cues, rs);
+  if (o.result.failed > 0) {
     o.status = "failed";
-    o.message = e.what();
+    o.message = fmt::format("the stepper gave up on {} of {} trajectories (first: {})", o.result.failed,
+                            d.trajectories, o.result.first_failure);
+  } else if (o.result.diverged > 0) {
+    o.status = "diverged";
+    o.message = fmt::format("{} of {} end states are not finite", o.result.diverged, d.trajectories);
   }
 
   int L = 0;
   for (int k = 0; k < o.memories.K(); ++k) L = std::max(L, o.memories.label(k));
   o.label_counts.assign(L + 1, 0);
-  for (int k : o.result.component)
-    if (k >= 0) ++o.label_counts[o.memories.label(k)];
+  for (int l : o.result.label)
+    if (l >= 0) ++o.label_counts[l];
   o.label_posterior = Vec::Zero(L + 1);
   PatternDiffusion local = dm;
   for (Eigen::Index i = 0; i < o.cues.cols(); ++i) {

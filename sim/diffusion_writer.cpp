@@ -1,6 +1,7 @@
 #include "diffusion_writer.hpp"
 
 #include "h5file.hpp"
+#include "run_writer.hpp"
 
 namespace seqmem {
 namespace {
@@ -40,7 +41,9 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   h5::set_attr(G, "message", o.message);
   h5::set_attr(G, "wall_s", o.wall_s);
   h5::set_attr(G, "diverged", std::int64_t(r.diverged));
+  h5::set_attr(G, "mixtures", std::int64_t(r.mixtures));
   h5::set_attr(G, "N_components", std::int64_t(g.K()));
+  write_solver_stats(G, r.stats);
 
   const hsize_t D = d.D, K = g.K(), M = d.trajectories, L = o.label_counts.size();
   // Coordinates: dim and label as the paper (dim 1..D; label 0 = semantic manifold, 1..N the
@@ -75,10 +78,16 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   else attach(h5::write_dataset(G, "cue", {M, D}, o.cues.data()), {&s_traj, &s_dim});
   if (r.end_states.cols() == static_cast<Eigen::Index>(M)) {
     attach(h5::write_dataset(G, "end_state", {M, D}, r.end_states.data()), {&s_traj, &s_dim});
-    std::vector<int> mem(M);
-    for (hsize_t i = 0; i < M; ++i) mem[i] = r.component[i] >= 0 ? g.label(r.component[i]) : -1;
     attach(h5::write_dataset(G, "end_component", {M}, r.component.data()), {&s_traj});
-    attach(h5::write_dataset(G, "end_memory", {M}, mem.data()), {&s_traj});
+    // the memory label reached; -2: a mixture (largest memory weight below mixture_threshold); -1: not finite
+    h5::Handle em = h5::write_dataset(G, "end_memory", {M}, r.label.data());
+    attach(em, {&s_traj});
+    h5::set_attr(em.id(), "codes", std::string("label 0 (manifold) or 1..N; -1 not finite; -2 a mixture"));
+    attach(h5::write_dataset(G, "end_weight", {M}, r.weight.data()), {&s_traj});
+    if (r.weights.cols() == static_cast<Eigen::Index>(M)) {
+      // labels x M column-major = (trajectory, label) row-major
+      attach(h5::write_dataset(G, "end_weights", {M, L}, r.weights.data()), {&s_traj, &s_label});
+    }
     attach(h5::write_dataset(G, "nearest", {M}, r.nearest.data()), {&s_traj});
     attach(h5::write_dataset(G, "distance", {M}, r.distance.data()), {&s_traj});
     attach(h5::write_dataset(G, "overlap", {M}, r.overlap.data()), {&s_traj});

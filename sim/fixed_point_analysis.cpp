@@ -33,7 +33,7 @@ void plane(const FixedPointSpec& spec, const Mat& Xi, const FixedPointSamples& s
 
 }  // namespace
 
-FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& Xi, const Mat& Phi,
+FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& Xi, const SpMat& Phi,
                                         const GsemmParams& p, FixedPointSamples samples) {
   const auto t0 = std::chrono::steady_clock::now();
   FixedPointAnalysis r;

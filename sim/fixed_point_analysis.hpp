@@ -34,7 +34,7 @@ struct FixedPointAnalysis {
 
 // Runs in parallel with OpenMP over samples and start points; the results do not depend on the
 // number of threads.
-FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& Xi, const Mat& Phi,
+FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& Xi, const SpMat& Phi,
                                         const GsemmParams& p, FixedPointSamples samples);
 
 }  // namespace seqmem

@@ -6,26 +6,56 @@
 
 namespace seqmem::h5 {
 
+void init() {
+  // No atexit handler: every file is closed explicitly (RAII), and a handler that flushes a file
+  // whose disk is full crashes at exit. HDF5's own error printing off: failures surface as
+  // exceptions carrying the error stack (error_stack()).
+  static const bool done = (H5dont_atexit(), H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  (void)done;
+}
+
 std::mutex& lock() {
   static std::mutex m;
-  // HDF5's own error printing off: failures surface as exceptions carrying our message.
-  static const bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
-  (void)quiet;
+  init();
   return m;
 }
 
+std::string error_stack() {
+  std::string out;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
+        auto& s = *static_cast<std::string*>(data);
+        if (e->desc && *e->desc) s += (s.empty() ? "" : "; ") + std::string(e->desc);
+        return 0;
+      },
+      &out);
+  return out;
+}
+
 namespace {
+[[noreturn]] void fail(const std::string& what) {
+  const std::string stack = error_stack();
+  throw Error("HDF5: " + what + (stack.empty() ? "" : " (" + stack + ")"));
+}
 hid_t valid(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: " + what);
+  if (id < 0) fail(what);
   return id;
 }
-void check(herr_t e, const char* what) {
-  if (e < 0) throw std::runtime_error(std::string("HDF5: ") + what);
+void check(herr_t e, const std::string& what) {
+  if (e < 0) fail(what);
+}
+
+// No creation times in object headers: the same scenario gives the same bytes.
+Handle no_times(hid_t cls) {
+  Handle p(H5Pcreate(cls), H5Pclose);
+  H5Pset_obj_track_times(p.id(), false);
+  return p;
 }
 
 // Chunked + shuffle + deflate for anything over 1024 elements; contiguous below.
 Handle create_props(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk) {
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  Handle dcpl = no_times(H5P_DATASET_CREATE);
   hsize_t n = 1;
   for (auto d : chunk) n *= d;
   if (!chunk.empty() && n >= 1) {
@@ -71,15 +101,25 @@ Handle::~Handle() {
 }
 
 Handle create_file(const std::string& path) {
+  init();
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // Closing the file closes every object still open in it.
+  H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG);
   // 1.8 format or later: dense attribute storage, so the scenario text may exceed 64 KiB.
   H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
-  if (f < 0) throw std::runtime_error("cannot create HDF5 file '" + path + "'");
+  if (f < 0) fail("cannot create HDF5 file '" + path + "'");
   return Handle(f, H5Fclose);
 }
 
+void close_file(Handle& f) {
+  const hid_t id = f.release();
+  if (id < 0) return;
+  if (H5Fclose(id) < 0) fail("close");
+}
+
 Handle open_file_readonly(const std::string& path) {
+  init();
   hid_t f = -1;
   H5E_BEGIN_TRY { f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT); }
   H5E_END_TRY;
@@ -88,8 +128,8 @@ Handle open_file_readonly(const std::string& path) {
 }
 
 Handle create_group(hid_t loc, const std::string& name) {
-  return Handle(valid(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group " + name),
-                H5Gclose);
+  Handle gcpl = no_times(H5P_GROUP_CREATE);
+  return Handle(valid(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT), "group " + name), H5Gclose);
 }
 
 void set_attr(hid_t obj, const std::string& name, const Scalar& v) {
@@ -130,13 +170,17 @@ Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const int* data) {
   return write_fixed(loc, name, dims, data, H5T_NATIVE_INT32);
 }
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const std::int64_t* data) {
+  return write_fixed(loc, name, dims, data, H5T_NATIVE_INT64);
+}
 
 void write_string(hid_t loc, const std::string& name, const std::string& s) {
   Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(t.id(), H5T_VARIABLE);
   H5Tset_cset(t.id(), H5T_CSET_UTF8);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle d(valid(H5Dcreate2(loc, name.c_str(), t.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name),
+  Handle dcpl = no_times(H5P_DATASET_CREATE);
+  Handle d(valid(H5Dcreate2(loc, name.c_str(), t.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), name),
            H5Dclose);
   const char* p = s.c_str();
   check(H5Dwrite(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write string");
@@ -178,7 +222,9 @@ void Appendable::append(const void* rows, hsize_t n) {
   rows_ += n;
 }
 
-std::vector<double> read_vector(hid_t loc, const std::string& name) {
+namespace {
+template <class T>
+std::vector<T> read_1d(hid_t loc, const std::string& name, hid_t type) {
   hid_t d = -1;
   H5E_BEGIN_TRY { d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT); }
   H5E_END_TRY;
@@ -188,9 +234,17 @@ std::vector<double> read_vector(hid_t loc, const std::string& name) {
   if (H5Sget_simple_extent_ndims(space.id()) != 1) throw std::runtime_error("dataset '" + name + "' is not 1-D");
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.id(), &n, nullptr);
-  std::vector<double> v(n);
-  if (n) check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read");
+  std::vector<T> v(n);
+  if (n) check(H5Dread(ds.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read");
   return v;
+}
+}  // namespace
+
+std::vector<double> read_vector(hid_t loc, const std::string& name) {
+  return read_1d<double>(loc, name, H5T_NATIVE_DOUBLE);
+}
+std::vector<std::int64_t> read_vector_i64(hid_t loc, const std::string& name) {
+  return read_1d<std::int64_t>(loc, name, H5T_NATIVE_INT64);
 }
 
 std::string read_string_attr(hid_t obj, const std::string& name) {

@@ -5,7 +5,9 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -13,6 +15,13 @@
 namespace seqmem::h5 {
 
 std::mutex& lock();
+void init();  // once per process before any HDF5 call (lock() and the file functions call it)
+
+// A failed HDF5 call; the message carries HDF5's error stack (e.g. the sec2 driver's errno text).
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+std::string error_stack();
 
 // An owned hid_t closed with the matching H5?close.
 class Handle {
@@ -26,6 +35,11 @@ class Handle {
   ~Handle();
   hid_t id() const { return id_; }
   explicit operator bool() const { return id_ >= 0; }
+  hid_t release() {  // gives up ownership without closing
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_ = -1;
@@ -34,7 +48,9 @@ class Handle {
 
 using Scalar = std::variant<std::int64_t, double, bool, std::string>;
 
-Handle create_file(const std::string& path);  // truncates; throws std::runtime_error
+Handle create_file(const std::string& path);  // truncates; throws Error
+// Closes a file with its status checked (a full disk shows here); throws Error.
+void close_file(Handle& f);
 Handle open_file_readonly(const std::string& path);
 Handle create_group(hid_t loc, const std::string& name);
 void set_attr(hid_t obj, const std::string& name, const Scalar& v);
@@ -45,6 +61,8 @@ Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize
                      const double* data);
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
                      const int* data);
+Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                     const std::int64_t* data);
 void write_string(hid_t loc, const std::string& name, const std::string& s);
 
 // Make `scale` a dimension scale named `dim` and attach it to dimension `idx` of `dset`.
@@ -70,6 +88,7 @@ class Appendable {
 
 // Reads a 1-D dataset of numbers as doubles; a string attribute (empty if absent).
 std::vector<double> read_vector(hid_t loc, const std::string& name);
+std::vector<std::int64_t> read_vector_i64(hid_t loc, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
 
 // Reads a dataset of numbers of any rank into row-major doubles; returns its shape.

@@ -1,14 +1,33 @@
-// Integration of an odeint system with the stepper a scenario chooses (Boost.Odeint), calling an
-// observer at every sample time t = n * sample_dt. The whole coupled state is one vector.
+// Integration of an odeint system `system(x, dxdt, t)` with the stepper a scenario chooses, calling
+// an observer at the sample times. The stepper and the observer are separate (Boost.Odeint's
+// design): models know nothing of sampling, recording or stopping.
+//
+//   rk4        odeint's runge_kutta4, fixed step dt; the samples must lie on the step grid except
+//              the last, t_end, which a shortened final step reaches.
+//   dopri5     odeint's Dormand-Prince 5(4) with step-size control and dense output; samples from
+//              the interpolant.
+//   cvode_bdf  SUNDIALS CVODE, BDF with a dense Jacobian (sim/cvode.hpp), for stiff problems.
+//
+// Every integration ends in bounded work: the state is checked for NaN / Inf after every step
+// (diverged), and the adaptive steppers fail when a step falls below min_step * max(1, |t|) or the
+// step count exceeds max_steps (failed, with the time). The observer returns false to stop
+// (stopped). Nothing here throws for numerical trouble.
 #pragma once
 
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
+#include "cvode.hpp"
 #include "scenario.hpp"
+#include "solver_stats.hpp"
 
 namespace seqmem {
 namespace odeint = boost::numeric::odeint;
@@ -16,41 +35,205 @@ namespace odeint = boost::numeric::odeint;
 using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_algebra>;
 using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
 
-// Integrates `system` from x(0) = x to t_end. rk4: fixed step dt, the observer sees every
-// (sample_dt / dt)-th step. dopri5: adaptive steps within abs_tol / rel_tol (first trial step dt), the
-// observer sees the dense-output interpolant at the sample times; x ends at the last sample. Observers may throw to stop the integration.
-template <class System, class Observer>
-void integrate(const System& system, Vec& x, StepperKind stepper, double dt, double t_end, double sample_dt,
-               double abs_tol, double rel_tol, Observer&& observe) {
-  if (stepper == StepperKind::rk4) {
-    const long long every = std::llround(sample_dt / dt);
-    long long step = 0;
-    auto decimate = [&](const Vec& xs, double t) {
-      if (step++ % every == 0) observe(xs, t);
-    };
-    // a whole number of steps, so that t_end itself is reached despite rounding of n * dt
-    const auto steps = static_cast<std::size_t>(std::floor(t_end / dt + 1e-9));
-    odeint::integrate_n_steps(RK4(), std::cref(system), x, 0.0, dt, steps, decimate);
+struct IntegratorSpec {
+  StepperKind stepper = StepperKind::rk4;
+  double dt = 0.01;  // rk4: the step; adaptive steppers: the first trial step (dopri5)
+  double abs_tol = 1e-8, rel_tol = 1e-8;
+  long long max_steps = 100000000;
+  double min_step = 1e-12;
+};
+
+inline IntegratorSpec integrator_spec(const RunSpec& s) {
+  return {s.stepper, s.dt, s.abs_tol, s.rel_tol, s.max_steps, s.min_step};
+}
+
+// The observation times: t0, t0 + every, t0 + 2 every, ... below t_end, and t_end itself (a time
+// within 1e-9 every of t_end is t_end); or an explicit increasing list.
+class SampleTimes {
+ public:
+  SampleTimes(double t0, double t_end, double every) : t0_(t0), t_end_(t_end), every_(every) {
+    const double span = (t_end - t0) / every;
+    const auto m = static_cast<long long>(std::floor(span + 1e-9));  // whole intervals
+    n_ = static_cast<std::size_t>(m) + 1 + (span - static_cast<double>(m) > 1e-9 ? 1 : 0);
+  }
+  explicit SampleTimes(std::vector<double> times) : list_(std::move(times)), n_(list_.size()) {}
+  std::size_t size() const { return n_; }
+  double operator[](std::size_t j) const {
+    if (!list_.empty()) return list_[j];
+    return j + 1 == n_ ? t_end_ : t0_ + static_cast<double>(j) * every_;
+  }
+  double every() const { return every_; }
+
+ private:
+  double t0_ = 0, t_end_ = 0, every_ = 0;
+  std::vector<double> list_;
+  std::size_t n_ = 0;
+};
+
+namespace detail {
+
+template <class S, class = void>
+struct has_jacobian : std::false_type {};
+template <class S>
+struct has_jacobian<S, std::void_t<decltype(std::declval<const S&>().jacobian(std::declval<const Vec&>(), 0.0,
+                                                                               std::declval<Mat&>()))>>
+    : std::true_type {};
+
+// Calls the observer; observers that return nothing never stop the integration.
+template <class Observer>
+bool observe(Observer& obs, const Vec& x, double t) {
+  if constexpr (std::is_void_v<decltype(obs(x, t))>) {
+    obs(x, t);
+    return true;
   } else {
-    // Our own sampling loop over the dense-output stepper: odeint's integrate_const reads the
-    // interpolant before the first step when t_end == sample_dt (Boost 1.74), and crashes.
-    auto dense = odeint::make_dense_output(abs_tol, rel_tol, DoPri5());
-    dense.initialize(x, 0.0, std::min(dt, t_end));
-    observe(x, 0.0);
-    const double t_last = t_end * (1 + 1e-12);
-    for (long long n = 1; n * sample_dt <= t_last; ++n) {
-      const double t = static_cast<double>(n) * sample_dt;
-      while (dense.current_time() < t) dense.do_step(std::cref(system));
-      dense.calc_state(t, x);
-      observe(x, t);
-    }
+    return obs(x, t);
   }
 }
 
+inline IntegrationResult diverged(double t, SolverStats stats) {
+  return {EndStatus::diverged, t, fmt::format("NaN or Inf in the state at t = {}", t), stats};
+}
+
+// rk4: the samples must be whole multiples of dt after t0 (checked when the scenario is loaded).
 template <class System, class Observer>
-void integrate(const System& system, Vec& x, const RunSpec& s, Observer&& observe) {
-  integrate(system, x, s.stepper, s.dt, s.t_end, s.sample_dt, s.abs_tol, s.rel_tol,
-            std::forward<Observer>(observe));
+IntegrationResult integrate_rk4(const System& system, Vec& x, double t0, const SampleTimes& times,
+                                const IntegratorSpec& spec, Observer& obs) {
+  IntegrationResult r;
+  r.t_stop = t0;
+  const double t_end = times[times.size() - 1];
+  const double dt = spec.dt;
+  const long long every = std::max(1LL, std::llround(times.every() / dt));
+  // a whole number of steps, so that t_end itself is reached despite rounding of k * dt
+  const auto steps = static_cast<long long>(std::floor((t_end - t0) / dt + 1e-9));
+  double rest = (t_end - t0) - static_cast<double>(steps) * dt;
+  if (rest <= 1e-9 * dt) rest = 0;
+  RK4 stepper;
+  if (!observe(obs, x, t0)) return {EndStatus::stopped, t0, "", r.stats};
+  double t = t0;
+  for (long long k = 1; k <= steps; ++k) {
+    stepper.do_step(std::cref(system), x, t, dt);
+    t = t0 + static_cast<double>(k) * dt;
+    ++r.stats.steps;
+    r.stats.rhs_evals += 4;
+    if (!x.allFinite()) return diverged(t, r.stats);
+    r.t_stop = t;
+    if (k % every == 0 || (k == steps && rest == 0))
+      if (!observe(obs, x, t)) return {EndStatus::stopped, t, "", r.stats};
+  }
+  if (rest > 0) {  // the shortened last step to t_end
+    stepper.do_step(std::cref(system), x, t, rest);
+    ++r.stats.steps;
+    r.stats.rhs_evals += 4;
+    if (!x.allFinite()) return diverged(t_end, r.stats);
+    r.t_stop = t_end;
+    if (!observe(obs, x, t_end)) return {EndStatus::stopped, t_end, "", r.stats};
+  }
+  return r;
+}
+
+template <class System, class Observer>
+IntegrationResult integrate_dopri5(const System& system, Vec& x, double t0, const SampleTimes& times,
+                                   const IntegratorSpec& spec, Observer& obs) {
+  IntegrationResult r;
+  r.t_stop = t0;
+  long long evals = 0;
+  auto counted = [&](const Vec& xs, Vec& dxdt, double t) {
+    ++evals;
+    system(xs, dxdt, t);
+  };
+  auto finish = [&](IntegrationResult res) {
+    res.stats.steps = r.stats.steps;
+    res.stats.rhs_evals = evals;
+    // FSAL: one evaluation at the start, six per tried step, accepted or rejected
+    res.stats.rejected = std::max(0LL, (evals - 1) / 6 - r.stats.steps);
+    return res;
+  };
+  const double t_end = times[times.size() - 1];
+  auto dense = odeint::make_dense_output(spec.abs_tol, spec.rel_tol, DoPri5());
+  if (!observe(obs, x, t0)) return finish({EndStatus::stopped, t0, "", {}});
+  if (times.size() < 2) return finish({EndStatus::completed, t0, "", {}});
+  dense.initialize(x, t0, std::min(spec.dt, t_end - t0));
+  for (std::size_t j = 1; j < times.size(); ++j) {
+    const double ts = times[j];
+    while (dense.current_time() < ts) {
+      if (r.stats.steps >= spec.max_steps)
+        return finish({EndStatus::failed, dense.current_time(),
+                       fmt::format("more than max_steps = {} steps by t = {}", spec.max_steps, dense.current_time()),
+                       {}});
+      const double t_prev = dense.current_time();
+      try {
+        dense.do_step(std::cref(counted));
+      } catch (const std::exception& e) {  // odeint gives up on the step size after 500 rejections
+        return finish({EndStatus::failed, t_prev, fmt::format("{} at t = {}", e.what(), t_prev), {}});
+      }
+      ++r.stats.steps;
+      if (!dense.current_state().allFinite()) {
+        x = dense.current_state();
+        return finish(diverged(dense.current_time(), {}));
+      }
+      if (dense.current_time() - t_prev < spec.min_step * std::max(1.0, std::abs(t_prev))) {
+        x = dense.current_state();
+        return finish({EndStatus::failed, t_prev,
+                       fmt::format("step size underflow at t = {} (step {:.3g} < min_step * max(1, |t|))", t_prev,
+                                   dense.current_time() - t_prev),
+                       {}});
+      }
+    }
+    dense.calc_state(ts, x);
+    r.t_stop = ts;
+    if (!observe(obs, x, ts)) return finish({EndStatus::stopped, ts, "", {}});
+  }
+  return finish({EndStatus::completed, r.t_stop, "", {}});
+}
+
+template <class System, class Observer>
+IntegrationResult integrate_cvode(const System& system, Vec& x, double t0, const SampleTimes& times,
+                                  const IntegratorSpec& spec, Observer& obs) {
+  CvodeBdf::Jacobian jac;
+  if constexpr (has_jacobian<System>::value)
+    jac = [&system](const Vec& xs, double t, Mat& J) { system.jacobian(xs, t, J); };
+  CvodeBdf::Options o;
+  o.abs_tol = spec.abs_tol;
+  o.rel_tol = spec.rel_tol;
+  o.max_steps = spec.max_steps;
+  o.min_step = spec.min_step;
+  IntegrationResult r;
+  r.t_stop = t0;
+  if (!observe(obs, x, t0)) return {EndStatus::stopped, t0, "", {}};
+  if (times.size() < 2) return r;
+  CvodeBdf solver([&system](const Vec& xs, Vec& dxdt, double t) { system(xs, dxdt, t); }, jac, x, t0, o);
+  for (std::size_t j = 1; j < times.size(); ++j) {
+    const double ts = times[j];
+    std::string msg;
+    const EndStatus s = solver.advance(ts, x, msg);
+    if (s != EndStatus::completed) return {s, solver.t(), msg, solver.stats()};
+    r.t_stop = ts;
+    if (!observe(obs, x, ts)) return {EndStatus::stopped, ts, "", solver.stats()};
+  }
+  r.stats = solver.stats();
+  return r;
+}
+
+}  // namespace detail
+
+// Integrates `system` from x(t0) = x over `times` (times[0] = t0), calling observe(x, t) at every
+// time (return false to stop). x ends at the last time reached.
+template <class System, class Observer>
+IntegrationResult integrate(const System& system, Vec& x, double t0, const SampleTimes& times,
+                            const IntegratorSpec& spec, Observer&& observe) {
+  switch (spec.stepper) {
+    case StepperKind::rk4: return detail::integrate_rk4(system, x, t0, times, spec, observe);
+    case StepperKind::dopri5: return detail::integrate_dopri5(system, x, t0, times, spec, observe);
+    case StepperKind::cvode_bdf: return detail::integrate_cvode(system, x, t0, times, spec, observe);
+  }
+  return {EndStatus::failed, t0, "unknown stepper", {}};
+}
+
+// A run: from t = 0 to t_end, observed every sample_dt and at t_end.
+template <class System, class Observer>
+IntegrationResult integrate(const System& system, Vec& x, const RunSpec& s, Observer&& observe) {
+  return integrate(system, x, 0.0, SampleTimes(0.0, s.t_end, s.sample_dt), integrator_spec(s),
+                   std::forward<Observer>(observe));
 }
 
 }  // namespace seqmem

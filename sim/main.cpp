@@ -1,18 +1,25 @@
-// seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem validate SCENARIO`, `seqmem keys`.
-// Exit status: 0 success, 2 bad input (scenario, files, output path), 1 an internal failure.
+// seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem sweep`, `seqmem validate`,
+// `seqmem keys [NAME]`.
+// Exit status: 0 success, 2 bad input (scenario, files, output path) or an output that cannot be
+// written (a full disk), 1 an internal failure.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <new>
 
+#include "output_file.hpp"
 #include "run_scenario.hpp"
-#include "sweep.hpp"
 #include "runner.hpp"
+#include "schema.hpp"
+#include "sweep.hpp"
 #include "version.hpp"
 
 namespace {
 using namespace seqmem;
+
+constexpr int kMaxThreads = 1024;
 
 std::string attr_text(const AttrValue& v) {
   return std::visit(
@@ -25,26 +32,19 @@ std::string attr_text(const AttrValue& v) {
       v);
 }
 
-// The keys whose values differ between runs: they label the runs in the summary.
-std::vector<std::size_t> varying_keys(const Scenario& sc) {
-  std::vector<std::size_t> out;
-  if (sc.runs.size() < 2) return out;
-  for (std::size_t k = 0; k < sc.runs[0].resolved.size(); ++k)
-    for (const auto& r : sc.runs)
-      if (attr_text(r.resolved[k].second) != attr_text(sc.runs[0].resolved[k].second)) {
-        out.push_back(k);
-        break;
-      }
-  return out;
+std::string cycle_text(const std::vector<int>& cycle) {
+  std::string s;
+  for (int m : cycle) s += fmt::format("{}ξ{}", s.empty() ? "" : "→", m + 1);
+  return s;
 }
 
 void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) {
-  const auto vary = varying_keys(sc);
   for (std::size_t i = 0; i < sc.runs.size(); ++i) {
-    const auto& r = sc.runs[i];
+    const RunSpec r = sc.runs[i];
     const auto& o = outcomes[i];
     std::string label;
-    for (auto k : vary) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
+    for (auto k : sc.varying)
+      if (k < r.resolved.size()) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
     if (r.model == ModelKind::diffusion)
       fmt::print("{}{}: {}, {} trajectories to t = {:g}, wall {:.3f} s\n", r.id, label, o.status, o.samples, o.t_stop,
                  o.wall_s);
@@ -63,11 +63,17 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
     for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
     if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
     fmt::print("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
+    if (o.stalled)
+      fmt::print("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
+                 r.stop.stall_time);
     if (o.checked) {
-      std::string cyc;
-      for (int m : r.expect_cycle) cyc += fmt::format("{}ξ{}", cyc.empty() ? "" : "→", m + 1);
+      const std::string cyc = cycle_text(r.expect_cycle);
+      // A run that did not reach its end is not a clean result: say so.
+      const bool cut = o.status == "diverged" || o.status == "failed";
+      const std::string until = cut ? fmt::format(" before the run {} at t = {:g}", o.status, o.t_stop) : "";
       if (o.check.ok())
-        fmt::print("  episode {}: {} complete cycles, no wrong visit\n", cyc, o.check.cycles_completed);
+        fmt::print("  episode {}: {} complete cycles{}, no wrong visit{}\n", cyc, o.check.cycles_completed, until,
+                   cut ? " until then" : "");
       else
         fmt::print("  episode {}: {} complete cycles, first wrong visit ξ{} at t = {:.2f}\n", cyc,
                    o.check.cycles_completed, o.check.first_wrong_memory + 1, o.check.first_wrong_time);
@@ -75,11 +81,19 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
   }
 }
 
+std::string default_output(const std::string& scenario) {
+  return std::filesystem::path(scenario).stem().string() + ".h5";
+}
+
 int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-            bool quiet) {
+            bool quiet, bool overwrite) {
   const Scenario sc = load_scenario(scenario, sets);
-  if (out.empty()) out = std::filesystem::path(scenario).stem().string() + ".h5";
-  const auto outcomes = run_scenario(sc, out, {threads, !quiet});
+  if (out.empty()) out = default_output(scenario);
+  RunOptions opt;
+  opt.threads = threads;
+  opt.progress = !quiet;
+  opt.overwrite = overwrite;
+  const auto outcomes = run_scenario(sc, out, opt);
   print_summary(sc, outcomes);
   if (!quiet) fmt::print(stderr, "wrote {}\n", out);
   return 0;
@@ -88,38 +102,66 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, s
 int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
               bool quiet, bool resume) {
   const Scenario sc = load_scenario(scenario, sets);
-  if (out.empty()) out = std::filesystem::path(scenario).stem().string() + ".h5";
+  if (out.empty()) out = default_output(scenario);
   const auto s = run_sweep(sc, out, {threads, !quiet, resume});
   fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
              s.wall_s, out);
   return 0;
 }
 
+int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets) {
+  const Scenario sc = load_scenario(scenario, sets);
+  load_files(sc);
+  const std::size_t n = sc.runs.size();
+  switch (sc.command) {
+    case Command::run:
+      fmt::print("{}: OK, {} run{} (seqmem run)\n", scenario, n, n == 1 ? "" : "s");
+      break;
+    case Command::sweep: {
+      const RunSpec r = sc.runs[0];
+      fmt::print("{}: OK, a capacity sweep: {} configuration{} x {} degrees x {} seeds, {} alpha_c values, K in {}..{} "
+                 "(seqmem sweep)\n",
+                 scenario, n, n == 1 ? "" : "s", r.sweep.degrees.size(), r.sweep.seeds.size(), r.sweep.alpha_c.size(),
+                 r.sweep.K_min, r.sweep.K_max);
+      break;
+    }
+    case Command::baseline:
+      fmt::print("{}: OK, a baseline of {} configuration{} (seqmem sweep)\n", scenario, n, n == 1 ? "" : "s");
+      break;
+  }
+  return 0;
+}
+
+const char* kCommands[] = {"run", "sweep", "validate", "keys"};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
-  app.set_version_flag("--version", std::string(seqmem::kVersion));
+  app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {})", seqmem::kVersion,
+                                                seqmem::kGitCommit, seqmem::kBuildType, seqmem::kBuildFlags));
   app.require_subcommand(1);
 
-  std::string scenario, out;
+  std::string scenario, out, key;
   std::vector<std::string> sets;
   int threads = 0;
-  bool quiet = false;
+  bool quiet = false, overwrite = false;
+  const auto threads_check = CLI::Range(0, kMaxThreads);
   auto* run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
   run->add_option("scenario", scenario, "scenario file (TOML)")->required();
   run->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
   run->add_option("--set", sets, "override a key: --set alpha_c=0.3 (repeatable)");
-  run->add_option("-j,--threads", threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
+  run->add_flag("--overwrite", overwrite, "replace an existing output file");
   run->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
   bool resume = false;
-  auto* sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] section (Figure 3), write HDF5");
-  sweep->add_option("scenario", scenario, "scenario file (TOML) with a [sweep] section")->required();
+  auto* sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] or [baseline] section, write HDF5");
+  sweep->add_option("scenario", scenario, "scenario file (TOML) with a [sweep] or [baseline] section")->required();
   sweep->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
   sweep->add_option("--set", sets, "override a key: --set K_max=50 (repeatable)");
-  sweep->add_option("-j,--threads", threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sweep->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
   sweep->add_flag("--resume", resume, "continue an interrupted sweep in OUT, computing only what is missing");
   sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
@@ -127,8 +169,18 @@ int main(int argc, char** argv) {
   validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
   validate->add_option("--set", sets, "override a key (as for run)");
 
-  app.add_subcommand("keys", "print every scenario key with its default and meaning");
+  auto* keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
+  keys->add_option("key", key, "one key");
 
+  // An unknown command is named as such (CLI11 would only say that a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string cmd = argv[1];
+    if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
+      fmt::print(stderr, "seqmem: error: unknown command '{}' (commands: run, sweep, validate, keys; see seqmem --help)\n",
+                 cmd);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -136,19 +188,24 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*run) return cmd_run(scenario, sets, out, threads, quiet);
+    if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite);
     if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume);
-    if (*validate) {
-      const auto sc = seqmem::load_scenario(scenario, sets);
-      seqmem::load_files(sc);
-      fmt::print("{}: OK, {} run{}\n", scenario, sc.runs.size(), sc.runs.size() == 1 ? "" : "s");
-      return 0;
+    if (*validate) return cmd_validate(scenario, sets);
+    if (!key.empty() && !find_key(key)) {
+      const std::string hint = closest_key(key);
+      throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
     }
-    fmt::print("{}", seqmem::describe_keys());
+    fmt::print("{}", describe_keys(key));
     return 0;
-  } catch (const seqmem::InputError& e) {
+  } catch (const InputError& e) {
     fmt::print(stderr, "seqmem: error: {}\n", e.what());
     return 2;
+  } catch (const OutputError& e) {
+    fmt::print(stderr, "seqmem: error: {}\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "seqmem: internal error: out of memory (a size estimate missed this input; please report it)\n");
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "seqmem: internal error: {}\n", e.what());
     return 1;

@@ -1,7 +1,7 @@
-// The odeint observer of a run: at every sample time it computes the overlaps (analysis/overlaps.hpp),
-// detects visits (analysis/sequence.hpp), buffers `chunk` samples and streams them to a RunWriter.
-// Memory does not grow with the duration: only the visit list does. A NaN or Inf in the state
-// throws Diverged, which stops the integration.
+// The observer of a run: at every sample time it computes the overlaps (analysis/overlaps.hpp),
+// watches the sequence (visits, episode check, stall, stop rules: analysis/sequence_monitor.hpp),
+// buffers `chunk` samples and streams them to a RunWriter. Memory does not grow with the
+// duration: only the visit list does. Returns false when a stop rule ends the run.
 #pragma once
 
 #include <chrono>
@@ -9,16 +9,12 @@
 #include <vector>
 
 #include "../analysis/overlaps.hpp"
-#include "../analysis/sequence.hpp"
+#include "../analysis/sequence_monitor.hpp"
 #include "fixed_point_analysis.hpp"
 #include "run_writer.hpp"
 #include "scenario.hpp"
 
 namespace seqmem {
-
-struct Diverged {
-  double t;
-};
 
 template <class Model>
 class Recorder {
@@ -30,7 +26,7 @@ class Recorder {
         out_(out),
         N_(model.N_f()),
         K_(model.K()),
-        visits_(spec.threshold),
+        monitor_(spec.threshold, spec.expect_cycle, spec.stop),
         s_(N_),
         m_(K_),
         Vh_(K_),
@@ -49,16 +45,15 @@ class Recorder {
     if (spec.record_V_d) Vd_buf_.reserve(chunk * N_);
   }
 
-  void operator()(const Vec& x, double t) {
-    if (!x.allFinite()) throw Diverged{t};
+  bool operator()(const Vec& x, double t) {
     t_last_ = t;
     overlaps(model_.Xi(), Model::V_f(x, N_), model_.params().gamma, s_, m_);
-    visits_.add(t, m_);
+    const bool go_on = monitor_.add(t, m_);
     if (progress_ && (n_ & 255) == 0) report(t);
     collect_fixed_point_sample(x, t);
     if (!out_) {
       ++n_;
-      return;
+      return go_on;
     }
     t_.push_back(t);
     overlaps_.insert(overlaps_.end(), m_.data(), m_.data() + K_);
@@ -79,6 +74,7 @@ class Recorder {
     }
     ++n_;
     if (t_.size() == static_cast<std::size_t>(spec_.chunk)) flush();
+    return go_on;
   }
 
   void flush() {
@@ -102,7 +98,7 @@ class Recorder {
     }
   }
 
-  const std::vector<Visit>& visits() const { return visits_.visits(); }
+  const SequenceMonitor& monitor() const { return monitor_; }
   FixedPointSamples& fixed_point_samples() { return fp_; }
   double t_last() const { return t_last_; }
   const Vec& last_overlaps() const { return m_; }
@@ -125,7 +121,7 @@ class Recorder {
     if (now - last_report_ < std::chrono::seconds(5)) return;
     last_report_ = now;
     std::fprintf(stderr, "  %s: t = %g of %g (%.0f%%), %zu visits\n", spec_.id.c_str(), t, spec_.t_end,
-                 100.0 * t / spec_.t_end, visits_.visits().size());
+                 100.0 * t / spec_.t_end, monitor_.visits().size());
   }
   bool recording_states() const { return spec_.record_V_f || spec_.record_V_h || spec_.record_V_d; }
   template <class V>
@@ -137,7 +133,7 @@ class Recorder {
   const RunSpec& spec_;
   RunWriter* out_;
   int N_, K_;
-  VisitDetector visits_;
+  SequenceMonitor monitor_;
   Vec s_, m_, Vh_;
   FixedPointSamples fp_;
   long long fp_window_n_ = 0;

@@ -13,18 +13,12 @@
 #include <filesystem>
 
 #include "diffusion_writer.hpp"
+#include "output_file.hpp"
 #include "runner.hpp"
 #include "version.hpp"
 
 namespace seqmem {
 namespace {
-
-char g_partial[4096] = {0};  // the temporary output, removed on SIGINT/SIGTERM
-extern "C" void on_signal(int sig) {
-  if (g_partial[0]) ::unlink(g_partial);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
 
 // The outcome line of a diffusion run: where the trajectories ended, against the posterior.
 RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
@@ -65,45 +59,49 @@ void write_provenance(hid_t root, const Scenario& sc) {
   h5::set_attr(root, "created", std::string(buf));
 }
 
+std::vector<std::string> input_files(const Scenario& sc) {
+  std::vector<std::string> in{sc.path};
+  for (const RunSpec& r : sc.runs)
+    for (const std::string* f : {&r.Xi_file, &r.Phi_file, &r.diffusion.Y_file, &r.diffusion.covariance_file})
+      if (!f->empty() && std::find(in.begin(), in.end(), *f) == in.end()) in.push_back(*f);
+  return in;
+}
+
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt) {
+  if (sc.command != Command::run)
+    throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
+                                 sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
   const FileCache files = load_files(sc);
-  if (std::filesystem::is_directory(out)) throw InputError(fmt::format("{}: output path is a directory", out));
-  const std::string partial = out + fmt::format(".partial-{}", ::getpid());
-  if (partial.size() >= sizeof g_partial) throw InputError(fmt::format("{}: output path too long", out));
+  OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                "use --overwrite to replace it", opt.progress);
 
   h5::Handle file, runs;
   try {
     std::lock_guard<std::mutex> g(h5::lock());
-    file = h5::create_file(partial);
-  } catch (const std::exception&) {
-    throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
-  }
-  std::snprintf(g_partial, sizeof g_partial, "%s", partial.c_str());
-  auto old_int = std::signal(SIGINT, on_signal);
-  auto old_term = std::signal(SIGTERM, on_signal);
-  {
-    std::lock_guard<std::mutex> g(h5::lock());
+    file = h5::create_file(of.partial());
     write_provenance(file.id(), sc);
     h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
     runs = h5::create_group(file.id(), "runs");
+  } catch (const h5::Error& e) {
+    throw_write_error(out, e.what());
   }
 
   std::vector<RunOutcome> outcomes(sc.runs.size());
   std::atomic<int> done{0};
-  std::string fatal;
+  std::string fatal, write_error;
+  std::atomic<bool> stop{false};  // a write failed: the disk will not take the other runs either
   const auto t0 = std::chrono::steady_clock::now();
   const int n = static_cast<int>(sc.runs.size());
   // No more threads than runs: with one run the team has one thread, and the fixed-point
   // analysis inside a run can use the cores (its own parallel region).
   // Diffusion runs parallelise over their trajectories instead: the runs go one after another.
   const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
-  const bool diffusion = std::any_of(sc.runs.begin(), sc.runs.end(),
-                                     [](const RunSpec& r) { return r.model == ModelKind::diffusion; });
+  const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
   const int threads = std::max(1, std::min(n, all));
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
   auto run_one = [&](int i) {
     try {
-      const auto& spec = sc.runs[i];
+      const RunSpec spec = sc.runs[i];
       if (spec.model == ModelKind::diffusion) {
         const DiffusionOutcome o = simulate_diffusion(spec, files, all, opt.progress);
         write_diffusion_run(runs.id(), spec, o);
@@ -121,28 +119,34 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
         fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s; elapsed {:.1f} s, eta {:.1f} s)\n", d, n, spec.id,
                    outcomes[i].status, outcomes[i].wall_s, el, el / d * (n - d));
       }
+    } catch (const h5::Error& e) {
+      stop = true;
+#pragma omp critical(fatal)
+      write_error = e.what();
     } catch (const std::exception& e) {
 #pragma omp critical(fatal)
       fatal = e.what();
     }
   };
   if (diffusion) {
-    for (int i = 0; i < n; ++i) run_one(i);
+    for (int i = 0; i < n && !stop; ++i) run_one(i);
   } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (int i = 0; i < n; ++i) run_one(i);
+    for (int i = 0; i < n; ++i)
+      if (!stop) run_one(i);
   }
   {
     std::lock_guard<std::mutex> g(h5::lock());
     runs = h5::Handle();
-    file = h5::Handle();
+    try {
+      h5::close_file(file);
+    } catch (const h5::Error& e) {
+      if (write_error.empty()) write_error = e.what();
+    }
   }
-  if (fatal.empty()) std::filesystem::rename(partial, out);
-  else std::filesystem::remove(partial);
-  g_partial[0] = 0;
-  std::signal(SIGINT, old_int);
-  std::signal(SIGTERM, old_term);
+  if (!write_error.empty()) throw_write_error(out, write_error);  // ~OutputFile removes the partial file
   if (!fatal.empty()) throw std::runtime_error(fatal);
+  of.commit();
   return outcomes;
 }
 

@@ -1,6 +1,6 @@
-// Runs every run of a scenario in parallel (OpenMP, dynamic schedule) into one HDF5 file.
-// The file is written as OUT.partial-<pid> and renamed to OUT at the end: an error or a
-// signal (SIGINT, SIGTERM) never leaves a half-written file under the requested name.
+// Runs every run of a scenario in parallel (OpenMP, dynamic schedule) into one HDF5 file,
+// following the output policy of sim/output_file.hpp: an error or a signal never leaves a
+// half-written file under the requested name.
 #pragma once
 
 #include <string>
@@ -13,16 +13,21 @@
 namespace seqmem {
 
 struct RunOptions {
-  int threads = 0;        // 0: OpenMP's default
-  bool progress = true;   // a line per finished run on stderr
+  int threads = 0;         // 0: OpenMP's default
+  bool progress = true;    // a line per finished run on stderr
+  bool overwrite = false;  // replace an existing OUT (else refused)
 };
+
+// Every file a scenario reads: the scenario itself and the files its runs name. No output may be one of them.
+std::vector<std::string> input_files(const Scenario& sc);
 
 // The provenance attributes of a seqmem file's root: seqmem_version, scenario (the file's text),
 // scenario_path, overrides (the --set pairs, one per line: Scenario::overrides_text()) and created
 // (UTC, ISO 8601). Written by `run` and `sweep`; the caller holds h5::lock().
 void write_provenance(hid_t root, const Scenario& sc);
 
-// Throws InputError when OUT cannot be written or a file named by the scenario is bad.
+// Throws InputError for a scenario that is not for `run`, a bad file it names, or an OUT that may
+// not be written; OutputError when writing fails (a full disk).
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt);
 
 }  // namespace seqmem

@@ -1,5 +1,7 @@
 #include "run_writer.hpp"
 
+#include <limits>
+
 namespace seqmem {
 
 struct RunWriter::Impl {
@@ -22,7 +24,14 @@ std::vector<double> row_major(const Mat& M) {
 }
 }  // namespace
 
-RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const Mat& Phi) : impl_(new Impl) {
+void write_solver_stats(hid_t group, const SolverStats& s) {
+  h5::set_attr(group, "solver_steps", std::int64_t(s.steps));
+  h5::set_attr(group, "solver_rhs_evals", std::int64_t(s.rhs_evals));
+  h5::set_attr(group, "solver_rejected_steps", std::int64_t(s.rejected));
+  h5::set_attr(group, "solver_jacobian_evals", std::int64_t(s.jac_evals));
+}
+
+RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const SpMat& Phi) : impl_(new Impl) {
   std::lock_guard<std::mutex> g(h5::lock());
   auto& m = *impl_;
   const hsize_t N = Xi.rows(), K = Xi.cols();
@@ -38,20 +47,34 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   // Coordinates: memory and neuron labels are 1-based like the paper's xi_1 ... xi_K.
   const auto mem = one_to(static_cast<int>(K)), neu = one_to(static_cast<int>(N));
   m.memory = h5::write_dataset(grp, "memory", {K}, mem.data());
-  m.memory_to = h5::write_dataset(grp, "memory_to", {K}, mem.data());
   m.neuron = h5::write_dataset(grp, "neuron", {N}, neu.data());
   h5::make_scale(m.memory.id(), "memory");
-  h5::make_scale(m.memory_to.id(), "memory_to");
   h5::make_scale(m.neuron.id(), "neuron");
 
   auto xi = row_major(Xi);
   h5::Handle dXi = h5::write_dataset(grp, "Xi", {N, K}, xi.data());
   h5::attach_scale(dXi.id(), m.neuron.id(), 0);
   h5::attach_scale(dXi.id(), m.memory.id(), 1);
-  auto phi = row_major(Phi);
-  h5::Handle dPhi = h5::write_dataset(grp, "Phi", {K, K}, phi.data());
-  h5::attach_scale(dPhi.id(), m.memory.id(), 0);
-  h5::attach_scale(dPhi.id(), m.memory_to.id(), 1);
+  // Phi as its nonzero entries (coordinate list): Phi(Phi_from, Phi_to) = Phi_value, 1-based labels
+  std::vector<int> from, to;
+  std::vector<double> value;
+  for (int k = 0; k < Phi.outerSize(); ++k)
+    for (SpMat::InnerIterator it(Phi, k); it; ++it) {
+      from.push_back(static_cast<int>(it.row()) + 1);
+      to.push_back(static_cast<int>(it.col()) + 1);
+      value.push_back(it.value());
+    }
+  const hsize_t nnz = value.size();
+  std::vector<int> entry(nnz);
+  for (hsize_t e = 0; e < nnz; ++e) entry[e] = static_cast<int>(e) + 1;
+  h5::Handle dEntry = h5::write_dataset(grp, "Phi_entry", {nnz}, entry.data());
+  h5::make_scale(dEntry.id(), "Phi_entry");
+  for (auto [name, data] : {std::pair{"Phi_from", &from}, std::pair{"Phi_to", &to}}) {
+    h5::Handle d = h5::write_dataset(grp, name, {nnz}, data->data());
+    h5::attach_scale(d.id(), dEntry.id(), 0);
+  }
+  h5::Handle dVal = h5::write_dataset(grp, "Phi_value", {nnz}, value.data());
+  h5::attach_scale(dVal.id(), dEntry.id(), 0);
 
   m.time = h5::Appendable(grp, "time", {}, chunk);
   h5::make_scale(m.time.id(), "time");
@@ -108,28 +131,31 @@ void RunWriter::append_states(const double* t, const double* V_f, const double* 
 void RunWriter::finish(const RunOutcome& o) {
   std::lock_guard<std::mutex> g(h5::lock());
   const hid_t grp = impl_->group.id();
-  // visits: a compound table (memory: 1-based label, t_entry), loads straight into pandas.
-  struct Row {
-    int memory;
-    double t_entry;
-  };
-  std::vector<Row> rows;
-  for (const auto& v : o.visits) rows.push_back({v.memory + 1, v.t_entry});
-  h5::Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose);
-  H5Tinsert(type.id(), "memory", HOFFSET(Row, memory), H5T_NATIVE_INT32);
-  H5Tinsert(type.id(), "t_entry", HOFFSET(Row, t_entry), H5T_NATIVE_DOUBLE);
-  h5::Appendable visits(grp, "visits", {}, 64, type.id());
-  visits.append(rows.data(), rows.size());
-  const auto order = one_to(static_cast<int>(rows.size()));
-  h5::Handle visit = h5::write_dataset(grp, "visit", {rows.size()}, order.data());
+  // visits: plain variables over the `visit` dimension (1, 2, ...): the memory (1-based label)
+  // and the entry time; netCDF tools read them, pandas joins them into a table.
+  const hsize_t nv = o.visits.size();
+  std::vector<int> order(nv), memory(nv);
+  std::vector<double> t_entry(nv);
+  for (hsize_t v = 0; v < nv; ++v) {
+    order[v] = static_cast<int>(v) + 1;
+    memory[v] = o.visits[v].memory + 1;
+    t_entry[v] = o.visits[v].t_entry;
+  }
+  h5::Handle visit = h5::write_dataset(grp, "visit", {nv}, order.data());
   h5::make_scale(visit.id(), "visit");
-  h5::attach_scale(visits.id(), visit.id(), 0);
+  h5::Handle vm = h5::write_dataset(grp, "visit_memory", {nv}, memory.data());
+  h5::attach_scale(vm.id(), visit.id(), 0);
+  h5::Handle vt = h5::write_dataset(grp, "visit_time", {nv}, t_entry.data());
+  h5::attach_scale(vt.id(), visit.id(), 0);
 
   h5::write_string(grp, "status", o.status);
   h5::set_attr(grp, "status", o.status);
   h5::set_attr(grp, "message", o.message);
   h5::set_attr(grp, "t_stop", o.t_stop);
   h5::set_attr(grp, "wall_time_s", o.wall_s);
+  write_solver_stats(grp, o.stats);
+  h5::set_attr(grp, "stalled", o.stalled);
+  h5::set_attr(grp, "stalled_at", o.stalled ? o.stalled_at : std::numeric_limits<double>::quiet_NaN());
   if (o.checked) {
     h5::set_attr(grp, "cycles_completed", std::int64_t(o.check.cycles_completed));
     h5::set_attr(grp, "correct_transitions", std::int64_t(o.check.correct_transitions));

@@ -10,13 +10,17 @@
 #include "fixed_point_analysis.hpp"
 #include "h5file.hpp"
 #include "scenario.hpp"
+#include "solver_stats.hpp"
 
 namespace seqmem {
 
 struct RunOutcome {
-  std::string status = "completed";  // completed | diverged | failed
+  std::string status = "completed";  // completed | stopped (a stop rule) | diverged | failed
   std::string message;               // why, when not completed
   double t_stop = 0.0;               // last time reached (the divergence time when diverged)
+  SolverStats stats;                 // of the integration
+  bool stalled = false;              // a sequence run that stopped visiting new memories
+  double stalled_at = 0.0;           // ... after its last visit at this time
   std::vector<Visit> visits;
   Vec m_final;  // overlaps at the last sample
   bool checked = false;  // expect_cycle given
@@ -28,9 +32,13 @@ struct RunOutcome {
   std::string detail;  // diffusion runs: where the trajectories ended
 };
 
+// The solver statistics of a run as attributes of its group: solver_steps, solver_rhs_evals,
+// solver_rejected_steps, solver_jacobian_evals. The caller holds h5::lock().
+void write_solver_stats(hid_t group, const SolverStats& s);
+
 class RunWriter {
  public:
-  RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const Mat& Phi);
+  RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const SpMat& Phi);
   ~RunWriter();
   // n samples: times t[n], overlaps row-major (n x K), and E, F, G (null when not recorded)
   void append_samples(const double* t, const double* overlaps, const double* E, const double* F, const double* G,

@@ -47,23 +47,16 @@ void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache
 }
 
 template <class Model>
-RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, const InitialConditions& ic,
+RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, const InitialConditions& ic,
                      RunWriter* out, bool progress) {
   RunOutcome o;
   Vec x = model.initial_state(ic.V_f0, ic.V_d0);
   Recorder<Model> rec(model, spec, out, progress);
-  try {
-    integrate(model, x, spec, rec);
-    o.t_stop = rec.t_last();
-  } catch (const Diverged& d) {
-    o.status = "diverged";
-    o.message = fmt::format("NaN or Inf in the state at t = {}", d.t);
-    o.t_stop = d.t;
-  } catch (const std::exception& e) {  // e.g. odeint's step-size underflow
-    o.status = "failed";
-    o.message = e.what();
-    o.t_stop = rec.t_last();
-  }
+  const IntegrationResult ir = integrate(model, x, spec, rec);
+  o.status = to_string(ir.status);
+  o.message = ir.status == EndStatus::stopped ? "stopped: " + rec.monitor().stop_reason() : ir.message;
+  o.t_stop = ir.t_stop;
+  o.stats = ir.stats;
   rec.flush();
   if (spec.fixed_points.enabled) {
     if constexpr (std::is_same_v<Model, DenseGsemm>) {
@@ -74,7 +67,14 @@ RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, co
       if (out) out->write_fixed_points(fp);
     }
   }
-  o.visits = rec.visits();
+  const SequenceMonitor& mon = rec.monitor();
+  o.visits = mon.visits();
+  o.stalled = mon.stalled();
+  o.stalled_at = mon.stalled() ? mon.stalled_at() : 0.0;
+  if (mon.checked()) {
+    o.checked = true;
+    o.check = mon.check();
+  }
   o.m_final = rec.last_overlaps();
   o.samples = rec.samples();
   return o;
@@ -83,31 +83,30 @@ RunOutcome run_model(const Model& model, const Mat& Phi, const RunSpec& spec, co
 
 FileCache load_files(const Scenario& sc) {
   FileCache cache;
-  for (const auto& r : sc.runs)
-    if (r.model == ModelKind::diffusion) load_diffusion_files(sc, r, cache);
-  for (const auto& r : sc.runs) {
-    if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
-      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset);
-    if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
-      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset);
-  }
-  // Diffusion memories: built once here so that a covariance that is not positive semi-definite
-  // is reported before any output exists.
-  for (const auto& r : sc.runs)
+  for (const RunSpec& r : sc.runs) {  // one pass: every access to a run resolves it
     if (r.model == ModelKind::diffusion) {
+      load_diffusion_files(sc, r, cache);
+      // The memories are built here so that a covariance that is not positive semi-definite is
+      // reported before any output exists.
       try {
         make_mixture(r, cache);
       } catch (const std::invalid_argument& e) {  // a combination of [patterns] keys the model refuses
         throw InputError(fmt::format("{}: [patterns] of run {}: {}", sc.path, r.id, e.what()));
       }
+      continue;
     }
-  for (const auto& r : sc.runs) {  // shapes
-    int K = r.K;
+    if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
+      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset);
+    if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
+      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset);
+    int K = r.K;  // shapes
     if (!r.Xi_file.empty()) {
       const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));
       if (Xi.rows() != r.N_f)
         throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)", r.Xi_file,
                                      Xi.rows(), r.N_f));
+      if (Xi.cols() < 1) throw InputError(fmt::format("{}: key 'Xi_file': holds no memory (0 columns)", r.Xi_file));
+      if (!Xi.allFinite()) throw InputError(fmt::format("{}: key 'Xi_file': holds NaN or Inf", r.Xi_file));
       K = static_cast<int>(Xi.cols());
       auto check = [&](int idx, const char* k) {
         if (idx >= K)
@@ -119,12 +118,15 @@ FileCache load_files(const Scenario& sc) {
       for (const auto& e : r.episodes)
         for (int m : e.memories) check(m, "cycles");
       for (int m : r.expect_cycle) check(m, "expect_cycle");
+      if (r.fixed_points.enabled && r.fixed_points.surface_slices > 0 && !r.fixed_points.surface_pca)
+        for (int m : r.fixed_points.surface_memories) check(m, "surface_memories");
     }
     if (!r.Phi_file.empty()) {
       const Mat& Phi = cache.at(key(r.Phi_file, r.Phi_dataset));
       if (Phi.rows() != K || Phi.cols() != K)
         throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.Phi_file,
                                      Phi.rows(), Phi.cols(), K, K));
+      if (!Phi.allFinite()) throw InputError(fmt::format("{}: key 'Phi_file': holds NaN or Inf", r.Phi_file));
     }
   }
   return cache;
@@ -135,7 +137,8 @@ RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
   in.Xi = spec.Xi_file.empty() ? random_memories(spec.N_f, spec.K, spec.seed)
                                : files.at(key(spec.Xi_file, spec.Xi_dataset));
   const int K = static_cast<int>(in.Xi.cols());
-  in.Phi = spec.Phi_file.empty() ? episodes_to_phi(spec.episodes, K) : files.at(key(spec.Phi_file, spec.Phi_dataset));
+  in.Phi = spec.Phi_file.empty() ? episodes_to_phi(spec.episodes, K)
+                                 : files.at(key(spec.Phi_file, spec.Phi_dataset)).sparseView(0.0, 0.0);
   return in;
 }
 
@@ -164,10 +167,6 @@ RunOutcome simulate(const RunSpec& spec, const RunInputs& in, RunWriter* out, bo
     o = run_model(Gsemm(in.Xi, in.Phi, spec.params, ic.input), in.Phi, spec, ic, out, progress);
   else  // dense_gsemm, and gamm with Phi = 0 (load_scenario forbids episodes for gamm)
     o = run_model(DenseGsemm(in.Xi, in.Phi, spec.params, ic.input), in.Phi, spec, ic, out, progress);
-  if (!spec.expect_cycle.empty()) {
-    o.checked = true;
-    o.check = check_episode(o.visits, spec.expect_cycle);
-  }
   o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return o;
 }

@@ -24,7 +24,7 @@ FileCache load_files(const Scenario& sc);
 
 struct RunInputs {
   Mat Xi;   // N_f x K
-  Mat Phi;  // K x K
+  SpMat Phi;  // K x K, sparse
 };
 RunInputs make_inputs(const RunSpec& spec, const FileCache& files);
 

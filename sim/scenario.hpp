@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "../analysis/sequence_monitor.hpp"
 #include "../models/gsemm_params.hpp"
 #include "../models/memories.hpp"
 
@@ -24,7 +26,11 @@ struct InputError : std::runtime_error {
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
 enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion };
-enum class StepperKind { rk4, dopri5 };
+enum class StepperKind { rk4, dopri5, cvode_bdf };
+const char* to_string(StepperKind s);
+
+// What a scenario is for: the command that runs it.
+enum class Command { run, sweep, baseline };
 
 // The fixed-point analysis of a run ([fixed_points], Figure 2).
 struct FixedPointSpec {
@@ -49,8 +55,8 @@ struct SweepSpec {
   std::vector<double> alpha_c;
   int K_min = 2, K_max = 200;
   int cycles_required = 3;
-  double stall_time = 200.0;
 };
+
 
 // Classical singleton capacity ([baseline], analysis/singleton_capacity.hpp), run by `seqmem sweep`.
 struct BaselineSpec {
@@ -85,6 +91,7 @@ struct DiffusionSpec {
   bool cue_cycle = false;          // trajectory i cued by memory (i mod N) + 1
   double t0 = 0.0;                 // start time (resolved; t0 = -1 in the file: matched to cue_noise)
   int trajectories = 1000, paths = 0, path_every = 10;
+  double mixture_threshold = 0.9;  // end states with a largest posterior weight below this are mixtures
   int landscape_grid = 0;
   double landscape_range = 2.0, landscape_t = 0.0;  // resolved (-1 in the file: t_end)
 };
@@ -114,6 +121,8 @@ struct RunSpec {
 
   StepperKind stepper = StepperKind::rk4;
   double dt = 0.01, t_end = 100.0, abs_tol = 1e-8, rel_tol = 1e-8;
+  long long max_steps = 100000000;  // adaptive steppers: more steps end the run as failed
+  double min_step = 1e-12;          // adaptive steppers: a step below min_step * max(1, |t|) fails
 
   double sample_dt = 0.1;
   double threshold = 0.8;
@@ -123,6 +132,8 @@ struct RunSpec {
   int chunk = 256;      // samples per HDF5 chunk and per flush
 
   std::vector<int> expect_cycle;  // 0-based; empty: no episode check
+  StopRules stop;  // stall detection and stop conditions ([analysis])
+  Command command = Command::run;
   FixedPointSpec fixed_points;
   SweepSpec sweep;
   BaselineSpec baseline;
@@ -132,11 +143,44 @@ struct RunSpec {
   std::vector<std::pair<std::string, AttrValue>> resolved;
 };
 
+// The runs of a scenario, resolved on demand: a [runs] grid of 10^5 runs costs no more memory
+// than one run. Every run was resolved (validated) once when the scenario was loaded.
+class RunList {
+ public:
+  struct Impl;
+  RunList() = default;
+  explicit RunList(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::size_t size() const;
+  bool empty() const { return size() == 0; }
+  RunSpec operator[](std::size_t i) const;  // resolved again each call (tens of microseconds)
+
+  class iterator {
+   public:
+    iterator(const RunList* l, std::size_t i) : l_(l), i_(i) {}
+    RunSpec operator*() const { return (*l_)[i_]; }
+    iterator& operator++() { return ++i_, *this; }
+    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const RunList* l_;
+    std::size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 struct Scenario {
   std::string path;
   std::string text;  // the file as read
   std::string name;
   std::vector<std::string> overrides;  // --set key=value, as given
+  Command command = Command::run;      // the same for every run
+  RunList runs;
+  // Indices into RunSpec::resolved of the keys whose values differ between runs.
+  std::vector<std::size_t> varying;
 
   // The overrides one per line, as recorded in output files.
   std::string overrides_text() const {
@@ -144,15 +188,15 @@ struct Scenario {
     for (const auto& o : overrides) s += (s.empty() ? "" : "\n") + o;
     return s;
   }
-  std::vector<RunSpec> runs;
 };
+
+// The most runs a scenario may expand to.
+constexpr std::size_t kMaxRuns = 100000;
 
 // Parses and validates `path`, applies `--set key=value` overrides (bare key or section.key),
 // expands [runs]. Throws InputError naming file, line and key. Files named in the scenario are
 // checked to exist here; their shape is checked when loaded (sim/memory_io.hpp).
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
-// The documentation of every key: section, key, default, meaning (for `seqmem keys` and README).
-std::string describe_keys();
 
 }  // namespace seqmem

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "../analysis/capacity.hpp"
 #include "../analysis/singleton_capacity.hpp"
 #include "h5file.hpp"
+#include "output_file.hpp"
 #include "run_scenario.hpp"
 
 namespace seqmem {
@@ -75,29 +77,34 @@ std::vector<int> ints(const V& v, F f) {
   return out;
 }
 template <class V, class F>
+std::vector<std::int64_t> int64s(const V& v, F f) {
+  std::vector<std::int64_t> out;
+  for (const auto& x : v) out.push_back(static_cast<std::int64_t>(f(x)));
+  return out;
+}
+template <class V, class F>
 std::vector<double> reals(const V& v, F f) {
   std::vector<double> out;
   for (const auto& x : v) out.push_back(f(x));
   return out;
 }
 
-// The whole file, written to a temporary name and renamed over `out`.
-void write_file(const std::string& out, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
+// The whole file, written to the partial name and renamed over OUT (a checkpoint).
+void write_file(OutputFile& of, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
                 bool complete) {
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
   std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
     return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
   });
-  const std::string tmp = out + fmt::format(".partial-{}", ::getpid());
-  {
+  try {
     std::lock_guard<std::mutex> g(h5::lock());
-    h5::Handle f = h5::create_file(tmp);
+    h5::Handle f = h5::create_file(of.partial());
     const hid_t root = f.id();
     write_header(root, sc, complete);
     write_table(root, "evaluations", "evaluation", rows.size(), [&](auto put) {
       put("config", ints(rows, [](const Row& r) { return r.config; }));
       put("degree", ints(rows, [](const Row& r) { return r.degree; }));
-      put("seed", ints(rows, [](const Row& r) { return r.seed; }));
+      put("seed", int64s(rows, [](const Row& r) { return r.seed; }));
       put("K", ints(rows, [](const Row& r) { return r.K; }));
       put("alpha_c", reals(rows, [](const Row& r) { return r.alpha_c; }));
       put("success", ints(rows, [](const Row& r) { return r.e.success(); }));
@@ -111,11 +118,14 @@ void write_file(const std::string& out, const Scenario& sc, std::vector<Row> row
     write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
       put("config", ints(caps, [](const Capacity& c) { return c.config; }));
       put("degree", ints(caps, [](const Capacity& c) { return c.degree; }));
-      put("seed", ints(caps, [](const Capacity& c) { return c.seed; }));
+      put("seed", int64s(caps, [](const Capacity& c) { return c.seed; }));
       put("capacity", ints(caps, [](const Capacity& c) { return c.capacity; }));
     });
+    h5::close_file(f);
+  } catch (const h5::Error& e) {
+    throw_write_error(of.path(), e.what());
   }
-  std::filesystem::rename(tmp, out);
+  of.commit();
 }
 
 // The evaluations of an earlier (interrupted) run of the same scenario.
@@ -133,7 +143,8 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
   if (h5::read_string_attr(f.id(), "overrides") != sc.overrides_text())
     throw InputError(fmt::format("{}: --resume: the file was written with other --set overrides", path));
   auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
-  const auto config = col("config"), degree = col("degree"), seed = col("seed"), K = col("K"),
+  const auto seed = h5::read_vector_i64(f.id(), "evaluations/seed");
+  const auto config = col("config"), degree = col("degree"), K = col("K"),
              alpha_c = col("alpha_c"), outcome = col("outcome"), cycles = col("cycles"),
              t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
   for (std::size_t i = 0; i < config.size(); ++i) {
@@ -151,15 +162,16 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
 // [baseline]: the singleton capacity of every (configuration, N, degree), every trial a row.
 SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   const auto t0 = Clock::now();
-  if (std::filesystem::exists(out))
-    throw InputError(fmt::format("{}: exists; remove it first (a baseline sweep is not resumable)", out));
+  OutputFile of(out, input_files(sc), Existing::refuse, "remove it first (a baseline sweep is not resumable)",
+                opt.progress);
   struct Result {
     int config, N, degree;
     SingletonCapacityResult r;
   };
   std::vector<Result> results;
   for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
-    const auto& b = sc.runs[c].baseline;
+    const RunSpec spec = sc.runs[c];
+    const auto& b = spec.baseline;
     const bool poly = b.model == "dense_poly" || b.model == "dense_rectified";
     for (int N : b.N)
       // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
@@ -173,7 +185,7 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
         o.overlap_threshold = b.overlap_threshold;
         o.required_fraction = b.required_fraction;
         o.trials = b.trials;
-        o.seed = sc.runs[c].seed;
+        o.seed = spec.seed;
         o.P_max = b.P_max;
         if (opt.threads > 0) omp_set_num_threads(opt.threads);
         results.push_back({c, N, d, singleton_capacity(o)});
@@ -190,10 +202,9 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
   for (const auto& x : results)
     for (int t = 0; t < static_cast<int>(x.r.capacity_per_trial.size()); ++t)
       rows.push_back({x.config, x.N, x.degree, t, x.r.capacity_per_trial[t]});
-  const std::string tmp = out + fmt::format(".partial-{}", ::getpid());
   try {
     std::lock_guard<std::mutex> g(h5::lock());
-    h5::Handle f = h5::create_file(tmp);
+    h5::Handle f = h5::create_file(of.partial());
     write_header(f.id(), sc, true);
     write_table(f.id(), "baseline", "trial_row", rows.size(), [&](auto put) {
       put("config", ints(rows, [](const TrialRow& r) { return r.config; }));
@@ -211,11 +222,11 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
       put("mean_per_neuron", reals(results, [](const Result& r) { return r.r.mean_per_neuron; }));
       put("trials_at_P_max", ints(results, [](const Result& r) { return r.r.trials_at_P_max; }));
     });
-  } catch (const std::exception&) {
-    std::filesystem::remove(tmp);
-    throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
+    h5::close_file(f);
+  } catch (const h5::Error& e) {
+    throw_write_error(out, e.what());
   }
-  std::filesystem::rename(tmp, out);
+  of.commit();
   SweepSummary s;
   for (const auto& x : results) s.evaluations += x.r.evaluations;
   s.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -225,41 +236,34 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
 }  // namespace
 
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
-  if (!sc.runs.empty() && !sc.runs[0].baseline.model.empty()) return run_baselines(sc, out, opt);
+  if (sc.command == Command::run) {
+    const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
+    throw InputError(fmt::format("{}: {}: run it with `seqmem run`", sc.path,
+                                 diffusion ? "key 'kind': a diffusion scenario has no capacity sweep"
+                                           : "no [sweep] or [baseline] section, so there is nothing to sweep"));
+  }
+  if (sc.command == Command::baseline) return run_baselines(sc, out, opt);
   const auto t0 = Clock::now();
-  for (const auto& r : sc.runs) {
-    const auto& sw = r.sweep;
-    if (r.model == ModelKind::diffusion)
-      throw InputError(fmt::format("{}: key 'kind': diffusion scenarios run with `seqmem run`, not `seqmem sweep`", sc.path));
-    if (sw.degrees.empty() || sw.seeds.empty() || sw.alpha_c.empty())
-      throw InputError(fmt::format("{}: [sweep] needs non-empty sweep_degrees, sweep_seeds and sweep_alpha_c", sc.path));
-    if (r.model != ModelKind::dense_gsemm)
-      throw InputError(fmt::format("{}: key 'kind': the capacity sweep is for dense_gsemm", sc.path));
-  }
+  OutputFile of(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
+                "resume it with --resume, or remove it to start over", opt.progress);
   std::map<Key, Row> cache;
-  if (std::filesystem::exists(out)) {
-    if (!opt.resume)
-      throw InputError(fmt::format("{}: exists; resume it with --resume, or remove it to start over", out));
-    cache = read_rows(out, sc);
-  }
-  {  // writable? (an empty file now, before any work)
+  if (of.existed()) cache = read_rows(out, sc);
+  {  // writable? (the file now, before any work)
     std::vector<Row> rows;
     for (const auto& [k, r] : cache) rows.push_back(r);
-    try {
-      write_file(out, sc, rows, {}, false);
-    } catch (const std::exception&) {
-      throw InputError(fmt::format("{}: cannot write the output file (directory missing or not writable)", out));
-    }
+    write_file(of, sc, rows, {}, false);
   }
 
   struct Pair {
     int config, degree;
     std::uint64_t seed;
   };
+  std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
+  for (const RunSpec& r : sc.runs) configs.push_back(r);
   std::vector<Pair> pairs;
-  for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c)
-    for (int d : sc.runs[c].sweep.degrees)
-      for (auto s : sc.runs[c].sweep.seeds) pairs.push_back({c, d, s});
+  for (int c = 0; c < static_cast<int>(configs.size()); ++c)
+    for (int d : configs[c].sweep.degrees)
+      for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
   // the dearest pairs (high degree: large K) first, for the dynamic schedule
   std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
 
@@ -285,12 +289,14 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
 
   const int n = static_cast<int>(pairs.size());
   const int threads = std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads()));
-  std::string fatal;
+  std::string fatal, write_error;
+  std::atomic<bool> stop{false};  // a checkpoint could not be written
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int i = 0; i < n; ++i) {
+    if (stop) continue;
     try {
       const Pair& p = pairs[i];
-      const RunSpec& spec = sc.runs[p.config];
+      const RunSpec& spec = configs[p.config];
       const auto& sw = spec.sweep;
       std::vector<double> alphas = sw.alpha_c;  // largest first: shorter dwell, faster outcome
       std::sort(alphas.rbegin(), alphas.rend());
@@ -313,14 +319,14 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
             t.dt = spec.dt;
             t.threshold = spec.threshold;
             t.cycles_required = sw.cycles_required;
-            t.stall_time = sw.stall_time;
+            t.stall_time = spec.stop.stall_time;
             t.t_max = spec.t_end;
             r.e = evaluate_sequence(t);
             std::lock_guard<std::mutex> g(mu);
             rows.push_back(r);
             ++summary.evaluations;
             if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
-              write_file(out, sc, rows, caps, false);
+              write_file(of, sc, rows, caps, false);
               last_flush = Clock::now();
             }
             progress(false);
@@ -334,13 +340,19 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       caps.push_back({p.config, p.degree, p.seed, capacity});
       ++pairs_done;
       progress(false);
+    } catch (const OutputError& e) {
+      stop = true;
+      std::lock_guard<std::mutex> g(mu);
+      write_error = e.what();
     } catch (const std::exception& e) {
+      stop = true;
       std::lock_guard<std::mutex> g(mu);
       fatal = e.what();
     }
   }
+  if (!write_error.empty()) throw OutputError(write_error);
   if (!fatal.empty()) throw std::runtime_error(fatal);
-  write_file(out, sc, rows, caps, true);
+  write_file(of, sc, rows, caps, true);
   progress(true);
   if (opt.progress && tty) fmt::print(stderr, "\n");
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();

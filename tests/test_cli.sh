@@ -88,7 +88,7 @@ expect 2 "key 'covariance_file': holds 6 x 3 numbers, expected N x D x D = 3 x 3
 expect 2 "key 't0': must be in \[0, t_end\)" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set t0=0.95
 expect 2 "key 'cue_noise': must be >= 0" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set cue_noise=-1
 expect 2 "key 'manifold_weight': must be < 1 with point memories" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" --set manifold_components=8 --set manifold_weight=1.0
-expect 2 "diffusion scenarios run with .seqmem run." -- "$seqmem" sweep "$tmp/diff.toml" -o "$tmp/out.h5"
+expect 2 "a diffusion scenario has no capacity sweep: run it with .seqmem run." -- "$seqmem" sweep "$tmp/diff.toml" -o "$tmp/out.h5"
 expect 0 "wrote" -- "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5"
 grep -q "^r0000: completed, 10 trajectories to t = 0.9" "$tmp/stdout" && ok || bad "diffusion summary: $(head -3 "$tmp/stdout")"
 rm -f "$tmp"/out.h5

@@ -268,8 +268,21 @@ class DiffusionNotebook(unittest.TestCase):
                     top2 = np.sort(W, axis=1)[:, -2:]
                     self.assertTrue(np.all(same | (top2[:, 1] - top2[:, 0] < 1e-9)),
                                     f"{(~same).sum()} end components differ")
-                    np.testing.assert_array_equal(g["end_memory"][()], mix.labels[ec])
+                    # memory weights: the posterior mass of each label (hopfield: softmax(beta Y^T x));
+                    # an end state whose largest memory weight is below mixture_threshold is a mixture (-2)
                     labels = g["label"][()]
+                    if a["dynamics"] == "hopfield":
+                        Y = g["means"][()]
+                        z = a["beta_used"] * g["end_state"][()] @ Y.T
+                        z = np.exp(z - z.max(axis=1, keepdims=True))
+                        W = z / z.sum(axis=1, keepdims=True)
+                    LW = np.stack([W[:, mix.labels == l].sum(axis=1) for l in labels], axis=1)
+                    np.testing.assert_allclose(g["end_weight"][()], LW.max(axis=1), rtol=0, atol=1e-9)
+                    expect = np.where(LW.max(axis=1) >= a["mixture_threshold"], LW.argmax(axis=1), -2)
+                    near = np.abs(LW.max(axis=1) - a["mixture_threshold"]) < 1e-9
+                    np.testing.assert_array_equal(labels, np.arange(len(labels)))  # so argmax = label
+                    np.testing.assert_array_equal(g["end_memory"][()][~near], expect[~near])
+                    self.assertEqual(a["mixtures"], int((g["end_memory"][()] == -2).sum()))
                     counts = np.array([(g["end_memory"][()] == l).sum() for l in labels])
                     np.testing.assert_array_equal(g["label_counts"][()], counts)
                     np.testing.assert_allclose(g["label_frequency"][()], counts / a["trajectories"], rtol=0, atol=1e-15)

@@ -29,7 +29,7 @@ struct Net {
 // x(t_end) with a given stepper; observer unused.
 template <class M>
 Vec final_state(const M& m, Vec x, StepperKind s, double dt, double t_end, double tol = 1e-8) {
-  integrate(m, x, s, dt, t_end, t_end, tol, tol, [](const Vec&, double) {});
+  integrate(m, x, 0.0, SampleTimes(0.0, t_end, t_end), IntegratorSpec{s, dt, tol, tol}, [](const Vec&, double) {});
   return x;
 }
 }  // namespace
@@ -88,7 +88,7 @@ TEST_CASE("the delay ODE equals the exponential-kernel convolution of Eq. 2") {
   V0 << 2.0, -0.5, 1.0;
   Vec x = m.initial_state(V0, Vec::Zero(3));
   const double t = 12.0;
-  integrate(m, x, StepperKind::rk4, 0.001, t, t, 0, 0, [](const Vec&, double) {});
+  integrate(m, x, 0.0, SampleTimes(0.0, t, t), IntegratorSpec{StepperKind::rk4, 0.001}, [](const Vec&, double) {});
   for (int i = 0; i < 3; ++i) {
     const int n = 20000;
     const double h = t / n;

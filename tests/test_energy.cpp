@@ -39,7 +39,7 @@ struct Frozen {
 template <class M, class S>
 std::vector<std::array<double, 4>> trajectory(const M& m, const S& system, Vec x, double dt, double t_end) {
   std::vector<std::array<double, 4>> out;
-  integrate(system, x, StepperKind::rk4, dt, t_end, dt, 0, 0, [&](const Vec& xs, double t) {
+  integrate(system, x, 0.0, SampleTimes(0.0, t_end, dt), IntegratorSpec{StepperKind::rk4, dt}, [&](const Vec& xs, double t) {
     const auto r = m.energy_rates(xs, t);
     out.push_back({t, r.E, r.F, r.G});
   });

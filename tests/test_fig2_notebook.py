@@ -56,7 +56,7 @@ class Fig2Notebook(NotebookChecks, unittest.TestCase):
             cls.threshold = float(g.attrs["threshold"])
             cls.expect_cycle = tomllib.loads(f"v = {g.attrs['expect_cycle']}")["v"]
             cls.labels = g["memory"][()]
-            cls.visits = [(int(mu), float(t)) for mu, t in g["visits"][()]]
+            cls.visits = [(int(mu), float(t)) for mu, t in zip(g["visit_memory"][()], g["visit_time"][()])]
             cls.time, cls.E, cls.F, cls.G = (g[k][()] for k in ("time", "energy", "F", "G"))
             cls.t_fp = fp["fp_time"][()]
             cls.mem_nearest = fp["memory_nearest"][()]

@@ -34,7 +34,7 @@ Vec gaussian(Eigen::Index n, double sd, std::uint64_t seed) {
 // A small network with every term switched on (Phi, alpha_c, T_f != 1, gamma != 1).
 struct Small {
   Mat Xi = random_memories(20, 4, 11);
-  Mat Phi = cyclic_phi(4);
+  SpMat Phi = cyclic_phi(4);
   GsemmParams p;
   Vec V_d = gaussian(20, 0.8, 5);
   Vec V = gaussian(20, 1.0, 6);
@@ -96,7 +96,7 @@ TEST_CASE("fixed points: energy: value, gradient by central differences = diag(s
       for (Eigen::Index k = 0; k < K; ++k) {
         double a = 0, b = 0;
         for (Eigen::Index i = 0; i < N; ++i) a += n.Xi(i, k) * s(i);
-        for (Eigen::Index j = 0; j < K; ++j) b += n.Phi(j, k) * u(j);  // (Phi^T u)_k
+        for (Eigen::Index j = 0; j < K; ++j) b += n.Phi.coeff(j, k) * u(j);  // (Phi^T u)_k
         h(k) = c * a + n.p.alpha_c * b;
         g(k) = std::pow(h(k), degree);
         L_h += std::pow(h(k), degree + 1) / (degree + 1);
@@ -156,7 +156,7 @@ TEST_CASE("fixed points: the spectrum of a fixed point is real and equals Eigen:
     p.alpha_c = 0.3;
     p.T_f = 2.0;
     p.sigma_h.degree = 1;
-    const Mat Phi = cyclic_phi(K);
+    const SpMat Phi = cyclic_phi(K);
     const Vec V_d = gaussian(N, 0.5, 3);
     for (const Vec& V0 : {Vec(Xi.col(0)), Vec(Vec::Zero(N)), gaussian(N, 1.0, 9)}) {
       const FixedPoint fp = find_fixed_point(Xi, Phi, p, V_d, V0);
@@ -176,7 +176,7 @@ TEST_CASE("fixed points: the spectrum of a fixed point is real and equals Eigen:
 TEST_CASE("fixed points: GAMM (Phi = 0, alpha_s = 1, degree 3): a memory with 20% flipped entries is recalled") {
   const int N = 100, K = 10;
   const Mat Xi = random_memories(N, K, 7);
-  const Mat Phi = Mat::Zero(K, K);
+  const SpMat Phi(K, K);
   GsemmParams p;
   p.sigma_h.degree = 3;
   const Vec V_d = Vec::Zero(N);
@@ -206,7 +206,7 @@ TEST_CASE("fixed points: the origin (Phi = 0, degree 1, alpha_s = gamma = 1): J 
   const Mat Xi = random_memories(N, K, 8);
   GsemmParams p;
   const Vec zero = Vec::Zero(N);
-  const FixedPoint fp = find_fixed_point(Xi, Mat::Zero(K, K), p, zero, zero);
+  const FixedPoint fp = find_fixed_point(Xi, SpMat(K, K), p, zero, zero);
   CHECK(fp.V_f.isZero(0.0));
   CHECK(fp.residual == 0.0);
   CHECK(fp.converged);
@@ -298,7 +298,7 @@ TEST_CASE("fixed points: energy_slice at a grid point equals dense_energy there"
 TEST_CASE("fixed points: Figure 1 network: the fixed point near the current memory disappears before the state leaves it") {
   Fig1 f;
   const Mat& Xi = f.in.Xi;
-  const Mat& Phi = f.in.Phi;
+  const SpMat& Phi = f.in.Phi;
   const auto& p = f.spec.params;
   const int N = f.spec.N_f, xi5 = 4, xi6 = 5;
   Vec s5(N);

@@ -90,6 +90,11 @@ def per_run(test):
     return wrapper
 
 
+
+def raw_visits(g):
+    """The visits of a run group with h5py alone: {'memory': 1-based labels, 't_entry': times}."""
+    return {"memory": g["visit_memory"][()], "t_entry": g["visit_time"][()]}
+
 class Layout(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -146,29 +151,30 @@ class Layout(unittest.TestCase):
 
     @per_run
     def test_datasets_shapes_and_scales(self, run, g):
-        nt, ns, nv = len(g["time"]), len(g["state_time"]), len(g["visits"])
-        expect = {"time": (nt,), "overlaps": (nt, K), "memory": (K,), "memory_to": (K,), "neuron": (N,),
-                  "Xi": (N, K), "Phi": (K, K), "visits": (nv,), "visit": (nv,), "status": (),
+        nt, ns, nv, ne = len(g["time"]), len(g["state_time"]), len(g["visit"]), len(g["Phi_entry"])
+        expect = {"time": (nt,), "overlaps": (nt, K), "memory": (K,), "neuron": (N,),
+                  "Xi": (N, K), "Phi_entry": (ne,), "Phi_from": (ne,), "Phi_to": (ne,), "Phi_value": (ne,),
+                  "visit": (nv,), "visit_memory": (nv,), "visit_time": (nv,), "status": (),
                   "state_time": (ns,), "V_f": (ns, N), "V_d": (ns, N), "V_h": (ns, K),
                   "energy": (nt,), "F": (nt,), "G": (nt,)}
         self.assertEqual(set(g), set(expect))
         for name, shape in expect.items():
             self.assertEqual(g[name].shape, shape, name)
         np.testing.assert_array_equal(g["memory"], np.arange(1, K + 1))
-        np.testing.assert_array_equal(g["memory_to"], np.arange(1, K + 1))
         np.testing.assert_array_equal(g["neuron"], np.arange(1, N + 1))
         np.testing.assert_array_equal(g["visit"], np.arange(1, nv + 1))
-        self.assertEqual(g["visits"].dtype.names, ("memory", "t_entry"))
-        self.assertEqual(g["visits"].dtype["memory"], np.int32)
-        self.assertEqual(g["visits"].dtype["t_entry"], np.float64)
+        self.assertEqual(g["visit_memory"].dtype, np.int32)
+        self.assertEqual(g["visit_time"].dtype, np.float64)
+        np.testing.assert_array_equal(g["Phi_entry"], np.arange(1, ne + 1))
         self.assertEqual(text(g["status"][()]), text(g.attrs["status"]))
         # HDF5 dimension scales, which netCDF readers (xarray) turn into named dimensions
-        for name in ("time", "memory", "memory_to", "neuron", "visit", "state_time"):
+        for name in ("time", "memory", "neuron", "visit", "state_time", "Phi_entry"):
             self.assertTrue(h5py.h5ds.is_scale(g[name].id), name)
             self.assertEqual(text(g[name].attrs["NAME"]), name)
-        dims = {"overlaps": ["time", "memory"], "Xi": ["neuron", "memory"], "Phi": ["memory", "memory_to"],
-                "energy": ["time"], "F": ["time"], "G": ["time"],
-                "visits": ["visit"], "V_f": ["state_time", "neuron"], "V_d": ["state_time", "neuron"],
+        dims = {"overlaps": ["time", "memory"], "Xi": ["neuron", "memory"], "Phi_from": ["Phi_entry"],
+                "Phi_to": ["Phi_entry"], "Phi_value": ["Phi_entry"], "energy": ["time"], "F": ["time"], "G": ["time"],
+                "visit_memory": ["visit"], "visit_time": ["visit"], "V_f": ["state_time", "neuron"],
+                "V_d": ["state_time", "neuron"],
                 "V_h": ["state_time", "memory"]}
         for name, names in dims.items():
             attached = [[s.name for s in d.values()] for d in g[name].dims]
@@ -182,8 +188,8 @@ class Layout(unittest.TestCase):
             self.assertEqual(ds["V_d"].dims, ("state_time", "neuron"))
             self.assertEqual(ds["V_h"].dims, ("state_time", "memory"))
             self.assertEqual(ds["Xi"].dims, ("neuron", "memory"))
-            self.assertEqual(ds["Phi"].dims, ("memory", "memory_to"))
-            self.assertEqual(ds["visits"].dims, ("visit",))
+            self.assertEqual(ds["Phi_value"].dims, ("Phi_entry",))
+            self.assertEqual(ds["visit_memory"].dims, ("visit",))
             self.assertEqual(ds.attrs["kind"], "dense_gsemm")
             self.assertEqual(ds.attrs["cue_memory"], CUES[run])
             np.testing.assert_array_equal(ds["memory"], np.arange(1, K + 1))
@@ -213,7 +219,7 @@ class Layout(unittest.TestCase):
         t, ts = g["time"][()], g["state_time"][()]
         idx = np.searchsorted(t, ts)
         m, gamma = SC["model"], SC["model"]["gamma"]
-        Xi, Phi, Vf, Vd = g["Xi"][()], g["Phi"][()], g["V_f"][()], g["V_d"][()]
+        Xi, Phi, Vf, Vd = g["Xi"][()], seqmem.phi(self.h5, run), g["V_f"][()], g["V_d"][()]
         s = np.tanh(gamma * Vf)
         h = np.sqrt(m["alpha_s"]) * s @ Xi + m["alpha_c"] * Vd @ Xi @ Phi
         E = (Vf * s - np.log(np.cosh(gamma * Vf)) / gamma).sum(axis=1) - (h * h).sum(axis=1) / 2
@@ -234,16 +240,19 @@ class Layout(unittest.TestCase):
         for cycle in SC["episodes"]["cycles"]:
             for a, b in zip(cycle, cycle[1:] + cycle[:1]):  # cyclic (the default)
                 expect[a - 1, b - 1] = 1.0
-        np.testing.assert_array_equal(g["Phi"], expect)
+        np.testing.assert_array_equal(seqmem.phi(self.h5, run), expect)
+        # the coordinate list itself: one entry per step, 1-based labels
+        self.assertEqual(len(g["Phi_value"]), int(expect.sum()))
+        np.testing.assert_array_equal(expect[g["Phi_from"][()] - 1, g["Phi_to"][()] - 1], g["Phi_value"][()])
 
     @per_run
     def test_visits_consistent_with_overlaps(self, run, g):
         thr = SC["record"]["threshold"]
-        t, m, v = g["time"][()], g["overlaps"][()], g["visits"][()]
-        self.assertGreater(len(v), 0)
+        t, m, v = g["time"][()], g["overlaps"][()], raw_visits(g)
+        self.assertGreater(len(v["memory"]), 0)
         self.assertEqual(v["memory"][0], CUES[run])
         self.assertTrue(np.all(np.diff(v["t_entry"]) > 0) and v["t_entry"][0] >= 0)
-        for mu, te in v:
+        for mu, te in zip(v["memory"], v["t_entry"]):
             i = np.searchsorted(t, te - 1e-12)  # the first sample at or after t_entry
             self.assertGreaterEqual(m[i, mu - 1], thr, f"visit xi{mu} at t={te}")
             self.assertEqual(np.argmax(m[i]) + 1, mu, f"visit xi{mu} at t={te}")
@@ -258,12 +267,12 @@ class Layout(unittest.TestCase):
         self.assertEqual(seq, v["memory"].tolist())
 
     def test_episode_check_attributes(self):
-        a0, v0 = self.f["runs/r0000"].attrs, self.f["runs/r0000/visits"][()]
+        a0, v0 = self.f["runs/r0000"].attrs, raw_visits(self.f["runs/r0000"])["memory"]
         self.assertEqual(a0["first_wrong_visit"], 0)  # cue xi5: on the cycle 4->5->6
         self.assertTrue(np.isnan(a0["first_wrong_time"]))
         self.assertEqual(a0["correct_transitions"], len(v0) - 1)
         self.assertEqual(a0["cycles_completed"], (len(v0) - 1) // 3)
-        a1, v1 = self.f["runs/r0001"].attrs, self.f["runs/r0001/visits"][()]
+        a1, v1 = self.f["runs/r0001"].attrs, raw_visits(self.f["runs/r0001"])
         self.assertEqual(a1["first_wrong_visit"], 1)  # cue xi1: off the cycle from the start
         self.assertEqual(a1["first_wrong_time"], v1["t_entry"][0])
         self.assertEqual(a1["cycles_completed"], 0)
@@ -290,7 +299,8 @@ class Layout(unittest.TestCase):
     @per_run
     def test_module_load_run(self, run, g):
         ds = seqmem.load_run(self.h5, run)
-        for name in ("time", "overlaps", "Xi", "Phi", "state_time", "V_f", "V_d", "V_h", "memory", "neuron"):
+        for name in ("time", "overlaps", "Xi", "Phi_from", "Phi_to", "Phi_value", "state_time", "V_f", "V_d", "V_h",
+                     "memory", "neuron", "visit_memory", "visit_time"):
             np.testing.assert_array_equal(ds[name].values, g[name][()], name)
         self.assertEqual(ds["overlaps"].dims, ("time", "memory"))
         for k, v in g.attrs.items():
@@ -303,7 +313,7 @@ class Layout(unittest.TestCase):
 
     @per_run
     def test_module_visits(self, run, g):
-        raw, df = g["visits"][()], seqmem.visits(self.h5, run)
+        raw, df = raw_visits(g), seqmem.visits(self.h5, run)
         self.assertEqual(list(df.columns), ["memory", "t_entry"])
         np.testing.assert_array_equal(df["memory"], raw["memory"])
         np.testing.assert_array_equal(df["t_entry"], raw["t_entry"])

@@ -80,7 +80,7 @@ TEST_CASE("HDF5 round trip: what was computed is what is read back") {
   const fs::path dir = temp_dir("round_trip");
   const Scenario sc = load_scenario(write_scenario(dir));
   const std::string out = (dir / "round.h5").string();
-  const auto outcomes = run_scenario(sc, out, {1, false});
+  const auto outcomes = run_scenario(sc, out, {1, false, true});
   REQUIRE(outcomes.size() == 6);
   for (std::size_t i = 0; i < sc.runs.size(); ++i) {
     const auto& r = sc.runs[i];
@@ -101,9 +101,14 @@ TEST_CASE("HDF5 round trip: what was computed is what is read back") {
     const Mat Xi_expected = random_memories(30, 6, r.seed);
     for (int a = 0; a < 30; ++a)
       for (int b = 0; b < 6; ++b) CHECK(Xi[a * 6 + b] == Xi_expected(a, b));
-    const auto Phi = read_all(out, g + "Phi");
-    CHECK(Phi[0 * 6 + 1] == 1.0);
-    CHECK(Phi[5 * 6 + 0] == 1.0);
+    // Phi as its nonzero entries: the cycle 1 -> 2 -> ... -> 6 -> 1 (1-based labels)
+    const auto from = read_all(out, g + "Phi_from"), to = read_all(out, g + "Phi_to"),
+               value = read_all(out, g + "Phi_value");
+    REQUIRE(from.size() == 6);
+    for (std::size_t e = 0; e < 6; ++e) {
+      CHECK(value[e] == 1.0);
+      CHECK(to[e] == double(int(from[e]) % 6 + 1));
+    }
     CHECK(read_attr(out, g, "alpha_c") == r.params.alpha_c);
     CHECK(read_attr(out, g, "seed") == double(r.seed));
     CHECK(read_attr(out, g, "cycles_completed") == outcomes[i].check.cycles_completed);
@@ -120,10 +125,10 @@ TEST_CASE("same scenario and seed: bit-identical datasets for 1 and 2 threads") 
   const fs::path dir = temp_dir("threads");
   const Scenario sc = load_scenario(write_scenario(dir));
   const std::string a = (dir / "t1.h5").string(), b = (dir / "t2.h5").string();
-  run_scenario(sc, a, {1, false});
-  run_scenario(sc, b, {2, false});
+  run_scenario(sc, a, {1, false, true});
+  run_scenario(sc, b, {2, false, true});
   for (const auto& r : sc.runs)
-    for (const char* d : {"time", "overlaps", "V_f", "V_h", "V_d", "Xi", "Phi"}) {
+    for (const char* d : {"time", "overlaps", "V_f", "V_h", "V_d", "Xi", "Phi_from", "Phi_to", "Phi_value"}) {
       const std::string name = "/runs/" + r.id + "/" + d;
       INFO(name);
       CHECK(read_all(a, name) == read_all(b, name));  // exact equality of every double
@@ -133,11 +138,11 @@ TEST_CASE("same scenario and seed: bit-identical datasets for 1 and 2 threads") 
 TEST_CASE("no file under the requested name when the output cannot be written") {
   const fs::path dir = temp_dir("no_partial");
   const Scenario sc = load_scenario(write_scenario(dir));
-  CHECK_THROWS_AS(run_scenario(sc, "/nonexistent-dir/out.h5", {1, false}), InputError);
+  CHECK_THROWS_AS(run_scenario(sc, "/nonexistent-dir/out.h5", {1, false, true}), InputError);
   CHECK_FALSE(fs::exists("/nonexistent-dir/out.h5"));
   const std::string out = (dir / "fine.h5").string();
   fs::remove(out);
-  run_scenario(sc, out, {2, false});
+  run_scenario(sc, out, {2, false, true});
   CHECK(fs::exists(out));
   for (const auto& e : fs::directory_iterator(dir))
     CHECK(e.path().string().find(".partial-") == std::string::npos);
@@ -147,8 +152,8 @@ TEST_CASE("fixed points along the Figure 2 window: written, converged, identical
   const fs::path dir = temp_dir("fixed_points");
   const Scenario sc = load_scenario("scenarios/fig2_energy_landscape.toml", {"fp_t_end=40", "surface_slices=3"});
   const std::string a = (dir / "t1.h5").string(), b = (dir / "t2.h5").string();
-  run_scenario(sc, a, {1, false});
-  run_scenario(sc, b, {2, false});
+  run_scenario(sc, a, {1, false, true});
+  run_scenario(sc, b, {2, false, true});
   std::vector<hsize_t> shape;
   const auto t = read_all(a, "/runs/r0000/fixed_points/fp_time", &shape);
   REQUIRE(shape == std::vector<hsize_t>{201});  // t = 20.0, 20.1, ..., 40.0

@@ -1,0 +1,402 @@
+// The scenario schema (see schema.hpp). Keys are unique across sections, so `--set`, [runs] and
+// HDF5 attributes use the bare key.
+#include "schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace seqmem {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::int64_t kIntMax = 2147483647;  // keys stored in an int
+
+Range any_finite() { return {}; }
+Range gt(double lo) {
+  Range r;
+  r.lo = lo;
+  r.lo_open = true;
+  return r;
+}
+Range ge(double lo) {
+  Range r;
+  r.lo = lo;
+  return r;
+}
+Range in(double lo, double hi, bool lo_open = false, bool hi_open = false) {
+  Range r;
+  r.lo = lo;
+  r.hi = hi;
+  r.lo_open = lo_open;
+  r.hi_open = hi_open;
+  return r;
+}
+Range ints(std::int64_t lo, std::int64_t hi) {
+  Range r;
+  r.ilo = lo;
+  r.ihi = hi;
+  r.lo = static_cast<double>(lo);
+  r.hi = static_cast<double>(hi);
+  return r;
+}
+Range or_sentinel(Range r, double s) {
+  r.has_sentinel = true;
+  r.sentinel = s;
+  return r;
+}
+const Range kNone{};
+
+constexpr Family G = Family::gsemm, D = Family::diffusion, A = Family::any;
+
+std::vector<KeyDef> make_schema() {
+  const auto i64max = std::numeric_limits<std::int64_t>::max();
+  return {
+      {"", "name", Type::String, "\"\"", "a name for the scenario", A, kNone, nullptr},
+      {"", "description", Type::String, "\"\"", "free text", A, kNone, nullptr},
+      {"", "seed", Type::Int, "0", "seed of the random memories, cue flips and noise", A, ints(0, i64max), nullptr},
+      {"model", "kind", Type::String, "\"dense_gsemm\"",
+       "gsemm: three layers, Eq. 1; dense_gsemm: T_h -> 0, Eq. 9-10; gamm: Phi = 0; diffusion: diffusion model / "
+       "modern Hopfield network, many trajectories",
+       A, kNone, "gsemm|dense_gsemm|gamm|diffusion"},
+      {"model", "N_f", Type::Int, "100", "feature neurons", G, ints(1, 1000000), nullptr},
+      {"model", "alpha_s", Type::Float, "1.0", "strength of the Xi synapses", G, gt(0), nullptr},
+      {"model", "alpha_c", Type::Float, "0.0", "strength of the delayed Phi synapses", G, ge(0), nullptr},
+      {"model", "T_f", Type::Float, "1.0", "feature timescale (the unit of time)", G, gt(0), nullptr},
+      {"model", "T_h", Type::Float, "0.1", "hidden timescale, three-layer model only", G, gt(0), nullptr},
+      {"model", "T_d", Type::Float, "20.0", "delay timescale", G, gt(0), nullptr},
+      {"model", "beta_d", Type::Float, "1.0", "delay gain: T_d dV_d/dt = beta_d sigma_f(V_f) - V_d (paper: 1)", G, ge(0),
+       nullptr},
+      {"model", "gamma", Type::Float, "1.0", "feature gain: sigma_f = tanh(gamma x)", G, gt(0), nullptr},
+      {"model", "sigma_h", Type::String, "\"polynomial\"",
+       "hidden activation: polynomial (x^n), rectified_polynomial (max(x,0)^n), softmax", G, kNone,
+       "polynomial|rectified_polynomial|softmax"},
+      {"model", "degree", Type::Int, "1", "n of the polynomial activations", G, ints(1, 30), nullptr},
+      {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax", G, gt(0), nullptr},
+      {"model", "alpha_s_placement", Type::String, "\"eq10\"",
+       "Dense GSEMM hidden input: eq10 (as printed, no sqrt(alpha_s) inside sigma_h) or eq9", G, kNone, "eq10|eq9"},
+      {"model", "process", Type::String, "\"ve\"",
+       "diffusion: forward noise process: ve (variance exploding, Eq. 7-8) or vp (Ornstein-Uhlenbeck, Eq. 15-21)", D,
+       kNone, "ve|vp"},
+      {"model", "sigma", Type::Float, "1.0", "diffusion: noise coefficient sigma of the forward and reverse SDEs", D,
+       gt(0), nullptr},
+      {"model", "T", Type::Float, "1.0", "diffusion: time of the clean data; noise time is T - t", D, gt(0), nullptr},
+      {"model", "gamma_v", Type::Float, "0.5", "diffusion, vp: v(x) = gamma_v |x|^2 / 2, forward drift -gamma_v x", D,
+       gt(0), nullptr},
+      {"model", "dynamics", Type::String, "\"reverse_sde\"",
+       "diffusion: reverse_sde (Euler-Maruyama, Eq. 7), probability_flow (ODE) or hopfield (modern Hopfield flow, "
+       "Eq. 5)",
+       D, kNone, "reverse_sde|probability_flow|hopfield"},
+      {"model", "beta", Type::Float, "-1.0",
+       "diffusion, hopfield: inverse temperature (-1: matched to t_end, a(t_end) / s^2(t_end))", D,
+       or_sentinel(gt(0), -1), nullptr},
+      {"patterns", "D", Type::Int, "2", "diffusion: dimension of the patterns", D, ints(1, 100000), nullptr},
+      {"patterns", "N", Type::Int, "4", "diffusion: number of random point memories, directions of norm pattern_norm",
+       D, ints(0, 10000000), nullptr},
+      {"patterns", "pattern_norm", Type::Float, "1.0", "diffusion: norm of the random patterns", D, gt(0), nullptr},
+      {"patterns", "Y_file", Type::String, "\"\"", "diffusion: patterns from a file instead: CSV or HDF5, D rows x N columns",
+       D, kNone, nullptr},
+      {"patterns", "Y_dataset", Type::String, "\"Y\"", "diffusion: dataset of Y_file when it is HDF5", D, kNone, nullptr},
+      {"patterns", "extended_rank", Type::Int, "0",
+       "diffusion: extended memories (Eq. 23): dimension of each memory's random sub-space (at most D)", D,
+       ints(0, 100000), nullptr},
+      {"patterns", "extended_variance", Type::Float, "0.0", "diffusion: variance along that sub-space", D, ge(0), nullptr},
+      {"patterns", "covariance_file", Type::String, "\"\"",
+       "diffusion: explicit covariances instead: HDF5 (N x D x D) or CSV / 2-D (N*D rows x D), each positive "
+       "semi-definite",
+       D, kNone, nullptr},
+      {"patterns", "covariance_dataset", Type::String, "\"covariance\"",
+       "diffusion: dataset of covariance_file when it is HDF5", D, kNone, nullptr},
+      {"patterns", "manifold_components", Type::Int, "0",
+       "diffusion: semantic memory (Eq. 24-25): components on a circle in the plane of coordinates 1, 2 (0: none)", D,
+       ints(0, 10000000), nullptr},
+      {"patterns", "manifold_radius", Type::Float, "1.0", "diffusion: radius of the circle", D, gt(0), nullptr},
+      {"patterns", "manifold_variance", Type::Float, "0.0", "diffusion: variance of each component along the circle's tangent",
+       D, ge(0), nullptr},
+      {"patterns", "manifold_weight", Type::Float, "0.5",
+       "diffusion: prior mass of the semantic memory against the point memories", D, in(0, 1, true, false), nullptr},
+      {"memories", "K", Type::Int, "0", "number of random +-1 memories (required unless Xi_file is given)", G,
+       ints(0, 1000000), nullptr},
+      {"memories", "Xi_file", Type::String, "\"\"",
+       "memories from a file instead: CSV (N_f rows x K columns) or HDF5 (.h5/.hdf5)", G, kNone, nullptr},
+      {"memories", "Xi_dataset", Type::String, "\"Xi\"", "dataset of Xi_file when it is HDF5, shape (N_f, K)", G, kNone,
+       nullptr},
+      {"episodes", "cycles", Type::IntListList, "[]", "episodes as lists of 1-based memory indices", G,
+       ints(1, 1000000), nullptr},
+      {"episodes", "cyclic", Type::BoolList, "true", "whether each episode closes on itself (one value or one per episode)",
+       G, kNone, nullptr},
+      {"episodes", "weights", Type::FloatList, "[]", "weight of each episode's Phi entries (default 1)", G, any_finite(),
+       nullptr},
+      {"episodes", "Phi_file", Type::String, "\"\"", "an explicit K x K Phi instead: CSV or HDF5", G, kNone, nullptr},
+      {"episodes", "Phi_dataset", Type::String, "\"Phi\"", "dataset of Phi_file when it is HDF5", G, kNone, nullptr},
+      {"cue", "cue_memory", Type::Int, "1",
+       "memory whose pattern starts V_f (1-based; 0: none); diffusion: the cue is y_cue + noise (0: the origin + noise)",
+       A, ints(0, 10000000), nullptr},
+      {"cue", "cue_amplitude", Type::Float, "1.0", "V_f(0) = cue_amplitude * xi", G, gt(0), nullptr},
+      {"cue", "cue_flip", Type::Float, "0.0", "fraction of entries of the cue flipped", G, in(0, 1), nullptr},
+      {"cue", "cue_zero", Type::Float, "0.0", "fraction of entries of the cue set to zero", G, in(0, 1), nullptr},
+      {"cue", "cue_noise", Type::Float, "0.0", "standard deviation of Gaussian noise added to V_f(0), or to the diffusion cue",
+       A, ge(0), nullptr},
+      {"cue", "V_d0", Type::String, "\"zero\"", "initial delay: zero, or cue (beta_d sigma_f(V_f(0)))", G, kNone, "zero|cue"},
+      {"cue", "cue_per_trajectory", Type::Bool, "true",
+       "diffusion: a fresh noisy cue per trajectory (true) or one cue for all trajectories (false, probabilistic recall "
+       "§5.1)",
+       D, kNone, nullptr},
+      {"cue", "cue_cycle", Type::Bool, "false", "diffusion: trajectory i is cued by memory (i mod N) + 1 instead of cue_memory",
+       D, kNone, nullptr},
+      {"input", "input_memory", Type::Int, "0", "external current I_f = input_amplitude xi on the feature layer (1-based; 0: none)",
+       G, ints(0, 1000000), nullptr},
+      {"input", "input_amplitude", Type::Float, "1.0", "amplitude of the external current", G, any_finite(), nullptr},
+      {"input", "t_on", Type::Float, "0.0", "the current is on for t_on <= t < t_off", G, ge(0), nullptr},
+      {"input", "t_off", Type::Float, "0.0", "end of the current (>= t_on)", G, ge(0), nullptr},
+      {"integrator", "stepper", Type::String, "\"rk4\"",
+       "rk4 (fixed step dt), dopri5 (adaptive Dormand-Prince 5(4), dense output) or cvode_bdf (SUNDIALS CVODE, "
+       "variable-order BDF with a dense Jacobian: for stiff problems); diffusion flows: dopri5 or cvode_bdf",
+       A, kNone, "rk4|dopri5|cvode_bdf"},
+      {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of the adaptive steppers; diffusion: Euler-Maruyama step",
+       A, gt(0), nullptr},
+      {"integrator", "t_end", Type::Float, "100.0",
+       "simulated duration in units of T_f (the last sample is at t_end); diffusion: end time, t0 < t_end < T", A,
+       gt(0), nullptr},
+      {"integrator", "abs_tol", Type::Float, "1e-8", "absolute tolerance of the adaptive steppers", A, in(1e-300, 1),
+       nullptr},
+      {"integrator", "rel_tol", Type::Float, "1e-8",
+       "relative tolerance of the adaptive steppers (not below 1e-14: double rounding)", A, in(1e-14, 1), nullptr},
+      {"integrator", "max_steps", Type::Int, "100000000",
+       "adaptive steppers: most steps of one run (or one trajectory); more ends it as failed", A,
+       ints(1, 1000000000000LL), nullptr},
+      {"integrator", "min_step", Type::Float, "1e-12",
+       "adaptive steppers: a step below min_step * max(1, |t|) ends the run as failed (step size underflow)", A,
+       in(1e-300, 1e-3, true), nullptr},
+      {"integrator", "t0", Type::Float, "0.0",
+       "diffusion: start time, 0 <= t0 < t_end (-1: the time whose noise variance s^2(T - t0) equals cue_noise^2)", D,
+       or_sentinel(ge(0), -1), nullptr},
+      {"trajectories", "trajectories", Type::Int, "1000", "diffusion: number of trajectories", D, ints(1, 10000000),
+       nullptr},
+      {"trajectories", "paths", Type::Int, "0", "diffusion: record the paths and energies of the first n trajectories", D,
+       ints(0, 10000000), nullptr},
+      {"trajectories", "path_every", Type::Int, "10", "diffusion: record every n-th step of those paths", D,
+       ints(1, kIntMax), nullptr},
+      {"trajectories", "mixture_threshold", Type::Float, "0.9",
+       "diffusion: an end state whose largest posterior weight at t_end (hopfield: softmax weight at beta) is below "
+       "this is a mixture, not a memory",
+       D, in(0, 1, true), nullptr},
+      {"landscape", "landscape_grid", Type::Int, "0",
+       "diffusion: energy and score on a grid x grid over coordinates 1, 2 (others 0) (0: none, else at least 2)", D,
+       ints(0, 2001), nullptr},
+      {"landscape", "landscape_range", Type::Float, "2.0", "diffusion: the grid spans [-r, r] on both axes", D, gt(0),
+       nullptr},
+      {"landscape", "landscape_t", Type::Float, "-1.0", "diffusion: time of the landscape, 0 <= t < T (-1: t_end)", D,
+       or_sentinel(ge(0), -1), nullptr},
+      {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)", G,
+       gt(0), nullptr},
+      {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this", G,
+       in(0, 1, true, false), nullptr},
+      {"record", "states", Type::StringList, "[]", "state trajectories to record: any of V_f, V_h, V_d", G, kNone,
+       "V_f|V_h|V_d"},
+      {"record", "energy", Type::Bool, "true", "record the energy E and the parts F, G of dE/dt (Eq. 4-8) at every sample",
+       G, kNone, nullptr},
+      {"record", "state_every", Type::Int, "1", "record the states at every n-th sample", G, ints(1, kIntMax), nullptr},
+      {"record", "chunk", Type::Int, "256", "samples per HDF5 chunk and per flush", G, ints(1, 1000000), nullptr},
+      {"analysis", "expect_cycle", Type::IntList, "[]", "expected cycle (1-based) for the episode check", G,
+       ints(1, 1000000), nullptr},
+      {"analysis", "stall_time", Type::Float, "200.0",
+       "a sequence run has stalled when no new visit comes within this time of the previous one (reported; sweep: a "
+       "failure)",
+       G, gt(0), nullptr},
+      {"analysis", "stop_on_stall", Type::Bool, "false", "end the run when it stalls", G, kNone, nullptr},
+      {"analysis", "stop_after_cycles", Type::Int, "0",
+       "end the run after this many complete cycles of expect_cycle (0: never)", G, ints(0, kIntMax), nullptr},
+      {"analysis", "stop_on_wrong_visit", Type::Bool, "false", "end the run at the first wrong visit of expect_cycle", G,
+       kNone, nullptr},
+      {"sweep", "sweep_degrees", Type::IntList, "[]", "capacity sweep: polynomial degrees", G, ints(1, 30), nullptr},
+      {"sweep", "sweep_seeds", Type::IntList, "[]", "capacity sweep: seeds of the memories", G, ints(0, i64max), nullptr},
+      {"sweep", "sweep_alpha_c", Type::FloatList, "[]", "capacity sweep: alpha_c values; K succeeds if one of them does", G,
+       ge(0), nullptr},
+      {"sweep", "K_min", Type::Int, "2", "capacity sweep: smallest K searched", G, ints(2, 100000), nullptr},
+      {"sweep", "K_max", Type::Int, "200", "capacity sweep: largest K searched (>= K_min)", G, ints(2, 100000), nullptr},
+      {"sweep", "criterion", Type::String, "\"cycles\"",
+       "success: cycles (the cycle retrieved in order cycles_required times, no wrong visit)", G, kNone, "cycles"},
+      {"sweep", "cycles_required", Type::Int, "3", "complete cycles for success (paper: 3)", G, ints(1, 1000000), nullptr},
+      {"baseline", "baseline_model", Type::String, "\"\"",
+       "classical singleton capacity instead of [sweep]: hopfield, dense_poly, dense_rectified or dense_exp", G, kNone,
+       "|hopfield|dense_poly|dense_rectified|dense_exp"},
+      {"baseline", "baseline_N", Type::IntList, "[100]", "baseline: network sizes N", G, ints(2, 100000), nullptr},
+      {"baseline", "baseline_degrees", Type::IntList, "[3]", "baseline: n of dense_poly / dense_rectified", G, ints(2, 30),
+       nullptr},
+      {"baseline", "baseline_criterion", Type::String, "\"recall\"", "baseline: recall or fixed_point", G, kNone,
+       "recall|fixed_point"},
+      {"baseline", "baseline_cue_flip", Type::Float, "0.0", "baseline recall: fraction of the cue's entries flipped", G,
+       in(0, 1), nullptr},
+      {"baseline", "overlap_threshold", Type::Float, "0.9", "baseline recall: final overlap needed", G, in(-1, 1), nullptr},
+      {"baseline", "required_fraction", Type::Float, "0.5", "baseline: fraction of the P patterns that must be recalled", G,
+       in(0, 1, true, false), nullptr},
+      {"baseline", "trials", Type::Int, "20", "baseline: independent pattern sets per (N, degree)", G, ints(1, 100000),
+       nullptr},
+      {"baseline", "P_max", Type::Int, "100000", "baseline: largest P searched", G, ints(1, 100000000), nullptr},
+      {"fixed_points", "find_fixed_points", Type::Bool, "false",
+       "find instantaneous fixed points along the trajectory (dense_gsemm, gamm; Appendix B.2, Figure 2)", G, kNone,
+       nullptr},
+      {"fixed_points", "fp_t_start", Type::Float, "0.0", "window of the fixed-point analysis: samples with fp_t_start <= t",
+       G, ge(0), nullptr},
+      {"fixed_points", "fp_t_end", Type::Float, "-1.0", "... and t <= fp_t_end (-1: t_end)", G, or_sentinel(ge(0), -1),
+       nullptr},
+      {"fixed_points", "fp_every", Type::Int, "1", "analyse every n-th sample of the window", G, ints(1, kIntMax), nullptr},
+      {"fixed_points", "fp_from_memories", Type::Bool, "true", "also the fixed point reached from every memory (Figure 2C)",
+       G, kNone, nullptr},
+      {"fixed_points", "fp_start_amplitude", Type::Float, "1.0", "start of those descents: V_f = fp_start_amplitude * xi",
+       G, gt(0), nullptr},
+      {"fixed_points", "fp_descent_tol", Type::Float, "1e-6",
+       "energy descent stops when max|dV_f/dt| T_f < this * max(1, max|V_f|)", G, in(1e-15, 1), nullptr},
+      {"fixed_points", "fp_newton_tol", Type::Float, "1e-10", "Newton converged when max|f| T_f < this * max(1, max|V_f|)",
+       G, in(1e-15, 1), nullptr},
+      {"fixed_points", "surface_slices", Type::Int, "0",
+       "energy surfaces (Figure 2A) at this many times spread over the window (0: none)", G, ints(0, 10000), nullptr},
+      {"fixed_points", "surface_plane", Type::String, "\"memories\"",
+       "plane of the surfaces: memories (two memories) or pca (first two PCs of V_f in the window)", G, kNone,
+       "memories|pca"},
+      {"fixed_points", "surface_memories", Type::IntList, "[1, 2]", "the two memories (1-based) spanning the plane", G,
+       ints(1, 1000000), nullptr},
+      {"fixed_points", "surface_grid", Type::Int, "41", "grid points per axis", G, ints(2, 1001), nullptr},
+      {"fixed_points", "surface_range", Type::Float, "2.0",
+       "memories plane: coordinates in [-r, r] along each unit memory direction times sqrt(N_f)", G, gt(0), nullptr},
+  };
+}
+
+std::string number_text(double x) {
+  if (x == std::floor(x) && std::abs(x) < 1e15) return fmt::format("{}", static_cast<long long>(x));
+  return fmt::format("{}", x);
+}
+
+// Edit distance, for "did you mean".
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Markdown table cells: a literal | would end the cell.
+std::string cell(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+bool Range::contains(double x) const {
+  if (has_sentinel && x == sentinel) return true;
+  if (!std::isfinite(x)) return false;
+  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+  return true;
+}
+
+bool Range::contains(std::int64_t x) const { return x >= ilo && x <= ihi; }
+
+std::string Range::text() const {
+  std::string s;
+  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
+  const bool integer = ilo != std::numeric_limits<std::int64_t>::min() || ihi != std::numeric_limits<std::int64_t>::max();
+  if (integer) {
+    s = ihi == std::numeric_limits<std::int64_t>::max() ? fmt::format(">= {}", ilo) : fmt::format("in {}..{}", ilo, ihi);
+  } else if (has_lo && has_hi) {
+    s = fmt::format("in {}{}, {}{}", lo_open ? "(" : "[", number_text(lo), number_text(hi), hi_open ? ")" : "]");
+  } else if (has_lo) {
+    s = fmt::format("{} {}", lo_open ? ">" : ">=", number_text(lo));
+  } else if (has_hi) {
+    s = fmt::format("{} {}", hi_open ? "<" : "<=", number_text(hi));
+  } else {
+    s = "finite";
+  }
+  if (has_sentinel) s = fmt::format("{} or {}", number_text(sentinel), s);
+  return s;
+}
+
+const std::vector<KeyDef>& schema() {
+  static const std::vector<KeyDef> s = make_schema();
+  return s;
+}
+
+const KeyDef* find_key(const std::string& key) {
+  for (const auto& k : schema())
+    if (key == k.key) return &k;
+  return nullptr;
+}
+
+bool is_section(const std::string& name) {
+  if (name == "runs") return true;
+  for (const auto& k : schema())
+    if (name == k.section && *k.section) return true;
+  return false;
+}
+
+const char* type_name(Type t) {
+  switch (t) {
+    case Type::Int: return "an integer";
+    case Type::Float: return "a number";
+    case Type::Bool: return "true or false";
+    case Type::String: return "a string";
+    case Type::IntList: return "a list of integers";
+    case Type::IntListList: return "a list of lists of integers";
+    case Type::FloatList: return "a list of numbers";
+    case Type::BoolList: return "true, false or a list of them";
+    case Type::StringList: return "a list of strings";
+  }
+  return "?";
+}
+
+std::string closest_key(const std::string& key) {
+  const KeyDef* best = nullptr;
+  std::size_t best_d = 0;
+  for (const auto& k : schema()) {
+    const std::size_t d = distance(key, k.key);
+    if (!best || d < best_d) best = &k, best_d = d;
+  }
+  if (!best || best_d > std::max<std::size_t>(2, key.size() / 3)) return "";
+  return fmt::format("did you mean '{}'{}?", best->key,
+                     *best->section ? fmt::format(" in [{}]", best->section) : std::string(" (top level)"));
+}
+
+std::string describe_keys(const std::string& one) {
+  std::string out = "| section | key | type | default | range | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& k : schema()) {
+    if (!one.empty() && one != k.key) continue;
+    std::string range;
+    switch (k.type) {
+      case Type::Int:
+      case Type::Float:
+      case Type::IntList:
+      case Type::IntListList:
+      case Type::FloatList: range = k.range.text(); break;
+      default:
+        if (k.choices) {
+          std::string c = k.choices;
+          std::string list;
+          std::size_t start = 0;
+          while (true) {
+            const auto bar = c.find('|', start);
+            const std::string opt = c.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+            list += fmt::format("{}`\"{}\"`", list.empty() ? "" : ", ", opt);
+            if (bar == std::string::npos) break;
+            start = bar + 1;
+          }
+          range = "one of " + list;
+        }
+    }
+    const char* fam = k.family == Family::diffusion ? "diffusion" : k.family == Family::gsemm ? "GSEMM" : "all";
+    out += fmt::format("| {} | `{}` | {} | `{}` | {} | {} ({}) |\n", *k.section ? fmt::format("[{}]", k.section) : "top",
+                       k.key, type_name(k.type), cell(k.def), cell(range), cell(k.doc), fam);
+  }
+  return out;
+}
+
+}  // namespace seqmem

@@ -1,0 +1,57 @@
+// The scenario schema: every key with its section, type, default, range and meaning. One table
+// drives parsing, range checks, `seqmem keys` and the scenario guide (docs/scenarios.md), so the
+// documented range is the checked range.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace seqmem {
+
+enum class Type { Int, Float, Bool, String, IntList, IntListList, FloatList, BoolList, StringList };
+
+// Which model kinds a key applies to: setting a key of the other family is an error.
+enum class Family { gsemm, diffusion, any };
+
+// The range of a number, or of each number of a list. Floats must also be finite. A key may
+// have one sentinel outside its range with a special meaning (-1: "automatic").
+struct Range {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false, hi_open = false;
+  bool has_sentinel = false;
+  double sentinel = 0;
+  // Integers: the bounds as integers (hi fits the type the value is stored in).
+  std::int64_t ilo = std::numeric_limits<std::int64_t>::min();
+  std::int64_t ihi = std::numeric_limits<std::int64_t>::max();
+
+  bool contains(double x) const;
+  bool contains(std::int64_t x) const;
+  std::string text() const;  // e.g. "> 0", "1..30", "0 < x <= 1", "-1 or >= 0"
+};
+
+struct KeyDef {
+  const char* section;  // "" for top level
+  const char* key;
+  Type type;
+  const char* def;      // default, as TOML
+  const char* doc;
+  Family family;
+  Range range;          // numbers (and each element of a list of numbers)
+  const char* choices;  // strings (and each element of a list of strings): "a|b|c"; null: any
+};
+
+const std::vector<KeyDef>& schema();
+const KeyDef* find_key(const std::string& key);
+bool is_section(const std::string& name);
+const char* type_name(Type t);
+// "did you mean 'alpha_c'?" for a misspelt key, or "" when nothing is close.
+std::string closest_key(const std::string& key);
+
+// The Markdown table of every key (for `seqmem keys` and the scenario guide); `one` limits it to
+// one key (empty: all).
+std::string describe_keys(const std::string& one = "");
+
+}  // namespace seqmem
