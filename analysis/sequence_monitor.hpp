@@ -31,6 +31,7 @@ class SequenceMonitor {
   bool add(double t, const Vec& m) {
     if (visits_.add(t, m)) {
       t_last_visit_ = t;
+      t_last_entry_ = visits_.last().t_entry;
       if (checked_ && !checker_.add(visits_.last()) && rules_.stop_on_wrong_visit) {
         reason_ = fmt::format("first wrong visit ξ{} at t = {:.2f}", visits_.last().memory + 1, visits_.last().t_entry);
         return false;
@@ -41,7 +42,7 @@ class SequenceMonitor {
         return false;
       }
     } else if (rules_.detect_stall && !stalled() && t - t_last_visit_ > rules_.stall_time) {
-      stalled_at_ = t_last_visit_;
+      stalled_at_ = t_last_entry_;
       stall_detected_ = t;
       if (rules_.stop_on_stall) {
         reason_ = fmt::format("stalled: no new visit after t = {:.2f} within stall_time = {}", stalled_at_,
@@ -55,7 +56,7 @@ class SequenceMonitor {
   const std::vector<Visit>& visits() const { return visits_.visits(); }
   bool checked() const { return checked_; }
   const EpisodeCheck& check() const { return checker_.result(); }
-  // The time of the last visit before the first stall (0 if none came), NaN if the run never stalled.
+  // The entry time of the last visit before the first stall (0 if none came); stalled() false if the run never stalled.
   bool stalled() const { return !std::isnan(stalled_at_); }
   double stalled_at() const { return stalled_at_; }
   double stall_detected_at() const { return stall_detected_; }
@@ -66,7 +67,8 @@ class SequenceMonitor {
   EpisodeChecker checker_;
   bool checked_;
   StopRules rules_;
-  double t_last_visit_ = 0;
+  double t_last_visit_ = 0;   // the sample at which the last visit was detected (0: none yet)
+  double t_last_entry_ = 0;   // its entry time
   double stalled_at_ = std::numeric_limits<double>::quiet_NaN();
   double stall_detected_ = std::numeric_limits<double>::quiet_NaN();
   std::string reason_;

@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <new>
 
+#include <omp.h>
+
 #include "output_file.hpp"
+#include "resources.hpp"
 #include "run_scenario.hpp"
 #include "runner.hpp"
 #include "schema.hpp"
@@ -86,13 +89,14 @@ std::string default_output(const std::string& scenario) {
 }
 
 int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-            bool quiet, bool overwrite) {
+            bool quiet, bool overwrite, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
   if (out.empty()) out = default_output(scenario);
   RunOptions opt;
   opt.threads = threads;
   opt.progress = !quiet;
   opt.overwrite = overwrite;
+  opt.allow_large = allow_large;
   const auto outcomes = run_scenario(sc, out, opt);
   print_summary(sc, outcomes);
   if (!quiet) fmt::print(stderr, "wrote {}\n", out);
@@ -100,18 +104,26 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, s
 }
 
 int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-              bool quiet, bool resume) {
+              bool quiet, bool resume, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
   if (out.empty()) out = default_output(scenario);
-  const auto s = run_sweep(sc, out, {threads, !quiet, resume});
+  SweepOptions opt;
+  opt.threads = threads;
+  opt.progress = !quiet;
+  opt.resume = resume;
+  opt.allow_large = allow_large;
+  const auto s = run_sweep(sc, out, opt);
   fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
              s.wall_s, out);
   return 0;
 }
 
-int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets) {
+int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets, int threads, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
-  load_files(sc);
+  const FileCache files = load_files(sc);
+  ResourceLimits limits;
+  limits.allow_large = allow_large;
+  check_resources(sc, files, threads > 0 ? threads : omp_get_max_threads(), limits);
   const std::size_t n = sc.runs.size();
   switch (sc.command) {
     case Command::run:
@@ -146,7 +158,8 @@ int main(int argc, char** argv) {
   std::string scenario, out, key;
   std::vector<std::string> sets;
   int threads = 0;
-  bool quiet = false, overwrite = false;
+  bool quiet = false, overwrite = false, allow_large = false;
+  const char* large_help = "go beyond the soft limits on output size (16 GiB) and work (24 core-hours per run)";
   const auto threads_check = CLI::Range(0, kMaxThreads);
   auto* run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
   run->add_option("scenario", scenario, "scenario file (TOML)")->required();
@@ -154,6 +167,7 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets, "override a key: --set alpha_c=0.3 (repeatable)");
   run->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
   run->add_flag("--overwrite", overwrite, "replace an existing output file");
+  run->add_flag("--allow-large", allow_large, large_help);
   run->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
   bool resume = false;
@@ -163,11 +177,14 @@ int main(int argc, char** argv) {
   sweep->add_option("--set", sets, "override a key: --set K_max=50 (repeatable)");
   sweep->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
   sweep->add_flag("--resume", resume, "continue an interrupted sweep in OUT, computing only what is missing");
+  sweep->add_flag("--allow-large", allow_large, large_help);
   sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
   auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
   validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
   validate->add_option("--set", sets, "override a key (as for run)");
+  validate->add_option("-j,--threads", threads, "threads the run will use, for the memory estimate")->check(threads_check);
+  validate->add_flag("--allow-large", allow_large, large_help);
 
   auto* keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
   keys->add_option("key", key, "one key");
@@ -188,9 +205,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite);
-    if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume);
-    if (*validate) return cmd_validate(scenario, sets);
+    if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite, allow_large);
+    if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large);
+    if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
     if (!key.empty() && !find_key(key)) {
       const std::string hint = closest_key(key);
       throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));

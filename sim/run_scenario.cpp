@@ -14,6 +14,7 @@
 
 #include "diffusion_writer.hpp"
 #include "output_file.hpp"
+#include "resources.hpp"
 #include "runner.hpp"
 #include "version.hpp"
 
@@ -42,6 +43,10 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
                      o.label_counts[l] / M, o.label_posterior(l));
   }
   if (order.size() > 6) s += fmt::format(" … ({} more)", order.size() - 6);
+  if (o.result.mixtures > 0)
+    s += fmt::format(" mixture {:.3f} (largest memory weight below {})", o.result.mixtures / M,
+                     spec.diffusion.mixture_threshold);
+  if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
   r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
   return r;
 }
@@ -72,6 +77,9 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
                                  sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
   const FileCache files = load_files(sc);
+  ResourceLimits limits;
+  limits.allow_large = opt.allow_large;
+  check_resources(sc, files, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
                 "use --overwrite to replace it", opt.progress);
 

@@ -16,6 +16,7 @@ struct RunOptions {
   int threads = 0;         // 0: OpenMP's default
   bool progress = true;    // a line per finished run on stderr
   bool overwrite = false;  // replace an existing OUT (else refused)
+  bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
 };
 
 // Every file a scenario reads: the scenario itself and the files its runs name. No output may be one of them.

@@ -17,6 +17,7 @@
 #include "../analysis/singleton_capacity.hpp"
 #include "h5file.hpp"
 #include "output_file.hpp"
+#include "resources.hpp"
 #include "run_scenario.hpp"
 
 namespace seqmem {
@@ -241,6 +242,11 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     throw InputError(fmt::format("{}: {}: run it with `seqmem run`", sc.path,
                                  diffusion ? "key 'kind': a diffusion scenario has no capacity sweep"
                                            : "no [sweep] or [baseline] section, so there is nothing to sweep"));
+  }
+  {
+    ResourceLimits limits;
+    limits.allow_large = opt.allow_large;
+    check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   }
   if (sc.command == Command::baseline) return run_baselines(sc, out, opt);
   const auto t0 = Clock::now();

@@ -20,6 +20,7 @@ struct SweepOptions {
   bool progress = true;   // lines on stderr (a live line on a terminal)
   bool resume = false;
   double flush_seconds = 1.0;
+  bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
 };
 
 struct SweepSummary {

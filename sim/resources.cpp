@@ -1,0 +1,160 @@
+// Resource estimates and limits (see resources.hpp).
+#include "resources.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace seqmem {
+namespace {
+
+constexpr double kDouble = 8.0;
+constexpr double kFlops = 5e9;  // nominal floating-point operations per second of one core
+
+std::string bytes_text(double b) {
+  const char* unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024 && u < 6) b /= 1024, ++u;
+  return fmt::format("{:.3g} {}", b, unit[u]);
+}
+
+std::string seconds_text(double s) {
+  if (s < 120) return fmt::format("{:.3g} s", s);
+  if (s < 7200) return fmt::format("{:.3g} min", s / 60);
+  if (s < 2 * 86400) return fmt::format("{:.3g} h", s / 3600);
+  if (s < 2 * 365 * 86400.0) return fmt::format("{:.3g} days", s / 86400);
+  return fmt::format("{:.3g} years", s / (365 * 86400.0));
+}
+
+int memories_of(const RunSpec& r, const FileCache& files) {
+  if (!r.Xi_file.empty()) {
+    auto it = files.find(file_key(r.Xi_file, r.Xi_dataset));
+    if (it != files.end()) return static_cast<int>(it->second.cols());
+  }
+  return r.K;
+}
+
+ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files) {
+  ResourceEstimate e;
+  const double N = r.N_f, K = memories_of(r, files);
+  const double samples = std::floor(r.t_end / r.sample_dt) + 2;
+  const double state_samples = std::floor(samples / r.state_every) + 1;
+  const double n_state = N * (r.record_V_f + r.record_V_d) + K * r.record_V_h;
+  const double nnz = K * std::max<std::size_t>(1, r.episodes.size());
+  const double S = 2 * N + K;  // state size (three layers: N + K + N)
+  // Xi in the inputs, in the model and (three layers) (Xi Phi)^T; buffers and HDF5 chunk caches
+  // of `chunk` samples; CVODE's dense Jacobian, iteration matrix and LU.
+  e.memory = kDouble * (3 * N * K + 2 * nnz + 2 * r.chunk * (K + 4 + n_state) + 20 * S);
+  if (r.stepper == StepperKind::cvode_bdf) e.memory += kDouble * 3 * S * S;
+  e.memory_keys = r.stepper == StepperKind::cvode_bdf ? "N_f, K, chunk, stepper" : "N_f, K, chunk";
+  e.output = kDouble * (samples * (K + 1 + 3 * r.record_energy) + state_samples * (n_state + 1) + N * K + 3 * nnz);
+  e.output_keys = "t_end, sample_dt, K, energy, states, state_every";
+  const double rhs = 4 * N * K + 12 * N + 2 * nnz;  // two products with Xi, tanh, Phi^T u_d
+  const double steps = r.t_end / r.dt;               // rk4; a first guess for the adaptive steppers
+  const double evals = r.stepper == StepperKind::rk4 ? 4 : r.stepper == StepperKind::dopri5 ? 6 : 3;
+  e.work = (steps * evals * rhs + samples * 4 * N * K) / kFlops;
+  e.work_keys = "t_end, dt, N_f, K";
+  const auto& fp = r.fixed_points;
+  if (fp.enabled) {
+    const double n_fp = std::floor((fp.t_end - fp.t_start) / r.sample_dt / fp.every) + 1;
+    const double starts = 1 + (fp.from_memories ? K : 0);
+    const double grid = static_cast<double>(fp.surface_grid) * fp.surface_grid;
+    e.memory += kDouble * (n_fp * (3 * N + starts * (N + K + 4)) + fp.surface_slices * grid + N * N);
+    e.memory_keys += ", fp_every, fp_from_memories, surface_grid";
+    e.output += kDouble * (n_fp * (3 * N + starts * (N + K + 6)) + fp.surface_slices * grid);
+    e.output_keys += ", fp_every, fp_from_memories, surface_slices, surface_grid";
+    // a descent of ~10^3 evaluations and Newton steps with an N x N LU per start, the surfaces
+    e.work += (n_fp * starts * (1e3 * rhs + 20 * N * N * N / 3) + fp.surface_slices * grid * 2 * N * K) / kFlops;
+    e.work_keys += ", fp_t_start, fp_t_end, fp_every, surface_slices, surface_grid";
+  }
+  return e;
+}
+
+ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files) {
+  ResourceEstimate e;
+  const auto& d = r.diffusion;
+  const double D = d.D, M = d.trajectories;
+  double N = d.N;
+  if (N < 0) {  // from Y_file
+    auto it = files.find(file_key(d.Y_file, d.Y_dataset));
+    N = it != files.end() ? static_cast<double>(it->second.cols()) : 0;
+  }
+  const double rank = d.covariance_file.empty() ? d.extended_rank : D;
+  const double comps = N + d.manifold_components;
+  const double L = N + 1;
+  const double cues = d.cue_per_trajectory ? M : 1;
+  const double steps = std::ceil((r.t_end - d.t0) / r.dt);
+  const double path_len = std::floor(steps / d.path_every) + 2;
+  const double grid = static_cast<double>(d.landscape_grid) * d.landscape_grid;
+  const double weights = L * M <= 1e7 ? L * M : 0;
+  e.memory = kDouble * (M * D + cues * D + weights + 4 * M + comps * D * (2 + rank) + d.paths * path_len * (D + 1) +
+                        4 * grid);
+  e.memory_keys = "trajectories, D, N, manifold_components, extended_rank, paths, path_every, landscape_grid";
+  e.output = e.memory;
+  e.output_keys = e.memory_keys;
+  const double drift = 2 * D * comps * (1 + rank) + 10 * comps;
+  const double evals = d.dynamics == DiffusionDynamics::reverse_sde ? steps : 6 * steps;
+  e.work = (M * evals * drift + grid * drift) / kFlops;
+  e.work_keys = "trajectories, t_end, t0, dt, D, N, manifold_components";
+  return e;
+}
+
+}  // namespace
+
+double physical_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<double>(pages) * static_cast<double>(size) : 8.0 * (1ull << 30);
+}
+
+ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files) {
+  if (r.model == ModelKind::diffusion) return estimate_diffusion(r, files);
+  ResourceEstimate e;
+  if (r.command == Command::sweep) {  // one evaluation at K_max per thread
+    const double N = r.N_f, K = r.sweep.K_max;
+    e.memory = kDouble * (3 * N * K + 8 * K + 20 * (2 * N + K));
+    e.memory_keys = "N_f, K_max";
+    return e;
+  }
+  if (r.command == Command::baseline) {  // one trial per thread: patterns and (Hopfield) the weights
+    double N = 0;
+    for (int n : r.baseline.N) N = std::max<double>(N, n);
+    const double P = r.baseline.P_max;
+    e.memory = kDouble * ((r.baseline.model == "hopfield" ? N * N : 0) + 2 * N * P);
+    e.memory_keys = "baseline_N, P_max";
+    return e;
+  }
+  return estimate_gsemm(r, files);
+}
+
+void check_resources(const Scenario& sc, const FileCache& files, int threads, const ResourceLimits& limits) {
+  const double memory_limit = limits.memory > 0 ? limits.memory : 0.8 * physical_memory();
+  const std::size_t n = sc.runs.size();
+  const double at_once =
+      sc.runs[0].model == ModelKind::diffusion ? 1.0 : std::max(1.0, std::min<double>(n, std::max(1, threads)));
+  double total_output = 0;
+  std::string output_keys;
+  for (const RunSpec& r : sc.runs) {
+    const ResourceEstimate e = estimate_run(r, files);
+    const double threads_mem = r.command == Command::run ? at_once : std::max(1, threads);
+    if (e.memory * threads_mem > memory_limit)
+      throw InputError(fmt::format(
+          "{}: run {} needs about {} of memory{} ({}), more than 80% of this machine's {}: reduce {}", sc.path, r.id,
+          bytes_text(e.memory * threads_mem), threads_mem > 1 ? fmt::format(" with {} at once", threads_mem) : "",
+          e.memory_keys, bytes_text(physical_memory()), e.memory_keys));
+    if (!limits.allow_large && e.work > limits.work)
+      throw InputError(fmt::format("{}: run {} would take about {} of one core ({}), more than {}: reduce them, or "
+                                   "pass --allow-large",
+                                   sc.path, r.id, seconds_text(e.work), e.work_keys, seconds_text(limits.work)));
+    total_output += e.output;
+    output_keys = e.output_keys;
+  }
+  if (!limits.allow_large && total_output > limits.output)
+    throw InputError(fmt::format("{}: the output would be about {} ({}{}), more than {}: reduce them, or pass "
+                                 "--allow-large",
+                                 sc.path, bytes_text(total_output), output_keys, n > 1 ? fmt::format(", {} runs", n) : "",
+                                 bytes_text(limits.output)));
+}
+
+}  // namespace seqmem
