@@ -2,10 +2,16 @@
 # seqmem's one entry point on a fresh Debian 12 machine:
 #   ./setup.sh demo    install what is missing, build, run the Figure 1 scenario -> fig1.h5
 #   ./setup.sh test    install what is missing, build, run every test (ctest)
+#   ./setup.sh check   the checking builds: every C++ test, the CLI and bad-input tests under
+#                      AddressSanitizer + UndefinedBehaviorSanitizer (clang), a one-minute libFuzzer
+#                      run of the scenario loader, and valgrind on the files each command writes
 #   ./setup.sh build   install what is missing, build
+# .ci/run runs `test` and then `check`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# What the product needs: the compiler and libraries, SUNDIALS for the stiff stepper (cvode_bdf),
+# and Debian's Python for the reader module, the notebooks and their tests.
 PACKAGES=(
   g++ cmake make pkg-config
   libboost-dev libeigen3-dev libhdf5-dev libcli11-dev doctest-dev libtomlplusplus-dev libfmt-dev
@@ -13,10 +19,13 @@ PACKAGES=(
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-xarray python3-h5netcdf
   python3-nbclient python3-nbformat python3-ipykernel
 )
+# What the checking builds need besides: clang with its sanitizer and libFuzzer runtimes and its
+# OpenMP, and valgrind.
+CHECK_PACKAGES=(clang libclang-rt-14-dev libomp-14-dev valgrind)
 
 install_missing() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -33,15 +42,46 @@ build() {
   cmake --build build -j "$(nproc)"
 }
 
+check() {
+  install_missing "${PACKAGES[@]}" "${CHECK_PACKAGES[@]}"
+  build  # the tests below also run the optimised binary
+  # 1. clang, -O1, ASan + UBSan on everything, the fuzz target; portable code (no -march=native)
+  cmake -S . -B build-check -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF -DSEQMEM_SANITIZE=ON -DSEQMEM_FUZZ=ON >/dev/null
+  cmake --build build-check -j "$(nproc)"
+  ctest --test-dir build-check --output-on-failure -j "$(nproc)" -L sanitize
+  # 2. fuzzing the scenario loader for a minute, from the shipped scenarios, with the keys as a dictionary
+  local corpus
+  corpus=$(mktemp -d)
+  cp scenarios/*.toml tests/fuzz/regressions/*.toml "$corpus"/
+  ./build-check/seqmem keys | awk -F'`' 'NF > 2 { printf "\"%s\"\n", $2 }' >"$corpus.dict"
+  (cd "$corpus" && "$OLDPWD"/build-check/tests/fuzz_scenario -max_total_time=60 -timeout=10 -rss_limit_mb=4096 \
+    -dict="$corpus.dict" -print_final_stats=1 "$corpus" 2>&1 | tail -5)
+  if ls "$corpus"/crash-* "$corpus"/leak-* "$corpus"/timeout-* "$corpus"/oom-* >/dev/null 2>&1; then
+    echo "setup: the fuzzer found inputs that break the loader (copied to tests/fuzz/regressions/):" >&2
+    cp "$corpus"/crash-* "$corpus"/leak-* "$corpus"/timeout-* "$corpus"/oom-* tests/fuzz/regressions/ 2>/dev/null || true
+    exit 1
+  fi
+  rm -rf "$corpus" "$corpus.dict"
+  # 3. valgrind on every kind of file: no uninitialised byte may reach a file. valgrind cannot
+  #    decode AVX-512, so this build is portable and unoptimised.
+  cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF >/dev/null
+  cmake --build build-valgrind -j "$(nproc)" --target seqmem enospc_shim
+  SEQMEM_VALGRIND="$PWD/build-valgrind/seqmem" /usr/bin/python3 tests/test_robustness.py build/seqmem \
+    build/tests/libenospc_shim.so
+}
+
 case "${1:-demo}" in
-  build) install_missing; build ;;
+  build) install_missing "${PACKAGES[@]}"; build ;;
   demo)
-    install_missing; build
-    ./build/seqmem run scenarios/fig1_two_episodes.toml -o fig1.h5
+    install_missing "${PACKAGES[@]}"; build
+    ./build/seqmem run scenarios/fig1_two_episodes.toml -o fig1.h5 --overwrite
     ;;
   test)
-    install_missing; build
+    install_missing "${PACKAGES[@]}"; build
     ctest --test-dir build --output-on-failure -j "$(nproc)"
     ;;
-  *) echo "usage: $0 [demo|test|build]" >&2; exit 2 ;;
+  check) check ;;
+  *) echo "usage: $0 [demo|test|check|build]" >&2; exit 2 ;;
 esac

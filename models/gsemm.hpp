@@ -64,6 +64,29 @@ class Gsemm {
     dxdt.tail(n) = (p_.beta_d * s_ - Vd) / p_.T_d;
   }
 
+  // The Jacobian d f / d x (for implicit steppers: the three-layer model is stiff when T_h << T_f).
+  // With s = sigma_f(V_f), s' = gamma (1 - s^2), H = H(L_h)(V_h) and x = [V_f; V_h; V_d]:
+  //   d(dV_f)/dV_f = -I / T_f,                          d(dV_f)/dV_h = sqrt(alpha_s) Xi H / T_f
+  //   d(dV_h)/dV_f = sqrt(alpha_s) Xi^T diag(s') / T_h, d(dV_h)/dV_h = -I / T_h,
+  //   d(dV_h)/dV_d = alpha_c (Xi Phi)^T / T_h
+  //   d(dV_d)/dV_f = beta_d diag(s') / T_d,             d(dV_d)/dV_d = -I / T_d
+  // Allocates: once per Jacobian update of the stepper.
+  void jacobian(const Vec& x, double /*t*/, Mat& J) const {
+    const auto n = Xi_.rows(), k = Xi_.cols();
+    sigma_f(x.head(n), p_.gamma, s_);
+    const Vec Vh = x.segment(n, k);
+    p_.sigma_h(Vh, g_);
+    const Vec ds = p_.gamma * (1.0 - s_.array().square()).matrix();
+    J.setZero(state_size(), state_size());
+    J.topLeftCorner(n, n).diagonal().setConstant(-1.0 / p_.T_f);
+    J.block(0, n, n, k).noalias() = (sqrt_alpha_s_ / p_.T_f) * (Xi_ * p_.sigma_h.hessian(Vh, g_));
+    J.block(n, 0, k, n).noalias() = (sqrt_alpha_s_ / p_.T_h) * (Xi_.transpose() * ds.asDiagonal());
+    J.block(n, n, k, k).diagonal().setConstant(-1.0 / p_.T_h);
+    J.block(n, n + k, k, n) = (p_.alpha_c / p_.T_h) * PhiT_XiT_;
+    J.block(n + k, 0, n, n).diagonal() = (p_.beta_d / p_.T_d) * ds;
+    J.block(n + k, n + k, n, n).diagonal().setConstant(-1.0 / p_.T_d);
+  }
+
   // The delay part of a state or derivative vector: V_d.
   static auto delay(Vec& v, int N_f) { return v.tail(N_f); }
 

@@ -6,11 +6,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "cvode_eigen.hpp"
 
 namespace seqmem {
+namespace {
+// CVODE's name of a return flag; CVodeGetReturnFlagName allocates it with malloc.
+std::string flag_name(long flag) {
+  char* p = CVodeGetReturnFlagName(flag);
+  std::string s = p ? p : "?";
+  std::free(p);
+  return s;
+}
+}  // namespace
 
 using cvode_eigen::mat;
 using cvode_eigen::vec;
@@ -58,13 +68,13 @@ struct CvodeBdf::Impl {
   }
   static void on_error(int code, const char* module, const char* function, char* msg, void* data) {
     auto& m = *static_cast<Impl*>(data);
-    m.last_error = fmt::format("CVODE {} ({}): {}", function, CVodeGetReturnFlagName(code), msg);
+    m.last_error = fmt::format("CVODE {} ({}): {}", function, flag_name(code), msg);
   }
 };
 
 namespace {
 void check(int flag, const char* call) {
-  if (flag < 0) throw std::runtime_error(fmt::format("CVODE: {} failed ({})", call, CVodeGetReturnFlagName(flag)));
+  if (flag < 0) throw std::runtime_error(fmt::format("CVODE: {} failed ({})", call, flag_name(flag)));
 }
 }  // namespace
 
@@ -132,8 +142,8 @@ EndStatus CvodeBdf::advance(double tout, Vec& x, std::string& message) {
   if (flag == CV_TOO_MUCH_WORK)
     message = fmt::format("more than max_steps = {} steps by t = {}", m.opt.max_steps, this->t());
   else
-    message = m.last_error.empty() ? fmt::format("CVODE failed ({}) at t = {}", CVodeGetReturnFlagName(flag), this->t())
-                                   : m.last_error;
+    message = fmt::format("CVODE gave up at t = {} ({})", this->t(),
+                          m.last_error.empty() ? flag_name(flag) : m.last_error);
   return EndStatus::failed;
 }
 

@@ -43,7 +43,7 @@ GaussianMixture make_mixture(const RunSpec& spec, const FileCache& files) {
         g.add_covariance(Y.col(n), 1.0, static_cast<int>(n) + 1, C.block(n * d.D, 0, d.D, d.D));
       } catch (const std::invalid_argument& e) {
         throw InputError(fmt::format("{}: key 'covariance_file': covariance of memory {}: {}", d.covariance_file,
-                                     n + 1, e.what()));
+                                     n + 1, without_function_name(e.what())));
       }
     }
   } else if (Y.cols() > 0) {

@@ -119,7 +119,8 @@ Handle create_file(const std::string& path) {
   mdc.flash_incr_mode = H5C_flash_incr__off;
   mdc.decr_mode = H5C_decr__off;
   check(H5Pset_mdc_config(fapl.id(), &mdc), "set_mdc_config");
-  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+  Handle fcpl = no_times(H5P_FILE_CREATE);  // the root group's header without creation times, too
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), fapl.id());
   if (f < 0) fail("cannot create HDF5 file '" + path + "'");
   return Handle(f, H5Fclose);
 }

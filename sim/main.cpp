@@ -120,10 +120,9 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
 
 int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets, int threads, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
-  const FileCache files = load_files(sc);
   ResourceLimits limits;
   limits.allow_large = allow_large;
-  check_resources(sc, files, threads > 0 ? threads : omp_get_max_threads(), limits);
+  load_checked_files(sc, threads > 0 ? threads : omp_get_max_threads(), limits);
   const std::size_t n = sc.runs.size();
   switch (sc.command) {
     case Command::run:
@@ -200,10 +199,26 @@ int main(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {  // one line, like every other error
+    std::string what = e.what();
+    for (char& c : what)
+      if (c == '\n') c = ' ';
+    fmt::print(stderr, "seqmem: error: {} (see seqmem {}--help)\n", what,
+               *run ? "run " : *sweep ? "sweep " : *validate ? "validate " : *keys ? "keys " : "");
+    return 2;
   }
+  // An output named as empty is an error, not the default name.
+  for (auto* cmd : {run, sweep})
+    if (*cmd && cmd->count("-o") > 0 && out.empty()) {
+      fmt::print(stderr, "seqmem: error: -o: the output file name is empty\n");
+      return 2;
+    }
   try {
     if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite, allow_large);
     if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large);

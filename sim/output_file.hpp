@@ -44,7 +44,6 @@ class OutputFile {
  private:
   std::string out_, partial_;
   bool existed_ = false;
-  bool pending_ = true;  // a partial file may exist
 };
 
 // The message of a failed write of OUT, from the HDF5 error stack or errno: "cannot write OUT: ...".

@@ -96,12 +96,20 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files) {
   e.output_keys = e.memory_keys;
   const double drift = 2 * D * comps * (1 + rank) + 10 * comps;
   const double evals = d.dynamics == DiffusionDynamics::reverse_sde ? steps : 6 * steps;
-  e.work = (M * evals * drift + grid * drift) / kFlops;
-  e.work_keys = "trajectories, t_end, t0, dt, D, N, manifold_components";
+  // trajectories, the landscape grid (a score per point), the random sub-spaces (a QR of D x rank each)
+  e.work = (M * evals * drift + grid * drift + N * D * rank * rank) / kFlops;
+  e.work_keys = "trajectories, t_end, t0, dt, D, N, manifold_components, extended_rank, landscape_grid";
   return e;
 }
 
 }  // namespace
+
+FileCache load_checked_files(const Scenario& sc, int threads, const ResourceLimits& limits) {
+  check_resources(sc, {}, threads, limits);
+  FileCache files = load_files(sc);
+  check_resources(sc, files, threads, limits);
+  return files;
+}
 
 double physical_memory() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);

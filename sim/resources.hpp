@@ -33,6 +33,10 @@ struct ResourceLimits {
 // Checks every run (threads of them at once) and the whole file; throws InputError.
 void check_resources(const Scenario& sc, const FileCache& files, int threads, const ResourceLimits& limits = {});
 
+// Loads the files the scenario names between two checks: first the estimates that need no file
+// (so that nothing large is built, e.g. a mixture of 10^7 components), then with the files' shapes.
+FileCache load_checked_files(const Scenario& sc, int threads, const ResourceLimits& limits = {});
+
 // Physical memory of this machine in bytes.
 double physical_memory();
 

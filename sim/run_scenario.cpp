@@ -76,10 +76,9 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   if (sc.command != Command::run)
     throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
                                  sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
-  const FileCache files = load_files(sc);
   ResourceLimits limits;
   limits.allow_large = opt.allow_large;
-  check_resources(sc, files, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
+  const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
                 "use --overwrite to replace it", opt.progress);
 

@@ -25,7 +25,7 @@ void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache
   const auto& d = r.diffusion;
   int N = d.N;
   if (!d.Y_file.empty()) {
-    if (!cache.count(key(d.Y_file, d.Y_dataset))) cache[key(d.Y_file, d.Y_dataset)] = load_matrix(d.Y_file, d.Y_dataset);
+    if (!cache.count(key(d.Y_file, d.Y_dataset))) cache[key(d.Y_file, d.Y_dataset)] = load_matrix(d.Y_file, d.Y_dataset, "Y_file");
     const Mat& Y = cache.at(key(d.Y_file, d.Y_dataset));
     if (Y.rows() != d.D)
       throw InputError(fmt::format("{}: key 'Y_file': has {} rows, D = {} (one pattern per column)", d.Y_file,
@@ -91,14 +91,14 @@ FileCache load_files(const Scenario& sc) {
       try {
         make_mixture(r, cache);
       } catch (const std::invalid_argument& e) {  // a combination of [patterns] keys the model refuses
-        throw InputError(fmt::format("{}: [patterns] of run {}: {}", sc.path, r.id, e.what()));
+        throw InputError(fmt::format("{}: [patterns] of run {}: {}", sc.path, r.id, without_function_name(e.what())));
       }
       continue;
     }
     if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
-      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset);
+      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset, "Xi_file");
     if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
-      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset);
+      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset, "Phi_file");
     int K = r.K;  // shapes
     if (!r.Xi_file.empty()) {
       const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -67,6 +68,19 @@ double as_double(const toml::node& n) {
 }
 
 std::string number_text(double x) { return fmt::format("{}", x); }
+
+// Control characters shown as escapes (\n), so that a message stays one line.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else out += c;
+  }
+  return out;
+}
 
 // The values of one run: key -> node, with where each came from (absent: the default).
 struct Values {
@@ -330,10 +344,10 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   return r;
 }
 
-// Keys of [sweep]: the capacity sweep is active when any of them is set.
-bool any_given(const Values& v, const char* section) {
-  for (const auto& k : schema())
-    if (std::string(k.section) == section && v.given(k.key)) return true;
+// The capacity sweep is active when one of its axes is set; its other keys need the axes.
+bool sweep_given(const Values& v) {
+  for (const char* k : {"sweep_degrees", "sweep_seeds", "sweep_alpha_c"})
+    if (v.given(k)) return true;
   return false;
 }
 
@@ -367,7 +381,10 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   p.alpha_s_placement = v.choice("alpha_s_placement") == "eq9" ? AlphaSPlacement::eq9 : AlphaSPlacement::eq10;
 
   // What the scenario is for: a capacity sweep ([sweep]), a baseline ([baseline]) or runs.
-  const bool sweep = any_given(v, "sweep");
+  const bool sweep = sweep_given(v);
+  if (!sweep)
+    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required"})
+      if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
   if (sweep && !baseline_model.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
   if (baseline_model.empty())
@@ -446,7 +463,10 @@ RunSpec resolve(const Values& v, const std::string& dir) {
     if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
       v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
   }
-  if (r.t_end / r.sample_dt > 1e9) v.fail("sample_dt", "more than 1e9 samples: raise sample_dt");
+  if (r.t_end / r.sample_dt > 1e9)
+    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
+           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
+                       r.t_end / r.sample_dt));
   r.threshold = v.num("threshold");
   for (const auto& s : *v.get("states").as_array()) {
     const auto name = v.checked_choice("states", s.as_string()->get());
@@ -458,6 +478,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.state_every = v.int32("state_every");
   r.chunk = v.int32("chunk");
   r.expect_cycle = to_zero_based(v, "expect_cycle", v.int_list("expect_cycle"), K_known);
+  if (r.expect_cycle.size() == 1) v.fail("expect_cycle", "an expected cycle needs at least 2 memories");
 
   auto& st = r.stop;
   st.detect_stall = !r.episodes.empty() || !r.Phi_file.empty() || !r.expect_cycle.empty();
@@ -519,6 +540,8 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_range = v.num("surface_range");
   if (fp.surface_slices > 0 && !fp.enabled) v.fail("surface_slices", "needs find_fixed_points = true");
   if (fp.enabled) {  // only what the analysis uses is checked against the run
+    if (fp.t_start > r.t_end)
+      v.fail("fp_t_start", fmt::format("must be <= t_end = {}, got {}", r.t_end, fp.t_start));
     if (fp.t_end < fp.t_start) v.fail("fp_t_end", fmt::format("must be >= fp_t_start = {} (or -1)", fp.t_start));
     if ((fp.t_end - fp.t_start) / r.sample_dt / fp.every > 1e5)
       v.fail("fp_every", "more than 100000 fixed-point samples: raise fp_every or narrow the window");
@@ -632,6 +655,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
         assign(base, key2, n2, at2);
       }
     } else {
+      if (is_section(key))
+        throw InputError(fmt::format("{}: '{}' is a section: write [{}] followed by its keys (one table, not an "
+                                     "array of tables or a value)",
+                                     at, key, key));
       const KeyDef* d = find_key(key);
       if (!d || std::string(d->section) != "") {
         const std::string hint = d ? fmt::format(" (it belongs in [{}])", d->section)
@@ -644,20 +671,23 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
-    if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", o));
+    if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", printable(o)));
     for (char c : o)
       if (c == '\n' || c == '\r' || c == '\0')
-        throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", o));
+        throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", printable(o)));
     const std::string key = strip_section(o.substr(0, eq));
     const std::string val = o.substr(eq + 1);
     auto d = std::make_shared<toml::table>();
     try {
       *d = toml::parse("v = " + val);
     } catch (const toml::parse_error&) {
+      if (!val.empty() && val.find_first_not_of("+-0123456789_") == std::string::npos &&
+          val.find_first_of("0123456789") != std::string::npos)
+        throw InputError(fmt::format("--set {}: key '{}': {} is beyond the 64-bit integer range", o, key, val));
       try {  // a bare word is a string: --set stepper=dopri5
         *d = toml::parse("v = \"" + val + "\"");
       } catch (const toml::parse_error& e) {
-        throw InputError(fmt::format("--set {}: {}", o, e.description()));
+        throw InputError(fmt::format("--set {}: {}", printable(o), e.description()));
       }
     }
     if (d->size() != 1 || !d->get("v"))
@@ -713,6 +743,16 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
         throw InputError(fmt::format("{}: unknown key '{}' in [runs] (list or grid)", at, key));
       }
     }
+  }
+  // A key set by both the list and the grid would have no defined value.
+  if (const toml::node *l = runs ? runs->get("list") : nullptr, *g = runs ? runs->get("grid") : nullptr; l && g) {
+    std::set<std::string> grid_keys;
+    for (auto&& [k2, n2] : *g->as_table()) grid_keys.insert(strip_section(std::string(k2.str())));
+    for (const auto& e : *l->as_array())
+      for (auto&& [k2, n2] : *e.as_table())
+        if (grid_keys.count(strip_section(std::string(k2.str()))))
+          throw InputError(fmt::format("{}: key '{}' is set by both the [runs] list and the grid: give it in one of them",
+                                       where(path, k2.source()), strip_section(std::string(k2.str()))));
   }
   impl->n = n;
   sc.runs = RunList(impl);

@@ -22,6 +22,13 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A model's own error ("GaussianMixture::add: weight must be ...") without the C++ function name,
+// for a user's message.
+inline std::string without_function_name(const std::string& m) {
+  const auto colon = m.find(": ");
+  return colon != std::string::npos && m.find("::") < colon ? m.substr(colon + 2) : m;
+}
+
 // A resolved scalar; lists are kept as their TOML text.
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 

@@ -10,7 +10,6 @@
 namespace seqmem {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kIntMax = 2147483647;  // keys stored in an int
 
 Range any_finite() { return {}; }

@@ -126,8 +126,10 @@ TEST_CASE("fixed points: energy: value, gradient by central differences = diag(s
 
 TEST_CASE("fixed points: the analytic Jacobian of f equals its central finite differences (1e-6 relative)") {
   for (auto placement : {AlphaSPlacement::eq9, AlphaSPlacement::eq10})
-    for (auto [kind, degree] : {std::pair{HiddenKind::polynomial, 1}, std::pair{HiddenKind::polynomial, 3},
-                                std::pair{HiddenKind::rectified_polynomial, 2}, std::pair{HiddenKind::softmax, 1}}) {
+    for (auto [kind_, degree_] : {std::pair{HiddenKind::polynomial, 1}, std::pair{HiddenKind::polynomial, 3},
+                                  std::pair{HiddenKind::rectified_polynomial, 2}, std::pair{HiddenKind::softmax, 1}}) {
+      const HiddenKind kind = kind_;  // structured bindings cannot be captured (CAPTURE) in C++17
+      const int degree = degree_;
       CAPTURE(degree);
       CAPTURE(to_string(kind));
       Small n(placement, degree, kind);
@@ -148,7 +150,8 @@ TEST_CASE("fixed points: the analytic Jacobian of f equals its central finite di
 
 TEST_CASE("fixed points: the spectrum of a fixed point is real and equals Eigen::EigenSolver's on the full Jacobian") {
   // K < N_f (the K x K route) and K > N_f (the N_f x N_f route).
-  for (auto [N, K] : {std::pair{20, 4}, std::pair{6, 9}}) {
+  for (auto [N_, K_] : {std::pair{20, 4}, std::pair{6, 9}}) {
+    const int N = N_, K = K_;
     CAPTURE(N);
     Mat Xi = random_memories(N, K, 21);
     GsemmParams p;

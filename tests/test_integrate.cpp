@@ -9,6 +9,7 @@
 
 #include "analysis/sequence_monitor.hpp"
 #include "models/dense_gsemm.hpp"
+#include "models/gsemm.hpp"
 #include "models/memories.hpp"
 #include "models/modern_hopfield.hpp"
 #include "sim/integrate.hpp"
@@ -198,7 +199,7 @@ TEST_CASE("CVODE BDF: a stiff linear system to its closed form in few steps; dop
   CHECK(rc.stats.steps * 20 < rd.stats.steps);  // dopri5 is bound by stability: ~ 3.3 / 1e5 per step
 }
 
-TEST_CASE("CVODE BDF and dopri5 agree on a Dense GSEMM trajectory (analytic Jacobian) and on a three-layer one (DQ)") {
+TEST_CASE("CVODE BDF and dopri5 agree on a Dense GSEMM trajectory (analytic Jacobian)") {
   GsemmParams p;
   p.alpha_s = 0.05;
   p.alpha_c = 0.007;
@@ -213,7 +214,7 @@ TEST_CASE("CVODE BDF and dopri5 agree on a Dense GSEMM trajectory (analytic Jaco
   CHECK((xc - xd).cwiseAbs().maxCoeff() < 1e-6);
 }
 
-TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax; both placements) and modern Hopfield vs finite differences") {
+TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax; both placements), three-layer GSEMM and modern Hopfield vs finite differences") {
   const Mat Xi = random_memories(12, 4, 9);
   std::mt19937 rng(4);
   std::normal_distribution<double> nd;
@@ -242,6 +243,21 @@ TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax; both placemen
         CAPTURE(degree);
         CHECK((J - Jfd).cwiseAbs().maxCoeff() <= 1e-6 * std::max(1.0, J.cwiseAbs().maxCoeff()));
       }
+  {  // the three-layer model
+    GsemmParams p;
+    p.sigma_h.degree = 3;
+    p.alpha_s = 0.7;
+    p.alpha_c = 0.3;
+    p.gamma = 1.3;
+    p.T_h = 0.05;
+    p.beta_d = 2;
+    const Gsemm m(Xi, cyclic_phi(4), p);
+    Vec x(m.state_size());
+    for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = 0.5 * nd(rng);
+    Mat J;
+    m.jacobian(x, 0.0, J);
+    CHECK((J - fd_jacobian(m, x)).cwiseAbs().maxCoeff() <= 1e-6 * J.cwiseAbs().maxCoeff());
+  }
   const Mat Y = random_memories(6, 3, 2) / std::sqrt(6.0);
   const ModernHopfield mh(Y, 7.0);
   const Vec x = 0.6 * Y.col(0) + 0.5 * Y.col(1);

@@ -209,7 +209,7 @@ TEST_CASE("bad input: one message naming the file, line and key") {
   }
   SUBCASE("ragged CSV") {
     write_temp("xi_ragged.csv", "1, -1\n-1\n1, 1\n");
-    has(error_of("[model]\nN_f = 3\n[memories]\nXi_file = \"xi_ragged.csv\"\n"), "xi_ragged.csv:2: 1 columns");
+    has(error_of("[model]\nN_f = 3\n[memories]\nXi_file = \"xi_ragged.csv\"\n"), "xi_ragged.csv:2: key 'Xi_file': 1 columns");
   }
   SUBCASE("Phi file of the wrong shape") {
     write_temp("phi_bad.csv", "0 1 0\n1 0 0\n");
