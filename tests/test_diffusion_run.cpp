@@ -2,6 +2,8 @@
 // and their recorded paths, against the model's own formulas and hand computations.
 #include <doctest/doctest.h>
 
+#include "temp_dir.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 std::string write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "seqmem_test_diffusion_run";
+  const fs::path dir = seqmem::testing::temp_dir("diffusion_run");
   fs::create_directories(dir);
   const fs::path p = dir / name;
   std::ofstream(p) << text;
@@ -71,7 +73,7 @@ TEST_CASE("diffusion scenario: t0 = -1 starts where the noise variance equals cu
   CHECK_FALSE(has_alpha_c);
 }
 
-TEST_CASE("diffusion scenario: random patterns have the pattern norm; cues are pattern + noise") {
+TEST_CASE("diffusion scenario: random patterns have the pattern norm - cues are pattern + noise") {
   RunSpec r = load_one({"pattern_norm=1.5", "D=40", "trajectories=2000", "cue_cycle=true", "paths=0"});
   const GaussianMixture g = make_mixture(r, {});
   REQUIRE(g.K() == 3);
@@ -91,7 +93,7 @@ TEST_CASE("diffusion scenario: random patterns have the pattern norm; cues are p
   CHECK((one.col(0) - g.means().col(1)).norm() > 0);
 }
 
-TEST_CASE("diffusion run: bitwise the same for 1 and 2 threads; paths end at the end states") {
+TEST_CASE("diffusion run: bitwise the same for 1 and 2 threads - paths end at the end states") {
   const RunSpec r = load_one();
   const DiffusionOutcome a = simulate_diffusion(r, {}, 1, false), b = simulate_diffusion(r, {}, 2, false);
   CHECK(a.status == "completed");
@@ -127,7 +129,7 @@ TEST_CASE("diffusion run: the posterior of a shared cue is the softmax of -|x0 -
   for (int n = 0; n < 3; ++n) CHECK(o.label_posterior(n + 1) == doctest::Approx(w(n) / w.sum()).epsilon(1e-12));
 }
 
-TEST_CASE("diffusion run: hopfield at the matching beta; flow paths end where the flow ends") {
+TEST_CASE("diffusion run: hopfield at the matching beta - flow paths end where the flow ends") {
   const RunSpec h = load_one({"dynamics=hopfield", "paths=0", "trajectories=20"});
   const DiffusionOutcome oh = simulate_diffusion(h, {}, 2, false);
   // VE: beta(t_end) = 1 / ((T - t_end) sigma^2) = 1 / (0.01 * 4) = 25

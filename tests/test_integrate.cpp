@@ -182,7 +182,7 @@ TEST_CASE("the observer stops the integration (stopped) at its sample") {
   }
 }
 
-TEST_CASE("CVODE BDF: a stiff linear system to its closed form in few steps; dopri5 needs many more") {
+TEST_CASE("CVODE BDF: a stiff linear system to its closed form in few steps - dopri5 needs many more") {
   Linear sys{Vec::LinSpaced(5, 1.0, 1e5)};  // rates 1 .. 1e5: stiffness ratio 1e5
   Vec xc = Vec::Ones(5), xd = Vec::Ones(5);
   const SampleTimes times(0.0, 10.0, 1.0);
@@ -214,7 +214,7 @@ TEST_CASE("CVODE BDF and dopri5 agree on a Dense GSEMM trajectory (analytic Jaco
   CHECK((xc - xd).cwiseAbs().maxCoeff() < 1e-6);
 }
 
-TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax; both placements), three-layer GSEMM and modern Hopfield vs finite differences") {
+TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax - both placements), three-layer GSEMM and modern Hopfield vs finite differences") {
   const Mat Xi = random_memories(12, 4, 9);
   std::mt19937 rng(4);
   std::normal_distribution<double> nd;
@@ -266,7 +266,7 @@ TEST_CASE("Jacobians: Dense GSEMM (polynomial, rectified, softmax; both placemen
   CHECK((J - fd_jacobian(mh, x)).cwiseAbs().maxCoeff() < 1e-7);
 }
 
-TEST_CASE("sequence monitor: stop after n cycles, at the first wrong visit, on a stall; stall reported without stopping") {
+TEST_CASE("sequence monitor: stop after n cycles, at the first wrong visit, on a stall - stall reported without stopping") {
   // overlaps of K = 3 memories: visit 1, 2, 3, 1, 2 at t = 1, 2, 3, 4, 5, then nothing until t = 20
   auto feed = [](SequenceMonitor& mon, std::vector<int> order) {
     Vec m = Vec::Zero(3);

@@ -252,7 +252,7 @@ TEST_CASE("mixture: log_p, posterior and score equal full-covariance Gaussians (
 // Central differences: error h^2 |d^3 log p| / 6 + eps |log p| / h. With h = 1e-5 sqrt(s^2) the
 // first is ~1e-10 |score| (log p varies on the length scale sqrt(s^2)) and the second
 // ~1e-16 |log p| / (1e-5 sqrt(s^2)) against |score| ~ sqrt(D / s^2): both below 1e-7 relative.
-TEST_CASE("mixture: exact score is the gradient of log p_t (extended, semantic, Eq. 25; VE and VP)") {
+TEST_CASE("mixture: exact score is the gradient of log p_t (extended, semantic, Eq. 25 - VE and VP)") {
   std::mt19937 rng(23);
   for (const int D : {2, 10}) {
     const std::vector<std::pair<const char*, GaussianMixture>> mixtures = {
@@ -479,7 +479,7 @@ TEST_CASE("mixture: add_covariance validates symmetry and PSD, keeps the range")
   }
 }
 
-TEST_CASE("mixture: add_circle_manifold weights and geometry; extended_memories (Eq. 23-25)") {
+TEST_CASE("mixture: add_circle_manifold weights and geometry - extended_memories (Eq. 23-25)") {
   std::mt19937 rng(27);
   constexpr int D = 5;
   const auto [u, v] = plane(D, rng);

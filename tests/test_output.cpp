@@ -2,6 +2,8 @@
 // streaming in chunks, and no file under the requested name when anything goes wrong.
 #include <doctest/doctest.h>
 
+#include "temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -15,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 // A folder of its own per test case: ctest runs the cases in parallel.
 fs::path temp_dir(const std::string& test) {
-  const fs::path d = fs::temp_directory_path() / "seqmem_test_output" / test;
+  const fs::path d = seqmem::testing::temp_dir("output") / test;
   fs::create_directories(d);
   return d;
 }

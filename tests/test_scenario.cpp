@@ -1,6 +1,8 @@
 // Scenario files: every key reaches the run; bad input gives one message naming file, line and key.
 #include <doctest/doctest.h>
 
+#include "temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -15,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 // Writes `text` to a fresh file in a temporary folder and returns its path.
 std::string write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "seqmem_test_scenario";
+  const fs::path dir = seqmem::testing::temp_dir("scenario");
   fs::create_directories(dir);
   const fs::path p = dir / name;
   std::ofstream(p) << text;
@@ -110,7 +112,7 @@ cue_memory = 2
   CHECK(in.Phi.coeff(0, 0) == 0.0);
 
   // the same memories from an HDF5 dataset of shape (N_f, K), as h5py writes a NumPy array
-  const std::string h5path = (fs::temp_directory_path() / "seqmem_test_scenario" / "xi.h5").string();
+  const std::string h5path = (seqmem::testing::temp_dir("scenario") / "xi.h5").string();
   {
     std::lock_guard<std::mutex> g(h5::lock());
     h5::Handle f = h5::create_file(h5path);
@@ -135,7 +137,7 @@ Xi_dataset = "patterns"
 }
 
 TEST_CASE("bad input: one message naming the file, line and key") {
-  const std::string file = (fs::temp_directory_path() / "seqmem_test_scenario" / "bad.toml").string();
+  const std::string file = (seqmem::testing::temp_dir("scenario") / "bad.toml").string();
   auto has = [](const std::string& msg, const std::string& part) {
     INFO(msg);
     CHECK(msg.find(part) != std::string::npos);

@@ -4,6 +4,8 @@
 // [runs] counted before they are built.
 #include <doctest/doctest.h>
 
+#include "temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -18,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 std::string write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "seqmem_test_schema";
+  const fs::path dir = seqmem::testing::temp_dir("schema");
   fs::create_directories(dir);
   const fs::path p = dir / name;
   std::ofstream(p) << text;
@@ -75,7 +77,7 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
   CHECK(keys > 60);
 }
 
-TEST_CASE("every integer key has an upper bound that fits its storage; documented ranges come from the checks") {
+TEST_CASE("every integer key has an upper bound that fits its storage - documented ranges come from the checks") {
   for (const auto& k : schema()) {
     CAPTURE(k.key);
     if (k.type == Type::Int || k.type == Type::IntList || k.type == Type::IntListList) {
@@ -127,7 +129,7 @@ TEST_CASE("each message names the actual problem and the file") {
                                "\"diffusion\" (see `seqmem keys`)");
   const std::string comments = write_temp("comments.toml", "# nothing here\n\n# still nothing\n");
   CHECK(outcome(comments, {}).find(comments + ": the scenario is empty") == 0);
-  const std::string dir = (fs::temp_directory_path() / "seqmem_test_schema").string();
+  const std::string dir = (seqmem::testing::temp_dir("schema")).string();
   CHECK(outcome(dir, {}) == dir + ": is a directory, not a scenario file");
   const std::string noK = write_temp("noK.toml", "[model]\nN_f = 10\n");
   CHECK(outcome(noK, {}).find(noK + ": key 'K': not given") == 0);
