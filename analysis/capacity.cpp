@@ -1,12 +1,13 @@
 #include "capacity.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "../models/dense_gsemm.hpp"
 #include "../models/memories.hpp"
-#include "overlaps.hpp"
-#include "sequence_monitor.hpp"
 #include "../sim/integrate.hpp"
+#include "sequence_monitor.hpp"
 
 namespace seqmem {
 
@@ -17,42 +18,113 @@ const char* to_string(Outcome o) {
     case Outcome::stalled: return "stalled";
     case Outcome::horizon: return "horizon";
     case Outcome::diverged: return "diverged";
+    case Outcome::censored: return "censored";
   }
   return "?";
 }
 
-Evaluation evaluate_sequence(const SequenceTask& task) {
-  const auto t0 = std::chrono::steady_clock::now();
+const char* const kOutcomeCodes =
+    "0 success, 1 wrong (a wrong visit), 2 stalled (no new visit within stall_time), 3 horizon (a fixed or "
+    "proportional horizon reached undecided), 4 diverged, 5 censored (undecided within the budget: t_end, max_wall_s, "
+    "or a stepper that gave up)";
+
+namespace {
+
+// success_rule = public_scripts: the changes of the largest overlap over the whole run.
+struct ArgmaxChanges {
+  int K = 0;
+  int top = -1;
+  long long changes = 0, to_successor = 0;
+  void add(const Vec& m) {
+    Eigen::Index mu;
+    m.maxCoeff(&mu);
+    const int now = static_cast<int>(mu);
+    if (top >= 0 && now != top) {
+      ++changes;
+      if (now == (top + 1) % K) ++to_successor;
+    }
+    top = now;
+  }
+  bool success() const { return changes > 5LL * K && to_successor > 0.8 * static_cast<double>(changes); }
+};
+
+double median_dwell(const std::vector<Visit>& v) {
+  if (v.size() < 2) return -1;
+  std::vector<double> d(v.size() - 1);
+  for (std::size_t i = 1; i < v.size(); ++i) d[i - 1] = v[i].t_entry - v[i - 1].t_entry;
+  const auto mid = d.begin() + static_cast<std::ptrdiff_t>(d.size() / 2);
+  std::nth_element(d.begin(), mid, d.end());
+  if (d.size() % 2) return *mid;
+  const double hi = *mid;
+  return 0.5 * (hi + *std::max_element(d.begin(), mid));
+}
+
+}  // namespace
+
+Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
   const Mat Xi = random_memories(task.N_f, task.K, task.seed);
   const DenseGsemm model(Xi, cyclic_phi(task.K), task.params);
   std::vector<int> cycle(task.K);
   for (int i = 0; i < task.K; ++i) cycle[i] = i;
 
-  // Success: cycles_required complete cycles; failure: a wrong visit or a stall (rules of a run).
-  StopRules rules;
-  rules.detect_stall = true;
-  rules.stall_time = task.stall_time;
-  rules.stop_on_stall = true;
-  rules.stop_after_cycles = task.cycles_required;
-  rules.stop_on_wrong_visit = true;
+  const bool strict = task.success_rule == SuccessRule::strict;
+  StopRules rules;  // strict: success, a wrong visit and (adaptive horizon) a stall end the run
+  if (strict) {
+    rules.detect_stall = task.horizon == Horizon::stall;
+    rules.stall_time = task.stall_time;
+    rules.stop_on_stall = rules.detect_stall;
+    rules.stop_after_cycles = task.cycles_required;
+    rules.stop_on_wrong_visit = true;
+  }
   SequenceMonitor monitor(task.threshold, cycle, rules);
-  Vec s(task.N_f), m(task.K);
+  ArgmaxChanges argmax{task.K};
+  Vec s(task.N_f), a(task.K), m(task.K);
+  bool over_budget = false;
+  long long observed = 0;
   auto observe = [&](const Vec& x, double t) {
-    overlaps(Xi, DenseGsemm::V_f(x, task.N_f), task.params.gamma, s, m);
+    // a = Xi^T s: the last stage of a dopri5 step is this state, otherwise one product
+    const Vec* drive = model.last_overlap_drive(x);
+    if (!drive) {
+      sigma_f(DenseGsemm::V_f(x, task.N_f), task.params.gamma, s);
+      model.overlap_drive(s, a);
+      drive = &a;
+    }
+    m = *drive / static_cast<double>(task.N_f);
+    if (!strict) argmax.add(m);
+    if ((++observed & 4095) == 0 && task.max_wall_s > 0 &&
+        std::chrono::duration<double>(Clock::now() - t0).count() > task.max_wall_s) {
+      over_budget = true;
+      return false;
+    }
     return monitor.add(t, m);
   };
   Vec x = model.initial_state(task.cue_amplitude * Xi.col(0), Vec::Zero(task.N_f));
-  IntegratorSpec spec;  // RK4 at dt, every step observed
-  spec.dt = task.dt;
-  const IntegrationResult ir = integrate(model, x, 0.0, SampleTimes(0.0, task.t_max, task.dt), spec, observe);
+  const IntegratorSpec& spec = task.integrator;
+  const bool fixed_step = spec.stepper == StepperKind::rk4 || spec.stepper == StepperKind::rk4_split;
+  const SampleTimes times =
+      fixed_step ? SampleTimes(0.0, task.t_max, spec.dt) : SampleTimes::every_step(0.0, task.t_max, spec.dt);
+  const IntegrationResult ir = integrate(model, x, 0.0, times, spec, observe);
 
   Evaluation e;
   e.t_stop = ir.t_stop;
+  e.stats = ir.stats;
   e.cycles = monitor.check().cycles_completed;
-  if (ir.status == EndStatus::diverged || ir.status == EndStatus::failed) {
+  e.visits = static_cast<int>(monitor.visits().size());
+  e.dwell = median_dwell(monitor.visits());
+  if (keep_visits)
+    for (const auto& v : monitor.visits()) e.visit_sequence.push_back(v.memory);
+  if (over_budget) {
+    e.outcome = Outcome::censored;
+  } else if (ir.status == EndStatus::diverged) {
     e.outcome = Outcome::diverged;
-  } else if (ir.status == EndStatus::completed) {
-    e.outcome = Outcome::horizon;
+  } else if (ir.status == EndStatus::failed) {  // the stepper gave up: undecided
+    e.outcome = Outcome::censored;
+  } else if (!strict) {
+    e.outcome = argmax.success() ? Outcome::success : Outcome::horizon;
+  } else if (ir.status == EndStatus::completed) {  // t_max reached undecided
+    e.outcome = task.horizon == Horizon::stall ? Outcome::censored : Outcome::horizon;
   } else if (!monitor.check().ok()) {
     e.outcome = Outcome::wrong;
     e.t_first_error = monitor.check().first_wrong_time;
@@ -61,26 +133,75 @@ Evaluation evaluate_sequence(const SequenceTask& task) {
   } else {
     e.outcome = Outcome::stalled;
   }
-  e.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  e.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return e;
 }
 
-int largest_success(int K_min, int K_max, const std::function<bool(int)>& succeeds) {
-  if (!succeeds(K_min)) return K_min - 1;
-  int good = K_min, bad = K_max + 1;
-  for (int K = std::min(2 * K_min, K_max); K > good; K = std::min(2 * K, K_max)) {
-    if (!succeeds(K)) {
+SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
+                             const std::function<Verdict(int)>& evaluate) {
+  SearchResult r;
+  r.capacity = K_min - 1;
+  auto tried = [&](int K) { r.largest_tried = std::max(r.largest_tried, K); };
+  if (!K_list.empty()) {
+    for (int K : K_list) {
+      tried(K);
+      const Verdict v = evaluate(K);
+      if (v == Verdict::success) {
+        r.capacity = K;
+        continue;
+      }
+      r.stop = v == Verdict::failure ? SearchStop::failure : SearchStop::censored;
+      return r;
+    }
+    r.stop = SearchStop::K_max;
+    return r;
+  }
+  tried(K_min);
+  const Verdict first = evaluate(K_min);
+  if (first != Verdict::success) {
+    r.stop = first == Verdict::failure ? SearchStop::failure : SearchStop::censored;
+    return r;
+  }
+  int good = K_min, bad = -1;
+  while (good < K_max) {
+    const int K = std::min(K_max, std::max(good + 1, static_cast<int>(std::ceil(good * growth - 1e-9))));
+    tried(K);
+    const Verdict v = evaluate(K);
+    if (v == Verdict::censored) {
+      r.capacity = good;
+      r.stop = SearchStop::censored;
+      return r;
+    }
+    if (v == Verdict::failure) {
       bad = K;
       break;
     }
     good = K;
-    if (K == K_max) return K_max;
+  }
+  if (bad < 0) {
+    r.capacity = good;
+    r.stop = SearchStop::K_max;
+    return r;
   }
   while (bad - good > 1) {
     const int mid = good + (bad - good) / 2;
-    (succeeds(mid) ? good : bad) = mid;
+    tried(mid);
+    const Verdict v = evaluate(mid);
+    if (v == Verdict::censored) {
+      r.capacity = good;
+      r.stop = SearchStop::censored;
+      return r;
+    }
+    (v == Verdict::success ? good : bad) = mid;
   }
-  return good;
+  r.capacity = good;
+  r.stop = SearchStop::failure;
+  return r;
+}
+
+int largest_success(int K_min, int K_max, const std::function<bool(int)>& succeeds) {
+  return search_capacity(K_min, K_max, 2.0, {}, [&](int K) { return succeeds(K) ? Verdict::success : Verdict::failure; })
+      .capacity;
 }
 
 }  // namespace seqmem

@@ -1,39 +1,58 @@
 // Sequence capacity of Dense GSEMM (paper Figure 3, Appendix C; models.md §1).
 // One evaluation: K random +-1 memories (seed), one cyclic episode xi_1 -> ... -> xi_K -> xi_1,
-// cue xi_1, integrate until the outcome is known:
-//   success  the memories were retrieved in the correct order `cycles_required` times (episode check
-//            of analysis/sequence.hpp), no wrong visit;
-//   wrong    a wrong visit (stopped at once);
-//   stalled  no new visit within `stall_time` of the previous one (a fixed point or a mixture state);
-//   horizon  t_max reached (counted as failure);
-//   diverged NaN or Inf in the state.
-// The horizon is adaptive: a slow but correct cycle keeps going as long as every dwell is shorter
-// than stall_time (the dwell per memory ranges from about 11 to 67 time units on the paper's grid,
-// models.md), so a fixed horizon does not turn slow runs into failures.
+// cue xi_1, integrate until the outcome is known. With the paper's rule (success_rule = strict):
+//   success   the memories were retrieved in the correct order `cycles_required` times (episode
+//             check of analysis/sequence.hpp), no wrong visit;
+//   wrong     a wrong visit (stopped at once);
+//   stalled   no new visit within `stall_time` of the previous one (a fixed point or a mixture);
+//   horizon   a fixed or proportional horizon reached undecided (a failure of that reading);
+//   diverged  NaN or Inf in the state;
+//   censored  undecided within the budget: t_max under the adaptive (stall) horizon, max_wall_s,
+//             or a stepper that gave up. Not a failure: the K search stops there.
+// The adaptive horizon (horizon = stall) lets a slow but correct cycle go on as long as every dwell
+// is shorter than stall_time (the dwell per memory ranges from about 11 to 67 time units on the
+// paper's grid), so a fixed horizon does not turn slow runs into failures.
+//
+// The readings of Figure 3 (README "Readings"): the model's alpha_s_placement, hidden_normalization
+// and beta_d (in params), the stepper (rk4, the public code's rk4_split, or adaptive), the horizon
+// and the success rule; success_rule = public_scripts judges the run at its horizon by the changes
+// of the largest overlap: more than 5 K of them, more than 80% to the successor in the cycle.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "../models/gsemm_params.hpp"
+#include "../sim/integrator_spec.hpp"
+#include "../sim/solver_stats.hpp"
 
 namespace seqmem {
 
-enum class Outcome { success = 0, wrong = 1, stalled = 2, horizon = 3, diverged = 4 };
+enum class Outcome { success = 0, wrong = 1, stalled = 2, horizon = 3, diverged = 4, censored = 5 };
 const char* to_string(Outcome o);
+// "0 success, 1 wrong (...), ...": the codes as HDF5 attributes document them.
+extern const char* const kOutcomeCodes;
+
+enum class Horizon { stall, fixed, proportional };
+enum class SuccessRule { strict, public_scripts };
 
 struct SequenceTask {
   int N_f = 100;
   int K = 2;
   std::uint64_t seed = 0;
-  GsemmParams params;  // degree and alpha_c included
+  GsemmParams params;  // degree, alpha_c and the model's readings included
   double cue_amplitude = 1.0;
-  double dt = 0.01;
   double threshold = 0.8;
   int cycles_required = 3;
   double stall_time = 200.0;
-  double t_max = 1e5;
+  Horizon horizon = Horizon::stall;
+  double t_max = 1e5;        // stall: the budget (censored); fixed / proportional: the horizon itself
+  SuccessRule success_rule = SuccessRule::strict;
+  double max_wall_s = 0;     // 0: none
+  // The stepper and its limits; the paper's RK4 with dt = 0.01 by default.
+  IntegratorSpec integrator{StepperKind::rk4, 0.01, 1e-8, 1e-8, 1000000000LL, 1e-12};
 };
 
 struct Evaluation {
@@ -42,15 +61,35 @@ struct Evaluation {
   double t_first_error = -1;   // time of the wrong visit, -1 if none
   double t_stop = 0;           // simulated time when the outcome was known
   double wall_s = 0;
+  double dwell = -1;           // median time between successive visits (-1: fewer than 2 visits)
+  int visits = 0;
+  SolverStats stats;
+  std::vector<int> visit_sequence;  // 0-based memories in order (kept only when asked)
   bool success() const { return outcome == Outcome::success; }
+  bool censored() const { return outcome == Outcome::censored; }
 };
 
-// Integrates one task with RK4 (step dt), sampling overlaps every step.
-Evaluation evaluate_sequence(const SequenceTask& task);
+// Integrates one task, observing the overlaps at every step of the stepper (for dopri5 they are
+// read from the last stage of the step, no extra product). keep_visits: fill visit_sequence.
+Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits = false);
 
-// The largest K in [K_min, K_max] with succeeds(K) true, assuming monotonicity (if K fails, every
-// larger K fails): K doubles from K_min until a failure (or K_max), then bisection between the last
-// success and the first failure. Returns K_min - 1 when K_min already fails.
+// The K search of one (configuration, degree, seed).
+enum class Verdict { success, failure, censored };
+enum class SearchStop { failure = 0, K_max = 1, censored = 2 };
+struct SearchResult {
+  int capacity = 0;       // the largest K that succeeded (K_min - 1: none)
+  int largest_tried = 0;  // the largest K evaluated
+  SearchStop stop = SearchStop::failure;
+};
+// Assuming monotonicity (if K fails, every larger K fails): K grows from K_min by the factor
+// `growth` (at least by 1) until a failure or K_max, then bisection between the last success and
+// the first failure. With a list of K instead: in order until the first failure. A censored K
+// stops the search: the capacity is then a lower bound (stop = censored).
+SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
+                             const std::function<Verdict(int)>& evaluate);
+
+// The grow-then-bisect search for a plain predicate (doubling): the largest K in [K_min, K_max]
+// with succeeds(K), K_min - 1 when K_min already fails.
 int largest_success(int K_min, int K_max, const std::function<bool(int)>& succeeds);
 
 }  // namespace seqmem

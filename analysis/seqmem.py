@@ -168,7 +168,7 @@ def energy_surfaces(path, run="r0000"):
 
 # The outcome codes of /evaluations/outcome (analysis/capacity.hpp), used when the file's `codes`
 # attribute is missing or unreadable.
-OUTCOMES = {0: "success", 1: "wrong", 2: "stalled", 3: "horizon", 4: "diverged"}
+OUTCOMES = {0: "success", 1: "wrong", 2: "stalled", 3: "horizon", 4: "diverged", 5: "censored"}
 
 
 def _outcome_names(codes):
@@ -181,8 +181,9 @@ def _outcome_names(codes):
 
 
 # The column order of the sweep tables, as seqmem writes them (h5py lists them alphabetically).
-_SWEEP_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "t_first_error",
-                  "t_stop", "wall_time_s", "capacity"]
+_SWEEP_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "visits", "dwell",
+                  "t_first_error", "t_stop", "solver_steps", "solver_rhs_evals", "wall_time_s", "capacity", "censored",
+                  "K_largest_tried", "stop"]
 
 
 def _table(group, dim):
@@ -201,18 +202,21 @@ def sweep_tables(path):
     ``evaluations`` (index ``evaluation``, 1-based) has one row per simulated task, with the stored
     columns ``config`` (0-based position of the scenario run; its parameters are
     ``/configs/r0000`` ..., see :func:`sweep_configs`), ``degree``, ``seed``, ``K``, ``alpha_c``,
-    ``success`` (0/1), ``outcome`` (0 success, 1 wrong visit, 2 stalled, 3 horizon, 4 diverged),
-    ``cycles`` (complete cycles retrieved in order), ``t_first_error`` (-1: none), ``t_stop`` and
-    ``wall_time_s``; plus ``outcome_name``, the outcome as a categorical of the names given by the
-    dataset's ``codes`` attribute (every name is a category, counted or not).
+    ``success`` (0/1), ``outcome`` (0 success, 1 wrong visit, 2 stalled, 3 horizon, 4 diverged,
+    5 censored), ``cycles`` (complete cycles retrieved in order), ``visits``, ``dwell`` (median time
+    between visits, time in units of T_f; -1 with fewer than 2 visits), ``t_first_error`` (-1:
+    none), ``t_stop``, ``solver_steps``, ``solver_rhs_evals`` and ``wall_time_s``; plus
+    ``outcome_name``, the outcome as a categorical of the names given by the dataset's ``codes``
+    attribute (every name is a category, counted or not).
 
     ``capacity`` (index ``pair``, 1-based) has one row per (config, degree, seed): ``config``,
-    ``degree``, ``seed`` and ``capacity``, the largest K that succeeded for some alpha_c (``K_min -
-    1`` when none did; ``K_max`` means the search limit was reached, the true capacity may be
-    larger). Rows are sorted as in the file (by config, degree, seed, K, alpha_c). The search
-    evaluates only some K (doubling, then bisection) and, at each K, the alpha_c from the largest
-    down to the first success, so not every (K, alpha_c) of the grid has a row. An interrupted
-    sweep (root attribute ``complete`` false) has partial tables.
+    ``degree``, ``seed``, ``capacity`` (the largest K that succeeded for some alpha_c, ``K_min - 1``
+    when none did), ``censored`` (1: ``capacity`` is a lower bound), ``K_largest_tried`` and
+    ``stop`` (0 a K failed, 1 every K up to K_max succeeded, 2 an evaluation ran out of its budget).
+    Rows are sorted as in the file (by config, degree, seed, K, alpha_c). The search evaluates only
+    some K (growing by K_growth, then bisection, or the K_list) and, at each K, the alpha_c in the
+    order of analysis/capacity.hpp up to the first success, so not every (K, alpha_c) of the grid has
+    a row. An interrupted sweep (root attribute ``complete`` false) has partial tables.
     """
     with h5py.File(path, "r") as f:
         ev = _table(f["evaluations"], "evaluation")

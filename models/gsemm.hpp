@@ -35,6 +35,8 @@ class Gsemm {
   Eigen::Index state_size() const { return 2 * Xi_.rows() + Xi_.cols(); }
   const Mat& Xi() const { return Xi_; }
   const GsemmParams& params() const { return p_; }
+  // The fast part of the state for rk4_split: [V_f; V_h] (the delay V_d is the slow part).
+  Eigen::Index split_index() const { return Xi_.rows() + Xi_.cols(); }
 
   static auto V_f(const Vec& x, int N_f) { return x.head(N_f); }
   static auto V_h(const Vec& x, int N_f) { return x.segment(N_f, x.size() - 2 * N_f); }

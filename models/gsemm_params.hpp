@@ -7,11 +7,17 @@
 
 namespace seqmem {
 
-// Where sqrt(alpha_s) stands in the hidden input of Dense GSEMM:
-//   eq10 (as printed): h = Xi^T s + alpha_c Phi^T Xi^T V_d
-//   eq9  (consistent with Eq. 1 and 9): h = sqrt(alpha_s) Xi^T s + alpha_c Phi^T Xi^T V_d
+// Where alpha_s and the delay enter Dense GSEMM (readings of Figure 3, README "Readings"):
+//   eq10 (as printed):  T_f dV_f = sqrt(alpha_s) Xi sigma_h(Xi^T s + alpha_c Phi^T Xi^T V_d) - V_f
+//   eq9 (consistent with Eq. 1 and 9): h = sqrt(alpha_s) Xi^T s + alpha_c Phi^T Xi^T V_d inside sigma_h
+//   public_code (the authors' public degree-1 code): the delay outside sigma_h,
+//                       T_f dV_f = alpha_s Xi sigma_h(Xi^T s) + alpha_c Xi Phi^T Xi^T V_d - V_f
 // The three-layer model always has sqrt(alpha_s) there (Eq. 1).
-enum class AlphaSPlacement { eq10, eq9 };
+enum class AlphaSPlacement { eq10, eq9, public_code };
+
+// The argument of sigma_h (a reading of Figure 3): none, sigma_h(h); inside, sigma_h(h / N_f);
+// inside_rescaled, N_f sigma_h(h / N_f). Set as the scales of HiddenActivation.
+enum class HiddenNormalization { none, inside, inside_rescaled };
 
 struct GsemmParams {
   double alpha_s = 1.0;  // strength of the feature-hidden synapses Xi
@@ -23,6 +29,15 @@ struct GsemmParams {
   double gamma = 1.0;    // feature gain: sigma_f = tanh(gamma x)
   HiddenActivation sigma_h;
   AlphaSPlacement alpha_s_placement = AlphaSPlacement::eq10;
+  HiddenNormalization hidden_normalization = HiddenNormalization::none;
+
+  // sigma_h with the scales of hidden_normalization for N_f feature neurons.
+  HiddenActivation hidden_activation(int N_f) const {
+    HiddenActivation a = sigma_h;
+    a.in_scale = hidden_normalization == HiddenNormalization::none ? 1.0 : 1.0 / N_f;
+    a.out_scale = hidden_normalization == HiddenNormalization::inside_rescaled ? static_cast<double>(N_f) : 1.0;
+    return a;
+  }
 };
 
 // The energy and the two parts of its rate along a trajectory, dE/dt = F + G (Eq. 5-8):

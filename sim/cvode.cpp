@@ -147,6 +147,36 @@ EndStatus CvodeBdf::advance(double tout, Vec& x, std::string& message) {
   return EndStatus::failed;
 }
 
+EndStatus CvodeBdf::step(double t_stop, Vec& x, double& t, std::string& message) {
+  auto& m = *impl_;
+  CVodeSetStopTime(m.mem, t_stop);
+  long done = 0;
+  CVodeGetNumSteps(m.mem, &done);
+  if (done >= m.opt.max_steps) {
+    message = fmt::format("more than max_steps = {} steps by t = {}", m.opt.max_steps, this->t());
+    return EndStatus::failed;
+  }
+  CVodeSetMinStep(m.mem, m.opt.min_step * std::max(1.0, std::abs(this->t())));
+  m.last_error.clear();
+  realtype tr = 0;
+  const int flag = CVode(m.mem, t_stop, m.y, &tr, CV_ONE_STEP);
+  t = tr;
+  x = vec(m.y);
+  if (flag >= 0) {
+    if (!x.allFinite()) {
+      message = fmt::format("NaN or Inf in the state at t = {}", t);
+      return EndStatus::diverged;
+    }
+    return EndStatus::completed;
+  }
+  if (m.rhs_not_finite) {
+    message = fmt::format("NaN or Inf in the right-hand side at t = {}", this->t());
+    return EndStatus::diverged;
+  }
+  message = fmt::format("CVODE gave up at t = {} ({})", this->t(), m.last_error.empty() ? flag_name(flag) : m.last_error);
+  return EndStatus::failed;
+}
+
 double CvodeBdf::t() const {
   realtype t = 0;
   CVodeGetCurrentTime(impl_->mem, &t);

@@ -34,6 +34,8 @@ class CvodeBdf {
   // beyond). Returns completed, diverged (the right-hand side became NaN or Inf) or failed (with
   // CVODE's message in `message`, e.g. too many steps or a step size below min_step).
   EndStatus advance(double tout, Vec& x, std::string& message);
+  // One internal step of CVODE, not beyond t_stop; x and t are the state and time it reached.
+  EndStatus step(double t_stop, Vec& x, double& t, std::string& message);
   double t() const;  // where the solver is
   SolverStats stats() const;
 

@@ -4,6 +4,8 @@
 //
 //   rk4        odeint's runge_kutta4, fixed step dt; the samples must lie on the step grid except
 //              the last, t_end, which a shortened final step reaches.
+//   rk4_split  the same with the authors' public code's split step: the fast part of the state a
+//              full step with the slow part frozen, then the slow part (GSEMM: the delay).
 //   dopri5     odeint's Dormand-Prince 5(4) with step-size control and dense output; samples from
 //              the interpolant.
 //   cvode_bdf  SUNDIALS CVODE, BDF with a dense Jacobian (sim/cvode.hpp), for stiff problems.
@@ -21,11 +23,13 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "cvode.hpp"
+#include "integrator_spec.hpp"
 #include "scenario.hpp"
 #include "solver_stats.hpp"
 
@@ -35,22 +39,22 @@ namespace odeint = boost::numeric::odeint;
 using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_algebra>;
 using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
 
-struct IntegratorSpec {
-  StepperKind stepper = StepperKind::rk4;
-  double dt = 0.01;  // rk4: the step; adaptive steppers: the first trial step (dopri5)
-  double abs_tol = 1e-8, rel_tol = 1e-8;
-  long long max_steps = 100000000;
-  double min_step = 1e-12;
-};
-
 inline IntegratorSpec integrator_spec(const RunSpec& s) {
   return {s.stepper, s.dt, s.abs_tol, s.rel_tol, s.max_steps, s.min_step};
 }
 
 // The observation times: t0, t0 + every, t0 + 2 every, ... below t_end, and t_end itself (a time
-// within 1e-9 every of t_end is t_end); or an explicit increasing list.
+// within 1e-9 every of t_end is t_end); or an explicit increasing list; or every step the stepper
+// takes (every_step: the adaptive steppers' accepted steps, rk4's steps of dt), and t_end.
 class SampleTimes {
  public:
+  static SampleTimes every_step(double t0, double t_end, double dt) {
+    SampleTimes s(t0, t_end, dt);
+    s.every_step_ = true;
+    return s;
+  }
+  bool is_every_step() const { return every_step_; }
+  double end() const { return (*this)[size() - 1]; }
   SampleTimes(double t0, double t_end, double every) : t0_(t0), t_end_(t_end), every_(every) {
     const double span = (t_end - t0) / every;
     const auto m = static_cast<long long>(std::floor(span + 1e-9));  // whole intervals
@@ -68,9 +72,28 @@ class SampleTimes {
   double t0_ = 0, t_end_ = 0, every_ = 0;
   std::vector<double> list_;
   std::size_t n_ = 0;
+  bool every_step_ = false;
 };
 
 namespace detail {
+
+template <class S, class = void>
+struct has_split : std::false_type {};
+template <class S>
+struct has_split<S, std::void_t<decltype(std::declval<const S&>().split_index())>> : std::true_type {};
+
+// rk4_split: the derivatives of one part of the state, the other part frozen (its derivatives 0).
+template <class System>
+struct PartOf {
+  const System& system;
+  Eigen::Index split;  // [0, split) fast, [split, n) slow
+  bool fast;
+  void operator()(const Vec& x, Vec& dxdt, double t) const {
+    system(x, dxdt, t);
+    if (fast) dxdt.tail(dxdt.size() - split).setZero();
+    else dxdt.head(split).setZero();
+  }
+};
 
 template <class S, class = void>
 struct has_jacobian : std::false_type {};
@@ -109,21 +132,35 @@ IntegrationResult integrate_rk4(const System& system, Vec& x, double t0, const S
   if (rest <= 1e-9 * dt) rest = 0;
   RK4 stepper;
   if (!observe(obs, x, t0)) return {EndStatus::stopped, t0, "", r.stats};
+  // The public code's split step: the fast part (V_f) a full RK4 step with the slow part (the
+  // delay) frozen, then the slow part a full RK4 step with the new fast part.
+  const bool split = spec.stepper == StepperKind::rk4_split;
+  Eigen::Index split_at = 0;
+  if constexpr (has_split<System>::value) split_at = system.split_index();
+  else if (split) return {EndStatus::failed, t0, "rk4_split needs a model with a fast and a slow part", r.stats};
+  const PartOf<System> fast{system, split_at, true}, slow{system, split_at, false};
+  auto one_step = [&](double tt, double h) {
+    if (split) {
+      stepper.do_step(std::cref(fast), x, tt, h);
+      stepper.do_step(std::cref(slow), x, tt, h);
+      r.stats.rhs_evals += 8;
+    } else {
+      stepper.do_step(std::cref(system), x, tt, h);
+      r.stats.rhs_evals += 4;
+    }
+    ++r.stats.steps;
+  };
   double t = t0;
   for (long long k = 1; k <= steps; ++k) {
-    stepper.do_step(std::cref(system), x, t, dt);
+    one_step(t, dt);
     t = t0 + static_cast<double>(k) * dt;
-    ++r.stats.steps;
-    r.stats.rhs_evals += 4;
     if (!x.allFinite()) return diverged(t, r.stats);
     r.t_stop = t;
     if (k % every == 0 || (k == steps && rest == 0))
       if (!observe(obs, x, t)) return {EndStatus::stopped, t, "", r.stats};
   }
   if (rest > 0) {  // the shortened last step to t_end
-    stepper.do_step(std::cref(system), x, t, rest);
-    ++r.stats.steps;
-    r.stats.rhs_evals += 4;
+    one_step(t, rest);
     if (!x.allFinite()) return diverged(t_end, r.stats);
     r.t_stop = t_end;
     if (!observe(obs, x, t_end)) return {EndStatus::stopped, t_end, "", r.stats};
@@ -153,8 +190,9 @@ IntegrationResult integrate_dopri5(const System& system, Vec& x, double t0, cons
   if (!observe(obs, x, t0)) return finish({EndStatus::stopped, t0, "", {}});
   if (times.size() < 2) return finish({EndStatus::completed, t0, "", {}});
   dense.initialize(x, t0, std::min(spec.dt, t_end - t0));
+  const bool every_step = times.is_every_step();
   for (std::size_t j = 1; j < times.size(); ++j) {
-    const double ts = times[j];
+    const double ts = every_step ? t_end : times[j];
     while (dense.current_time() < ts) {
       if (r.stats.steps >= spec.max_steps)
         return finish({EndStatus::failed, dense.current_time(),
@@ -178,10 +216,18 @@ IntegrationResult integrate_dopri5(const System& system, Vec& x, double t0, cons
                                    dense.current_time() - t_prev),
                        {}});
       }
+      if (every_step && dense.current_time() < t_end) {  // the accepted state itself
+        r.t_stop = dense.current_time();
+        if (!observe(obs, dense.current_state(), r.t_stop)) {
+          x = dense.current_state();
+          return finish({EndStatus::stopped, r.t_stop, "", {}});
+        }
+      }
     }
     dense.calc_state(ts, x);
     r.t_stop = ts;
     if (!observe(obs, x, ts)) return finish({EndStatus::stopped, ts, "", {}});
+    if (every_step) break;
   }
   return finish({EndStatus::completed, r.t_stop, "", {}});
 }
@@ -201,7 +247,28 @@ IntegrationResult integrate_cvode(const System& system, Vec& x, double t0, const
   r.t_stop = t0;
   if (!observe(obs, x, t0)) return {EndStatus::stopped, t0, "", {}};
   if (times.size() < 2) return r;
-  CvodeBdf solver([&system](const Vec& xs, Vec& dxdt, double t) { system(xs, dxdt, t); }, jac, x, t0, o);
+  std::unique_ptr<CvodeBdf> made;
+  try {
+    made = std::make_unique<CvodeBdf>([&system](const Vec& xs, Vec& dxdt, double t) { system(xs, dxdt, t); }, jac, x,
+                                      t0, o);
+  } catch (const std::exception& e) {
+    return {EndStatus::failed, t0, e.what(), {}};
+  }
+  CvodeBdf& solver = *made;
+  if (times.is_every_step()) {  // CVODE's own steps, up to t_end exactly
+    const double t_end = times.end();
+    for (;;) {
+      std::string msg;
+      double t = 0;
+      const EndStatus s = solver.step(t_end, x, t, msg);
+      if (s != EndStatus::completed) return {s, solver.t(), msg, solver.stats()};
+      r.t_stop = t;
+      if (!observe(obs, x, t)) return {EndStatus::stopped, t, "", solver.stats()};
+      if (t >= t_end) break;
+    }
+    r.stats = solver.stats();
+    return r;
+  }
   for (std::size_t j = 1; j < times.size(); ++j) {
     const double ts = times[j];
     std::string msg;
@@ -222,7 +289,8 @@ template <class System, class Observer>
 IntegrationResult integrate(const System& system, Vec& x, double t0, const SampleTimes& times,
                             const IntegratorSpec& spec, Observer&& observe) {
   switch (spec.stepper) {
-    case StepperKind::rk4: return detail::integrate_rk4(system, x, t0, times, spec, observe);
+    case StepperKind::rk4:
+    case StepperKind::rk4_split: return detail::integrate_rk4(system, x, t0, times, spec, observe);
     case StepperKind::dopri5: return detail::integrate_dopri5(system, x, t0, times, spec, observe);
     case StepperKind::cvode_bdf: return detail::integrate_cvode(system, x, t0, times, spec, observe);
   }

@@ -53,7 +53,10 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files) {
   e.output_keys = "t_end, sample_dt, K, energy, states, state_every";
   const double rhs = 4 * N * K + 12 * N + 2 * nnz;  // two products with Xi, tanh, Phi^T u_d
   const double steps = r.t_end / r.dt;               // rk4; a first guess for the adaptive steppers
-  const double evals = r.stepper == StepperKind::rk4 ? 4 : r.stepper == StepperKind::dopri5 ? 6 : 3;
+  const double evals = r.stepper == StepperKind::rk4         ? 4
+                       : r.stepper == StepperKind::rk4_split ? 8
+                       : r.stepper == StepperKind::dopri5    ? 6
+                                                             : 3;
   e.work = (steps * evals * rhs + samples * 4 * N * K) / kFlops;
   e.work_keys = "t_end, dt, N_f, K";
   const auto& fp = r.fixed_points;

@@ -15,15 +15,6 @@
 
 namespace seqmem {
 
-const char* to_string(StepperKind s) {
-  switch (s) {
-    case StepperKind::rk4: return "rk4";
-    case StepperKind::dopri5: return "dopri5";
-    case StepperKind::cvode_bdf: return "cvode_bdf";
-  }
-  return "?";
-}
-
 namespace {
 
 std::string where(const std::string& file, const toml::source_region& r) {
@@ -230,7 +221,10 @@ void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
 }
 
 StepperKind stepper_of(const std::string& s) {
-  return s == "rk4" ? StepperKind::rk4 : s == "dopri5" ? StepperKind::dopri5 : StepperKind::cvode_bdf;
+  return s == "rk4"         ? StepperKind::rk4
+         : s == "dopri5"    ? StepperKind::dopri5
+         : s == "rk4_split" ? StepperKind::rk4_split
+                            : StepperKind::cvode_bdf;
 }
 
 void resolve_integrator_limits(const Values& v, RunSpec& r) {
@@ -262,7 +256,7 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
     r.stepper = StepperKind::dopri5;
   } else {
     r.stepper = v.given("stepper") ? stepper_of(v.choice("stepper")) : StepperKind::dopri5;
-    if (r.stepper == StepperKind::rk4)
+    if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split)
       v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
   }
   set_resolved(r, "stepper", std::string(to_string(r.stepper)));
@@ -378,12 +372,26 @@ RunSpec resolve(const Values& v, const std::string& dir) {
                                       : HiddenKind::rectified_polynomial;
   p.sigma_h.degree = v.int32("degree");
   p.sigma_h.beta_h = v.num("beta_h");
-  p.alpha_s_placement = v.choice("alpha_s_placement") == "eq9" ? AlphaSPlacement::eq9 : AlphaSPlacement::eq10;
+  const std::string placement = v.choice("alpha_s_placement");
+  p.alpha_s_placement = placement == "eq9"           ? AlphaSPlacement::eq9
+                        : placement == "public_code" ? AlphaSPlacement::public_code
+                                                     : AlphaSPlacement::eq10;
+  const std::string norm = v.choice("hidden_normalization");
+  p.hidden_normalization = norm == "inside"            ? HiddenNormalization::inside
+                           : norm == "inside_rescaled" ? HiddenNormalization::inside_rescaled
+                                                       : HiddenNormalization::none;
+  if (r.model == ModelKind::gsemm) {  // the three-layer model has sqrt(alpha_s) inside (Eq. 1)
+    if (p.alpha_s_placement == AlphaSPlacement::public_code)
+      v.fail("alpha_s_placement", "public_code is a reading of Dense GSEMM (kind = \"dense_gsemm\" or \"gamm\")");
+    if (p.hidden_normalization != HiddenNormalization::none)
+      v.fail("hidden_normalization", "a reading of Dense GSEMM (kind = \"dense_gsemm\" or \"gamm\")");
+  }
 
   // What the scenario is for: a capacity sweep ([sweep]), a baseline ([baseline]) or runs.
   const bool sweep = sweep_given(v);
   if (!sweep)
-    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required"})
+    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "horizon",
+                          "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
   if (sweep && !baseline_model.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
@@ -458,7 +466,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.stepper = stepper_of(v.choice("stepper"));
   resolve_integrator_limits(v, r);
   r.sample_dt = v.num("sample_dt");
-  if (r.stepper == StepperKind::rk4) {
+  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
     const double ratio = r.sample_dt / r.dt;
     if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
       v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
@@ -501,6 +509,18 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   sw.K_max = v.int32("K_max");
   sw.cycles_required = v.int32("cycles_required");
   v.choice("criterion");
+  sw.K_growth = v.num("K_growth");
+  for (auto k : v.int_list("K_list")) sw.K_list.push_back(static_cast<int>(k));
+  for (std::size_t i = 1; i < sw.K_list.size(); ++i)
+    if (sw.K_list[i] <= sw.K_list[i - 1]) v.fail("K_list", "the K must increase");
+  const std::string hz = v.choice("horizon");
+  sw.horizon = hz == "fixed" ? Horizon::fixed : hz == "proportional" ? Horizon::proportional : Horizon::stall;
+  sw.horizon_time = v.num("horizon_time");
+  sw.horizon_per_memory = v.num("horizon_per_memory");
+  sw.success_rule = v.choice("success_rule") == "public_scripts" ? SuccessRule::public_scripts : SuccessRule::strict;
+  sw.max_wall_s = v.num("max_wall_s");
+  if (sw.success_rule == SuccessRule::public_scripts && sw.horizon == Horizon::stall)
+    v.fail("success_rule", "public_scripts judges the run at its end: needs horizon = \"fixed\" or \"proportional\"");
   if (sweep) {
     for (const char* axis : {"sweep_degrees", "sweep_seeds", "sweep_alpha_c"})
       if (v.get(axis).as_array()->empty())
@@ -527,6 +547,10 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.enabled = v.boolean("find_fixed_points");
   if (fp.enabled && r.model == ModelKind::gsemm)
     v.fail("find_fixed_points", "the fixed-point finder is for dense_gsemm and gamm (V_h is slaved to V_f there)");
+  if (fp.enabled && (p.alpha_s_placement == AlphaSPlacement::public_code ||
+                     p.hidden_normalization != HiddenNormalization::none))
+    v.fail("find_fixed_points", "the fixed-point finder supports alpha_s_placement eq10 and eq9 with "
+                                "hidden_normalization = \"none\"");
   fp.t_start = v.num("fp_t_start");
   fp.t_end = v.num("fp_t_end") == -1 ? r.t_end : v.num("fp_t_end");
   fp.every = v.int32("fp_every");

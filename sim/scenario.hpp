@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "../analysis/capacity.hpp"
+#include "integrator_spec.hpp"
 #include "../analysis/sequence_monitor.hpp"
 #include "../models/gsemm_params.hpp"
 #include "../models/memories.hpp"
@@ -33,8 +35,6 @@ inline std::string without_function_name(const std::string& m) {
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
 enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion };
-enum class StepperKind { rk4, dopri5, cvode_bdf };
-const char* to_string(StepperKind s);
 
 // What a scenario is for: the command that runs it.
 enum class Command { run, sweep, baseline };
@@ -62,6 +62,12 @@ struct SweepSpec {
   std::vector<double> alpha_c;
   int K_min = 2, K_max = 200;
   int cycles_required = 3;
+  double K_growth = 2.0;
+  std::vector<int> K_list;  // explicit K instead of grow-then-bisect (empty: none)
+  Horizon horizon = Horizon::stall;
+  double horizon_time = 1000.0, horizon_per_memory = 40.0;
+  SuccessRule success_rule = SuccessRule::strict;
+  double max_wall_s = 0;  // 0: no budget
 };
 
 

@@ -74,7 +74,13 @@ std::vector<KeyDef> make_schema() {
       {"model", "degree", Type::Int, "1", "n of the polynomial activations", G, ints(1, 30), nullptr},
       {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax", G, gt(0), nullptr},
       {"model", "alpha_s_placement", Type::String, "\"eq10\"",
-       "Dense GSEMM hidden input: eq10 (as printed, no sqrt(alpha_s) inside sigma_h) or eq9", G, kNone, "eq10|eq9"},
+       "Dense GSEMM: eq10 (as printed, no sqrt(alpha_s) inside sigma_h), eq9 (sqrt(alpha_s) inside), or public_code "
+       "(the authors' degree-1 code: alpha_s Xi sigma_h(Xi^T s) + alpha_c Xi Phi^T Xi^T V_d, the delay outside sigma_h)",
+       G, kNone, "eq10|eq9|public_code"},
+      {"model", "hidden_normalization", Type::String, "\"none\"",
+       "Dense GSEMM: the argument of sigma_h: none (sigma_h(h)), inside (sigma_h(h / N_f)) or inside_rescaled "
+       "(N_f sigma_h(h / N_f))",
+       G, kNone, "none|inside|inside_rescaled"},
       {"model", "process", Type::String, "\"ve\"",
        "diffusion: forward noise process: ve (variance exploding, Eq. 7-8) or vp (Ornstein-Uhlenbeck, Eq. 15-21)", D,
        kNone, "ve|vp"},
@@ -150,9 +156,11 @@ std::vector<KeyDef> make_schema() {
       {"input", "t_on", Type::Float, "0.0", "the current is on for t_on <= t < t_off", G, ge(0), nullptr},
       {"input", "t_off", Type::Float, "0.0", "end of the current (>= t_on)", G, ge(0), nullptr},
       {"integrator", "stepper", Type::String, "\"rk4\"",
-       "rk4 (fixed step dt), dopri5 (adaptive Dormand-Prince 5(4), dense output) or cvode_bdf (SUNDIALS CVODE, "
-       "variable-order BDF with a dense Jacobian: for stiff problems); diffusion flows: dopri5 or cvode_bdf",
-       A, kNone, "rk4|dopri5|cvode_bdf"},
+       "rk4 (fixed step dt), dopri5 (adaptive Dormand-Prince 5(4), dense output), cvode_bdf (SUNDIALS CVODE, "
+       "variable-order BDF with a dense Jacobian: for stiff problems) or rk4_split (rk4 with the authors' public "
+       "code's split step: V_f a full step with the delay frozen, then the delay); diffusion flows: dopri5 (default) "
+       "or cvode_bdf",
+       A, kNone, "rk4|dopri5|cvode_bdf|rk4_split"},
       {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of the adaptive steppers; diffusion: Euler-Maruyama step",
        A, gt(0), nullptr},
       {"integrator", "t_end", Type::Float, "100.0",
@@ -218,6 +226,29 @@ std::vector<KeyDef> make_schema() {
       {"sweep", "criterion", Type::String, "\"cycles\"",
        "success: cycles (the cycle retrieved in order cycles_required times, no wrong visit)", G, kNone, "cycles"},
       {"sweep", "cycles_required", Type::Int, "3", "complete cycles for success (paper: 3)", G, ints(1, 1000000), nullptr},
+      {"sweep", "K_growth", Type::Float, "2.0", "capacity sweep: the grow phase multiplies K by this until a failure",
+       G, in(1, 100, true), nullptr},
+      {"sweep", "K_list", Type::IntList, "[]",
+       "capacity sweep: the K to try, increasing, instead of grow-then-bisect (the capacity is the last success before "
+       "the first failure)",
+       G, ints(2, 100000), nullptr},
+      {"sweep", "horizon", Type::String, "\"stall\"",
+       "when an evaluation ends: stall (after stall_time without a new visit; t_end is only a budget, reaching it is "
+       "censored), fixed (at horizon_time) or proportional (at horizon_per_memory * K); at a fixed or proportional "
+       "horizon an undecided evaluation has failed",
+       G, kNone, "stall|fixed|proportional"},
+      {"sweep", "horizon_time", Type::Float, "1000.0", "capacity sweep, horizon = fixed: the simulated time of an evaluation",
+       G, gt(0), nullptr},
+      {"sweep", "horizon_per_memory", Type::Float, "40.0",
+       "capacity sweep, horizon = proportional: simulated time per memory of the cycle", G, gt(0), nullptr},
+      {"sweep", "success_rule", Type::String, "\"strict\"",
+       "strict (the paper: cycles_required cycles in order, no wrong visit) or public_scripts (up to the horizon: "
+       "more than 5 K changes of the largest overlap, more than 80% of them to the successor)",
+       G, kNone, "strict|public_scripts"},
+      {"sweep", "max_wall_s", Type::Float, "0.0",
+       "capacity sweep: wall-clock budget of one evaluation in seconds, its hits are censored (0: none; results then "
+       "depend on the machine)",
+       G, ge(0), nullptr},
       {"baseline", "baseline_model", Type::String, "\"\"",
        "classical singleton capacity instead of [sweep]: hopfield, dense_poly, dense_rectified or dense_exp", G, kNone,
        "|hopfield|dense_poly|dense_rectified|dense_exp"},

@@ -1,3 +1,4 @@
+// `seqmem sweep` on a [sweep] scenario (see sweep.hpp).
 #include "sweep.hpp"
 
 #include <fmt/format.h>
@@ -7,18 +8,19 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <tuple>
 
 #include "../analysis/capacity.hpp"
-#include "../analysis/singleton_capacity.hpp"
+#include "../analysis/capacity_cost.hpp"
 #include "h5file.hpp"
+#include "integrate.hpp"
 #include "output_file.hpp"
 #include "resources.hpp"
 #include "run_scenario.hpp"
+#include "sweep_file.hpp"
 
 namespace seqmem {
 namespace {
@@ -35,60 +37,14 @@ struct Row {  // one evaluation
 using Key = std::tuple<int, int, std::uint64_t, int, double>;  // config, degree, seed, K, alpha_c
 Key key(const Row& r) { return {r.config, r.degree, r.seed, r.K, r.alpha_c}; }
 
-struct Capacity {
+struct Capacity {  // one (configuration, degree, seed)
   int config, degree;
   std::uint64_t seed;
-  int capacity;
+  SearchResult search;
 };
 
-const char* kOutcomes = "0 success, 1 wrong (a wrong visit), 2 stalled (no new visit within stall_time), "
-                        "3 horizon, 4 diverged";
-
-// Root attributes and /configs of a sweep file.
-void write_header(hid_t root, const Scenario& sc, bool complete) {
-  write_provenance(root, sc);
-  h5::set_attr(root, "complete", complete);
-  h5::Handle configs = h5::create_group(root, "configs");
-  for (const auto& r : sc.runs) {
-    h5::Handle g2 = h5::create_group(configs.id(), r.id);
-    for (const auto& [k, v] : r.resolved) h5::set_attr(g2.id(), k, v);
-  }
-}
-
-// A group of column datasets over one dimension `dim` (1..n, a dimension scale); `columns` gets a
-// function put(name, values) that writes one column.
-template <class Columns>
-void write_table(hid_t root, const char* name, const char* dim, std::size_t n, Columns columns) {
-  h5::Handle g2 = h5::create_group(root, name);
-  std::vector<int> index(n);
-  for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<int>(i + 1);
-  h5::Handle scale = h5::write_dataset(g2.id(), dim, {n}, index.data());
-  h5::make_scale(scale.id(), dim);
-  columns([&](const char* col, const auto& values) {
-    h5::Handle d = h5::write_dataset(g2.id(), col, {n}, values.data());
-    h5::attach_scale(d.id(), scale.id(), 0);
-    return d;
-  });
-}
-
-template <class V, class F>
-std::vector<int> ints(const V& v, F f) {
-  std::vector<int> out;
-  for (const auto& x : v) out.push_back(static_cast<int>(f(x)));
-  return out;
-}
-template <class V, class F>
-std::vector<std::int64_t> int64s(const V& v, F f) {
-  std::vector<std::int64_t> out;
-  for (const auto& x : v) out.push_back(static_cast<std::int64_t>(f(x)));
-  return out;
-}
-template <class V, class F>
-std::vector<double> reals(const V& v, F f) {
-  std::vector<double> out;
-  for (const auto& x : v) out.push_back(f(x));
-  return out;
-}
+const char* kStops = "0 failure (a K failed: the capacity is measured), 1 K_max (every K up to K_max succeeded: a "
+                     "lower bound), 2 censored (an evaluation ran out of its budget: a lower bound)";
 
 // The whole file, written to the partial name and renamed over OUT (a checkpoint).
 void write_file(OutputFile& of, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
@@ -101,26 +57,34 @@ void write_file(OutputFile& of, const Scenario& sc, std::vector<Row> rows, std::
     std::lock_guard<std::mutex> g(h5::lock());
     h5::Handle f = h5::create_file(of.partial());
     const hid_t root = f.id();
-    write_header(root, sc, complete);
+    write_sweep_header(root, sc, complete);
     write_table(root, "evaluations", "evaluation", rows.size(), [&](auto put) {
-      put("config", ints(rows, [](const Row& r) { return r.config; }));
-      put("degree", ints(rows, [](const Row& r) { return r.degree; }));
-      put("seed", int64s(rows, [](const Row& r) { return r.seed; }));
-      put("K", ints(rows, [](const Row& r) { return r.K; }));
-      put("alpha_c", reals(rows, [](const Row& r) { return r.alpha_c; }));
-      put("success", ints(rows, [](const Row& r) { return r.e.success(); }));
-      h5::Handle o = put("outcome", ints(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
-      h5::set_attr(o.id(), "codes", std::string(kOutcomes));
-      put("cycles", ints(rows, [](const Row& r) { return r.e.cycles; }));
-      put("t_first_error", reals(rows, [](const Row& r) { return r.e.t_first_error; }));
-      put("t_stop", reals(rows, [](const Row& r) { return r.e.t_stop; }));
-      put("wall_time_s", reals(rows, [](const Row& r) { return r.e.wall_s; }));
+      put("config", column<int>(rows, [](const Row& r) { return r.config; }));
+      put("degree", column<int>(rows, [](const Row& r) { return r.degree; }));
+      put("seed", column<std::int64_t>(rows, [](const Row& r) { return r.seed; }));
+      put("K", column<int>(rows, [](const Row& r) { return r.K; }));
+      put("alpha_c", column<double>(rows, [](const Row& r) { return r.alpha_c; }));
+      put("success", column<int>(rows, [](const Row& r) { return r.e.success(); }));
+      h5::Handle o = put("outcome", column<int>(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
+      h5::set_attr(o.id(), "codes", std::string(kOutcomeCodes));
+      put("cycles", column<int>(rows, [](const Row& r) { return r.e.cycles; }));
+      put("visits", column<int>(rows, [](const Row& r) { return r.e.visits; }));
+      put("dwell", column<double>(rows, [](const Row& r) { return r.e.dwell; }));
+      put("t_first_error", column<double>(rows, [](const Row& r) { return r.e.t_first_error; }));
+      put("t_stop", column<double>(rows, [](const Row& r) { return r.e.t_stop; }));
+      put("solver_steps", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.steps; }));
+      put("solver_rhs_evals", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.rhs_evals; }));
+      put("wall_time_s", column<double>(rows, [](const Row& r) { return r.e.wall_s; }));
     });
     write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
-      put("config", ints(caps, [](const Capacity& c) { return c.config; }));
-      put("degree", ints(caps, [](const Capacity& c) { return c.degree; }));
-      put("seed", int64s(caps, [](const Capacity& c) { return c.seed; }));
-      put("capacity", ints(caps, [](const Capacity& c) { return c.capacity; }));
+      put("config", column<int>(caps, [](const Capacity& c) { return c.config; }));
+      put("degree", column<int>(caps, [](const Capacity& c) { return c.degree; }));
+      put("seed", column<std::int64_t>(caps, [](const Capacity& c) { return c.seed; }));
+      put("capacity", column<int>(caps, [](const Capacity& c) { return c.search.capacity; }));
+      put("censored", column<int>(caps, [](const Capacity& c) { return c.search.stop != SearchStop::failure; }));
+      put("K_largest_tried", column<int>(caps, [](const Capacity& c) { return c.search.largest_tried; }));
+      h5::Handle s = put("stop", column<int>(caps, [](const Capacity& c) { return static_cast<int>(c.search.stop); }));
+      h5::set_attr(s.id(), "codes", std::string(kStops));
     });
     h5::close_file(f);
   } catch (const h5::Error& e) {
@@ -143,95 +107,120 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
     throw InputError(fmt::format("{}: --resume: the file was written from another scenario text", path));
   if (h5::read_string_attr(f.id(), "overrides") != sc.overrides_text())
     throw InputError(fmt::format("{}: --resume: the file was written with other --set overrides", path));
-  auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
-  const auto seed = h5::read_vector_i64(f.id(), "evaluations/seed");
-  const auto config = col("config"), degree = col("degree"), K = col("K"),
-             alpha_c = col("alpha_c"), outcome = col("outcome"), cycles = col("cycles"),
-             t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
-  for (std::size_t i = 0; i < config.size(); ++i) {
-    Row r{int(config[i]), int(degree[i]), std::uint64_t(seed[i]), int(K[i]), alpha_c[i], {}};
-    r.e.outcome = static_cast<Outcome>(int(outcome[i]));
-    r.e.cycles = int(cycles[i]);
-    r.e.t_first_error = t_err[i];
-    r.e.t_stop = t_stop[i];
-    r.e.wall_s = wall[i];
-    cache[key(r)] = r;
+  try {
+    auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
+    auto col64 = [&](const char* c) { return h5::read_vector_i64(f.id(), std::string("evaluations/") + c); };
+    const auto seed = col64("seed"), steps = col64("solver_steps"), evals = col64("solver_rhs_evals");
+    const auto config = col("config"), degree = col("degree"), K = col("K"), alpha_c = col("alpha_c"),
+               outcome = col("outcome"), cycles = col("cycles"), visits = col("visits"), dwell = col("dwell"),
+               t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
+    for (std::size_t i = 0; i < config.size(); ++i) {
+      Row r{int(config[i]), int(degree[i]), std::uint64_t(seed[i]), int(K[i]), alpha_c[i], {}};
+      r.e.outcome = static_cast<Outcome>(int(outcome[i]));
+      r.e.cycles = int(cycles[i]);
+      r.e.visits = int(visits[i]);
+      r.e.dwell = dwell[i];
+      r.e.t_first_error = t_err[i];
+      r.e.t_stop = t_stop[i];
+      r.e.stats.steps = steps[i];
+      r.e.stats.rhs_evals = evals[i];
+      r.e.wall_s = wall[i];
+      cache[key(r)] = r;
+    }
+  } catch (const std::runtime_error& e) {
+    throw InputError(fmt::format("{}: --resume: not a sweep file of this seqmem version ({})", path, e.what()));
   }
   return cache;
 }
 
-// [baseline]: the singleton capacity of every (configuration, N, degree), every trial a row.
-SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
-  const auto t0 = Clock::now();
-  OutputFile of(out, input_files(sc), Existing::refuse, "remove it first (a baseline sweep is not resumable)",
-                opt.progress);
-  struct Result {
-    int config, N, degree;
-    SingletonCapacityResult r;
-  };
-  std::vector<Result> results;
-  for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
-    const RunSpec spec = sc.runs[c];
-    const auto& b = spec.baseline;
-    const bool poly = b.model == "dense_poly" || b.model == "dense_rectified";
-    for (int N : b.N)
-      // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
-      for (int d : poly ? b.degrees : std::vector<int>{b.model == "hopfield" ? 2 : 0}) {
-        SingletonCapacityOptions o;
-        o.model = b.model;
-        o.N = N;
-        o.degree = poly ? d : 2;
-        o.criterion = b.criterion;
-        o.cue_flip = b.cue_flip;
-        o.overlap_threshold = b.overlap_threshold;
-        o.required_fraction = b.required_fraction;
-        o.trials = b.trials;
-        o.seed = spec.seed;
-        o.P_max = b.P_max;
-        if (opt.threads > 0) omp_set_num_threads(opt.threads);
-        results.push_back({c, N, d, singleton_capacity(o)});
-        if (opt.progress)
-          fmt::print(stderr, "baseline {} N = {}{}: mean capacity {:.2f} ({:.4f} N), {:.1f} s\n", b.model, N,
-                     poly ? fmt::format(", n = {}", d) : "", results.back().r.mean, results.back().r.mean_per_neuron,
-                     std::chrono::duration<double>(Clock::now() - t0).count());
+// One evaluation's task from a configuration of the scenario.
+SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int K, double alpha_c) {
+  const auto& sw = spec.sweep;
+  SequenceTask t;
+  t.N_f = spec.N_f;
+  t.K = K;
+  t.seed = seed;
+  t.params = spec.params;
+  t.params.sigma_h.degree = degree;
+  t.params.alpha_c = alpha_c;
+  t.cue_amplitude = spec.cue_amplitude;
+  t.threshold = spec.threshold;
+  t.cycles_required = sw.cycles_required;
+  t.stall_time = spec.stop.stall_time;
+  t.horizon = sw.horizon;
+  t.t_max = sw.horizon == Horizon::fixed          ? sw.horizon_time
+            : sw.horizon == Horizon::proportional ? sw.horizon_per_memory * K
+                                                  : spec.t_end;
+  t.success_rule = sw.success_rule;
+  t.max_wall_s = sw.max_wall_s;
+  t.integrator = integrator_spec(spec);
+  return t;
+}
+
+// The alpha_c values in the order they are tried at the next K: the one that succeeded at the
+// previous K first (the working alpha_c falls slowly as K grows), then the smaller ones from the
+// largest down, then the larger ones from the smallest up. Without a previous success: largest first
+// (the shortest dwell, the fastest outcome). K succeeds when any of them does, so the order changes
+// the cost, not the capacity.
+std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
+  std::sort(alphas.rbegin(), alphas.rend());
+  if (std::find(alphas.begin(), alphas.end(), previous) == alphas.end()) return alphas;
+  std::vector<double> out{previous};
+  for (double a : alphas)
+    if (a < previous) out.push_back(a);
+  for (auto it = alphas.rbegin(); it != alphas.rend(); ++it)
+    if (*it > previous) out.push_back(*it);
+  return out;
+}
+
+std::string hours(double s) { return s < 3600 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600); }
+
+// The cost model before the work starts: a success at K_max and the grow phase of one pair.
+void print_cost(const std::vector<RunSpec>& configs, std::size_t pairs) {
+  const RunSpec& spec = configs.front();
+  const auto& sw = spec.sweep;
+  const int K = sw.K_list.empty() ? sw.K_max : sw.K_list.back();
+  const int degree = *std::max_element(sw.degrees.begin(), sw.degrees.end());
+  const double alpha = *std::min_element(sw.alpha_c.begin(), sw.alpha_c.end());
+  const double alpha_hi = *std::max_element(sw.alpha_c.begin(), sw.alpha_c.end());
+  const CapacityCost c = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha_hi));
+  const CapacityCost c_lo = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha));
+  const double best = c.success_seconds(K, sw.cycles_required), worst = c_lo.success_seconds(K, sw.cycles_required);
+  // grow phase 2, 4, ..., K_max: about twice the last success
+  fmt::print(stderr,
+             "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here, "
+             "{} with {:.0f} evaluations per time unit; a success at K = {} ({} cycles, dwell {:.0f} to {:.0f} "
+             "per memory) costs {} to {} of one core; a pair that succeeds up to K = {} about {} to {}, "
+             "{} pairs up to {} core-hours at most\n",
+             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), c.evals_per_time, K, sw.cycles_required, c.dwell,
+             c_lo.dwell, hours(best), hours(worst), K, hours(2 * best), hours(2 * worst), pairs,
+             fmt::format("{:.1f}", 2 * worst * static_cast<double>(pairs) / 3600));
+}
+
+// The capacities as a table on stdout: one row per configuration and degree, one column per seed;
+// '>=' marks a lower bound (censored or K_max reached).
+void print_capacities(const std::vector<RunSpec>& configs, std::vector<Capacity> caps) {
+  std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
+    return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
+  });
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    const auto& seeds = configs[c].sweep.seeds;
+    std::string head = fmt::format("{:>8}", "degree");
+    for (auto s : seeds) head += fmt::format(" {:>8}", fmt::format("seed {}", s));
+    fmt::print("capacity{}:\n{}\n", configs.size() > 1 ? fmt::format(" ({})", configs[c].id) : "", head);
+    for (int d : configs[c].sweep.degrees) {
+      std::string row = fmt::format("{:>8}", d);
+      for (auto s : seeds) {
+        std::string cell = "-";
+        for (const auto& x : caps)
+          if (x.config == static_cast<int>(c) && x.degree == d && x.seed == s)
+            cell = fmt::format("{}{}", x.search.stop == SearchStop::failure ? "" : ">=", x.search.capacity);
+        row += fmt::format(" {:>8}", cell);
       }
+      fmt::print("{}\n", row);
+    }
   }
-  struct TrialRow {
-    int config, N, degree, trial, capacity;
-  };
-  std::vector<TrialRow> rows;
-  for (const auto& x : results)
-    for (int t = 0; t < static_cast<int>(x.r.capacity_per_trial.size()); ++t)
-      rows.push_back({x.config, x.N, x.degree, t, x.r.capacity_per_trial[t]});
-  try {
-    std::lock_guard<std::mutex> g(h5::lock());
-    h5::Handle f = h5::create_file(of.partial());
-    write_header(f.id(), sc, true);
-    write_table(f.id(), "baseline", "trial_row", rows.size(), [&](auto put) {
-      put("config", ints(rows, [](const TrialRow& r) { return r.config; }));
-      put("N", ints(rows, [](const TrialRow& r) { return r.N; }));
-      put("degree", ints(rows, [](const TrialRow& r) { return r.degree; }));
-      put("trial", ints(rows, [](const TrialRow& r) { return r.trial; }));
-      put("capacity", ints(rows, [](const TrialRow& r) { return r.capacity; }));
-    });
-    write_table(f.id(), "baseline_summary", "setting", results.size(), [&](auto put) {
-      put("config", ints(results, [](const Result& r) { return r.config; }));
-      put("N", ints(results, [](const Result& r) { return r.N; }));
-      put("degree", ints(results, [](const Result& r) { return r.degree; }));
-      put("mean", reals(results, [](const Result& r) { return r.r.mean; }));
-      put("std", reals(results, [](const Result& r) { return r.r.std; }));
-      put("mean_per_neuron", reals(results, [](const Result& r) { return r.r.mean_per_neuron; }));
-      put("trials_at_P_max", ints(results, [](const Result& r) { return r.r.trials_at_P_max; }));
-    });
-    h5::close_file(f);
-  } catch (const h5::Error& e) {
-    throw_write_error(out, e.what());
-  }
-  of.commit();
-  SweepSummary s;
-  for (const auto& x : results) s.evaluations += x.r.evaluations;
-  s.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  return s;
+  fmt::print("('>=': a lower bound, the search reached K_max or an evaluation's budget)\n");
 }
 
 }  // namespace
@@ -272,6 +261,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
   // the dearest pairs (high degree: large K) first, for the dynamic schedule
   std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
+  if (opt.progress) print_cost(configs, pairs.size());
 
   std::mutex mu;  // guards rows, caps, counters and the file
   std::vector<Row> rows;
@@ -287,10 +277,10 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     if (!force && now - last_print < std::chrono::milliseconds(tty ? 200 : 5000)) return;
     last_print = now;
     const double el = std::chrono::duration<double>(now - t0).count();
-    const double eta = pairs_done ? el / pairs_done * (pairs.size() - pairs_done) : 0.0;
-    fmt::print(stderr, "{}sweep: pairs {}/{}, evaluations {} (+{} resumed), {:.1f}/s, elapsed {:.0f} s, eta {:.0f} s{}",
-               tty ? "\r" : "", pairs_done, pairs.size(), summary.evaluations, summary.reused,
-               summary.evaluations / std::max(el, 1e-9), el, eta, tty ? "   " : "\n");
+    const std::string eta = pairs_done ? fmt::format("{:.0f} s", el / pairs_done * (pairs.size() - pairs_done)) : "?";
+    fmt::print(stderr, "{}sweep: pairs {}/{}, evaluations {} (+{} resumed), elapsed {:.0f} s, eta {}{}",
+               tty ? "\r" : "", pairs_done, pairs.size(), summary.evaluations, summary.reused, el, eta,
+               tty ? "   " : "\n");
   };
 
   const int n = static_cast<int>(pairs.size());
@@ -304,30 +294,17 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       const Pair& p = pairs[i];
       const RunSpec& spec = configs[p.config];
       const auto& sw = spec.sweep;
-      std::vector<double> alphas = sw.alpha_c;  // largest first: shorter dwell, faster outcome
-      std::sort(alphas.rbegin(), alphas.rend());
-      auto succeeds = [&](int K) {
-        for (double a : alphas) {
+      double winner = -1;  // the alpha_c that succeeded at the previous K
+      auto evaluate = [&](int K) {
+        bool censored = false;
+        for (double a : alpha_order(sw.alpha_c, winner)) {
           Row r{p.config, p.degree, p.seed, K, a, {}};
           if (auto it = cache.find(key(r)); it != cache.end()) {
             std::lock_guard<std::mutex> g(mu);
             ++summary.reused;
             r = it->second;
           } else {
-            SequenceTask t;
-            t.N_f = spec.N_f;
-            t.K = K;
-            t.seed = p.seed;
-            t.params = spec.params;
-            t.params.sigma_h.degree = p.degree;
-            t.params.alpha_c = a;
-            t.cue_amplitude = spec.cue_amplitude;
-            t.dt = spec.dt;
-            t.threshold = spec.threshold;
-            t.cycles_required = sw.cycles_required;
-            t.stall_time = spec.stop.stall_time;
-            t.t_max = spec.t_end;
-            r.e = evaluate_sequence(t);
+            r.e = evaluate_sequence(make_task(spec, p.degree, p.seed, K, a));
             std::lock_guard<std::mutex> g(mu);
             rows.push_back(r);
             ++summary.evaluations;
@@ -337,13 +314,17 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
             }
             progress(false);
           }
-          if (r.e.success()) return true;
+          if (r.e.success()) {
+            winner = a;
+            return Verdict::success;
+          }
+          censored |= r.e.censored();
         }
-        return false;
+        return censored ? Verdict::censored : Verdict::failure;
       };
-      const int capacity = largest_success(sw.K_min, sw.K_max, succeeds);
+      const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate);
       std::lock_guard<std::mutex> g(mu);
-      caps.push_back({p.config, p.degree, p.seed, capacity});
+      caps.push_back({p.config, p.degree, p.seed, found});
       ++pairs_done;
       progress(false);
     } catch (const OutputError& e) {
@@ -361,6 +342,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   write_file(of, sc, rows, caps, true);
   progress(true);
   if (opt.progress && tty) fmt::print(stderr, "\n");
+  print_capacities(configs, caps);
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

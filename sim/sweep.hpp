@@ -33,4 +33,7 @@ struct SweepSummary {
 // resume file written from another scenario.
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt);
 
+// A [baseline] scenario (sim/baseline_sweep.cpp); run_sweep calls it.
+SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt);
+
 }  // namespace seqmem

@@ -36,7 +36,7 @@ SCENARIO = ROOT / "scenarios" / "fig3_capacity_quick.toml"
 SETS = ["sweep_degrees=[1, 2, 3]", "sweep_seeds=[1, 2]", "K_max=24", "sweep_alpha_c=[0.4, 0.6, 0.8, 1.0]"]
 EV_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "t_first_error", "t_stop",
               "wall_time_s"]
-OUTCOME_NAMES = ["success", "wrong", "stalled", "horizon", "diverged"]
+OUTCOME_NAMES = ["success", "wrong", "stalled", "horizon", "diverged", "censored"]
 SEQMEM = None  # the binary, from argv
 
 
@@ -67,7 +67,8 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
             cls.complete = bool(f.attrs["complete"])
             cls.overrides = f.attrs["overrides"]
             cls.ev = {c: f["evaluations"][c][()] for c in EV_COLUMNS}
-            cls.cap = {c: f["capacity"][c][()] for c in ("config", "degree", "seed", "capacity")}
+            cls.cap = {c: f["capacity"][c][()] for c in ("config", "degree", "seed", "capacity", "censored",
+                                                           "K_largest_tried", "stop")}
             cls.codes = f["evaluations/outcome"].attrs["codes"]
             cls.cfg = {int(cid[1:]): dict(f["configs"][cid].attrs) for cid in f["configs"]}
         cls.K_min = {c: int(a["K_min"]) for c, a in cls.cfg.items()}
@@ -120,11 +121,58 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
                     if K > capacity:  # failed: every alpha_c of the grid tried, none succeeded
                         self.assertEqual(sorted(alphas), grid[key[0]])
                         self.assertFalse(any(alphas.values()), f"K = {K} > capacity {capacity} succeeded")
-                    else:  # succeeded: alpha_c tried from the largest down to the first success
-                        tried = sorted(alphas, reverse=True)
-                        self.assertEqual(tried, sorted(grid[key[0]], reverse=True)[:len(tried)])
-                        self.assertEqual([alphas[a] for a in tried], [False] * (len(tried) - 1) + [True])
+                    else:  # succeeded: the alpha_c tried end at the first success
+                        self.assertEqual(sum(alphas.values()), 1)
         self.assertTrue(self.summary["monotone_as_recorded"])
+
+    def test_search_replayed(self):
+        # The K search and the alpha_c order, replayed from the recorded outcomes (analysis/capacity.hpp):
+        # K doubles from K_min until a failure, then bisection; at each K the alpha_c that won at the
+        # previous K first, then the smaller ones from the largest down, then the larger ones upwards.
+        def order(prev, grid):
+            desc = sorted(grid, reverse=True)
+            if prev is None:
+                return desc
+            return [prev] + [a for a in desc if a < prev] + [a for a in sorted(grid) if a > prev]
+
+        for key, capacity in self.capacity.items():
+            with self.subTest(pair=key):
+                c = key[0]
+                tried, prev, seq = self.tried[key], None, []
+
+                def verdict(K):
+                    nonlocal prev
+                    seq.append(K)
+                    expect = order(prev, self.alpha_grid[c])
+                    got = tried[K]
+                    n = next((i + 1 for i, a in enumerate(expect) if got.get(a)), len(expect))
+                    self.assertEqual(sorted(got), sorted(expect[:n]), f"K = {K}: tried {sorted(got)}")
+                    if n <= len(expect) and got.get(expect[n - 1]):
+                        prev = expect[n - 1]
+                        return True
+                    return False
+
+                good, bad = self.K_min[c] - 1, None
+                if verdict(self.K_min[c]):
+                    good = self.K_min[c]
+                    while good < self.K_max[c]:
+                        K = min(self.K_max[c], max(good + 1, 2 * good))
+                        if not verdict(K):
+                            bad = K
+                            break
+                        good = K
+                    while bad is not None and bad - good > 1:
+                        mid = good + (bad - good) // 2
+                        if verdict(mid):
+                            good = mid
+                        else:
+                            bad = mid
+                self.assertEqual(good, capacity)
+                self.assertEqual(sorted(seq), sorted(tried), "evaluated K")
+                i = [k for k in zip(self.cap["config"], self.cap["degree"], self.cap["seed"])].index(key)
+                self.assertEqual(int(self.cap["K_largest_tried"][i]), max(seq))
+                self.assertEqual(int(self.cap["censored"][i]), int(capacity >= self.K_max[c]))
+                self.assertEqual(int(self.cap["stop"][i]), 1 if capacity >= self.K_max[c] else 0)
 
     def test_per_degree_statistics(self):
         self.assertEqual(len(self.summary["degrees"]), len({(c, d) for c, d, _ in self.capacity}))
@@ -137,7 +185,9 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
                 self.assertEqual(e["capacities"], caps.tolist())
                 self.assertAlmostEqual(e["mean"], float(caps.mean()), places=12)
                 self.assertEqual((e["min"], e["max"]), (int(caps.min()), int(caps.max())))
-                self.assertEqual(e["n_censored"], int((caps >= self.K_max[c]).sum()))
+                cen = np.array([self.cap["censored"][list(zip(self.cap["config"], self.cap["degree"], self.cap["seed"]))
+                                                     .index((c, d, s))] for s in seeds])
+                self.assertEqual(e["n_censored"], int(cen.sum()))
                 self.assertEqual(e["n_below_K_min"], int((caps < self.K_min[c]).sum()))
                 for s, k, a in zip(seeds, caps, e["alpha_c_at_capacity"]):
                     won = [al for al, ok in self.tried[c, d, s].get(int(k), {}).items() if ok]
