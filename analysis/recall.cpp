@@ -52,7 +52,8 @@ IntegrationResult flow(const PatternDiffusion& dm, Vec& x, const std::vector<dou
                        Obs&& obs) {
   // First trial step: a tenth of the remaining noise time at the end, where the drift is
   // stiffest (its rate is 1 / (2 (T - t)) for VE).
-  spec.dt = std::min(times.back() - times.front(), 0.1 * (dm.T() - times.back()));
+  spec.dt = std::min(times.back() - times.front(),
+                     std::max(0.1 * (dm.T() - times.back()), 10 * spec.min_step * std::max(1.0, std::abs(times.front()))));
   std::size_t j = 0;
   return integrate(dm, x, times.front(), SampleTimes(times), spec, [&](const Vec& xs, double) { obs(j++, xs); });
 }
@@ -93,8 +94,9 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   const int P = std::min(spec.paths, M);
   if (P > 0) {
     r.path_time = Eigen::Map<const Vec>(times.data(), static_cast<Eigen::Index>(times.size()));
-    r.paths.assign(P, Mat(D, static_cast<Eigen::Index>(times.size())));
-    r.path_energy.resize(P, static_cast<Eigen::Index>(times.size()));
+    // NaN where a path is not reached (a trajectory whose stepper gave up): never uninitialised memory
+    r.paths.assign(P, Mat::Constant(D, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN()));
+    r.path_energy.setConstant(P, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN());
   }
   const std::vector<double> ends{spec.t0, spec.t_end};
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
@@ -112,9 +114,11 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     EulerMaruyama em(D);
     Vec x(D), lw(L);
     const int me = omp_get_thread_num();
+    bool gave_up = false;  // the current trajectory's stepper gave up: it did not reach t_end
     auto account = [&](int i, const IntegrationResult& ir) {
       thread_stats[me] += ir.stats;
       if (ir.status == EndStatus::failed) {
+        gave_up = true;
         ++thread_failed[me];
 #pragma omp critical(recall_failures)
         failures.emplace_back(i, ir.message);
@@ -125,6 +129,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     for (int i = 0; i < M; ++i) {
       x = cues.col(cues.cols() == 1 ? 0 : i);
       const bool rec = i < P;
+      gave_up = false;
       switch (spec.dynamics) {
         case RecallDynamics::reverse_sde:
           if (rec) {
@@ -140,6 +145,8 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
           } else {
             em.run(drift, local.sigma(), x, spec.t0, spec.t_end, spec.dt, spec.seed, static_cast<std::uint64_t>(i));
           }
+          thread_stats[me].steps += K;  // Euler-Maruyama: one drift per step
+          thread_stats[me].rhs_evals += K;
           break;
         case RecallDynamics::probability_flow:
           if (rec)
@@ -158,7 +165,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
         }
       }
       r.end_states.col(i) = x;
-      if (!x.allFinite()) {
+      if (!x.allFinite() || gave_up) {  // not a recall: end_component, label -1
         ++done;
         continue;
       }
@@ -203,6 +210,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     r.stats += thread_stats[t];
     r.failed += thread_failed[t];
   }
+  r.diverged -= r.failed;  // the others that did not reach t_end: not finite
   if (!failures.empty()) {
     std::sort(failures.begin(), failures.end());  // the same message for any thread count
     r.first_failure = fmt::format("trajectory {}: {}", failures.front().first, failures.front().second);

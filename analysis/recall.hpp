@@ -75,10 +75,10 @@ struct RecallResult {
   Vec distance, overlap;        // M: its distance and overlap
   std::vector<long> counts;     // K: trajectories per `component`
   int diverged = 0;             // trajectories whose end state is not finite
-  int failed = 0;               // trajectories whose stepper gave up (counted in `diverged` when not finite)
+  int failed = 0;               // trajectories whose stepper gave up before t_end (end_component, label -1)
   std::string first_failure;    // the first stepper message
   int mixtures = 0;             // trajectories ending at a mixture
-  SolverStats stats;            // summed over the trajectories (flows)
+  SolverStats stats;            // summed over the trajectories (reverse SDE: one drift per step)
   double beta = 0;              // hopfield: the inverse temperature used
   Vec path_time;                // recorded times
   std::vector<Mat> paths;       // paths[i]: D x path_time.size(), trajectory i

@@ -29,9 +29,12 @@ class SequenceMonitor {
 
   // One sample; false when a stop rule says stop (stop_reason() says which).
   bool add(double t, const Vec& m) {
+    last_t_ = t;
     if (visits_.add(t, m)) {
+      if (rules_.detect_stall && t - t_last_visit_ > rules_.stall_time) ++gaps_;  // a stall it recovered from
       t_last_visit_ = t;
       t_last_entry_ = visits_.last().t_entry;
+      any_visit_ = true;
       if (checked_ && !checker_.add(visits_.last()) && rules_.stop_on_wrong_visit) {
         reason_ = fmt::format("first wrong visit ξ{} at t = {:.2f}", visits_.last().memory + 1, visits_.last().t_entry);
         return false;
@@ -41,14 +44,11 @@ class SequenceMonitor {
         reason_ = fmt::format("{} complete cycles", checker_.result().cycles_completed);
         return false;
       }
-    } else if (rules_.detect_stall && !stalled() && t - t_last_visit_ > rules_.stall_time) {
-      stalled_at_ = t_last_entry_;
-      stall_detected_ = t;
-      if (rules_.stop_on_stall) {
-        reason_ = fmt::format("stalled: no new visit after t = {:.2f} within stall_time = {}", stalled_at_,
-                              rules_.stall_time);
-        return false;
-      }
+    } else if (rules_.stop_on_stall && stalled()) {
+      reason_ = any_visit_ ? fmt::format("stalled: no new visit after t = {:.2f} within stall_time = {}",
+                                         t_last_entry_, rules_.stall_time)
+                           : fmt::format("stalled: no visit within stall_time = {}", rules_.stall_time);
+      return false;
     }
     return true;
   }
@@ -56,10 +56,14 @@ class SequenceMonitor {
   const std::vector<Visit>& visits() const { return visits_.visits(); }
   bool checked() const { return checked_; }
   const EpisodeCheck& check() const { return checker_.result(); }
-  // The entry time of the last visit before the first stall (0 if none came); stalled() false if the run never stalled.
-  bool stalled() const { return !std::isnan(stalled_at_); }
-  double stalled_at() const { return stalled_at_; }
-  double stall_detected_at() const { return stall_detected_; }
+  // Stalled now: a sequence run whose last visit (or its start, without any) lies more than
+  // stall_time before the last sample.
+  bool stalled() const { return rules_.detect_stall && last_t_ - t_last_visit_ > rules_.stall_time; }
+  bool any_visit() const { return any_visit_; }
+  // The entry time of the last visit (0 without any).
+  double stalled_at() const { return t_last_entry_; }
+  // Earlier gaps longer than stall_time after which a visit came again.
+  int recovered_stalls() const { return gaps_; }
   const std::string& stop_reason() const { return reason_; }
 
  private:
@@ -69,8 +73,9 @@ class SequenceMonitor {
   StopRules rules_;
   double t_last_visit_ = 0;   // the sample at which the last visit was detected (0: none yet)
   double t_last_entry_ = 0;   // its entry time
-  double stalled_at_ = std::numeric_limits<double>::quiet_NaN();
-  double stall_detected_ = std::numeric_limits<double>::quiet_NaN();
+  double last_t_ = 0;         // the last sample
+  bool any_visit_ = false;
+  int gaps_ = 0;
   std::string reason_;
 };
 

@@ -58,52 +58,96 @@ class GaussianMixture {
   // basis: D x r, orthonormal columns (|U^T U - I|_max <= 1e-8, std::invalid_argument otherwise);
   // variances: r entries >= 0, the columns with variance 0 are dropped; empty basis = a point.
   void add(const Vec& mean, double weight, int label, const Mat& basis = Mat(), const Vec& variances = Vec()) {
-    if (mean.size() != D_) throw std::invalid_argument("GaussianMixture::add: mean has the wrong dimension");
-    if (!mean.allFinite()) throw std::invalid_argument("GaussianMixture::add: mean is not finite");
-    if (!(weight > 0.0) || !std::isfinite(weight))
-      throw std::invalid_argument("GaussianMixture::add: weight must be finite and > 0");
-    if (label < 0) throw std::invalid_argument("GaussianMixture::add: label must be >= 0 (0 = semantic)");
-    const Eigen::Index r = basis.cols();
-    if (variances.size() != r)
-      throw std::invalid_argument("GaussianMixture::add: need one variance per basis column");
-    if (r > 0 && basis.rows() != D_) throw std::invalid_argument("GaussianMixture::add: basis must have D rows");
-    if (r > D_) throw std::invalid_argument("GaussianMixture::add: more basis columns than dimensions");
-    if (r > 0) {
-      if (!basis.allFinite()) throw std::invalid_argument("GaussianMixture::add: basis is not finite");
-      const double dev = (basis.transpose() * basis - Mat::Identity(r, r)).cwiseAbs().maxCoeff();
-      if (!(dev <= 1e-8)) {
-        std::ostringstream os;
-        os << "GaussianMixture::add: basis columns are not orthonormal (max |U^T U - I| = " << dev << " > 1e-8)";
-        throw std::invalid_argument(os.str());
-      }
-    }
-    for (Eigen::Index j = 0; j < r; ++j)
-      if (!(variances(j) >= 0.0) || !std::isfinite(variances(j)))
-        throw std::invalid_argument("GaussianMixture::add: variances must be finite and >= 0");
-    int kept = 0;
-    for (Eigen::Index j = 0; j < r; ++j) kept += variances(j) > 0.0;
-    Mat U(D_, kept);
-    Vec lambda(kept);
-    for (Eigen::Index j = 0, i = 0; j < r; ++j)
-      if (variances(j) > 0.0) {
-        U.col(i) = basis.col(j);
-        lambda(i++) = variances(j);
-      }
-    mu_.conservativeResize(D_, mu_.cols() + 1);
-    mu_.col(mu_.cols() - 1) = mean;
-    raw_w_.push_back(weight);
-    labels_.push_back(label);
-    U_.push_back(std::move(U));
-    lambda_.push_back(std::move(lambda));
-    if (kept > max_rank_) max_rank_ = kept;
-    update_log_weights();
+    Batch b;
+    b.add(*this, mean, weight, label, basis, variances);
+    b.append_to(*this);
   }
+
+  // Many components at once: checked one by one like add(), appended with one resize and one
+  // normalisation (add() in a loop costs O(K) per component, quadratic in K).
+  class Batch {
+   public:
+    void reserve(std::size_t n) {
+      means_.reserve(n);
+      w_.reserve(n);
+      labels_.reserve(n);
+      U_.reserve(n);
+      lambda_.reserve(n);
+    }
+    void add(const GaussianMixture& g, const Vec& mean, double weight, int label, const Mat& basis = Mat(),
+             const Vec& variances = Vec()) {
+      const int D = g.D_;
+      if (mean.size() != D) throw std::invalid_argument("GaussianMixture::add: mean has the wrong dimension");
+      if (!mean.allFinite()) throw std::invalid_argument("GaussianMixture::add: mean is not finite");
+      if (!(weight > 0.0) || !std::isfinite(weight))
+        throw std::invalid_argument("GaussianMixture::add: weight must be finite and > 0");
+      if (label < 0) throw std::invalid_argument("GaussianMixture::add: label must be >= 0 (0 = semantic)");
+      const Eigen::Index r = basis.cols();
+      if (variances.size() != r)
+        throw std::invalid_argument("GaussianMixture::add: need one variance per basis column");
+      if (r > 0 && basis.rows() != D) throw std::invalid_argument("GaussianMixture::add: basis must have D rows");
+      if (r > D) throw std::invalid_argument("GaussianMixture::add: more basis columns than dimensions");
+      if (r > 0) {
+        if (!basis.allFinite()) throw std::invalid_argument("GaussianMixture::add: basis is not finite");
+        const double dev = (basis.transpose() * basis - Mat::Identity(r, r)).cwiseAbs().maxCoeff();
+        if (!(dev <= 1e-8)) {
+          std::ostringstream os;
+          os << "GaussianMixture::add: basis columns are not orthonormal (max |U^T U - I| = " << dev << " > 1e-8)";
+          throw std::invalid_argument(os.str());
+        }
+      }
+      for (Eigen::Index j = 0; j < r; ++j)
+        if (!(variances(j) >= 0.0) || !std::isfinite(variances(j)))
+          throw std::invalid_argument("GaussianMixture::add: variances must be finite and >= 0");
+      int kept = 0;
+      for (Eigen::Index j = 0; j < r; ++j) kept += variances(j) > 0.0;
+      Mat U(D, kept);
+      Vec lambda(kept);
+      for (Eigen::Index j = 0, i = 0; j < r; ++j)
+        if (variances(j) > 0.0) {
+          U.col(i) = basis.col(j);
+          lambda(i++) = variances(j);
+        }
+      means_.push_back(mean);
+      w_.push_back(weight);
+      labels_.push_back(label);
+      U_.push_back(std::move(U));
+      lambda_.push_back(std::move(lambda));
+    }
+    void append_to(GaussianMixture& g) {
+      const Eigen::Index K0 = g.mu_.cols(), n = static_cast<Eigen::Index>(means_.size());
+      g.mu_.conservativeResize(g.D_, K0 + n);
+      for (Eigen::Index k = 0; k < n; ++k) {
+        g.mu_.col(K0 + k) = means_[static_cast<std::size_t>(k)];
+        g.max_rank_ = std::max(g.max_rank_, static_cast<int>(U_[static_cast<std::size_t>(k)].cols()));
+      }
+      g.raw_w_.insert(g.raw_w_.end(), w_.begin(), w_.end());
+      g.labels_.insert(g.labels_.end(), labels_.begin(), labels_.end());
+      for (auto& u : U_) g.U_.push_back(std::move(u));
+      for (auto& l : lambda_) g.lambda_.push_back(std::move(l));
+      g.update_log_weights();
+      *this = Batch();
+    }
+
+   private:
+    std::vector<Vec> means_;
+    std::vector<double> w_;
+    std::vector<int> labels_;
+    std::vector<Mat> U_;
+    std::vector<Vec> lambda_;
+  };
 
   // Component N(mean, covariance) from a full D x D covariance. It must be symmetric
   // (|C - C^T|_max <= 1e-10 max|C|) and positive semi-definite (smallest eigenvalue
   // >= -1e-10 max(1, largest |eigenvalue|)); otherwise std::invalid_argument (the message states the
   // smallest eigenvalue). Eigenvectors with eigenvalue > 1e-12 max(1, largest) are kept as U, lambda.
   void add_covariance(const Vec& mean, double weight, int label, const Mat& covariance) {
+    Batch b;
+    add_covariance(b, mean, weight, label, covariance);
+    b.append_to(*this);
+  }
+  // ... into a batch (many covariances: one append).
+  void add_covariance(Batch& batch, const Vec& mean, double weight, int label, const Mat& covariance) const {
     if (covariance.rows() != D_ || covariance.cols() != D_)
       throw std::invalid_argument("GaussianMixture::add_covariance: covariance must be D x D");
     if (!covariance.allFinite()) throw std::invalid_argument("GaussianMixture::add_covariance: covariance is not finite");
@@ -139,7 +183,7 @@ class GaussianMixture {
         U.col(j) = es.eigenvectors().col(i);
         lambda(j++) = ev(i);
       }
-    add(mean, weight, label, U, lambda);
+    batch.add(*this, mean, weight, label, U, lambda);
   }
 
   int D() const { return D_; }
@@ -205,6 +249,8 @@ inline GaussianMixture extended_memories(const Mat& Y, int rank, double variance
   if (!(variance >= 0.0) || !std::isfinite(variance))
     throw std::invalid_argument("extended_memories: variance must be finite and >= 0");
   GaussianMixture g(D);
+  GaussianMixture::Batch batch;
+  batch.reserve(static_cast<std::size_t>(Y.cols()));
   std::normal_distribution<double> nd(0.0, 1.0);
   const Vec lambda = Vec::Constant(rank, variance);
   for (Eigen::Index n = 0; n < Y.cols(); ++n) {
@@ -216,8 +262,9 @@ inline GaussianMixture extended_memories(const Mat& Y, int rank, double variance
       const Eigen::HouseholderQR<Mat> qr(G);
       U = qr.householderQ() * Mat::Identity(D, rank);
     }
-    g.add(Y.col(n), 1.0, static_cast<int>(n) + 1, U, lambda);
+    batch.add(g, Y.col(n), 1.0, static_cast<int>(n) + 1, U, lambda);
   }
+  batch.append_to(g);
   return g;
 }
 
@@ -249,14 +296,17 @@ inline void add_circle_manifold(GaussianMixture& g, const Vec& center, const Vec
   for (double& x : g.raw_w_) x *= (1.0 - weight) / old_total;
   const double share = (empty ? 1.0 : weight) / components;
   constexpr double kTwoPi = 2.0 * 3.14159265358979323846;
+  GaussianMixture::Batch batch;
+  batch.reserve(static_cast<std::size_t>(components));
   for (int j = 0; j < components; ++j) {
     const double th = kTwoPi * j / components;
     const Vec mean = center + radius * (std::cos(th) * u + std::sin(th) * v);
     Mat tangent(D, 1);
     tangent.col(0) = -std::sin(th) * u + std::cos(th) * v;
     tangent.col(0).normalize();
-    g.add(mean, share, 0, tangent, Vec::Constant(1, tangent_variance));
+    batch.add(g, mean, share, 0, tangent, Vec::Constant(1, tangent_variance));
   }
+  batch.append_to(g);
 }
 
 }  // namespace seqmem

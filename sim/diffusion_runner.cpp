@@ -38,14 +38,17 @@ GaussianMixture make_mixture(const RunSpec& spec, const FileCache& files) {
     g = extended_memories(Y, d.extended_rank, d.extended_variance, rng);
   } else if (!d.covariance_file.empty()) {
     const Mat& C = files.at(stack_key(d.covariance_file, d.covariance_dataset));
+    GaussianMixture::Batch batch;
+    batch.reserve(static_cast<std::size_t>(Y.cols()));
     for (Eigen::Index n = 0; n < Y.cols(); ++n) {
       try {
-        g.add_covariance(Y.col(n), 1.0, static_cast<int>(n) + 1, C.block(n * d.D, 0, d.D, d.D));
+        g.add_covariance(batch, Y.col(n), 1.0, static_cast<int>(n) + 1, C.block(n * d.D, 0, d.D, d.D));
       } catch (const std::invalid_argument& e) {
         throw InputError(fmt::format("{}: key 'covariance_file': covariance of memory {}: {}", d.covariance_file,
                                      n + 1, without_function_name(e.what())));
       }
     }
+    batch.append_to(g);
   } else if (Y.cols() > 0) {
     g = GaussianMixture::points(Y);
   }

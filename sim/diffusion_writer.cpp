@@ -41,6 +41,7 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   h5::set_attr(G, "message", o.message);
   h5::set_attr(G, "wall_s", o.wall_s);
   h5::set_attr(G, "diverged", std::int64_t(r.diverged));
+  h5::set_attr(G, "failed", std::int64_t(r.failed));
   h5::set_attr(G, "mixtures", std::int64_t(r.mixtures));
   h5::set_attr(G, "N_components", std::int64_t(g.K()));
   write_solver_stats(G, r.stats);
@@ -82,7 +83,9 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
     // the memory label reached; -2: a mixture (largest memory weight below mixture_threshold); -1: not finite
     h5::Handle em = h5::write_dataset(G, "end_memory", {M}, r.label.data());
     attach(em, {&s_traj});
-    h5::set_attr(em.id(), "codes", std::string("label 0 (manifold) or 1..N; -1 not finite; -2 a mixture"));
+    h5::set_attr(em.id(), "codes",
+                 std::string("label 0 (manifold) or 1..N; -1 did not reach t_end (not finite, or the stepper gave "
+                             "up); -2 a mixture"));
     attach(h5::write_dataset(G, "end_weight", {M}, r.weight.data()), {&s_traj});
     if (r.weights.cols() == static_cast<Eigen::Index>(M)) {
       // labels x M column-major = (trajectory, label) row-major

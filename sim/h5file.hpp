@@ -65,6 +65,12 @@ Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize
                      const std::int64_t* data);
 void write_string(hid_t loc, const std::string& name, const std::string& s);
 
+// A deep copy of the group src_loc/src_name as dst_loc/dst_name: datasets copied raw (H5Ocopy,
+// chunks and filters kept), attributes, sub-groups, and dimension scales attached again by name
+// (HDF5's references cannot be copied between files). Members in name order: the bytes of the
+// copy do not depend on the order the source was written in.
+void copy_group(hid_t src_loc, const std::string& src_name, hid_t dst_loc, const std::string& dst_name);
+
 // Make `scale` a dimension scale named `dim` and attach it to dimension `idx` of `dset`.
 void make_scale(hid_t scale, const std::string& dim);
 void attach_scale(hid_t dset, hid_t scale, unsigned idx);

@@ -66,9 +66,14 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
     for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
     if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
     fmt::print("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
-    if (o.stalled)
+    if (o.stalled && o.any_visit)
       fmt::print("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
                  r.stop.stall_time);
+    else if (o.stalled)
+      fmt::print("  stalled from the start: no visit within stall_time = {}\n", r.stop.stall_time);
+    if (o.recovered_stalls > 0)
+      fmt::print("  {} gap{} longer than stall_time = {} before later visits\n", o.recovered_stalls,
+                 o.recovered_stalls == 1 ? "" : "s", r.stop.stall_time);
     if (o.checked) {
       const std::string cyc = cycle_text(r.expect_cycle);
       // A run that did not reach its end is not a clean result: say so.

@@ -6,7 +6,8 @@
 //   - OUT may not be any of the command's input files (compared as files, not as names);
 //   - partial files left by processes of this host that no longer exist (SIGKILL, a crash, a
 //     power cut) are removed when the next command writes the same OUT, with a note on stderr;
-//   - SIGINT and SIGTERM remove the partial file.
+//   - SIGINT, SIGTERM and SIGHUP remove the partial file (and the runs' part files);
+//   - the rename does not replace a file that another command created meanwhile under OUT.
 // Failures to write are OutputError ("cannot write OUT: no space left on device"): exit status 2.
 #pragma once
 
@@ -41,9 +42,16 @@ class OutputFile {
   void commit();
   void discard();  // removes the partial file
 
+  // The part files of the runs of a scenario, OUT.partial-<host>-<pid>.rNNNN (written one per run
+  // and joined into the partial file in run order), removed with it by a signal or on error.
+  void expect_parts(std::size_t n);
+  std::string part(std::size_t i) const;
+  void part_exists(std::size_t i, bool exists);
+
  private:
   std::string out_, partial_;
   bool existed_ = false;
+  bool replace_ = false;  // commit replaces OUT (--overwrite, --resume, after our first commit)
 };
 
 // The message of a failed write of OUT, from the HDF5 error stack or errno: "cannot write OUT: ...".

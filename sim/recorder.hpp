@@ -63,7 +63,7 @@ class Recorder {
       F_.push_back(r.F);
       G_.push_back(r.G);
     }
-    if (recording_states() && n_ % spec_.state_every == 0) {
+    if (recording_states() && (n_ % spec_.state_every == 0 || t == spec_.t_end)) {  // and the state at t_end
       st_.push_back(t);
       if (spec_.record_V_f) push(Vf_buf_, Model::V_f(x, N_));
       if (spec_.record_V_d) push(Vd_buf_, Model::V_d(x, N_));

@@ -52,7 +52,9 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files) {
   e.output = kDouble * (samples * (K + 1 + 3 * r.record_energy) + state_samples * (n_state + 1) + N * K + 3 * nnz);
   e.output_keys = "t_end, sample_dt, K, energy, states, state_every";
   const double rhs = 4 * N * K + 12 * N + 2 * nnz;  // two products with Xi, tanh, Phi^T u_d
-  const double steps = r.t_end / r.dt;               // rk4; a first guess for the adaptive steppers
+  // rk4: t_end / dt steps; the adaptive steppers (dt is only their first step): as rk4 at dt = 0.01 T_f
+  const bool fixed = r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split;
+  const double steps = r.t_end / (fixed ? r.dt : 0.01 * r.params.T_f);
   const double evals = r.stepper == StepperKind::rk4         ? 4
                        : r.stepper == StepperKind::rk4_split ? 8
                        : r.stepper == StepperKind::dopri5    ? 6
@@ -65,7 +67,7 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files) {
     const double starts = 1 + (fp.from_memories ? K : 0);
     const double grid = static_cast<double>(fp.surface_grid) * fp.surface_grid;
     e.memory += kDouble * (n_fp * (3 * N + starts * (N + K + 4)) + fp.surface_slices * grid + N * N);
-    e.memory_keys += ", fp_every, fp_from_memories, surface_grid";
+    e.memory_keys += ", fp_every, fp_from_memories, surface_slices, surface_grid";
     e.output += kDouble * (n_fp * (3 * N + starts * (N + K + 6)) + fp.surface_slices * grid);
     e.output_keys += ", fp_every, fp_from_memories, surface_slices, surface_grid";
     // a descent of ~10^3 evaluations and Newton steps with an N x N LU per start, the surfaces

@@ -47,6 +47,7 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
     s += fmt::format(" mixture {:.3f} (largest memory weight below {})", o.result.mixtures / M,
                      spec.diffusion.mixture_threshold);
   if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
+  if (o.result.failed > 0) s += fmt::format(" stepper gave up {:.3f}", o.result.failed / M);
   r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
   return r;
 }
@@ -106,6 +107,28 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
   const int threads = std::max(1, std::min(n, all));
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
+  // GSEMM runs stream into a part file each (memory does not grow with the duration) and are
+  // joined into the output in run order as they finish: the file's bytes do not depend on the
+  // order in which parallel runs end (h5::copy_group).
+  if (!diffusion) of.expect_parts(static_cast<std::size_t>(n));
+  std::vector<char> finished(static_cast<std::size_t>(n), 0);
+  int next = 0;
+  std::mutex join_mu;
+  auto join_finished = [&]() {  // under join_mu
+    while (next < n && finished[static_cast<std::size_t>(next)]) {
+      const std::string part = of.part(static_cast<std::size_t>(next));
+      {
+        std::lock_guard<std::mutex> g(h5::lock());
+        h5::Handle pf = h5::open_file_readonly(part);
+        h5::copy_group(pf.id(), sc.runs[static_cast<std::size_t>(next)].id, runs.id(),
+                       sc.runs[static_cast<std::size_t>(next)].id);
+      }
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      of.part_exists(static_cast<std::size_t>(next), false);
+      ++next;
+    }
+  };
   auto run_one = [&](int i) {
     try {
       const RunSpec spec = sc.runs[i];
@@ -115,9 +138,24 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
         outcomes[i] = diffusion_summary(spec, o);
       } else {
         const RunInputs in = make_inputs(spec, files);
-        RunWriter w(runs.id(), spec, in.Xi, in.Phi);
-        outcomes[i] = simulate(spec, in, &w, opt.progress);
-        w.finish(outcomes[i]);
+        h5::Handle part;
+        {
+          std::lock_guard<std::mutex> g(h5::lock());
+          of.part_exists(static_cast<std::size_t>(i), true);
+          part = h5::create_file(of.part(static_cast<std::size_t>(i)));
+        }
+        {
+          RunWriter w(part.id(), spec, in.Xi, in.Phi);
+          outcomes[i] = simulate(spec, in, &w, opt.progress);
+          w.finish(outcomes[i]);
+        }
+        {
+          std::lock_guard<std::mutex> g(h5::lock());
+          h5::close_file(part);
+        }
+        std::lock_guard<std::mutex> g(join_mu);
+        finished[static_cast<std::size_t>(i)] = 1;
+        join_finished();
       }
       const int d = ++done;
       if (opt.progress) {
@@ -131,6 +169,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
 #pragma omp critical(fatal)
       write_error = e.what();
     } catch (const std::exception& e) {
+      stop = true;
 #pragma omp critical(fatal)
       fatal = e.what();
     }

@@ -156,6 +156,7 @@ void RunWriter::finish(const RunOutcome& o) {
   write_solver_stats(grp, o.stats);
   h5::set_attr(grp, "stalled", o.stalled);
   h5::set_attr(grp, "stalled_at", o.stalled ? o.stalled_at : std::numeric_limits<double>::quiet_NaN());
+  h5::set_attr(grp, "recovered_stalls", std::int64_t(o.recovered_stalls));
   if (o.checked) {
     h5::set_attr(grp, "cycles_completed", std::int64_t(o.check.cycles_completed));
     h5::set_attr(grp, "correct_transitions", std::int64_t(o.check.correct_transitions));

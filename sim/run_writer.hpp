@@ -19,8 +19,10 @@ struct RunOutcome {
   std::string message;               // why, when not completed
   double t_stop = 0.0;               // last time reached (the divergence time when diverged)
   SolverStats stats;                 // of the integration
-  bool stalled = false;              // a sequence run that stopped visiting new memories
-  double stalled_at = 0.0;           // ... after its last visit at this time
+  bool stalled = false;              // a sequence run that stopped visiting new memories (at its end)
+  double stalled_at = 0.0;           // ... after its last visit at this time (0: no visit at all)
+  bool any_visit = false;
+  int recovered_stalls = 0;          // earlier gaps longer than stall_time it recovered from
   std::vector<Visit> visits;
   Vec m_final;  // overlaps at the last sample
   bool checked = false;  // expect_cycle given

@@ -70,7 +70,9 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
   const SequenceMonitor& mon = rec.monitor();
   o.visits = mon.visits();
   o.stalled = mon.stalled();
-  o.stalled_at = mon.stalled() ? mon.stalled_at() : 0.0;
+  o.stalled_at = mon.stalled_at();
+  o.any_visit = mon.any_visit();
+  o.recovered_stalls = mon.recovered_stalls();
   if (mon.checked()) {
     o.checked = true;
     o.check = mon.check();

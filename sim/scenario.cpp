@@ -286,7 +286,8 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   if (d.N == 0 && d.manifold_weight < 1 && v.given("manifold_weight"))
     v.fail("manifold_weight", "must be 1 without point memories (N = 0)");
 
-  const auto cue = v.integer("cue_memory");
+  // the default cue (memory 1) of a manifold-only scenario is the origin
+  const auto cue = d.N == 0 && !v.given("cue_memory") ? 0 : v.integer("cue_memory");
   if (d.N >= 0 && cue > d.N)
     v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: the origin)", cue, d.N));
   r.cue_memory = static_cast<int>(cue) - 1;
@@ -296,6 +297,9 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   if (d.cue_cycle && d.N == 0) v.fail("cue_cycle", "needs point memories (N > 0)");
 
   resolve_integrator_limits(v, r);
+  if (!v.given("t_end")) r.t_end = 0.999 * d.T;  // the GSEMM default (100) is no diffusion time
+  set_resolved(r, "t_end", r.t_end);
+  set_resolved(r, "cue_memory", std::int64_t(cue));
   if (!(r.t_end < d.T))
     v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
   // s^2(tau) = sigma^2 tau (VE) or sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) (VP) = cue_noise^2
@@ -314,7 +318,13 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
     d.t0 = d.T - tau;
     if (!(d.t0 >= 0)) v.fail("t0", fmt::format("matched start t0 = T - {} < 0: raise T or lower cue_noise", tau));
   }
-  if (!(d.t0 < r.t_end)) v.fail("t0", fmt::format("must be in [0, t_end) = [0, {}) or -1, got {}", r.t_end, d.t0));
+  if (!(d.t0 < r.t_end)) {
+    if (v.num("t0") == -1)
+      v.fail("t0", fmt::format("t0 = -1 matches the cue noise at t0 = T - tau = {} (tau = {}), not before t_end = {}: "
+                               "raise cue_noise or lower sigma",
+                               d.t0, d.T - d.t0, r.t_end));
+    v.fail("t0", fmt::format("must be in [0, t_end) = [0, {}) or -1, got {}", r.t_end, d.t0));
+  }
 
   d.trajectories = v.int32("trajectories");
   d.paths = v.int32("paths");
@@ -461,10 +471,18 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.input_amplitude = v.num("input_amplitude");
   r.input_t_on = v.num("t_on");
   r.input_t_off = v.num("t_off");
-  if (r.input_t_off < r.input_t_on) v.fail("t_off", fmt::format("must be >= t_on = {}, got {}", r.input_t_on, r.input_t_off));
 
   r.stepper = stepper_of(v.choice("stepper"));
   resolve_integrator_limits(v, r);
+  if (r.input_memory >= 0) {  // only a current that exists is checked
+    if (!(r.input_t_off > r.input_t_on))
+      v.fail(v.given("t_off") ? "t_off" : "t_on",
+             fmt::format("the current is on for t_on <= t < t_off: t_off = {} must be > t_on = {}", r.input_t_off,
+                         r.input_t_on));
+    if (!(r.input_t_on < r.t_end))
+      v.fail("t_on", fmt::format("the current would never be applied: t_on = {} is not before t_end = {}", r.input_t_on,
+                                 r.t_end));
+  }
   r.sample_dt = v.num("sample_dt");
   if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
     const double ratio = r.sample_dt / r.dt;
@@ -661,6 +679,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
                                      d ? fmt::format("; '{}' is a key of [{}]", key, *d->section ? d->section : "top level")
                                        : ""));
       }
+      sc.sections.push_back(key);
       if (key == "runs") {
         runs = t;
         continue;

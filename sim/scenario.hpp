@@ -194,6 +194,7 @@ struct Scenario {
   RunList runs;
   // Indices into RunSpec::resolved of the keys whose values differ between runs.
   std::vector<std::size_t> varying;
+  std::vector<std::string> sections;  // the tables of the file ([model], [sweep], ...)
 
   // The overrides one per line, as recorded in output files.
   std::string overrides_text() const {

@@ -136,7 +136,8 @@ std::vector<KeyDef> make_schema() {
       {"episodes", "Phi_file", Type::String, "\"\"", "an explicit K x K Phi instead: CSV or HDF5", G, kNone, nullptr},
       {"episodes", "Phi_dataset", Type::String, "\"Phi\"", "dataset of Phi_file when it is HDF5", G, kNone, nullptr},
       {"cue", "cue_memory", Type::Int, "1",
-       "memory whose pattern starts V_f (1-based; 0: none); diffusion: the cue is y_cue + noise (0: the origin + noise)",
+       "memory whose pattern starts V_f (1-based; 0: none); diffusion: the cue is y_cue + noise (0: the origin + noise; "
+       "the default without point memories)",
        A, ints(0, 10000000), nullptr},
       {"cue", "cue_amplitude", Type::Float, "1.0", "V_f(0) = cue_amplitude * xi", G, gt(0), nullptr},
       {"cue", "cue_flip", Type::Float, "0.0", "fraction of entries of the cue flipped", G, in(0, 1), nullptr},
@@ -164,7 +165,9 @@ std::vector<KeyDef> make_schema() {
       {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of the adaptive steppers; diffusion: Euler-Maruyama step",
        A, gt(0), nullptr},
       {"integrator", "t_end", Type::Float, "100.0",
-       "simulated duration in units of T_f (the last sample is at t_end); diffusion: end time, t0 < t_end < T", A,
+       "simulated duration in units of T_f (the last sample is at t_end); diffusion: end time, t0 < t_end < T "
+       "(default 0.999 T)",
+       A,
        gt(0), nullptr},
       {"integrator", "abs_tol", Type::Float, "1e-8", "absolute tolerance of the adaptive steppers", A, in(1e-300, 1),
        nullptr},

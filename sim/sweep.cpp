@@ -228,9 +228,12 @@ void print_capacities(const std::vector<RunSpec>& configs, std::vector<Capacity>
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   if (sc.command == Command::run) {
     const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
-    throw InputError(fmt::format("{}: {}: run it with `seqmem run`", sc.path,
-                                 diffusion ? "key 'kind': a diffusion scenario has no capacity sweep"
-                                           : "no [sweep] or [baseline] section, so there is nothing to sweep"));
+    const bool empty_sweep = std::find(sc.sections.begin(), sc.sections.end(), "sweep") != sc.sections.end();
+    throw InputError(fmt::format(
+        "{}: {}", sc.path,
+        diffusion     ? "key 'kind': a diffusion scenario has no capacity sweep: run it with `seqmem run`"
+        : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
+                      : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
   }
   {
     ResourceLimits limits;

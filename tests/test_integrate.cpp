@@ -290,9 +290,9 @@ TEST_CASE("sequence monitor: stop after n cycles, at the first wrong visit, on a
     SequenceMonitor mon(0.8, {0, 1, 2}, rules);
     CHECK(feed(mon, {0, 1, 2, 0, 1}) == -1.0);  // nothing stops it
     CHECK(mon.check().cycles_completed == 1);
-    CHECK(mon.stalled());
+    CHECK(mon.stalled());                          // at the end (t = 20) the last visit is 15 ago
     CHECK(mon.stalled_at() == doctest::Approx(4.0 + 0.8 / 0.95));  // the entry time of the last visit (interpolated)
-    CHECK(mon.stall_detected_at() == 16.0);       // first sample more than 10 after the sample at 5
+    CHECK(mon.recovered_stalls() == 0);
   }
   {
     rules.stop_after_cycles = 1;
@@ -313,5 +313,30 @@ TEST_CASE("sequence monitor: stop after n cycles, at the first wrong visit, on a
     SequenceMonitor mon(0.8, {0, 1, 2}, rules);
     CHECK(feed(mon, {0, 1}) == 13.0);  // last visit detected at 2, stalled when t - 2 > 10
     CHECK(mon.stop_reason().find("stalled") == 0);
+  }
+  {  // a gap longer than stall_time, then visits again: not stalled at the end, one recovered stall
+    StopRules r2;
+    r2.detect_stall = true;
+    r2.stall_time = 3;
+    SequenceMonitor mon(0.8, {0, 1, 2}, r2);
+    Vec m = Vec::Zero(3);
+    const double times[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    const int top[] = {0, 0, 0, 0, 0, 0, 1, 1, 2, 2};  // xi1 from 1, xi2 at 7 (a gap of 6), xi3 at 9
+    for (int k = 0; k < 10; ++k) {
+      m.setZero();
+      m(top[k]) = 0.95;
+      mon.add(times[k], m);
+    }
+    CHECK_FALSE(mon.stalled());
+    CHECK(mon.recovered_stalls() == 1);
+  }
+  {  // no visit at all: stalled from the start
+    StopRules r3;
+    r3.detect_stall = true;
+    r3.stall_time = 3;
+    SequenceMonitor mon(0.8, {0, 1}, r3);
+    for (int k = 0; k <= 5; ++k) mon.add(k, Vec::Constant(2, 0.1));
+    CHECK(mon.stalled());
+    CHECK_FALSE(mon.any_visit());
   }
 }

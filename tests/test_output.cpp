@@ -96,8 +96,8 @@ TEST_CASE("HDF5 round trip: what was computed is what is read back") {
     CHECK(shape == std::vector<hsize_t>{601, 6});
     CHECK(m[600 * 6 + 0] == doctest::Approx(outcomes[i].m_final(0)).epsilon(1e-15));
     const auto Vf = read_all(out, g + "V_f", &shape);
-    CHECK(shape == std::vector<hsize_t>{86, 30});  // samples 0, 7, ..., 595
-    CHECK(read_all(out, g + "V_h", &shape).size() == 86 * 6);
+    CHECK(shape == std::vector<hsize_t>{87, 30});  // samples 0, 7, ..., 595 and the last, 600 (t_end)
+    CHECK(read_all(out, g + "V_h", &shape).size() == 87 * 6);
     const auto Xi = read_all(out, g + "Xi", &shape);
     CHECK(shape == std::vector<hsize_t>{30, 6});
     const Mat Xi_expected = random_memories(30, 6, r.seed);

@@ -20,6 +20,7 @@ import unittest
 from pathlib import Path
 
 import h5py
+import numpy as np
 
 import unittest_main  # tests/unittest_main.py
 
@@ -30,6 +31,21 @@ FIG1 = str(ROOT / "scenarios/fig1_two_episodes.toml")
 QUICK = str(ROOT / "scenarios/fig3_capacity_quick.toml")
 SMALL_SWEEP = ["--set", "sweep_degrees=[2]", "--set", "sweep_seeds=[1]", "--set", "K_max=8",
                "--set", "sweep_alpha_c=[1.0]"]
+# Runs of different lengths, so that with two threads they finish out of order.
+GRID = """[memories]
+K = 5
+[episodes]
+cycles = [[1, 2, 3, 4, 5]]
+[model]
+N_f = 40
+alpha_c = 0.5
+[integrator]
+t_end = 30
+[record]
+states = ["V_f"]
+[runs]
+grid = { seed = [1, 2, 3, 4], t_end = [200.0, 5.0, 60.0] }
+"""
 DIFFUSION = """[model]
 kind = "diffusion"
 dynamics = "probability_flow"
@@ -86,6 +102,48 @@ class Robustness(unittest.TestCase):
                 self.assertNotIn("internal error", p.stderr)
                 self.assertFalse(out.exists())
                 self.assertEqual(self.leftovers(), [])
+
+    def test_full_disk_with_parallel_runs_says_it_once(self):
+        grid = self.tmp / "grid.toml"
+        grid.write_text(GRID)
+        p = run("run", grid, "-o", self.tmp / "g.h5", "-q", "-j", "2", env=shim_env(30000))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stderr.strip().count("\n"), 0, p.stderr[:2000])  # one line, no HDF5 diagnostics
+        self.assertIn("no space left on device", p.stderr)
+        self.assertEqual(self.leftovers(), [])
+
+    def test_two_commands_writing_the_same_output(self):
+        # the slower one finds OUT written by the faster one when it finishes: it keeps its result aside
+        out = self.tmp / "x.h5"
+        slow = subprocess.Popen([SEQMEM, "run", FIG1, "-o", out, "-q", "--set", "t_end=20000"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        fast = run("run", FIG1, "-o", out, "-q", "--set", "t_end=3")
+        self.assertEqual(fast.returncode, 0, fast.stderr)
+        _, err = slow.communicate(timeout=300)
+        self.assertEqual(slow.returncode, 2, err)
+        self.assertIn(f"cannot write {out}: it appeared while this command ran", err)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f["runs/r0000/time"][-1], 3.0)  # the fast one's file, untouched
+        kept = [p for p in self.tmp.iterdir() if ".kept-" in p.name]
+        self.assertEqual(len(kept), 1, list(self.tmp.iterdir()))
+        with h5py.File(kept[0], "r") as f:
+            self.assertEqual(f["runs/r0000/time"][-1], 20000.0)
+        self.assertEqual(self.leftovers(), [])
+
+    def test_sighup_removes_the_partial_files(self):
+        out = self.tmp / "out.h5"
+        p = subprocess.Popen([SEQMEM, "run", FIG1, "-o", out, "-q", "--set", "t_end=1e5"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if self.leftovers():
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGHUP)
+        p.wait()
+        self.assertEqual(self.leftovers(), [])
+        self.assertFalse(out.exists())
 
     def test_full_disk_never_replaces_a_good_file(self):
         out = self.tmp / "sweep.h5"
@@ -148,7 +206,7 @@ class Robustness(unittest.TestCase):
         time.sleep(0.3)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        self.assertEqual(len(self.leftovers()), 1)
+        self.assertGreaterEqual(len(self.leftovers()), 1)  # the output's partial file and the run's part file
         self.assertFalse(out.exists())
         q = run("run", FIG1, "-o", out, "--set", "t_end=5")
         self.assertEqual(q.returncode, 0, q.stderr)
@@ -208,13 +266,15 @@ class Robustness(unittest.TestCase):
     def test_same_scenario_same_bytes_but_provenance(self):
         shutil.copy(ROOT / "scenarios/data/fig1_patterns.csv", self.tmp / "Y.csv")
         (self.tmp / "d.toml").write_text(DIFFUSION)
+        (self.tmp / "grid.toml").write_text(GRID)
         kinds = {"run": ["run", FIG1, "--set", "t_end=50"], "fixed_points": ["run", str(ROOT / "scenarios/fig2_energy_landscape.toml"), "--set", "fp_every=40"],
-                 "diffusion": ["run", self.tmp / "d.toml"], "sweep": ["sweep", QUICK, *SMALL_SWEEP]}
+                 "diffusion": ["run", self.tmp / "d.toml"], "sweep": ["sweep", QUICK, *SMALL_SWEEP],
+                 "grid": ["run", self.tmp / "grid.toml"]}
         for kind, args in kinds.items():
             with self.subTest(kind=kind):
                 a, b = self.tmp / f"{kind}_a.h5", self.tmp / f"{kind}_b.h5"
-                for out in (a, b):
-                    p = run(*args, "-o", out, "-q")
+                for out, threads in ((a, "1"), (b, "2")):  # any thread count: the same bytes
+                    p = run(*args, "-o", out, "-q", "-j", threads)
                     self.assertEqual(p.returncode, 0, p.stderr)
                     time.sleep(1.1)  # another `created` second
                 A0 = a.read_bytes()
@@ -253,6 +313,28 @@ class Robustness(unittest.TestCase):
                 self.assertEqual(p.returncode, 0, p.stderr[-3000:])
 
     # --- runs that must end ------------------------------------------------------------------------
+
+    def test_large_mixtures_validate_in_linear_time(self):
+        # 200 000 components on the circle: the mixture was built in quadratic time (a minute here)
+        sc = self.tmp / "m.toml"
+        sc.write_text("[model]\nkind = \"diffusion\"\n[patterns]\nD = 2\nN = 0\nmanifold_components = 200000\n"
+                      "manifold_weight = 1.0\n[trajectories]\ntrajectories = 1\n")
+        p = run("validate", sc, timeout=20)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_diffusion_trajectories_whose_stepper_gave_up(self):
+        # not counted as recalls; the unreached parts of their paths are NaN, not memory garbage
+        shutil.copy(ROOT / "scenarios/data/fig1_patterns.csv", self.tmp / "Y.csv")
+        (self.tmp / "d.toml").write_text(DIFFUSION + "paths = 4\n")
+        p = run("run", self.tmp / "d.toml", "-o", self.tmp / "d.h5", "-q", "--set", "max_steps=3")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("stepper gave up 1.000", p.stdout)
+        with h5py.File(self.tmp / "d.h5", "r") as f:
+            g = f["runs/r0000"]
+            self.assertEqual(g.attrs["status"], "failed")
+            self.assertTrue((g["end_memory"][()] == -1).all())
+            self.assertEqual(int(g["label_counts"][()].sum()), 0)
+            self.assertTrue(np.isnan(g["path_energy"][()][:, -1]).all())
 
     def test_exploding_dynamics_end_for_every_stepper(self):
         # Dense GSEMM degree 30, alpha_c = 1e6, beta_d = 1e3, T_d = 1, K = 4: dopri5 ran for ever

@@ -181,3 +181,22 @@ TEST_CASE("[runs] grids are counted before they are built and resolved on demand
   CHECK(sc.runs[4].id == "r0004");
   CHECK(sc.varying.size() == 2);
 }
+
+TEST_CASE("defaults of keys a run does not use refuse nothing; a current that would never flow is refused") {
+  const std::string g = write_temp("g.toml", kGsemm);
+  CHECK(outcome(g, {"t_on=5"}) == "");  // no input_memory: t_on and t_off are unused
+  CHECK(outcome(g, {"input_memory=1", "t_on=5"}).find("key 't_on': the current is on for t_on <= t < t_off") !=
+        std::string::npos);
+  CHECK(outcome(g, {"input_memory=1", "t_on=1e6", "t_off=2e6"})
+            .find("key 't_on': the current would never be applied: t_on = 1000000 is not before t_end = 2") !=
+        std::string::npos);
+  CHECK(outcome(g, {"input_memory=1", "t_on=1", "t_off=1"}).find("key 't_off'") != std::string::npos);
+  // a manifold without point memories: the default cue is the origin
+  const std::string m = write_temp("m.toml", "[model]\nkind = \"diffusion\"\n[patterns]\nN = 0\nmanifold_components = 8\n"
+                                             "manifold_weight = 1.0\n");
+  CHECK(outcome(m, {}) == "");
+  const Scenario sc = load_scenario(m);
+  CHECK(sc.runs[0].cue_memory == -1);
+  CHECK(sc.runs[0].t_end == doctest::Approx(0.999));  // the diffusion default: 0.999 T
+  CHECK(outcome(m, {"cue_memory=1"}).find("key 'cue_memory': memory 1 does not exist") != std::string::npos);
+}
