@@ -16,7 +16,8 @@
 // The readings of Figure 3 (README "Readings"): the model's alpha_s_placement, hidden_normalization
 // and beta_d (in params), the stepper (rk4, the public code's rk4_split, or adaptive), the horizon
 // and the success rule; success_rule = public_scripts judges the run at its horizon by the changes
-// of the largest overlap: more than 5 K of them, more than 80% to the successor in the cycle.
+// of the retrieved memory (the largest overlap, at least threshold): more than 5 K of them, more
+// than 80% to the successor in the cycle.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,13 @@ struct SequenceTask {
   double max_wall_s = 0;     // 0: none
   // The stepper and its limits; the paper's RK4 with dt = 0.01 by default.
   IntegratorSpec integrator{StepperKind::rk4, 0.01, 1e-8, 1e-8, 1000000000LL, 1e-12};
+  // Eigen's dense products even for binary memories (the engine before the bit-packed one: for
+  // the benchmark and the tests that compare the two).
+  bool dense_products = false;
+  // An adaptive stepper that gives up (at high degree the flips of saturated neurons are too fast for
+  // any error-controlled step in double precision) is replaced by rk4 at this dt (0: no fallback,
+  // the evaluation is censored).
+  double fallback_rk4_dt = 0;
 };
 
 struct Evaluation {
@@ -65,6 +73,7 @@ struct Evaluation {
   int visits = 0;
   SolverStats stats;
   std::vector<int> visit_sequence;  // 0-based memories in order (kept only when asked)
+  bool fell_back = false;      // decided by the rk4 fallback
   bool success() const { return outcome == Outcome::success; }
   bool censored() const { return outcome == Outcome::censored; }
 };

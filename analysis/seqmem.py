@@ -182,7 +182,7 @@ def _outcome_names(codes):
 
 # The column order of the sweep tables, as seqmem writes them (h5py lists them alphabetically).
 _SWEEP_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", "cycles", "visits", "dwell",
-                  "t_first_error", "t_stop", "solver_steps", "solver_rhs_evals", "wall_time_s", "capacity", "censored",
+                  "t_first_error", "t_stop", "solver_steps", "solver_rhs_evals", "fell_back", "wall_time_s", "capacity", "censored",
                   "K_largest_tried", "stop"]
 
 

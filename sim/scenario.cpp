@@ -401,7 +401,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   const bool sweep = sweep_given(v);
   if (!sweep)
     for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "horizon",
-                          "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s"})
+                          "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
   if (sweep && !baseline_model.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
@@ -537,6 +537,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   sw.horizon_per_memory = v.num("horizon_per_memory");
   sw.success_rule = v.choice("success_rule") == "public_scripts" ? SuccessRule::public_scripts : SuccessRule::strict;
   sw.max_wall_s = v.num("max_wall_s");
+  sw.fallback_rk4 = v.boolean("fallback_rk4");
   if (sw.success_rule == SuccessRule::public_scripts && sw.horizon == Horizon::stall)
     v.fail("success_rule", "public_scripts judges the run at its end: needs horizon = \"fixed\" or \"proportional\"");
   if (sweep) {

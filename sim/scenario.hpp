@@ -68,6 +68,7 @@ struct SweepSpec {
   double horizon_time = 1000.0, horizon_per_memory = 40.0;
   SuccessRule success_rule = SuccessRule::strict;
   double max_wall_s = 0;  // 0: no budget
+  bool fallback_rk4 = true;
 };
 
 

@@ -246,8 +246,13 @@ std::vector<KeyDef> make_schema() {
        "capacity sweep, horizon = proportional: simulated time per memory of the cycle", G, gt(0), nullptr},
       {"sweep", "success_rule", Type::String, "\"strict\"",
        "strict (the paper: cycles_required cycles in order, no wrong visit) or public_scripts (up to the horizon: "
-       "more than 5 K changes of the largest overlap, more than 80% of them to the successor)",
+       "more than 5 K changes of the retrieved memory, the largest overlap once at least threshold, more than 80% of them "
+       "to the successor)",
        G, kNone, "strict|public_scripts"},
+      {"sweep", "fallback_rk4", Type::Bool, "true",
+       "capacity sweep with an adaptive stepper: an evaluation whose stepper gives up is repeated with rk4 at dt (at "
+       "high degree saturated neurons flip faster than any error-controlled step can follow in double precision)",
+       G, kNone, nullptr},
       {"sweep", "max_wall_s", Type::Float, "0.0",
        "capacity sweep: wall-clock budget of one evaluation in seconds, its hits are censored (0: none; results then "
        "depend on the machine)",

@@ -74,6 +74,7 @@ void write_file(OutputFile& of, const Scenario& sc, std::vector<Row> rows, std::
       put("t_stop", column<double>(rows, [](const Row& r) { return r.e.t_stop; }));
       put("solver_steps", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.steps; }));
       put("solver_rhs_evals", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.rhs_evals; }));
+      put("fell_back", column<int>(rows, [](const Row& r) { return r.e.fell_back; }));
       put("wall_time_s", column<double>(rows, [](const Row& r) { return r.e.wall_s; }));
     });
     write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
@@ -111,6 +112,7 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
     auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
     auto col64 = [&](const char* c) { return h5::read_vector_i64(f.id(), std::string("evaluations/") + c); };
     const auto seed = col64("seed"), steps = col64("solver_steps"), evals = col64("solver_rhs_evals");
+    const auto fell_back = col("fell_back");
     const auto config = col("config"), degree = col("degree"), K = col("K"), alpha_c = col("alpha_c"),
                outcome = col("outcome"), cycles = col("cycles"), visits = col("visits"), dwell = col("dwell"),
                t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
@@ -124,6 +126,7 @@ std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
       r.e.t_stop = t_stop[i];
       r.e.stats.steps = steps[i];
       r.e.stats.rhs_evals = evals[i];
+      r.e.fell_back = fell_back[i] != 0;
       r.e.wall_s = wall[i];
       cache[key(r)] = r;
     }
@@ -154,6 +157,7 @@ SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int 
   t.success_rule = sw.success_rule;
   t.max_wall_s = sw.max_wall_s;
   t.integrator = integrator_spec(spec);
+  if (sw.fallback_rk4) t.fallback_rk4_dt = spec.dt;
   return t;
 }
 
@@ -300,14 +304,16 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       double winner = -1;  // the alpha_c that succeeded at the previous K
       auto evaluate = [&](int K) {
         bool censored = false;
-        for (double a : alpha_order(sw.alpha_c, winner)) {
+        for (double a : alpha_order(sw.alpha_c, opt.alpha_from_previous ? winner : -1.0)) {
           Row r{p.config, p.degree, p.seed, K, a, {}};
           if (auto it = cache.find(key(r)); it != cache.end()) {
             std::lock_guard<std::mutex> g(mu);
             ++summary.reused;
             r = it->second;
           } else {
-            r.e = evaluate_sequence(make_task(spec, p.degree, p.seed, K, a));
+            SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
+            t.dense_products = opt.dense_products;
+            r.e = evaluate_sequence(t);
             std::lock_guard<std::mutex> g(mu);
             rows.push_back(r);
             ++summary.evaluations;

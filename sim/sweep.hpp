@@ -21,6 +21,10 @@ struct SweepOptions {
   bool resume = false;
   double flush_seconds = 1.0;
   bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
+  // For the benchmark's side-by-side run of the engine before issue 10: Eigen's dense products, and
+  // alpha_c always from the largest down.
+  bool dense_products = false;
+  bool alpha_from_previous = true;
 };
 
 struct SweepSummary {

@@ -4,6 +4,11 @@
 #include <set>
 
 #include "analysis/capacity.hpp"
+#include "models/binary_patterns.hpp"
+#include "models/dense_gsemm.hpp"
+#include "models/memories.hpp"
+
+#include <random>
 
 using namespace seqmem;
 
@@ -52,4 +57,123 @@ TEST_CASE("capacity: one evaluation reproduces what models.md measured") {
   const Evaluation none = evaluate_sequence(literal);
   CHECK(none.outcome == Outcome::stalled);
   CHECK(none.cycles == 0);
+}
+
+TEST_CASE("bit-packed products equal the dense ones to rounding (saturated or not, N and K not multiples of 64)") {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (int N : {37, 100, 130})
+    for (int K : {5, 64, 100, 1000}) {
+      const Mat Xi = random_memories(N, K, static_cast<std::uint64_t>(N + K));
+      const BinaryPatterns bits(Xi);
+      for (double scale : {0.5, 10.0, 1e6}) {  // none, some, all saturated
+        Vec V(N), s(N), a(K);
+        for (int i = 0; i < N; ++i) V(i) = scale * u(rng);
+        sigma_f(V, 1.0, s);
+        const int saturated = bits.transpose_times(s, a);
+        const Vec dense = Xi.transpose() * s;
+        CAPTURE(N);
+        CAPTURE(K);
+        CAPTURE(scale);
+        CHECK((a - dense).cwiseAbs().maxCoeff() <= 1e-13 * N);
+        CHECK(saturated == (s.array().abs() == 1.0).count());
+      }
+      // the whole right-hand side of Dense GSEMM, degree 3
+      GsemmParams p;
+      p.sigma_h.degree = 3;
+      p.alpha_c = 0.6;
+      p.beta_d = 7;
+      const DenseGsemm d(Xi, cyclic_phi(K), p, {}, DenseGsemm::Products::dense);
+      const DenseGsemm b(Xi, cyclic_phi(K), p, {}, DenseGsemm::Products::binary);
+      Vec Vf = 40.0 * Xi.col(0);
+      Vf(0) = 0.3;
+      const Vec x = d.initial_state(Vf, 0.5 * Xi.col(K - 1));
+      Vec dx1(x.size()), dx2(x.size());
+      d(x, dx1, 0.0);
+      b(x, dx2, 0.0);
+      CHECK((dx1 - dx2).cwiseAbs().maxCoeff() <= 1e-13 * dx1.cwiseAbs().maxCoeff());
+    }
+  // chosen automatically for binary memories from K = 64
+  GsemmParams p;
+  CHECK(DenseGsemm(random_memories(20, 64, 1), cyclic_phi(64), p).binary_products());
+  CHECK_FALSE(DenseGsemm(random_memories(20, 63, 1), cyclic_phi(63), p).binary_products());
+  CHECK_FALSE(DenseGsemm(Mat::Constant(20, 100, 0.5), cyclic_phi(100), p).binary_products());
+}
+
+TEST_CASE("capacity engines: dopri5 at 1e-3 and RK4 at 0.01 agree on outcome and visits (a fixed small set)") {
+  // a subset of bench/capacity_validation.cpp's 240 cases, whose report lists the exceptions
+  for (int degree : {1, 2, 3})
+    for (int K : {6, 12})
+      for (double a : {0.5, 1.0}) {
+        SequenceTask t = task(degree, K, a);
+        t.integrator = {StepperKind::dopri5, 0.01, 1e-3, 1e-3};
+        const Evaluation adaptive = evaluate_sequence(t, true);
+        t.integrator = {StepperKind::rk4, 0.01};
+        const Evaluation fixed = evaluate_sequence(t, true);
+        CAPTURE(degree);
+        CAPTURE(K);
+        CAPTURE(a);
+        CHECK(adaptive.outcome == fixed.outcome);
+        CHECK(adaptive.visit_sequence == fixed.visit_sequence);
+        CHECK(adaptive.stats.rhs_evals * 5 < fixed.stats.rhs_evals);
+      }
+}
+
+TEST_CASE("capacity: the K search with a growth factor, an explicit list, and censoring") {
+  auto edge_at = [](int edge, int censor = 0) {
+    return [=](int K) {
+      if (censor && K >= censor) return Verdict::censored;
+      return K <= edge ? Verdict::success : Verdict::failure;
+    };
+  };
+  std::vector<int> asked;
+  auto recording = [&](std::function<Verdict(int)> f) {
+    return [&asked, f](int K) {
+      asked.push_back(K);
+      return f(K);
+    };
+  };
+  SearchResult r = search_capacity(2, 1000, 4.0, {}, recording(edge_at(37)));
+  CHECK(r.capacity == 37);
+  CHECK(r.stop == SearchStop::failure);
+  CHECK(std::vector<int>(asked.begin(), asked.begin() + 4) == std::vector<int>{2, 8, 32, 128});  // grows x4
+  asked.clear();
+  r = search_capacity(2, 1000, 2.0, {4, 8, 16, 64}, recording(edge_at(20)));
+  CHECK(r.capacity == 16);
+  CHECK(asked == std::vector<int>{4, 8, 16, 64});
+  CHECK(r.largest_tried == 64);
+  r = search_capacity(2, 100, 2.0, {}, edge_at(1000));
+  CHECK(r.capacity == 100);
+  CHECK(r.stop == SearchStop::K_max);
+  r = search_capacity(2, 1000, 2.0, {}, edge_at(500, 100));  // undecided from K = 100 on
+  CHECK(r.capacity == 64);
+  CHECK(r.stop == SearchStop::censored);
+  CHECK(r.largest_tried == 128);
+}
+
+TEST_CASE("capacity: a wall-clock budget censors, the public scripts' rule judges at the horizon") {
+  SequenceTask t = task(3, 10, 0.5);
+  t.max_wall_s = 1e-9;
+  const Evaluation cut = evaluate_sequence(t);
+  CHECK(cut.outcome == Outcome::censored);
+  // t_max under the adaptive horizon: censored, not a failure
+  t = task(3, 10, 0.5);
+  t.t_max = 50;
+  CHECK(evaluate_sequence(t).outcome == Outcome::censored);
+  // a fixed horizon reached undecided: a failure of that reading
+  t.horizon = Horizon::fixed;
+  CHECK(evaluate_sequence(t).outcome == Outcome::horizon);
+  // public_scripts: 1500 time units at a dwell of about 16 make about 92 changes of the retrieved
+  // memory, all to the successor (the strict run above visits the cycle in order): more than 5 K = 50.
+  // Below the threshold the largest overlap also passes through xi_3 between xi_4 and xi_5: not counted.
+  t = task(3, 10, 0.5);
+  t.horizon = Horizon::fixed;
+  t.t_max = 1500;
+  t.success_rule = SuccessRule::public_scripts;
+  const Evaluation pub = evaluate_sequence(t, true);
+  CHECK(pub.outcome == Outcome::success);
+  CHECK(pub.t_stop == doctest::Approx(1500));
+  CHECK(pub.visits > 85);
+  t.t_max = 300;  // about 18 changes: not more than 50
+  CHECK(evaluate_sequence(t).outcome == Outcome::horizon);
 }

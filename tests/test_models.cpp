@@ -8,6 +8,7 @@
 #include "models/dense_gsemm.hpp"
 #include "models/gsemm.hpp"
 #include "models/memories.hpp"
+#include "sim/integrate.hpp"
 
 using namespace seqmem;
 
@@ -203,4 +204,78 @@ TEST_CASE("H(L_h) w equals the finite-difference Jacobian of sigma_h") {
     CHECK((Hw - fd).norm() < 1e-7 * (1 + fd.norm()));
     CHECK((a.hessian(h, g) * w - Hw).norm() < 1e-12);
   }
+}
+
+TEST_CASE("the readings of Figure 3 change exactly the equation they name (hand computations)") {
+  Tiny t;
+  auto s = [&](int i) { return std::tanh(t.p.gamma * t.Vf(i)); };
+  auto a = [&](int j) {  // Xi^T s
+    double v = 0;
+    for (int i = 0; i < 4; ++i) v += t.Xi(i, j) * s(i);
+    return v;
+  };
+  auto delay = [&](int j) {  // (Phi^T Xi^T V_d)_j
+    double v = 0;
+    for (int k = 0; k < 3; ++k)
+      for (int i = 0; i < 4; ++i) v += t.Phi(k, j) * t.Xi(i, k) * t.Vd(i);
+    return v;
+  };
+  SUBCASE("public_code: T_f dV_f = alpha_s Xi sigma_h(Xi^T s) + alpha_c Xi Phi^T Xi^T V_d - V_f") {
+    t.p.alpha_s_placement = AlphaSPlacement::public_code;
+    DenseGsemm m(t.Xi, t.Phi, t.p);
+    Vec x = m.initial_state(t.Vf, t.Vd), dx(m.state_size());
+    m(x, dx, 0.0);
+    for (int i = 0; i < 4; ++i) {
+      double drive = 0;
+      for (int j = 0; j < 3; ++j) drive += t.Xi(i, j) * (t.p.alpha_s * a(j) * a(j) + t.p.alpha_c * delay(j));
+      CHECK(dx(i) == doctest::Approx((drive - t.Vf(i)) / t.p.T_f).epsilon(1e-13));
+      CHECK(dx(4 + i) == doctest::Approx((t.p.beta_d * s(i) - t.Vd(i)) / t.p.T_d).epsilon(1e-13));  // unchanged
+    }
+  }
+  SUBCASE("hidden_normalization: sigma_h(h / N_f) and N_f sigma_h(h / N_f), Eq. 10 otherwise") {
+    for (auto norm : {HiddenNormalization::inside, HiddenNormalization::inside_rescaled}) {
+      t.p.hidden_normalization = norm;
+      DenseGsemm m(t.Xi, t.Phi, t.p);
+      Vec x = m.initial_state(t.Vf, t.Vd), dx(m.state_size());
+      m(x, dx, 0.0);
+      const double out = norm == HiddenNormalization::inside_rescaled ? 4.0 : 1.0;
+      for (int i = 0; i < 4; ++i) {
+        double drive = 0;
+        for (int j = 0; j < 3; ++j) {
+          const double h = (a(j) + t.p.alpha_c * delay(j)) / 4.0;  // N_f = 4
+          drive += t.Xi(i, j) * out * h * h;
+        }
+        CHECK(dx(i) == doctest::Approx((std::sqrt(t.p.alpha_s) * drive - t.Vf(i)) / t.p.T_f).epsilon(1e-13));
+      }
+    }
+  }
+}
+
+TEST_CASE("rk4_split: V_f a full RK4 step with the delay frozen, then the delay with the new V_f") {
+  Tiny t;
+  DenseGsemm m(t.Xi, t.Phi, t.p);
+  const Vec x0 = m.initial_state(t.Vf, t.Vd);
+  const double h = 0.05;
+  // by hand: RK4 on V_f with [V_d; u_d] fixed, then RK4 on [V_d; u_d] with the new V_f fixed
+  auto f = [&](const Vec& x) {
+    Vec d(x.size());
+    m(x, d, 0.0);
+    return d;
+  };
+  auto rk4_part = [&](Vec x, bool fast) {
+    auto mask = [&](Vec d) {
+      if (fast) d.tail(d.size() - 4).setZero();
+      else d.head(4).setZero();
+      return d;
+    };
+    const Vec k1 = mask(f(x)), k2 = mask(f(x + 0.5 * h * k1)), k3 = mask(f(x + 0.5 * h * k2)), k4 = mask(f(x + h * k3));
+    return Vec(x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4));
+  };
+  const Vec expect = rk4_part(rk4_part(x0, true), false);
+  Vec x = x0;
+  integrate(m, x, 0.0, SampleTimes(0.0, h, h), IntegratorSpec{StepperKind::rk4_split, h}, [](const Vec&, double) {});
+  CHECK((x - expect).cwiseAbs().maxCoeff() < 1e-14);
+  Vec coupled = x0;
+  integrate(m, coupled, 0.0, SampleTimes(0.0, h, h), IntegratorSpec{StepperKind::rk4, h}, [](const Vec&, double) {});
+  CHECK((coupled - x).cwiseAbs().maxCoeff() > 1e-9);  // a different scheme
 }

@@ -182,7 +182,7 @@ TEST_CASE("[runs] grids are counted before they are built and resolved on demand
   CHECK(sc.varying.size() == 2);
 }
 
-TEST_CASE("defaults of keys a run does not use refuse nothing; a current that would never flow is refused") {
+TEST_CASE("defaults of keys a run does not use refuse nothing, and a current that would never flow is refused") {
   const std::string g = write_temp("g.toml", kGsemm);
   CHECK(outcome(g, {"t_on=5"}) == "");  // no input_memory: t_on and t_off are unused
   CHECK(outcome(g, {"input_memory=1", "t_on=5"}).find("key 't_on': the current is on for t_on <= t < t_off") !=
