@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "../models/dense_gsemm.hpp"
 #include "../models/memories.hpp"
+#include "../sim/event_driven.hpp"
 #include "../sim/integrate.hpp"
 #include "sequence_monitor.hpp"
 
@@ -68,7 +70,8 @@ double median_dwell(const std::vector<Visit>& v) {
 Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  const bool adaptive = task.integrator.stepper == StepperKind::dopri5 || task.integrator.stepper == StepperKind::cvode_bdf;
+  const bool adaptive = task.integrator.stepper == StepperKind::dopri5 || task.integrator.stepper == StepperKind::cvode_bdf ||
+                        task.integrator.stepper == StepperKind::event_driven;
   const Mat Xi = random_memories(task.N_f, task.K, task.seed);
   const DenseGsemm model(Xi, cyclic_phi(task.K), task.params, {},
                          task.dense_products ? DenseGsemm::Products::dense : DenseGsemm::Products::automatic);
@@ -89,17 +92,11 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
   Vec s(task.N_f), a(task.K), m(task.K);
   bool over_budget = false;
   long long observed = 0;
-  auto observe = [&](const Vec& x, double t) {
-    // a = Xi^T s: the last stage of a dopri5 step is this state, otherwise one product
-    const Vec* drive = model.last_overlap_drive(x);
-    if (!drive) {
-      sigma_f(DenseGsemm::V_f(x, task.N_f), task.params.gamma, s);
-      model.overlap_drive(s, a);
-      drive = &a;
-    }
-    m = *drive / static_cast<double>(task.N_f);
+  // one observation from a = Xi^T sigma_f(V_f)
+  auto observe_drive = [&](double t, const Vec& drive) {
+    m = drive / static_cast<double>(task.N_f);
     if (!strict) argmax.add(m);
-    if ((++observed & 4095) == 0 && task.max_wall_s > 0 &&
+    if ((++observed & 1023) == 0 && task.max_wall_s > 0 &&
         std::chrono::duration<double>(Clock::now() - t0).count() > task.max_wall_s) {
       over_budget = true;
       return false;
@@ -108,10 +105,29 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
   };
   Vec x = model.initial_state(task.cue_amplitude * Xi.col(0), Vec::Zero(task.N_f));
   const IntegratorSpec& spec = task.integrator;
-  const bool fixed_step = spec.stepper == StepperKind::rk4 || spec.stepper == StepperKind::rk4_split;
-  const SampleTimes times =
-      fixed_step ? SampleTimes(0.0, task.t_max, spec.dt) : SampleTimes::every_step(0.0, task.t_max, spec.dt);
-  const IntegrationResult ir = integrate(model, x, 0.0, times, spec, observe);
+  IntegrationResult ir;
+  if (spec.stepper == StepperKind::event_driven) {
+    OverlapObserver obs;
+    obs.observe = observe_drive;
+    // the stall deadline (a hair after it: stalled means more than stall_time without a new visit)
+    obs.wake_at = [&] { return rules.stop_on_stall ? monitor.stall_deadline() + 1e-6 : std::numeric_limits<double>::infinity(); };
+    ir = integrate_event_driven(model, x, 0.0, task.t_max, spec, obs);
+  } else {
+    auto observe = [&](const Vec& y, double t) {
+      // a = Xi^T s: the last stage of a dopri5 step is this state, otherwise one product
+      const Vec* drive = model.last_overlap_drive(y);
+      if (!drive) {
+        sigma_f(DenseGsemm::V_f(y, task.N_f), task.params.gamma, s);
+        model.overlap_drive(s, a);
+        drive = &a;
+      }
+      return observe_drive(t, *drive);
+    };
+    const bool fixed_step = spec.stepper == StepperKind::rk4 || spec.stepper == StepperKind::rk4_split;
+    const SampleTimes times =
+        fixed_step ? SampleTimes(0.0, task.t_max, spec.dt) : SampleTimes::every_step(0.0, task.t_max, spec.dt);
+    ir = integrate(model, x, 0.0, times, spec, observe);
+  }
   if (ir.status == EndStatus::failed && adaptive && task.fallback_rk4_dt > 0 && !over_budget) {
     SequenceTask again = task;
     again.integrator = IntegratorSpec{StepperKind::rk4, task.fallback_rk4_dt};

@@ -1,12 +1,13 @@
 // What a capacity sweep will cost, printed before it starts (`seqmem sweep`), from a model of one
 // evaluation:
-//   wall(K) = simulated time x right-hand-side evaluations per unit of time x seconds per evaluation
+//   wall(K) = cycles_required x K memories x work per memory x seconds per right-hand side
 // A success at K retrieves cycles_required cycles of K memories with a dwell per memory that depends
 // on r = alpha_c beta_d (Eq. 10 with V_d(0) = 0 depends on alpha_c and beta_d only through r):
 // measured 11, 13.5, 17, 25 and 38 time units at r = 7, 4.9, 3.5, 2.1 and 1.4 (beta_d = 7), about
-// 11 (r / 7)^-0.7. Failures end within a few dwells and cost little. The seconds per evaluation are
-// measured on this machine at the sweep's K_max when the sweep starts; the evaluations per unit of
-// time are the measured averages of the steppers on the Figure 3 problem (bench section "capacity").
+// 11 (r / 7)^-0.7. Failures end within a few dwells and cost little. The seconds per right-hand
+// side are measured on this machine at the sweep's K_max when the sweep starts; the work per memory
+// is in right-hand sides (or their equivalent for event_driven), from the measurements of the
+// steppers on the Figure 3 problem (bench/capacity_validation.cpp, bench/bench_capacity.cpp).
 #pragma once
 
 #include "capacity.hpp"
@@ -14,12 +15,12 @@
 namespace seqmem {
 
 struct CapacityCost {
-  double rhs_seconds = 0;   // one right-hand side at K (measured)
-  double evals_per_time = 0;
-  double dwell = 0;         // time units per memory
+  double rhs_seconds = 0;       // one right-hand side at K (measured)
+  double dwell = 0;             // time units per memory
+  double evals_per_memory = 0;  // right-hand sides (or the equivalent work) per memory of the cycle
   // Core-seconds of one successful evaluation at K.
   double success_seconds(int K, int cycles_required) const {
-    return cycles_required * static_cast<double>(K) * dwell * evals_per_time * rhs_seconds;
+    return cycles_required * static_cast<double>(K) * evals_per_memory * rhs_seconds;
   }
 };
 
@@ -27,8 +28,11 @@ struct CapacityCost {
 // every neuron saturated, as in a dwell).
 CapacityCost capacity_cost(const SequenceTask& task);
 
-// Right-hand-side evaluations per unit of simulated time of a stepper on the Figure 3 problem:
-// rk4 400 (dt = 0.01), rk4_split 800; the adaptive steppers from bench section "capacity".
-double evaluations_per_time(const IntegratorSpec& integrator);
+// Right-hand sides per memory of the cycle (dwell time units) on the Figure 3 problem: rk4 4 / dt
+// per time unit, rk4_split 8 / dt, dopri5 and cvode_bdf as measured at their tolerance;
+// event_driven: about N_f / 2 sign flips per transition, each a phase whose products Xi W_j cost
+// (degree + 1) / 2 right-hand sides plus the overlap, the coefficients and the event search
+// (degree 1: its slow flips are integrated by dopri5).
+double evaluations_per_memory(const IntegratorSpec& integrator, int N_f, int degree, double dwell);
 
 }  // namespace seqmem

@@ -60,6 +60,8 @@ class SequenceMonitor {
   // stall_time before the last sample.
   bool stalled() const { return rules_.detect_stall && last_t_ - t_last_visit_ > rules_.stall_time; }
   bool any_visit() const { return any_visit_; }
+  // The time after which the run is stalled without a new visit.
+  double stall_deadline() const { return t_last_visit_ + rules_.stall_time; }
   // The entry time of the last visit (0 without any).
   double stalled_at() const { return t_last_entry_; }
   // Earlier gaps longer than stall_time after which a visit came again.

@@ -2,12 +2,13 @@
 //   products    the right-hand side of Dense GSEMM at N_f = 100, K = 8192, degree 3, in a dwell:
 //               Eigen's dense products against a = Xi^T s from bits and saturation, equal to rounding
 //   evaluation  one successful evaluation at N_f = 100, K = 1000, degree 3, alpha_c = 1.0 (3 cycles):
-//               RK4 dt = 0.01 with dense products (the engine before) against dopri5 at 1e-3 with
-//               the bit-packed product, the same outcome and visit sequence
+//               RK4 dt = 0.01 with dense products (the engine before) against the event-driven
+//               engine (sim/event_driven.hpp) and dopri5 at 1e-3, both with the bit-packed product;
+//               the same outcome and visit sequence
 //   memory      resident size of one evaluation at K = 8192
-//   grid        scenarios/fig3_capacity_quick.toml on all threads: as shipped with the engine before
-//               (RK4, dense, alpha_c from the largest) against dopri5 at 1e-3 with the rk4 fallback
-//               and alpha_c from the previous winner; the capacities per (degree, seed) compared
+//   grid        scenarios/fig3_capacity_quick.toml on all threads: with the engine before (RK4,
+//               dense, alpha_c from the largest) against event_driven with the rk4 fallback and
+//               alpha_c from the previous winner; the capacities per (degree, seed) compared
 //   usage: seqmem_bench_capacity [--only=products|evaluation|memory|grid]
 #include <omp.h>
 #include <sys/resource.h>
@@ -89,20 +90,34 @@ SequenceTask evaluation_task(const IntegratorSpec& integrator, bool dense) {
   return t;
 }
 
+IntegratorSpec events() {  // the Figure 3 scenarios' engine: flip_time 1e-2, dopri5 stretches at 1e-3
+  IntegratorSpec s{StepperKind::event_driven, 0.01, 1e-3, 1e-3};
+  s.max_steps = 1000000000LL;
+  s.flip_time = 1e-2;
+  return s;
+}
+
 void bench_evaluation() {
   std::printf("== evaluation: N_f = 100, K = 1000, degree 3, alpha_c = 1.0, seed 1, one core ==\n");
+  auto row = [](const char* name, const Evaluation& e) {
+    std::printf("  %-28s %-8s %d cycles, %d visits, %9lld steps or phases, %10lld rhs evaluations, %8.2f s\n", name,
+                to_string(e.outcome), e.cycles, e.visits, e.stats.steps, e.stats.rhs_evals, e.wall_s);
+    std::fflush(stdout);
+  };
+  const Evaluation after = evaluate_sequence(evaluation_task(events(), false), true);
+  row("event_driven, bit-packed", after);
   IntegratorSpec adaptive{StepperKind::dopri5, 0.01, 1e-3, 1e-3};
   adaptive.max_steps = 1000000000LL;
-  const Evaluation after = evaluate_sequence(evaluation_task(adaptive, false), true);
-  std::printf("  dopri5 1e-3, bit-packed    %-8s %d cycles, %d visits, %lld rhs evaluations, %8.2f s\n",
-              to_string(after.outcome), after.cycles, after.visits, after.stats.rhs_evals, after.wall_s);
-  std::fflush(stdout);
+  const Evaluation middle = evaluate_sequence(evaluation_task(adaptive, false), true);
+  row("dopri5 1e-3, bit-packed", middle);
   const Evaluation before = evaluate_sequence(evaluation_task({StepperKind::rk4, 0.01}, true), true);
-  std::printf("  rk4 dt = 0.01, dense       %-8s %d cycles, %d visits, %lld rhs evaluations, %8.2f s\n",
-              to_string(before.outcome), before.cycles, before.visits, before.stats.rhs_evals, before.wall_s);
-  std::printf("  speed-up %.1fx (target 30x: %s); same outcome: %s, same visit sequence: %s\n\n",
+  row("rk4 dt = 0.01, dense (before)", before);
+  auto same = [&](const Evaluation& e) {
+    return e.outcome == before.outcome && e.visit_sequence == before.visit_sequence ? "same" : "DIFFERENT";
+  };
+  std::printf("  speed-up of event_driven %.1fx (target 30x: %s), of dopri5 %.1fx; outcome and visit sequence: %s, %s\n\n",
               before.wall_s / after.wall_s, before.wall_s / after.wall_s >= 30 ? "met" : "not met",
-              before.outcome == after.outcome ? "yes" : "NO", before.visit_sequence == after.visit_sequence ? "yes" : "NO");
+              before.wall_s / middle.wall_s, same(after), same(middle));
 }
 
 double rss_mb() {
@@ -113,11 +128,11 @@ double rss_mb() {
 
 void bench_memory() {
   const double before = rss_mb();
-  SequenceTask t = evaluation_task({StepperKind::dopri5, 0.01, 1e-3, 1e-3}, false);
+  SequenceTask t = evaluation_task(events(), false);
   t.K = 8192;
   t.t_max = 50;  // a few transitions: the buffers, not the duration, set the size
   const Evaluation e = evaluate_sequence(t);
-  std::printf("== memory: one evaluation at K = 8192 (dopri5, bit-packed; %s at t = %.0f) ==\n", to_string(e.outcome),
+  std::printf("== memory: one evaluation at K = 8192 (event_driven, bit-packed; %s at t = %.0f) ==\n", to_string(e.outcome),
               e.t_stop);
   std::printf("  peak resident size %.1f MB (before: %.1f MB); target < 100 MB per thread\n\n", rss_mb(), before);
 }
@@ -141,9 +156,9 @@ void bench_grid(const std::string& scenario) {
     h5::Handle f = h5::open_file_readonly(out);
     return std::pair{h5::read_vector(f.id(), "capacity/capacity"), since(t0)};
   };
-  const auto [c_new, t_new] = sweep({"stepper=dopri5", "abs_tol=1e-3", "rel_tol=1e-3"}, false,
-                                    "new: dopri5 1e-3, rk4 fallback, bits, alpha_c from the winner");
-  const auto [c_old, t_old] = sweep({}, true, "before: rk4 dt = 0.01, dense, alpha_c from the largest");
+  const auto [c_new, t_new] = sweep({"stepper=event_driven", "flip_time=0.01", "abs_tol=1e-3", "rel_tol=1e-3"}, false,
+                                    "new: event_driven, rk4 fallback, bits, alpha_c from the winner");
+  const auto [c_old, t_old] = sweep({"stepper=rk4", "dt=0.01"}, true, "before: rk4 dt = 0.01, dense, alpha_c from the largest");
   int same = 0;
   for (std::size_t i = 0; i < c_old.size(); ++i) same += c_old[i] == c_new[i];
   std::printf("  speed-up %.1fx (target 5x: %s); capacities equal for %d of %zu (degree, seed)\n\n", t_old / t_new,

@@ -40,7 +40,7 @@ using RK4 = odeint::runge_kutta4<Vec, double, Vec, double, odeint::vector_space_
 using DoPri5 = odeint::runge_kutta_dopri5<Vec, double, Vec, double, odeint::vector_space_algebra>;
 
 inline IntegratorSpec integrator_spec(const RunSpec& s) {
-  return {s.stepper, s.dt, s.abs_tol, s.rel_tol, s.max_steps, s.min_step};
+  return {s.stepper, s.dt, s.abs_tol, s.rel_tol, s.max_steps, s.min_step, s.flip_time};
 }
 
 // The observation times: t0, t0 + every, t0 + 2 every, ... below t_end, and t_end itself (a time
@@ -293,6 +293,7 @@ IntegrationResult integrate(const System& system, Vec& x, double t0, const Sampl
     case StepperKind::rk4_split: return detail::integrate_rk4(system, x, t0, times, spec, observe);
     case StepperKind::dopri5: return detail::integrate_dopri5(system, x, t0, times, spec, observe);
     case StepperKind::cvode_bdf: return detail::integrate_cvode(system, x, t0, times, spec, observe);
+    case StepperKind::event_driven: break;  // sim/event_driven.hpp: capacity evaluations only
   }
   return {EndStatus::failed, t0, "unknown stepper", {}};
 }

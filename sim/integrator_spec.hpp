@@ -3,7 +3,7 @@
 
 namespace seqmem {
 
-enum class StepperKind { rk4, dopri5, cvode_bdf, rk4_split };
+enum class StepperKind { rk4, dopri5, cvode_bdf, rk4_split, event_driven };
 
 inline const char* to_string(StepperKind s) {
   switch (s) {
@@ -11,6 +11,7 @@ inline const char* to_string(StepperKind s) {
     case StepperKind::dopri5: return "dopri5";
     case StepperKind::cvode_bdf: return "cvode_bdf";
     case StepperKind::rk4_split: return "rk4_split";
+    case StepperKind::event_driven: return "event_driven";
   }
   return "?";
 }
@@ -21,6 +22,7 @@ struct IntegratorSpec {
   double abs_tol = 1e-8, rel_tol = 1e-8;
   long long max_steps = 100000000;
   double min_step = 1e-12;
+  double flip_time = 0.01;  // event_driven: the longest passage through the unsaturated band taken as one event
 };
 
 }  // namespace seqmem

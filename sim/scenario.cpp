@@ -221,10 +221,11 @@ void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
 }
 
 StepperKind stepper_of(const std::string& s) {
-  return s == "rk4"         ? StepperKind::rk4
-         : s == "dopri5"    ? StepperKind::dopri5
-         : s == "rk4_split" ? StepperKind::rk4_split
-                            : StepperKind::cvode_bdf;
+  return s == "rk4"            ? StepperKind::rk4
+         : s == "dopri5"       ? StepperKind::dopri5
+         : s == "rk4_split"    ? StepperKind::rk4_split
+         : s == "event_driven" ? StepperKind::event_driven
+                               : StepperKind::cvode_bdf;
 }
 
 void resolve_integrator_limits(const Values& v, RunSpec& r) {
@@ -234,6 +235,7 @@ void resolve_integrator_limits(const Values& v, RunSpec& r) {
   r.rel_tol = v.num("rel_tol");
   r.max_steps = v.integer("max_steps");
   r.min_step = v.num("min_step");
+  r.flip_time = v.num("flip_time");
 }
 
 // kind = "diffusion": models/diffusion.hpp, sim/diffusion_runner.hpp.
@@ -256,7 +258,7 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
     r.stepper = StepperKind::dopri5;
   } else {
     r.stepper = v.given("stepper") ? stepper_of(v.choice("stepper")) : StepperKind::dopri5;
-    if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split)
+    if (r.stepper != StepperKind::dopri5 && r.stepper != StepperKind::cvode_bdf)
       v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
   }
   set_resolved(r, "stepper", std::string(to_string(r.stepper)));
@@ -547,6 +549,13 @@ RunSpec resolve(const Values& v, const std::string& dir) {
                           "and sweep_alpha_c)");
     if (sw.K_max < sw.K_min) v.fail("K_max", fmt::format("must be >= K_min = {}, got {}", sw.K_min, sw.K_max));
     if (r.model != ModelKind::dense_gsemm) v.fail("kind", "the capacity sweep is for dense_gsemm");
+  }
+  if (r.stepper == StepperKind::event_driven) {
+    if (!sweep)
+      v.fail("stepper", "event_driven integrates capacity sweeps ([sweep]) only: it reports the overlaps at sign "
+                        "flips, not states at sample times; use dopri5 or rk4 for runs");
+    if (p.sigma_h.kind != HiddenKind::polynomial)
+      v.fail("stepper", "event_driven needs sigma_h = \"polynomial\" (its saturated phases are solved in closed form)");
   }
 
   auto& bl = r.baseline;

@@ -137,6 +137,7 @@ struct RunSpec {
   double dt = 0.01, t_end = 100.0, abs_tol = 1e-8, rel_tol = 1e-8;
   long long max_steps = 100000000;  // adaptive steppers: more steps end the run as failed
   double min_step = 1e-12;          // adaptive steppers: a step below min_step * max(1, |t|) fails
+  double flip_time = 0.01;          // event_driven: the longest band crossing taken as one event
 
   double sample_dt = 0.1;
   double threshold = 0.8;

@@ -159,9 +159,10 @@ std::vector<KeyDef> make_schema() {
       {"integrator", "stepper", Type::String, "\"rk4\"",
        "rk4 (fixed step dt), dopri5 (adaptive Dormand-Prince 5(4), dense output), cvode_bdf (SUNDIALS CVODE, "
        "variable-order BDF with a dense Jacobian: for stiff problems) or rk4_split (rk4 with the authors' public "
-       "code's split step: V_f a full step with the delay frozen, then the delay); diffusion flows: dopri5 (default) "
-       "or cvode_bdf",
-       A, kNone, "rk4|dopri5|cvode_bdf|rk4_split"},
+       "code's split step: V_f a full step with the delay frozen, then the delay) or event_driven (capacity sweeps of "
+       "dense_gsemm with a polynomial sigma_h: saturated phases in closed form, fast sign flips as events, the rest by "
+       "dopri5 at abs_tol, rel_tol); diffusion flows: dopri5 (default) or cvode_bdf",
+       A, kNone, "rk4|dopri5|cvode_bdf|rk4_split|event_driven"},
       {"integrator", "dt", Type::Float, "0.01", "RK4 step; first trial step of the adaptive steppers; diffusion: Euler-Maruyama step",
        A, gt(0), nullptr},
       {"integrator", "t_end", Type::Float, "100.0",
@@ -176,6 +177,10 @@ std::vector<KeyDef> make_schema() {
       {"integrator", "max_steps", Type::Int, "100000000",
        "adaptive steppers: most steps of one run (or one trajectory); more ends it as failed", A,
        ints(1, 1000000000000LL), nullptr},
+      {"integrator", "flip_time", Type::Float, "0.01",
+       "event_driven: a neuron that crosses the unsaturated band |gamma V| < 20 within this time (units of T_f) flips "
+       "as one event at the zero of V; slower crossings are integrated by dopri5",
+       G, in(0, 1, true), nullptr},
       {"integrator", "min_step", Type::Float, "1e-12",
        "adaptive steppers: a step below min_step * max(1, |t|) ends the run as failed (step size underflow)", A,
        in(1e-300, 1e-3, true), nullptr},

@@ -193,10 +193,10 @@ void print_cost(const std::vector<RunSpec>& configs, std::size_t pairs) {
   // grow phase 2, 4, ..., K_max: about twice the last success
   fmt::print(stderr,
              "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here, "
-             "{} with {:.0f} evaluations per time unit; a success at K = {} ({} cycles, dwell {:.0f} to {:.0f} "
+             "{} with about {:.0f} right-hand sides per memory; a success at K = {} ({} cycles, dwell {:.0f} to {:.0f} "
              "per memory) costs {} to {} of one core; a pair that succeeds up to K = {} about {} to {}, "
              "{} pairs up to {} core-hours at most\n",
-             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), c.evals_per_time, K, sw.cycles_required, c.dwell,
+             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), c.evals_per_memory, K, sw.cycles_required, c.dwell,
              c_lo.dwell, hours(best), hours(worst), K, hours(2 * best), hours(2 * worst), pairs,
              fmt::format("{:.1f}", 2 * worst * static_cast<double>(pairs) / 3600));
 }

@@ -185,7 +185,7 @@ TEST_CASE("bad input: one message naming the file, line and key") {
   }
   SUBCASE("unknown choice") {
     has(error_of("[memories]\nK = 3\n[integrator]\nstepper = \"euler\"\n"),
-        "key 'stepper': unknown value 'euler' (one of: rk4, dopri5, cvode_bdf, rk4_split)");
+        "key 'stepper': unknown value 'euler' (one of: rk4, dopri5, cvode_bdf, rk4_split, event_driven)");
   }
   SUBCASE("sample_dt not a multiple of dt for rk4") {
     has(error_of("[memories]\nK = 3\n[record]\nsample_dt = 0.015\n"), "key 'sample_dt'");
