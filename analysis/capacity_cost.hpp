@@ -29,10 +29,9 @@ struct CapacityCost {
 CapacityCost capacity_cost(const SequenceTask& task);
 
 // Right-hand sides per memory of the cycle (dwell time units) on the Figure 3 problem: rk4 4 / dt
-// per time unit, rk4_split 8 / dt, dopri5 and cvode_bdf as measured at their tolerance;
-// event_driven: about N_f / 2 sign flips per transition, each a phase whose products Xi W_j cost
-// (degree + 1) / 2 right-hand sides plus the overlap, the coefficients and the event search
-// (degree 1: its slow flips are integrated by dopri5).
+// per time unit, rk4_split 8 / dt, dopri5 and cvode_bdf about 100 per time unit at 1e-3;
+// event_driven: about N_f / 2 sign flips per transition, each a phase costing about degree + 2
+// right-hand sides (degree 1: its slow flips are integrated by dopri5, about 20 per time unit).
 double evaluations_per_memory(const IntegratorSpec& integrator, int N_f, int degree, double dwell);
 
 }  // namespace seqmem

@@ -129,41 +129,48 @@ class DenseGsemm {
 
   // Saturated phases (every sigma_f(V_i) exactly +-1, so s and a = Xi^T s are constant): the
   // delay relaxes in closed form and, for sigma_h = x^n, the drive of V_f is a polynomial in
-  // q = exp(-tau / T_d), tau the time since the phase began:
-  //   u_d(tau) = beta_d a + (u_d0 - beta_d a) q,        V_d(tau) likewise with s,
-  //   h(tau) = A + B q,  A = k_in a + alpha_c beta_d Phi^T a,  B = alpha_c Phi^T (u_d0 - beta_d a),
-  //   Xi w(tau) = sum_j Xi W_j q^j,  W_j = k_out out_scale in_scale^n binom(n, j) A^(n-j) B^j  (Eq. 10, 9);
-  //   public code: W_0 = alpha_s sigma_h(a) + alpha_c beta_d Phi^T a, W_1 = B (the delay outside sigma_h).
-  // W: K x (n + 1), column j = W_j (the factor of Xi w included). models/saturated_phase.hpp solves
-  // the V_f equation with it; sim/event_driven.cpp strings the phases together.
+  // y = 1 - exp(-tau / T_d), tau the time since the phase began:
+  //   u_d(tau) = u_d0 + (beta_d a - u_d0) y,            V_d(tau) likewise with s,
+  //   h(tau) = h0 - B y,  h0 = k_in a + alpha_c Phi^T u_d0,  B = alpha_c Phi^T (u_d0 - beta_d a),
+  //   Xi w(tau) = sum_k Xi W_k y^k,  W_k = k_out out_scale in_scale^n binom(n, k) h0^(n-k) (-B)^k  (Eq. 10, 9);
+  //   public code: W_0 = alpha_s sigma_h(a) + alpha_c Phi^T u_d0, W_1 = -B (the delay outside sigma_h).
+  // The expansion is centred on the phase's start: its terms are bounded by (|h0| + |B| y)^n, so
+  // it stays accurate while |B| y is not much larger than the hidden inputs (an expansion in
+  // exp(-tau / T_d) instead cancels catastrophically at high degree: terms of 1400^15 for a drive
+  // of 100^15 at the cue). Returns the y up to which the terms stay within 4^n max|h0|^n (1 when
+  // any y is fine). W: K x (n + 1), column k = W_k (the factor of Xi w included).
+  // models/saturated_phase.hpp solves the V_f equation with it; sim/event_driven.cpp strings the
+  // phases together.
   bool has_saturated_phases() const {
     return sigma_h_.kind == HiddenKind::polynomial && sigma_h_.degree < 32 && input_.I.size() == 0;
   }
   int saturated_terms() const { return public_code_ ? 2 : sigma_h_.degree + 1; }
-  void saturated_drive(const Vec& a, const Eigen::Ref<const Vec>& u_d0, Mat& W) const {
+  double saturated_drive(const Vec& a, const Eigen::Ref<const Vec>& u_d0, Mat& W) const {
     const auto k = Xi_.cols();
     const int n = sigma_h_.degree;
     W.resize(k, saturated_terms());
     valid_ = false;  // the work buffers below no longer belong to last_Vf_
-    h_.noalias() = PhiT_ * a;   // Phi^T a
     g_.noalias() = PhiT_ * u_d0;  // Phi^T u_d0
+    h_.noalias() = PhiT_ * a;     // Phi^T a
     w_ = p_.alpha_c * (g_ - p_.beta_d * h_);  // B
     if (public_code_) {
-      sigma_h_(a, g_);
-      W.col(0) = k_out_ * g_ + (p_.alpha_c * p_.beta_d) * h_;
-      W.col(1) = w_;
-      return;
+      sigma_h_(a, h_);
+      W.col(0) = k_out_ * h_ + p_.alpha_c * g_;
+      W.col(1) = -w_;
+      return 1.0;
     }
-    g_ = k_in_ * a + (p_.alpha_c * p_.beta_d) * h_;  // A
+    h_ = k_in_ * a + p_.alpha_c * g_;  // h0
     const double c = sigma_h_.in_scale;
-    double binom = 1.0;  // binom(n, j)
+    double binom = 1.0;  // binom(n, k)
     for (int j = 0; j <= n; ++j) {
       auto Wj = W.col(j).array();
       Wj = (k_out_ * sigma_h_.out_scale * binom);
-      for (int m = 0; m < n - j; ++m) Wj *= c * g_.array();
-      for (int m = 0; m < j; ++m) Wj *= c * w_.array();
+      for (int m = 0; m < n - j; ++m) Wj *= c * h_.array();
+      for (int m = 0; m < j; ++m) Wj *= -c * w_.array();
       binom = binom * (n - j) / (j + 1);
     }
+    const double B_max = w_.cwiseAbs().maxCoeff(), h_max = h_.cwiseAbs().maxCoeff();
+    return n <= 1 || B_max <= h_max ? 1.0 : std::min(1.0, 3.0 * h_max / B_max);
   }
 
   // V_h of Eq. 9: the hidden currents are a function of (V_f, V_d) in the dense limit.

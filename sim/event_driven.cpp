@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "../models/saturated_phase.hpp"
 #include "integrate.hpp"
@@ -57,12 +59,14 @@ class Engine {
         continue;
       }
       // a saturated phase from (t_, x) with the signs s_ (a just-flipped neuron sits at V = 0)
-      phase_.start(m_, x, s_, a_);
+      const double y_max = phase_.start(m_, x, s_, a_);
       ++stats_.steps;
-      if (!DenseGsemm::V_f(x, N_).allFinite() || !phase_.state_finite())
+      if (!DenseGsemm::V_f(x, N_).allFinite() || !phase_.finite())
         return end(EndStatus::diverged, fmt::format("NaN or Inf at t = {}", t_));
       const double wake = obs_.wake_at();  // a deadline already passed was seen at the last event
-      const double tau_end = (wake > t_ ? std::min(t_end, wake) : t_end) - t_;
+      double tau_end = (wake > t_ ? std::min(t_end, wake) : t_end) - t_;
+      // the phase's expansion stays accurate up to y_max: a new phase (a new centre) after it
+      if (y_max < 1) tau_end = std::min(tau_end, -m_.params().T_d * std::log1p(-y_max));
       bool chatter = false;
       const Event e = next_event(tau_end, chatter);
       if (chatter) {  // a flipped neuron driven back at once: the band is not passed quickly
@@ -70,12 +74,12 @@ class Engine {
         continue;
       }
       if (e.kind == Event::none || e.tau > tau_end) {  // a flip found just beyond: the next phase finds it again
-        phase_.state(tau_end, x);
+        phase_.state(at(tau_end), x);
         t_ += tau_end;
         if (!obs_.observe(t_, a_)) return end(EndStatus::stopped, "");
         continue;
       }
-      phase_.state(e.tau, x);
+      phase_.state(at(e.tau), x);
       t_ += e.tau;
       // events without time passing: a cascade of coincident crossings takes at most N_f of them
       stuck_ = e.tau > 0 ? 0 : stuck_ + 1;
@@ -164,28 +168,24 @@ class Engine {
     return out;
   }
 
+  // The basis at tau, carried from the anchor (the start of the scan step being refined).
+  SaturatedPhase::Basis at(double tau) const { return phase_.basis(anchor_, tau); }
+
   // f_i(tau) = s_i V_i(tau) - thr_i: positive while neuron i keeps its sign outside its threshold.
   double f(int i, const SaturatedPhase::Basis& b) const { return s_(i) * phase_.V(i, b) - thr_(i); }
   double df(int i, const SaturatedPhase::Basis& b) const { return s_(i) * phase_.dV(i, b, phase_.V(i, b)); }
 
-  // The first tau in (lo, hi] with f_i(tau) <= 0, given f_i(lo) > 0 >= f_i(hi): regula falsi with
-  // the Illinois modification, ending on the crossed side.
-  double root(int i, double lo, double hi) const {
-    double flo = f(i, phase_.basis(lo)), fhi = f(i, phase_.basis(hi));
-    int side = 0;
+  // The first tau in (lo, hi] with s_i V_i(tau) <= thr, given it is above at lo and not at hi: Newton steps
+  // (f_i' is known) kept inside the bracket, bisection when one would leave it; ends on the
+  // crossed side.
+  double root(int i, double lo, double hi, double thr) const {
+    double tau = hi;
     for (int it = 0; it < 200 && hi - lo > 4e-16 * std::max(1.0, hi); ++it) {
-      double mid = (lo * fhi - hi * flo) / (fhi - flo);
-      if (!(mid > lo && mid < hi)) mid = 0.5 * (lo + hi);
-      const double fm = f(i, phase_.basis(mid));
-      if (fm <= 0) {
-        hi = mid, fhi = fm;
-        if (side == -1) flo *= 0.5;
-        side = -1;
-      } else {
-        lo = mid, flo = fm;
-        if (side == 1) fhi *= 0.5;
-        side = 1;
-      }
+      const SaturatedPhase::Basis b = at(tau);
+      const double v = phase_.V(i, b), ft = s_(i) * v - thr;
+      (ft <= 0 ? hi : lo) = tau;
+      const double next = tau - ft / (s_(i) * phase_.dV(i, b, v));
+      tau = next > lo && next < hi ? next : 0.5 * (lo + hi);
     }
     return hi;
   }
@@ -194,7 +194,7 @@ class Engine {
   double minimum(int i, double lo, double hi) const {
     for (int it = 0; it < 200 && hi - lo > 4e-16 * std::max(1.0, hi); ++it) {
       const double mid = 0.5 * (lo + hi);
-      (df(i, phase_.basis(mid)) < 0 ? lo : hi) = mid;
+      (df(i, at(mid)) < 0 ? lo : hi) = mid;
     }
     return 0.5 * (lo + hi);
   }
@@ -203,7 +203,7 @@ class Engine {
   // when the band is passed within flip_time, else the entry itself (slow).
   Event classify(int i, double tau_in) const {
     Event e{Event::slow, i, tau_in};
-    const SaturatedPhase::Basis b = phase_.basis(tau_in);
+    const SaturatedPhase::Basis b = at(tau_in);
     const double rate = std::abs(phase_.dV(i, b, phase_.V(i, b)));
     const double delta = 2.0 * V_band_ / rate;
     if (!(delta <= spec_.flip_time)) return e;
@@ -213,19 +213,14 @@ class Engine {
     if (4.0 * delta <= 4.0 * std::numeric_limits<double>::epsilon() * std::max(1.0, t_ + tau_in))
       return {Event::flip, i, tau_in};
     const double lo = tau_in, hi = tau_in + 4.0 * delta;
-    auto g = [&](double tau) { return s_(i) * phase_.V(i, phase_.basis(tau)); };
-    if (!(g(hi) <= 0)) return e;  // it turns back inside the band: slow
-    double l = lo, h = hi;
-    for (int it = 0; it < 200 && h - l > 4e-16 * std::max(1.0, h); ++it) {
-      const double mid = 0.5 * (l + h);
-      (g(mid) <= 0 ? h : l) = mid;
-    }
-    return {Event::flip, i, h};
+    if (!(s_(i) * phase_.V(i, at(hi)) <= 0)) return e;  // it turns back inside the band: slow
+    return {Event::flip, i, root(i, lo, hi, 0.0)};  // the zero of V_i, from the band entry
   }
 
   // The first event in (0, tau_end], scanning at scan_ and refining the neurons that cross.
   Event next_event(double tau_end, bool& chatter) {
-    const SaturatedPhase::Basis b0 = phase_.basis(0.0);
+    anchor_ = phase_.basis0();
+    const SaturatedPhase::Basis& b0 = anchor_;
     Event now;
     for (int i = 0; i < N_; ++i) {
       const double v = phase_.V(i, b0), sv = s_(i) * v;
@@ -242,31 +237,46 @@ class Engine {
       else if (now.kind == Event::none) now = e;
     }
     if (chatter) return {};
-    if (now.kind != Event::none) return now;
+    if (now.kind != Event::none) {
+      last_tau_ = 0;
+      return now;
+    }
     double lo = 0.0;
     for (int i = 0; i < N_; ++i) f_lo_(i) = s_(i) * V_lo_(i) - thr_(i);
+    // the first step a few times the last phase's length (a transition's flips come 1e-4 apart),
+    // then doubling up to scan_: few neurons cross in one step
+    double step = std::min(scan_, std::max(1e-8, 4.0 * last_tau_));
     while (lo < tau_end) {
-      const double hi = std::min(lo + scan_, tau_end);
-      const SaturatedPhase::Basis bl = phase_.basis(lo), bh = phase_.basis(hi);
-      Event best;
+      const double hi = std::min(lo + step, tau_end);
+      step = std::min(scan_, 2.0 * step);
+      const SaturatedPhase::Basis& bl = anchor_;
+      const SaturatedPhase::Basis bh = at(hi);
+      entries_.clear();
       for (int i = 0; i < N_; ++i) {
         const double fh = f(i, bh);
-        double in = kInf;
         if (fh <= 0) {
-          in = f_lo_(i) > 0 ? root(i, lo, hi) : lo;
+          entries_.push_back({f_lo_(i) > 0 ? root(i, lo, hi, thr_(i)) : lo, i});
         } else if (df(i, bl) < 0 && df(i, bh) > 0) {  // a minimum inside: does it reach the threshold?
           const double tm = minimum(i, lo, hi);
-          if (f(i, phase_.basis(tm)) <= 0) in = root(i, lo, tm);
-        }
-        if (in < kInf) {
-          const Event e = classify(i, in);
-          if (e.tau < best.tau) best = e;
+          if (f(i, at(tm)) <= 0) entries_.push_back({root(i, lo, tm, thr_(i)), i});
         }
         f_lo_(i) = fh;
       }
-      if (best.kind != Event::none) return best;
+      if (!entries_.empty()) {  // the earliest event: a flip lies after its neuron's entry
+        std::sort(entries_.begin(), entries_.end());
+        Event best;
+        for (const auto& [in, i] : entries_) {
+          if (in > best.tau) break;
+          const Event e = classify(i, in);
+          if (e.tau < best.tau) best = e;
+        }
+        last_tau_ = best.tau;
+        return best;
+      }
       lo = hi;
+      anchor_ = bh;
     }
+    last_tau_ = tau_end;
     return {};
   }
 
@@ -281,6 +291,9 @@ class Engine {
   int stuck_ = 0;  // events in a row at the same time
   SolverStats stats_;
   SaturatedPhase phase_;
+  SaturatedPhase::Basis anchor_;
+  double last_tau_ = 0.1;                       // the length of the last phase
+  std::vector<std::pair<double, int>> entries_;  // (threshold crossing, neuron) in a scan step
   Vec s_, a_, f_lo_, thr_, V_lo_, dx_;
   Vec last_flip_t_;  // when each neuron last flipped (a second flip at the same time would never end)
 };

@@ -54,7 +54,7 @@ TEST_CASE("saturated phase: the drive coefficients give the model's right-hand s
         m.saturated_drive(a, DenseGsemm::u_d(x0, 37), W);
         CHECK(W.cols() == m.saturated_terms());
         // at tau the delay has relaxed: u_d = beta_d a + (u_d0 - beta_d a) q; the model's
-        // T_f dV_f/dt + V_f is then Xi w(tau) = Xi sum_j W_j q^j
+        // T_f dV_f/dt + V_f is then Xi w(tau) = Xi sum_k W_k y^k, y = 1 - q
         for (double tau : {0.0, 0.7, 5.0}) {
           const double q = std::exp(-tau / m.params().T_d);
           Vec x = x0;
@@ -63,7 +63,7 @@ TEST_CASE("saturated phase: the drive coefficients give the model's right-hand s
           m(x, dx, 0.0);
           const Vec drive = m.params().T_f * dx.head(37) + x.head(37);
           Vec w = Vec::Zero(11);
-          for (int j = 0; j < W.cols(); ++j) w += W.col(j) * std::pow(q, j);
+          for (int j = 0; j < W.cols(); ++j) w += W.col(j) * std::pow(1 - q, j);
           const Vec mine = Xi * w;
           CAPTURE(static_cast<int>(placement));
           CAPTURE(static_cast<int>(norm));
@@ -88,7 +88,8 @@ TEST_CASE("saturated phase: the closed form equals a tight dopri5 integration wh
     // is exactly the phase's sign and both solve the same equations
     const double tau = 0.25;
     Vec exact(x.size());
-    phase.state(tau, exact);
+    const SaturatedPhase::Basis b = phase.basis(phase.basis0(), tau);
+    phase.state(b, exact);
     REQUIRE((m.params().gamma * exact.head(29).array().abs() >= 20.0).all());
     IntegratorSpec tight{StepperKind::dopri5, 1e-4, 1e-13, 1e-13};
     integrate(m, x, 0.0, SampleTimes(0.0, tau, tau), tight, [](const Vec&, double) { return true; });
@@ -97,7 +98,6 @@ TEST_CASE("saturated phase: the closed form equals a tight dopri5 integration wh
     // dV_f/dtau from the phase against the model's right-hand side at the end
     Vec dx(x.size());
     m(x, dx, 0.0);
-    const SaturatedPhase::Basis b = phase.basis(tau);
     for (int i = 0; i < 29; ++i) CHECK(phase.dV(i, b, phase.V(i, b)) == doctest::Approx(dx(i)).epsilon(1e-8));
   }
 }

@@ -194,6 +194,10 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
                     self.assertEqual(a, max(won) if won else None)
         caps = np.array(list(self.capacity.values()))
         self.assertEqual(self.summary["n_pairs"], len(caps))
+        # the dense-memory line, N^n / (2 (2n-1)!! ln N) at N = 100 by hand: 100 / (2 ln 100) = 10.857,
+        # 10^4 / (6 ln 100) = 361.9, 10^6 / (30 ln 100) = 7238 (the values docs/capacity.md quotes)
+        for (c, d), want in {(0, 1): 10.857, (0, 2): 361.9, (0, 3): 7238.0}.items():
+            self.assertAlmostEqual(self.by_degree[c, d]["theory"] / want, 1.0, places=3)
         self.assertEqual(self.summary["n_censored"], int((caps >= self.K_max[0]).sum()))
         self.assertEqual(self.summary["n_below_K_min"], int((caps < self.K_min[0]).sum()))
 
