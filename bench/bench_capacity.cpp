@@ -90,8 +90,8 @@ SequenceTask evaluation_task(const IntegratorSpec& integrator, bool dense) {
   return t;
 }
 
-IntegratorSpec events() {  // the Figure 3 scenarios' engine: flip_time 1e-2, dopri5 stretches at 1e-3
-  IntegratorSpec s{StepperKind::event_driven, 0.01, 1e-3, 1e-3};
+IntegratorSpec events() {  // the Figure 3 scenarios' engine: flip_time 1e-2, dopri5 stretches at 1e-6
+  IntegratorSpec s{StepperKind::event_driven, 0.01, 1e-6, 1e-6};
   s.max_steps = 1000000000LL;
   s.flip_time = 1e-2;
   return s;
@@ -156,7 +156,7 @@ void bench_grid(const std::string& scenario) {
     h5::Handle f = h5::open_file_readonly(out);
     return std::pair{h5::read_vector(f.id(), "capacity/capacity"), since(t0)};
   };
-  const auto [c_new, t_new] = sweep({"stepper=event_driven", "flip_time=0.01", "abs_tol=1e-3", "rel_tol=1e-3"}, false,
+  const auto [c_new, t_new] = sweep({"stepper=event_driven", "flip_time=0.01", "abs_tol=1e-6", "rel_tol=1e-6"}, false,
                                     "new: event_driven, rk4 fallback, bits, alpha_c from the winner");
   const auto [c_old, t_old] = sweep({"stepper=rk4", "dt=0.01"}, true, "before: rk4 dt = 0.01, dense, alpha_c from the largest");
   int same = 0;

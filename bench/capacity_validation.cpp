@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
     for (int K : {8, 16, 32})
       for (double a : {0.5, 1.0})
         for (int seed : {1, 2}) cases.push_back({degree, K, a, seed});
+  for (int K : {3, 5, 6})  // degree 1 near its capacity, where slow passages decide the outcome
+    for (double a : {0.2, 0.5, 0.8, 1.0})
+      for (int seed : {1, 2, 3, 4, 5}) cases.push_back({1, K, a, seed});
   for (int degree : {2, 3})  // larger K, where the flips of a transition spread out
     for (int K : {64, 128})
       for (double a : {0.5, 1.0})

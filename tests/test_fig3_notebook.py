@@ -202,7 +202,7 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
         self.assertEqual(self.summary["n_below_K_min"], int((caps < self.K_min[0]).sum()))
 
     def test_what_this_grid_gives(self):
-        # beta_d = 7 (README, "What the quick grid gives"): degree 1 stalls or visits wrongly early,
+        # beta_d = 7 (docs/capacity.md, "Readings of Figure 3"): degree 1 stalls or visits wrongly early,
         # degrees >= 2 cycle through K_max = 24 memories for every seed (censored)
         self.assertLess(self.by_degree[0, 1]["max"], 12)
         for d in (2, 3):
