@@ -11,11 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # What the product needs: the compiler and libraries, SUNDIALS for the stiff stepper (cvode_bdf),
+# OpenMPI for sweeps and run grids over MPI ranks (docs/cluster.md),
 # and Debian's Python for the reader module, the notebooks and their tests.
 PACKAGES=(
   g++ cmake make pkg-config
   libboost-dev libeigen3-dev libhdf5-dev libcli11-dev doctest-dev libtomlplusplus-dev libfmt-dev
   libsundials-dev
+  libopenmpi-dev openmpi-bin
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-xarray python3-h5netcdf
   python3-nbclient python3-nbformat python3-ipykernel
 )

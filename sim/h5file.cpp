@@ -288,6 +288,16 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
   return s.substr(0, s.find('\0'));
 }
 
+bool has_attr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+std::int64_t read_int_attr(hid_t obj, const std::string& name) {
+  if (!has_attr(obj, name)) throw Error("attribute " + name + " missing");
+  Handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  std::int64_t v = 0;
+  check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read attr");
+  return v;
+}
+
 std::vector<hsize_t> read_array(const std::string& path, const std::string& dataset, std::vector<double>& out) {
   Handle f = open_file_readonly(path);
   hid_t d = -1;

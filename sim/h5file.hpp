@@ -96,6 +96,8 @@ class Appendable {
 std::vector<double> read_vector(hid_t loc, const std::string& name);
 std::vector<std::int64_t> read_vector_i64(hid_t loc, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
+bool has_attr(hid_t obj, const std::string& name);
+std::int64_t read_int_attr(hid_t obj, const std::string& name);  // an integer (or bool) attribute; Error if missing
 
 // Reads a dataset of numbers of any rank into row-major doubles; returns its shape.
 std::vector<hsize_t> read_array(const std::string& path, const std::string& dataset, std::vector<double>& out);

@@ -1,5 +1,6 @@
-// seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem sweep`, `seqmem validate`,
-// `seqmem keys [NAME]`.
+// seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem sweep`, `seqmem merge`,
+// `seqmem validate`, `seqmem keys [NAME]`. Under mpirun every rank runs the same command; rank 0
+// alone prints and writes (sim/mpi_job.hpp).
 // Exit status: 0 success, 2 bad input (scenario, files, output path) or an output that cannot be
 // written (a full disk), 1 an internal failure.
 #include <CLI/CLI.hpp>
@@ -11,6 +12,8 @@
 
 #include <omp.h>
 
+#include "merge.hpp"
+#include "mpi_job.hpp"
 #include "output_file.hpp"
 #include "resources.hpp"
 #include "run_scenario.hpp"
@@ -103,23 +106,53 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, s
   opt.overwrite = overwrite;
   opt.allow_large = allow_large;
   const auto outcomes = run_scenario(sc, out, opt);
+  if (!mpi::coordinator()) return 0;
   print_summary(sc, outcomes);
   if (!quiet) fmt::print(stderr, "wrote {}\n", out);
   return 0;
 }
 
+// --shard i/n, 1 <= i <= n
+std::pair<int, int> parse_shard(const std::string& s) {
+  const auto slash = s.find('/');
+  auto number = [&](const std::string& x) {
+    if (x.empty() || x.size() > 9 || x.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoi(x);
+  };
+  const int i = slash == std::string::npos ? -1 : number(s.substr(0, slash));
+  const int n = slash == std::string::npos ? -1 : number(s.substr(slash + 1));
+  if (i < 1 || n < 1 || i > n)
+    throw InputError(fmt::format("--shard {}: expected i/n with 1 <= i <= n (shard i of n, e.g. --shard 3/8)", s));
+  return {i, n};
+}
+
 int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-              bool quiet, bool resume, bool allow_large) {
+              bool quiet, bool resume, bool allow_large, const std::string& shard) {
+  const auto [shard_index, shard_count] = shard.empty() ? std::pair{0, 0} : parse_shard(shard);
   const Scenario sc = load_scenario(scenario, sets);
-  if (out.empty()) out = default_output(scenario);
+  if (out.empty())
+    out = shard_count ? fmt::format("{}.shard-{}-of-{}.h5", std::filesystem::path(scenario).stem().string(), shard_index,
+                                    shard_count)
+                      : default_output(scenario);
   SweepOptions opt;
+  opt.shard_index = shard_index;
+  opt.shard_count = shard_count;
   opt.threads = threads;
   opt.progress = !quiet;
   opt.resume = resume;
   opt.allow_large = allow_large;
   const auto s = run_sweep(sc, out, opt);
+  if (!mpi::coordinator()) return 0;
   fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
              s.wall_s, out);
+  return 0;
+}
+
+int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool quiet) {
+  if (!mpi::coordinator()) return 0;
+  const MergeSummary m = merge_shards(out, shards, !quiet);
+  fmt::print("merged {} shards: {} evaluations, {} (configuration, degree, seed) pairs; wrote {}\n", m.shards,
+             m.evaluations, m.pairs, out);
   return 0;
 }
 
@@ -148,15 +181,22 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   return 0;
 }
 
-const char* kCommands[] = {"run", "sweep", "validate", "keys"};
+const char* kCommands[] = {"run", "sweep", "merge", "validate", "keys"};
+
+// MPI_Finalize on every way out of main.
+struct MpiSession {
+  MpiSession(int& argc, char**& argv) { mpi::init(argc, argv); }
+  ~MpiSession() { mpi::finalize(); }
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
-  app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {})", seqmem::kVersion,
-                                                seqmem::kGitCommit, seqmem::kBuildType, seqmem::kBuildFlags));
+  app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {}; {})", seqmem::kVersion,
+                                                seqmem::kGitCommit, seqmem::kBuildType, seqmem::kBuildFlags,
+                                                mpi::built_with_mpi() ? "with MPI" : "without MPI"));
   app.require_subcommand(1);
 
   std::string scenario, out, key;
@@ -183,6 +223,16 @@ int main(int argc, char** argv) {
   sweep->add_flag("--resume", resume, "continue an interrupted sweep in OUT, computing only what is missing");
   sweep->add_flag("--allow-large", allow_large, large_help);
   sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
+  std::string shard;
+  sweep->add_option("--shard", shard,
+                    "compute only shard i of n (1 <= i <= n) of the (configuration, degree, seed) pairs, for job arrays; "
+                    "join the shards with seqmem merge");
+
+  std::vector<std::string> shard_files;
+  auto* merge = app.add_subcommand("merge", "join the shards of a sweep (seqmem sweep --shard i/n) into one file");
+  merge->add_option("output", out, "the merged HDF5 file (must not exist)")->required();
+  merge->add_option("shards", shard_files, "every shard file, 1/n to n/n, in any order")->required();
+  merge->add_flag("-q,--quiet", quiet, "no notes on stderr");
 
   auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
   validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
@@ -197,7 +247,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
     if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
-      fmt::print(stderr, "seqmem: error: unknown command '{}' (commands: run, sweep, validate, keys; see seqmem --help)\n",
+      fmt::print(stderr,
+                 "seqmem: error: unknown command '{}' (commands: run, sweep, merge, validate, keys; see seqmem --help)\n",
                  cmd);
       return 2;
     }
@@ -215,7 +266,12 @@ int main(int argc, char** argv) {
     for (char& c : what)
       if (c == '\n') c = ' ';
     fmt::print(stderr, "seqmem: error: {} (see seqmem {}--help)\n", what,
-               *run ? "run " : *sweep ? "sweep " : *validate ? "validate " : *keys ? "keys " : "");
+               *run        ? "run "
+               : *sweep    ? "sweep "
+               : *merge    ? "merge "
+               : *validate ? "validate "
+               : *keys     ? "keys "
+                           : "");
     return 2;
   }
   // An output named as empty is an error, not the default name.
@@ -224,27 +280,40 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "seqmem: error: -o: the output file name is empty\n");
       return 2;
     }
+  // Errors are printed by rank 0 alone (every rank meets the same bad input).
+  auto error = [](const char* kind, const std::string& what) {
+    if (mpi::coordinator()) fmt::print(stderr, "seqmem: {}: {}\n", kind, what);
+  };
   try {
-    if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite, allow_large);
-    if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large);
-    if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
-    if (!key.empty() && !find_key(key)) {
-      const std::string hint = closest_key(key);
-      throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
+    MpiSession mpi_session(argc, argv);
+    try {
+      if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite, allow_large);
+      if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large, shard);
+      if (*merge) return cmd_merge(out, shard_files, quiet);
+      if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
+      if (!key.empty() && !find_key(key)) {
+        const std::string hint = closest_key(key);
+        throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
+      }
+      fmt::print("{}", describe_keys(key));
+      return 0;
+    } catch (const mpi::QuietExit& e) {
+      return e.status;
+    } catch (const InputError& e) {
+      error("error", e.what());
+      return 2;
+    } catch (const OutputError& e) {
+      error("error", e.what());
+      return 2;
+    } catch (const std::bad_alloc&) {
+      error("internal error", "out of memory (a size estimate missed this input; please report it)");
+      return 1;
+    } catch (const std::exception& e) {
+      error("internal error", e.what());
+      return 1;
     }
-    fmt::print("{}", describe_keys(key));
-    return 0;
-  } catch (const InputError& e) {
+  } catch (const InputError& e) {  // started by mpirun, built without MPI
     fmt::print(stderr, "seqmem: error: {}\n", e.what());
     return 2;
-  } catch (const OutputError& e) {
-    fmt::print(stderr, "seqmem: error: {}\n", e.what());
-    return 2;
-  } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "seqmem: internal error: out of memory (a size estimate missed this input; please report it)\n");
-    return 1;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "seqmem: internal error: {}\n", e.what());
-    return 1;
   }
 }

@@ -169,6 +169,10 @@ std::string OutputFile::part(std::size_t i) const {
   return name;
 }
 
+std::string OutputFile::part_of(const std::string& partial, std::size_t i) {
+  return fmt::format("{}.r{:04}", partial, i);
+}
+
 void OutputFile::part_exists(std::size_t i, bool exists) {
   if (i < g_parts_n) g_parts[i] = exists ? 1 : 0;
 }

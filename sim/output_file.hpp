@@ -46,6 +46,8 @@ class OutputFile {
   // and joined into the partial file in run order), removed with it by a signal or on error.
   void expect_parts(std::size_t n);
   std::string part(std::size_t i) const;
+  // The same name from a partial name (the other ranks of an MPI job write parts of rank 0's file).
+  static std::string part_of(const std::string& partial, std::size_t i);
   void part_exists(std::size_t i, bool exists);
 
  private:

@@ -11,12 +11,16 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 
 #include "diffusion_writer.hpp"
+#include "mpi_job.hpp"
 #include "output_file.hpp"
 #include "resources.hpp"
 #include "runner.hpp"
 #include "version.hpp"
+#include "work_queue.hpp"
 
 namespace seqmem {
 namespace {
@@ -52,6 +56,43 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
   return r;
 }
 
+// A run's outcome as a message to rank 0 (sim/work_queue.hpp): the run's index first.
+std::string encode(int i, const RunOutcome& o) {
+  mpi::Bytes b;
+  b.put(i).put_string(o.status).put_string(o.message).put(o.t_stop).put(o.stats).put(o.stalled).put(o.stalled_at);
+  b.put(o.any_visit).put(o.recovered_stalls).put<std::uint64_t>(o.visits.size());
+  for (const Visit& v : o.visits) b.put(v);
+  b.put<std::int64_t>(o.m_final.size());
+  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) b.put(o.m_final[k]);
+  b.put(o.checked).put(o.check).put(o.wall_s).put(o.samples).put(o.fixed_points).put(o.fixed_points_wall_s);
+  b.put_string(o.detail);
+  return b.str();
+}
+
+RunOutcome decode(mpi::Bytes& b) {
+  RunOutcome o;
+  o.status = b.get_string();
+  o.message = b.get_string();
+  o.t_stop = b.get<double>();
+  o.stats = b.get<SolverStats>();
+  o.stalled = b.get<bool>();
+  o.stalled_at = b.get<double>();
+  o.any_visit = b.get<bool>();
+  o.recovered_stalls = b.get<int>();
+  o.visits.resize(b.get<std::uint64_t>());
+  for (Visit& v : o.visits) v = b.get<Visit>();
+  o.m_final.resize(b.get<std::int64_t>());
+  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) o.m_final[k] = b.get<double>();
+  o.checked = b.get<bool>();
+  o.check = b.get<EpisodeCheck>();
+  o.wall_s = b.get<double>();
+  o.samples = b.get<long long>();
+  o.fixed_points = b.get<int>();
+  o.fixed_points_wall_s = b.get<double>();
+  o.detail = b.get_string();
+  return o;
+}
+
 }  // namespace
 
 void write_provenance(hid_t root, const Scenario& sc) {
@@ -80,43 +121,74 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   ResourceLimits limits;
   limits.allow_large = opt.allow_large;
   const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
-  OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
-                "use --overwrite to replace it", opt.progress);
+  const bool root = mpi::coordinator();
+  const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
+  // Diffusion runs parallelise over their trajectories and go one after another: rank 0 alone.
+  if (diffusion && !root) return {};
 
+  // Rank 0 opens OUT; the other ranks learn whether it could, and the partial name their parts take.
+  std::unique_ptr<OutputFile> of;
   h5::Handle file, runs;
-  try {
-    std::lock_guard<std::mutex> g(h5::lock());
-    file = h5::create_file(of.partial());
-    write_provenance(file.id(), sc);
-    h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
-    runs = h5::create_group(file.id(), "runs");
-  } catch (const h5::Error& e) {
-    throw_write_error(out, e.what());
+  std::string partial;
+  {
+    mpi::Bytes setup;
+    if (root) {
+      try {
+        of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                                          "use --overwrite to replace it", opt.progress);
+        try {
+          std::lock_guard<std::mutex> g(h5::lock());
+          file = h5::create_file(of->partial());
+          write_provenance(file.id(), sc);
+          h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
+          runs = h5::create_group(file.id(), "runs");
+        } catch (const h5::Error& e) {
+          throw_write_error(out, e.what());
+        }
+        setup.put('+').put_string(of->partial());
+      } catch (const InputError& e) {
+        setup = mpi::Bytes();
+        setup.put('I').put_string(e.what());
+      } catch (const OutputError& e) {
+        setup = mpi::Bytes();
+        setup.put('O').put_string(e.what());
+      }
+    }
+    if (!diffusion && mpi::size() > 1) setup = mpi::Bytes(mpi::broadcast(setup.str()));
+    const char status = setup.get<char>();
+    const std::string text = setup.get_string();
+    if (status == 'I') {
+      if (root) throw InputError(text);
+      throw mpi::QuietExit{2};
+    }
+    if (status == 'O') {
+      if (root) throw OutputError(text);
+      throw mpi::QuietExit{2};
+    }
+    partial = text;
   }
 
   std::vector<RunOutcome> outcomes(sc.runs.size());
-  std::atomic<int> done{0};
-  std::string fatal, write_error;
-  std::atomic<bool> stop{false};  // a write failed: the disk will not take the other runs either
+  int done = 0;
+  std::string write_error;
   const auto t0 = std::chrono::steady_clock::now();
   const int n = static_cast<int>(sc.runs.size());
   // No more threads than runs: with one run the team has one thread, and the fixed-point
   // analysis inside a run can use the cores (its own parallel region).
-  // Diffusion runs parallelise over their trajectories instead: the runs go one after another.
   const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
-  const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
   const int threads = std::max(1, std::min(n, all));
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
-  // GSEMM runs stream into a part file each (memory does not grow with the duration) and are
-  // joined into the output in run order as they finish: the file's bytes do not depend on the
-  // order in which parallel runs end (h5::copy_group).
-  if (!diffusion) of.expect_parts(static_cast<std::size_t>(n));
+  // GSEMM runs stream into a part file each (memory does not grow with the duration; in an MPI job
+  // every rank writes its runs' parts next to OUT) and rank 0 joins them into the output in run
+  // order as they finish: the file's bytes do not depend on the order in which runs end, nor on
+  // the rank that ran them (h5::copy_group).
+  if (root && !diffusion) of->expect_parts(static_cast<std::size_t>(n));
   std::vector<char> finished(static_cast<std::size_t>(n), 0);
   int next = 0;
   std::mutex join_mu;
-  auto join_finished = [&]() {  // under join_mu
+  auto join_finished = [&]() {  // under join_mu, rank 0
     while (next < n && finished[static_cast<std::size_t>(next)]) {
-      const std::string part = of.part(static_cast<std::size_t>(next));
+      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(next));
       {
         std::lock_guard<std::mutex> g(h5::lock());
         h5::Handle pf = h5::open_file_readonly(part);
@@ -125,74 +197,94 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
       }
       std::error_code ec;
       std::filesystem::remove(part, ec);
-      of.part_exists(static_cast<std::size_t>(next), false);
+      of->part_exists(static_cast<std::size_t>(next), false);
       ++next;
     }
   };
-  auto run_one = [&](int i) {
-    try {
-      const RunSpec spec = sc.runs[i];
-      if (spec.model == ModelKind::diffusion) {
-        const DiffusionOutcome o = simulate_diffusion(spec, files, all, opt.progress);
-        write_diffusion_run(runs.id(), spec, o);
-        outcomes[i] = diffusion_summary(spec, o);
-      } else {
-        const RunInputs in = make_inputs(spec, files);
-        h5::Handle part;
-        {
-          std::lock_guard<std::mutex> g(h5::lock());
-          of.part_exists(static_cast<std::size_t>(i), true);
-          part = h5::create_file(of.part(static_cast<std::size_t>(i)));
-        }
-        {
-          RunWriter w(part.id(), spec, in.Xi, in.Phi);
-          outcomes[i] = simulate(spec, in, &w, opt.progress);
-          w.finish(outcomes[i]);
-        }
-        {
-          std::lock_guard<std::mutex> g(h5::lock());
-          h5::close_file(part);
-        }
-        std::lock_guard<std::mutex> g(join_mu);
-        finished[static_cast<std::size_t>(i)] = 1;
+  auto deliver = [&](const std::string& bytes) {  // rank 0: a run has finished (its part is on disk)
+    mpi::Bytes m(bytes);
+    const int i = m.get<int>();
+    const RunOutcome o = decode(m);
+    std::lock_guard<std::mutex> g(join_mu);
+    outcomes[static_cast<std::size_t>(i)] = o;
+    if (!diffusion) {
+      of->part_exists(static_cast<std::size_t>(i), true);
+      finished[static_cast<std::size_t>(i)] = 1;
+      try {
         join_finished();
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
       }
-      const int d = ++done;
-      if (opt.progress) {
-        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-#pragma omp critical(progress)
-        fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s; elapsed {:.1f} s, eta {:.1f} s)\n", d, n, spec.id,
-                   outcomes[i].status, outcomes[i].wall_s, el, el / d * (n - d));
-      }
-    } catch (const h5::Error& e) {
-      stop = true;
-#pragma omp critical(fatal)
-      write_error = e.what();
-    } catch (const std::exception& e) {
-      stop = true;
-#pragma omp critical(fatal)
-      fatal = e.what();
+    }
+    ++done;
+    if (opt.progress) {
+      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s; elapsed {:.1f} s, eta {:.1f} s)\n", done, n,
+                 sc.runs[static_cast<std::size_t>(i)].id, o.status, o.wall_s, el, el / done * (n - done));
     }
   };
-  if (diffusion) {
-    for (int i = 0; i < n && !stop; ++i) run_one(i);
+  WorkQueue queue(n, deliver);
+  auto run_one = [&](int i) {
+    const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
+    RunOutcome o;
+    if (spec.model == ModelKind::diffusion) {
+      const DiffusionOutcome d = simulate_diffusion(spec, files, all, opt.progress);
+      try {
+        write_diffusion_run(runs.id(), spec, d);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+      o = diffusion_summary(spec, d);
+    } else {
+      const RunInputs in = make_inputs(spec, files);
+      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(i));
+      try {
+        h5::Handle pf;
+        {
+          std::lock_guard<std::mutex> g(h5::lock());
+          if (root) of->part_exists(static_cast<std::size_t>(i), true);
+          pf = h5::create_file(part);
+        }
+        {
+          RunWriter w(pf.id(), spec, in.Xi, in.Phi);
+          o = simulate(spec, in, &w, opt.progress && root);
+          w.finish(o);
+        }
+        std::lock_guard<std::mutex> g(h5::lock());
+        h5::close_file(pf);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+    }
+    queue.result(encode(i, o));
+  };
+  if (diffusion) {  // rank 0 alone, one run after another
+    for (int i = 0; i < n && queue.failure().empty(); ++i) {
+      try {
+        run_one(i);
+      } catch (const std::exception& e) {
+        queue.fail(e.what());
+      }
+    }
   } else {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (int i = 0; i < n; ++i)
-      if (!stop) run_one(i);
+    queue.run(threads, run_one);
   }
+  if (!root) return {};
   {
     std::lock_guard<std::mutex> g(h5::lock());
     runs = h5::Handle();
     try {
       h5::close_file(file);
     } catch (const h5::Error& e) {
-      if (write_error.empty()) write_error = e.what();
+      write_error = e.what();
     }
   }
-  if (!write_error.empty()) throw_write_error(out, write_error);  // ~OutputFile removes the partial file
-  if (!fatal.empty()) throw std::runtime_error(fatal);
-  of.commit();
+  const std::string failure = queue.failure();
+  // ~OutputFile removes the partial file and the parts
+  if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
+  if (!failure.empty()) throw std::runtime_error(failure);
+  if (!write_error.empty()) throw_write_error(out, write_error);
+  of->commit();
   return outcomes;
 }
 

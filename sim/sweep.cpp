@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <tuple>
 
@@ -21,120 +22,13 @@
 #include "resources.hpp"
 #include "run_scenario.hpp"
 #include "sweep_file.hpp"
+#include "sweep_tables.hpp"
+#include "work_queue.hpp"
 
 namespace seqmem {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Row {  // one evaluation
-  int config, degree;
-  std::uint64_t seed;
-  int K;
-  double alpha_c;
-  Evaluation e;
-};
-using Key = std::tuple<int, int, std::uint64_t, int, double>;  // config, degree, seed, K, alpha_c
-Key key(const Row& r) { return {r.config, r.degree, r.seed, r.K, r.alpha_c}; }
-
-struct Capacity {  // one (configuration, degree, seed)
-  int config, degree;
-  std::uint64_t seed;
-  SearchResult search;
-};
-
-const char* kStops = "0 failure (a K failed: the capacity is measured), 1 K_max (every K up to K_max succeeded: a "
-                     "lower bound), 2 censored (an evaluation ran out of its budget: a lower bound)";
-
-// The whole file, written to the partial name and renamed over OUT (a checkpoint).
-void write_file(OutputFile& of, const Scenario& sc, std::vector<Row> rows, std::vector<Capacity> caps,
-                bool complete) {
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return key(a) < key(b); });
-  std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
-    return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
-  });
-  try {
-    std::lock_guard<std::mutex> g(h5::lock());
-    h5::Handle f = h5::create_file(of.partial());
-    const hid_t root = f.id();
-    write_sweep_header(root, sc, complete);
-    write_table(root, "evaluations", "evaluation", rows.size(), [&](auto put) {
-      put("config", column<int>(rows, [](const Row& r) { return r.config; }));
-      put("degree", column<int>(rows, [](const Row& r) { return r.degree; }));
-      put("seed", column<std::int64_t>(rows, [](const Row& r) { return r.seed; }));
-      put("K", column<int>(rows, [](const Row& r) { return r.K; }));
-      put("alpha_c", column<double>(rows, [](const Row& r) { return r.alpha_c; }));
-      put("success", column<int>(rows, [](const Row& r) { return r.e.success(); }));
-      h5::Handle o = put("outcome", column<int>(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
-      h5::set_attr(o.id(), "codes", std::string(kOutcomeCodes));
-      put("cycles", column<int>(rows, [](const Row& r) { return r.e.cycles; }));
-      put("visits", column<int>(rows, [](const Row& r) { return r.e.visits; }));
-      put("dwell", column<double>(rows, [](const Row& r) { return r.e.dwell; }));
-      put("t_first_error", column<double>(rows, [](const Row& r) { return r.e.t_first_error; }));
-      put("t_stop", column<double>(rows, [](const Row& r) { return r.e.t_stop; }));
-      put("solver_steps", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.steps; }));
-      put("solver_rhs_evals", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.rhs_evals; }));
-      put("fell_back", column<int>(rows, [](const Row& r) { return r.e.fell_back; }));
-      put("wall_time_s", column<double>(rows, [](const Row& r) { return r.e.wall_s; }));
-    });
-    write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
-      put("config", column<int>(caps, [](const Capacity& c) { return c.config; }));
-      put("degree", column<int>(caps, [](const Capacity& c) { return c.degree; }));
-      put("seed", column<std::int64_t>(caps, [](const Capacity& c) { return c.seed; }));
-      put("capacity", column<int>(caps, [](const Capacity& c) { return c.search.capacity; }));
-      put("censored", column<int>(caps, [](const Capacity& c) { return c.search.stop != SearchStop::failure; }));
-      put("K_largest_tried", column<int>(caps, [](const Capacity& c) { return c.search.largest_tried; }));
-      h5::Handle s = put("stop", column<int>(caps, [](const Capacity& c) { return static_cast<int>(c.search.stop); }));
-      h5::set_attr(s.id(), "codes", std::string(kStops));
-    });
-    h5::close_file(f);
-  } catch (const h5::Error& e) {
-    throw_write_error(of.path(), e.what());
-  }
-  of.commit();
-}
-
-// The evaluations of an earlier (interrupted) run of the same scenario.
-std::map<Key, Row> read_rows(const std::string& path, const Scenario& sc) {
-  std::map<Key, Row> cache;
-  std::lock_guard<std::mutex> g(h5::lock());
-  h5::Handle f;
-  try {
-    f = h5::open_file_readonly(path);
-  } catch (const std::exception&) {
-    throw InputError(fmt::format("{}: --resume: cannot open it as HDF5", path));
-  }
-  if (h5::read_string_attr(f.id(), "scenario") != sc.text)
-    throw InputError(fmt::format("{}: --resume: the file was written from another scenario text", path));
-  if (h5::read_string_attr(f.id(), "overrides") != sc.overrides_text())
-    throw InputError(fmt::format("{}: --resume: the file was written with other --set overrides", path));
-  try {
-    auto col = [&](const char* c) { return h5::read_vector(f.id(), std::string("evaluations/") + c); };
-    auto col64 = [&](const char* c) { return h5::read_vector_i64(f.id(), std::string("evaluations/") + c); };
-    const auto seed = col64("seed"), steps = col64("solver_steps"), evals = col64("solver_rhs_evals");
-    const auto fell_back = col("fell_back");
-    const auto config = col("config"), degree = col("degree"), K = col("K"), alpha_c = col("alpha_c"),
-               outcome = col("outcome"), cycles = col("cycles"), visits = col("visits"), dwell = col("dwell"),
-               t_err = col("t_first_error"), t_stop = col("t_stop"), wall = col("wall_time_s");
-    for (std::size_t i = 0; i < config.size(); ++i) {
-      Row r{int(config[i]), int(degree[i]), std::uint64_t(seed[i]), int(K[i]), alpha_c[i], {}};
-      r.e.outcome = static_cast<Outcome>(int(outcome[i]));
-      r.e.cycles = int(cycles[i]);
-      r.e.visits = int(visits[i]);
-      r.e.dwell = dwell[i];
-      r.e.t_first_error = t_err[i];
-      r.e.t_stop = t_stop[i];
-      r.e.stats.steps = steps[i];
-      r.e.stats.rhs_evals = evals[i];
-      r.e.fell_back = fell_back[i] != 0;
-      r.e.wall_s = wall[i];
-      cache[key(r)] = r;
-    }
-  } catch (const std::runtime_error& e) {
-    throw InputError(fmt::format("{}: --resume: not a sweep file of this seqmem version ({})", path, e.what()));
-  }
-  return cache;
-}
 
 // One evaluation's task from a configuration of the scenario.
 SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int K, double alpha_c) {
@@ -227,6 +121,20 @@ void print_capacities(const std::vector<RunSpec>& configs, std::vector<Capacity>
   fmt::print("('>=': a lower bound, the search reached K_max or an evaluation's budget)\n");
 }
 
+// --resume of a shard file: the same shard of the same count.
+void check_shard(const std::string& path, const SweepOptions& opt) {
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle f = h5::open_file_readonly(path);
+  const bool sharded = h5::has_attr(f.id(), "shard_count");
+  const long long i = sharded ? h5::read_int_attr(f.id(), "shard_index") : 0;
+  const long long n = sharded ? h5::read_int_attr(f.id(), "shard_count") : 0;
+  if (i != opt.shard_index || n != opt.shard_count)
+    throw InputError(fmt::format("{}: --resume: the file holds {} but this command computes {}", path,
+                                 n ? fmt::format("shard {}/{}", i, n) : std::string("a whole sweep"),
+                                 opt.shard_count ? fmt::format("shard {}/{}", opt.shard_index, opt.shard_count)
+                                                 : std::string("the whole sweep")));
+}
+
 }  // namespace
 
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
@@ -239,21 +147,71 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
         : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
                       : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
   }
+  if (opt.shard_count > 0 && sc.command != Command::sweep)
+    throw InputError(fmt::format("{}: --shard: a [baseline] scenario takes seconds; run it whole", sc.path));
   {
     ResourceLimits limits;
     limits.allow_large = opt.allow_large;
     check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   }
-  if (sc.command == Command::baseline) return run_baselines(sc, out, opt);
+  if (sc.command == Command::baseline) {  // seconds of work: rank 0 alone
+    if (!mpi::coordinator()) return {};
+    return run_baselines(sc, out, opt);
+  }
   const auto t0 = Clock::now();
-  OutputFile of(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
-                "resume it with --resume, or remove it to start over", opt.progress);
+  const bool root = mpi::coordinator();
+  const bool progress_on = opt.progress && root;
+
+  // Rank 0 opens OUT (and reads it for --resume); every rank learns the outcome and the rows to reuse.
+  std::unique_ptr<OutputFile> of;
   std::map<Key, Row> cache;
-  if (of.existed()) cache = read_rows(out, sc);
-  {  // writable? (the file now, before any work)
-    std::vector<Row> rows;
-    for (const auto& [k, r] : cache) rows.push_back(r);
-    write_file(of, sc, rows, {}, false);
+  auto header = [&](hid_t r, bool complete) {
+    write_sweep_header(r, sc, complete);
+    if (opt.shard_count > 0) {
+      h5::set_attr(r, "shard_index", std::int64_t(opt.shard_index));
+      h5::set_attr(r, "shard_count", std::int64_t(opt.shard_count));
+    }
+  };
+  {
+    mpi::Bytes setup;
+    if (root) {
+      try {
+        of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
+                                          "resume it with --resume, or remove it to start over", opt.progress);
+        if (of->existed()) {
+          cache = read_sweep_rows(out, sc.text, sc.overrides_text(), "--resume");
+          check_shard(out, opt);
+        }
+        std::vector<Row> rows;
+        for (const auto& [k, r] : cache) rows.push_back(r);
+        write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {});  // writable? now, before any work
+        setup.put('+');
+        for (const auto& [k, r] : cache) setup.put_string(encode(r, 'U'));
+      } catch (const InputError& e) {
+        setup = mpi::Bytes();
+        setup.put('I').put_string(e.what());
+      } catch (const OutputError& e) {
+        setup = mpi::Bytes();
+        setup.put('O').put_string(e.what());
+      }
+    }
+    if (mpi::size() > 1) setup = mpi::Bytes(mpi::broadcast(setup.str()));
+    const char status = setup.get<char>();
+    if (status == 'I') {
+      if (root) throw InputError(setup.get_string());
+      throw mpi::QuietExit{2};
+    }
+    if (status == 'O') {
+      if (root) throw OutputError(setup.get_string());
+      throw mpi::QuietExit{2};
+    }
+    if (!root)
+      while (!setup.done()) {
+        mpi::Bytes m(setup.get_string());
+        m.get<char>();
+        const Row r = decode_row(m);
+        cache[key(r)] = r;
+      }
   }
 
   struct Pair {
@@ -268,8 +226,15 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
   // the dearest pairs (high degree: large K) first, for the dynamic schedule
   std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
-  if (opt.progress) print_cost(configs, pairs.size());
+  if (opt.shard_count > 0) {  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
+    std::vector<Pair> mine;
+    for (std::size_t j = 0; j < pairs.size(); ++j)
+      if (static_cast<int>(j % static_cast<std::size_t>(opt.shard_count)) == opt.shard_index - 1) mine.push_back(pairs[j]);
+    pairs = mine;
+  }
+  if (progress_on) print_cost(configs, pairs.size());
 
+  // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
   std::mutex mu;  // guards rows, caps, counters and the file
   std::vector<Row> rows;
   for (const auto& [k, r] : cache) rows.push_back(r);
@@ -279,7 +244,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   int pairs_done = 0;
   const bool tty = ::isatty(2);
   auto progress = [&](bool force) {  // under mu
-    if (!opt.progress) return;
+    if (!progress_on) return;
     const auto now = Clock::now();
     if (!force && now - last_print < std::chrono::milliseconds(tty ? 200 : 5000)) return;
     last_print = now;
@@ -289,68 +254,69 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
                tty ? "\r" : "", pairs_done, pairs.size(), summary.evaluations, summary.reused, el, eta,
                tty ? "   " : "\n");
   };
-
-  const int n = static_cast<int>(pairs.size());
-  const int threads = std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads()));
-  std::string fatal, write_error;
-  std::atomic<bool> stop{false};  // a checkpoint could not be written
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int i = 0; i < n; ++i) {
-    if (stop) continue;
-    try {
-      const Pair& p = pairs[i];
-      const RunSpec& spec = configs[p.config];
-      const auto& sw = spec.sweep;
-      double winner = -1;  // the alpha_c that succeeded at the previous K
-      auto evaluate = [&](int K) {
-        bool censored = false;
-        for (double a : alpha_order(sw.alpha_c, opt.alpha_from_previous ? winner : -1.0)) {
-          Row r{p.config, p.degree, p.seed, K, a, {}};
-          if (auto it = cache.find(key(r)); it != cache.end()) {
-            std::lock_guard<std::mutex> g(mu);
-            ++summary.reused;
-            r = it->second;
-          } else {
-            SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
-            t.dense_products = opt.dense_products;
-            r.e = evaluate_sequence(t);
-            std::lock_guard<std::mutex> g(mu);
-            rows.push_back(r);
-            ++summary.evaluations;
-            if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
-              write_file(of, sc, rows, caps, false);
-              last_flush = Clock::now();
-            }
-            progress(false);
-          }
-          if (r.e.success()) {
-            winner = a;
-            return Verdict::success;
-          }
-          censored |= r.e.censored();
-        }
-        return censored ? Verdict::censored : Verdict::failure;
-      };
-      const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate);
-      std::lock_guard<std::mutex> g(mu);
-      caps.push_back({p.config, p.degree, p.seed, found});
+  auto deliver = [&](const std::string& bytes) {  // rank 0
+    mpi::Bytes m(bytes);
+    const char kind = m.get<char>();
+    std::lock_guard<std::mutex> g(mu);
+    if (kind == 'U') {
+      ++summary.reused;
+      return;
+    }
+    if (kind == 'C') {
+      caps.push_back(decode_capacity(m));
       ++pairs_done;
       progress(false);
-    } catch (const OutputError& e) {
-      stop = true;
-      std::lock_guard<std::mutex> g(mu);
-      write_error = e.what();
-    } catch (const std::exception& e) {
-      stop = true;
-      std::lock_guard<std::mutex> g(mu);
-      fatal = e.what();
+      return;
     }
+    rows.push_back(decode_row(m));
+    ++summary.evaluations;
+    if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, caps);
+      last_flush = Clock::now();
+    }
+    progress(false);
+  };
+
+  WorkQueue queue(static_cast<int>(pairs.size()), deliver);
+  auto work = [&](int i) {
+    const Pair& p = pairs[static_cast<std::size_t>(i)];
+    const RunSpec& spec = configs[p.config];
+    const auto& sw = spec.sweep;
+    double winner = -1;  // the alpha_c that succeeded at the previous K
+    auto evaluate = [&](int K) {
+      bool censored = false;
+      for (double a : alpha_order(sw.alpha_c, opt.alpha_from_previous ? winner : -1.0)) {
+        Row r{p.config, p.degree, p.seed, K, a, {}};
+        if (auto it = cache.find(key(r)); it != cache.end()) {
+          r = it->second;
+          queue.result(encode(r, 'U'));
+        } else {
+          SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
+          t.dense_products = opt.dense_products;
+          r.e = evaluate_sequence(t);
+          queue.result(encode(r, 'R'));
+        }
+        if (r.e.success()) {
+          winner = a;
+          return Verdict::success;
+        }
+        censored |= r.e.censored();
+      }
+      return censored ? Verdict::censored : Verdict::failure;
+    };
+    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate);
+    queue.result(encode(Capacity{p.config, p.degree, p.seed, found}));
+  };
+  const int n = static_cast<int>(pairs.size());
+  queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
+  if (!root) return summary;
+  if (const std::string f = queue.failure(); !f.empty()) {
+    if (f.find("cannot write") != std::string::npos) throw OutputError(f);
+    throw std::runtime_error(f);
   }
-  if (!write_error.empty()) throw OutputError(write_error);
-  if (!fatal.empty()) throw std::runtime_error(fatal);
-  write_file(of, sc, rows, caps, true);
+  write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps);
   progress(true);
-  if (opt.progress && tty) fmt::print(stderr, "\n");
+  if (progress_on && tty) fmt::print(stderr, "\n");
   print_capacities(configs, caps);
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;

@@ -1,7 +1,8 @@
 // `seqmem sweep`: the capacity sweep of a scenario's [sweep] section (paper Figure 3).
 // For every run of the scenario (a configuration), degree and seed: the largest K for which one of
 // the alpha_c values succeeds (analysis/capacity.hpp). Pairs (configuration, degree, seed) run in
-// parallel with OpenMP (dynamic schedule); every evaluation is a row of /evaluations.
+// parallel with OpenMP and, under mpirun, over MPI ranks (sim/work_queue.hpp: a dynamic schedule;
+// rank 0 alone writes); every evaluation is a row of /evaluations (sim/sweep_tables.hpp).
 //
 // Interruptions: the file is rewritten whole (temporary file + atomic rename) at most once a second
 // and at the end, so that a kill at any moment leaves a complete file holding every evaluation of
@@ -21,6 +22,9 @@ struct SweepOptions {
   bool resume = false;
   double flush_seconds = 1.0;
   bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
+  // --shard i/n: only every n-th (configuration, degree, seed) pair from the i-th (1 <= i <= n) of the
+  // pairs in their cost order; joined by `seqmem merge` (sim/merge.hpp). 0/0: the whole sweep.
+  int shard_index = 0, shard_count = 0;
   // For the benchmark's side-by-side run of the engine before issue 10: Eigen's dense products, and
   // alpha_c always from the largest down.
   bool dense_products = false;

@@ -1,0 +1,21 @@
+// `seqmem merge OUT.h5 SHARD.h5...`: the shards of one sweep (`seqmem sweep --shard i/n`, e.g. the
+// tasks of a job array) joined into the file a single `seqmem sweep` would have written: the same
+// root attributes (a new `created`), /configs and the two tables, sorted by key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace seqmem {
+
+struct MergeSummary {
+  int shards = 0;
+  long long evaluations = 0, pairs = 0;
+};
+
+// Throws InputError (exit 2, nothing written) when a file is not a complete shard, when the shards
+// come from different scenario texts, --set overrides or shard counts, when a shard is given twice
+// or one is missing, or when OUT exists or is one of the shards; OutputError when writing fails.
+MergeSummary merge_shards(const std::string& out, const std::vector<std::string>& shards, bool notes);
+
+}  // namespace seqmem

@@ -1,0 +1,106 @@
+#include "work_queue.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <chrono>
+#include <thread>
+
+#include "mpi_job.hpp"
+
+namespace seqmem {
+namespace {
+// Message tags between the ranks and the coordinator.
+enum Tag : int { kRequest = 1, kUnit = 2, kResult = 3, kFailure = 4, kDone = 5 };
+}  // namespace
+
+int WorkQueue::next_unit() {
+  if (mpi::rank() != 0) {  // ask the coordinator
+    mpi::send(0, kRequest, "");
+    return mpi::Bytes(mpi::recv(0, kUnit)).get<int>();
+  }
+  if (stopped_) return -1;
+  const int u = next_++;
+  return u < units_ ? u : -1;
+}
+
+void WorkQueue::result(const std::string& bytes) {
+  if (mpi::rank() == 0) deliver_(bytes);
+  else mpi::send(0, kResult, bytes);
+}
+
+void WorkQueue::fail(const std::string& what) {
+  stopped_ = true;
+  if (mpi::rank() == 0) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (failure_.empty()) failure_ = what;
+  } else {
+    mpi::send(0, kFailure, what);
+  }
+}
+
+std::string WorkQueue::failure() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return failure_;
+}
+
+// Rank 0's coordinating thread: until every other rank has said it is done.
+void WorkQueue::coordinate() {
+  int done = 0, idle = 0;
+  while (done < mpi::size() - 1) {
+    int source = 0, tag = 0;
+    if (!mpi::probe(source, tag)) {
+      // a short sleep while nothing arrives: the coordinator must not take a core from the work
+      std::this_thread::sleep_for(std::chrono::microseconds(idle < 100 ? 50 : 1000));
+      ++idle;
+      continue;
+    }
+    idle = 0;
+    const std::string bytes = mpi::recv(source, tag);
+    switch (tag) {
+      case kRequest:
+        mpi::send(source, kUnit, mpi::Bytes().put<int>(next_unit()).str());
+        break;
+      case kResult:
+        try {
+          deliver_(bytes);
+        } catch (const std::exception& e) {
+          fail(e.what());
+        }
+        break;
+      case kFailure: {
+        stopped_ = true;
+        std::lock_guard<std::mutex> g(mu_);
+        if (failure_.empty()) failure_ = fmt::format("rank {}: {}", source, bytes);
+        break;
+      }
+      case kDone:
+        ++done;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void WorkQueue::run(int threads, const std::function<void(int)>& work) {
+  auto worker = [&]() {
+    for (int u = next_unit(); u >= 0; u = next_unit()) {
+      try {
+        work(u);
+      } catch (const std::exception& e) {
+        fail(e.what());
+      }
+    }
+  };
+  const bool coordinating = mpi::rank() == 0 && mpi::size() > 1;
+#pragma omp parallel num_threads(threads + (coordinating ? 1 : 0))
+  {
+    if (coordinating && omp_get_thread_num() == 0) coordinate();
+    else worker();
+  }
+  if (mpi::rank() != 0) mpi::send(0, kDone, "");
+  mpi::barrier();
+}
+
+}  // namespace seqmem

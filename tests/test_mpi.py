@@ -1,0 +1,266 @@
+"""Sweeps and run grids over MPI ranks (a real `mpirun` of OpenMPI), job-array shards and `seqmem merge`:
+the tables and datasets equal those of a single-process `-j 1` run; a SIGKILLed job resumes to the same
+tables; bad shard specifications and bad merges exit with status 2, a message and no output.
+A seqmem built without MPI must say so under mpirun (the only test then).
+
+usage: /usr/bin/python3 tests/test_mpi.py /path/to/seqmem   (from the repository root)
+"""
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+import unittest_main  # tests/unittest_main.py
+
+SEQMEM = None
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = str(ROOT / "scenarios/fig3_capacity_quick.toml")
+# degrees 1-3, 3 seeds, K up to 24: 9 pairs of unequal cost, a few seconds on one core
+SETS = ["--set", "sweep_degrees=[1, 2, 3]", "--set", "sweep_seeds=[1, 2, 3]", "--set", "K_max=24",
+        "--set", "sweep_alpha_c=[0.2, 0.4, 0.6, 0.8, 1.0]"]
+# OpenMPI refuses root without these (CI runs as root); --oversubscribe: more ranks than cores
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_btl="self,vader",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+
+
+def mpirun(n, *args, wait=True):
+    cmd = ["mpirun", "--oversubscribe", "-np", str(n), SEQMEM, *args]
+    if not wait:
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
+    return subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=600)
+
+
+def seqmem(*args):
+    return subprocess.run([SEQMEM, *args], capture_output=True, text=True, timeout=600)
+
+
+def sweep_tables(path):
+    """Every column of /evaluations and /capacity but the wall times, and the root attributes but `created`."""
+    with h5py.File(path, "r") as f:
+        cols = {f"{g}/{c}": f[g][c][()] for g in ("evaluations", "capacity") for c in f[g] if c != "wall_time_s"}
+        attrs = {k: str(v) for k, v in f.attrs.items() if k != "created"}
+        return cols, attrs
+
+
+def everything(path):
+    """Every dataset and attribute of a file but wall times and `created`."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()]
+            for k, v in obj.attrs.items():
+                if "wall" not in k and k != "created" and k != "DIMENSION_LIST" and k != "REFERENCE_LIST":
+                    out[f"{name}@{k}"] = str(v)
+        f.visititems(visit)
+        out.update({f"@{k}": str(v) for k, v in f.attrs.items() if k != "created"})
+    return out
+
+
+class Mpi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = Path(cls.tmp.name)
+        cls.with_mpi = "with MPI" in seqmem("--version").stdout
+        if cls.with_mpi:
+            cls.ref = cls.dir / "ref.h5"
+            t0 = time.monotonic()
+            p = seqmem("sweep", SCENARIO, "-o", str(cls.ref), "-j", "1", "-q", *SETS)
+            assert p.returncode == 0, p.stderr
+            cls.ref_seconds = time.monotonic() - t0
+            cls.ref_tables = sweep_tables(cls.ref)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        if not self.with_mpi and self._testMethodName != "test_build_without_mpi_says_so":
+            self.skipTest("seqmem built without MPI (test_build_without_mpi_says_so covers it)")
+
+    def assertSameTables(self, path):
+        cols, attrs = sweep_tables(path)
+        ref_cols, ref_attrs = self.ref_tables
+        self.assertEqual(cols.keys(), ref_cols.keys())
+        for k in ref_cols:
+            self.assertEqual(cols[k].dtype, ref_cols[k].dtype, k)
+            np.testing.assert_array_equal(cols[k], ref_cols[k], err_msg=k)  # bitwise: equal doubles
+        self.assertEqual(attrs, ref_attrs)
+
+    def test_build_without_mpi_says_so(self):
+        if self.with_mpi:
+            self.assertIsNotNone(shutil.which("mpirun"), "built with MPI but mpirun is missing")
+            return
+        if shutil.which("mpirun") is None:
+            self.skipTest("no mpirun here")
+        p = mpirun(2, "validate", SCENARIO)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("built without MPI", p.stderr)
+
+    def test_reference_has_unequal_pairs(self):
+        cols, _ = self.ref_tables
+        self.assertEqual(len(cols["capacity/capacity"]), 9)
+        caps = dict(zip(zip(cols["capacity/degree"], cols["capacity/seed"]), cols["capacity/capacity"]))
+        self.assertLess(caps[1, 1], 12)  # degree 1 ends early (quick-grid result: 4)
+        self.assertEqual(caps[3, 1], 24)  # degree 3 reaches K_max
+
+    def test_sweep_over_three_ranks_equals_one_process(self):
+        out = self.dir / "np3.h5"
+        p = mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", *SETS)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.count("capacity:"), 1, "rank 0 alone prints")
+        self.assertSameTables(out)
+
+    def test_sweep_two_ranks_two_threads(self):
+        out = self.dir / "np2j2.h5"
+        p = mpirun(2, "sweep", SCENARIO, "-o", str(out), "-j", "2", "-q", *SETS)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertSameTables(out)
+
+    def kill_midway(self, start, out):
+        """Starts a sweep, SIGKILLs its process group at a random moment before it ends (shorter waits
+        if it ended first) and returns True when the file then holds an incomplete checkpoint."""
+        for fraction in (0.5, 0.25, 0.1, 0.05):
+            if out.exists():
+                out.unlink()
+            p = start()
+            time.sleep(random.uniform(0.5, 1.0) * fraction * self.ref_seconds)
+            os.killpg(p.pid, signal.SIGKILL)  # mpirun and every rank
+            p.wait()
+            time.sleep(0.2)
+            if out.exists():
+                with h5py.File(out, "r") as f:  # the last checkpoint opens
+                    if not f.attrs["complete"]:
+                        return True
+        return False
+
+    def test_killed_job_resumes_to_the_same_tables(self):
+        out = self.dir / "killed.h5"
+        start = lambda: mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", "-q", *SETS, wait=False)
+        self.assertTrue(self.kill_midway(start, out), "never killed before the end")
+        r = mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", "-q", "--resume", *SETS)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertSameTables(out)
+        self.assertEqual([x for x in os.listdir(self.dir) if x.startswith("killed.h5.partial")], [])
+
+    def test_shards_merge_to_the_same_tables(self):
+        parts = []
+        for i in (1, 2, 3):
+            part = self.dir / f"shard{i}.h5"
+            p = seqmem("sweep", SCENARIO, "-o", str(part), "-j", "1", "-q", "--shard", f"{i}/3", *SETS)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            parts.append(str(part))
+        with h5py.File(parts[0], "r") as f:
+            self.assertEqual((f.attrs["shard_index"], f.attrs["shard_count"]), (1, 3))
+            self.assertEqual(len(f["capacity/capacity"]), 3)  # 9 pairs over 3 shards
+        out = self.dir / "merged.h5"
+        p = seqmem("merge", str(out), parts[2], parts[0], parts[1])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertSameTables(out)
+        with h5py.File(out, "r") as f:
+            self.assertNotIn("shard_count", f.attrs)
+
+    def test_killed_shard_resumes(self):
+        part = self.dir / "kshard.h5"
+        args = ["sweep", SCENARIO, "-o", str(part), "-j", "1", "-q", "--shard", "1/2", *SETS]
+        start = lambda: subprocess.Popen([SEQMEM, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         start_new_session=True)
+        self.assertTrue(self.kill_midway(start, part), "never killed before the end")
+        r = seqmem(*args, "--resume")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # resuming it as another shard is refused
+        other = seqmem("sweep", SCENARIO, "-o", str(part), "-q", "--shard", "2/2", "--resume", *SETS)
+        self.assertEqual(other.returncode, 2)
+        self.assertIn("shard 1/2", other.stderr)
+        part2 = self.dir / "kshard2.h5"
+        self.assertEqual(seqmem("sweep", SCENARIO, "-o", str(part2), "-q", "--shard", "2/2", *SETS).returncode, 0)
+        out = self.dir / "kmerged.h5"
+        self.assertEqual(seqmem("merge", str(out), str(part), str(part2)).returncode, 0)
+        self.assertSameTables(out)
+
+    def test_bad_shards_and_merges(self):
+        for bad in ("3/2", "0/0", "0/3", "1/0", "-1/2", "2", "a/b", "1/2/3"):
+            with self.subTest(shard=bad):
+                out = self.dir / "bad.h5"
+                p = seqmem("sweep", SCENARIO, "-o", str(out), "-q", "--shard", bad, *SETS)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("--shard", p.stderr)
+                self.assertFalse(out.exists())
+        a = [self.dir / f"m{i}.h5" for i in (1, 2)]
+        for i, path in enumerate(a, 1):
+            self.assertEqual(seqmem("sweep", SCENARIO, "-o", str(path), "-q", "--shard", f"{i}/2", *SETS).returncode, 0)
+        other = self.dir / "other.h5"  # another scenario text
+        literal = str(ROOT / "scenarios/fig3_reading_literal.toml")
+        self.assertEqual(seqmem("sweep", literal, "-o", str(other), "-q", "--shard", "2/2", *SETS).returncode, 0)
+        three = self.dir / "of3.h5"  # another split
+        self.assertEqual(seqmem("sweep", SCENARIO, "-o", str(three), "-q", "--shard", "2/3", *SETS).returncode, 0)
+        cases = {
+            "missing": ([a[0]], "shard 2 of 2 missing"),
+            "twice": ([a[0], a[1], a[1]], "given twice"),
+            "other scenario": ([a[0], other], "another scenario text"),
+            "other split": ([a[0], three], "another split"),
+            "not a shard": ([a[0], self.ref], "not a shard"),
+            "no file": ([a[0], self.dir / "none.h5"], "cannot open"),
+        }
+        for name, (files, message) in cases.items():
+            with self.subTest(merge=name):
+                out = self.dir / "bad_merge.h5"
+                p = seqmem("merge", str(out), *map(str, files))
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(message, p.stderr)
+                self.assertEqual(p.stderr.count("\n"), 1, "one line")
+                self.assertFalse(out.exists())
+        # an existing output is never replaced
+        p = seqmem("merge", str(self.ref), str(a[0]), str(a[1]))
+        self.assertEqual(p.returncode, 2)
+        self.assertSameTables(self.ref)
+
+    def test_run_grid_over_three_ranks_equals_one_process(self):
+        grid = self.dir / "grid.toml"
+        text = (ROOT / "scenarios/fig1_two_episodes.toml").read_text().replace("t_end = 1000.0", "t_end = 150.0")
+        grid.write_text(text + "\n[runs]\ngrid = { alpha_c = [0.005, 0.007, 0.009], seed = [1, 2] }\n")
+        one, three = self.dir / "grid1.h5", self.dir / "grid3.h5"
+        p = seqmem("run", str(grid), "-o", str(one), "-j", "1", "-q")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = mpirun(3, "run", str(grid), "-o", str(three), "-j", "1", "-q")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        a, b = everything(one), everything(three)
+        self.assertEqual(a.keys(), b.keys())
+        self.assertGreater(sum(1 for k in a if k.startswith("runs/r0005/")), 5)
+        for k in a:
+            if isinstance(a[k], np.ndarray):
+                np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+            else:
+                self.assertEqual(a[k], b[k], k)
+        self.assertEqual([x for x in os.listdir(self.dir) if ".partial" in x], [])
+
+    def test_bad_input_under_mpirun(self):
+        out = self.dir / "never.h5"
+        p = mpirun(3, "sweep", SCENARIO, "-o", str(out), "--set", "K_max=0")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.stderr.count("seqmem: error"), 1, "rank 0 alone says it")
+        self.assertFalse(out.exists())
+        p = mpirun(2, "sweep", SCENARIO, "-o", str(self.ref), *SETS)  # exists: refused, untouched
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("exists", p.stderr)
+        self.assertSameTables(self.ref)
+
+
+def main():
+    global SEQMEM
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(Mpi)
+
+
+if __name__ == "__main__":
+    main()
