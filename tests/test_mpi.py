@@ -128,12 +128,17 @@ class Mpi(unittest.TestCase):
         self.assertSameTables(out)
 
     def kill_midway(self, start, out):
-        """Starts a sweep, SIGKILLs its process group at a random moment before it ends (shorter waits
-        if it ended first) and returns True when the file then holds an incomplete checkpoint."""
-        for fraction in (0.5, 0.25, 0.1, 0.05):
+        """Starts a sweep, waits for its first checkpoint, SIGKILLs its process group at a random moment
+        after it (shorter waits if the sweep ended first) and returns True when the file then holds an
+        incomplete checkpoint."""
+        for fraction in (0.5, 0.25, 0.1, 0.0):
             if out.exists():
                 out.unlink()
             p = start()
+            for _ in range(600):
+                if out.exists() or p.poll() is not None:
+                    break
+                time.sleep(0.01)
             time.sleep(random.uniform(0.5, 1.0) * fraction * self.ref_seconds)
             os.killpg(p.pid, signal.SIGKILL)  # mpirun and every rank
             p.wait()
@@ -152,6 +157,37 @@ class Mpi(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertSameTables(out)
         self.assertEqual([x for x in os.listdir(self.dir) if x.startswith("killed.h5.partial")], [])
+
+    def test_one_rank_dying_ends_the_job_and_names_it(self):
+        out = self.dir / "rankdied.h5"
+        p = mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", "-q", *SETS, "--set", "K_max=48", wait=False)
+        victim = None
+        for _ in range(200):  # rank 2, found by the environment mpirun gave it
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if b"OMPI_COMM_WORLD_RANK=2" in env and b"OMPI_COMM_WORLD_SIZE=3" in env:
+                    victim = int(pid)
+            if victim and out.exists():
+                break
+            time.sleep(0.05)
+        self.assertIsNotNone(victim, "rank 2 not found")
+        time.sleep(0.3)
+        os.kill(victim, signal.SIGKILL)
+        _, err = p.communicate(timeout=120)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("rank 2", err.decode())  # mpirun names the rank that died
+        with h5py.File(out, "r") as f:  # the last complete checkpoint
+            self.assertFalse(f.attrs["complete"])
+        r = mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", "-q", "--resume", *SETS, "--set", "K_max=48")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r1 = seqmem("sweep", SCENARIO, "-o", str(self.dir / "k48.h5"), "-j", "2", "-q", *SETS, "--set", "K_max=48")
+        self.assertEqual(r1.returncode, 0, r1.stderr)
+        a, b = sweep_tables(out), sweep_tables(self.dir / "k48.h5")
+        for k in a[0]:
+            np.testing.assert_array_equal(a[0][k], b[0][k], err_msg=k)
 
     def test_shards_merge_to_the_same_tables(self):
         parts = []
