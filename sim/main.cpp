@@ -161,6 +161,7 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   ResourceLimits limits;
   limits.allow_large = allow_large;
   load_checked_files(sc, threads > 0 ? threads : omp_get_max_threads(), limits);
+  if (!mpi::coordinator()) return 0;
   const std::size_t n = sc.runs.size();
   switch (sc.command) {
     case Command::run:
@@ -295,7 +296,7 @@ int main(int argc, char** argv) {
         const std::string hint = closest_key(key);
         throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
       }
-      fmt::print("{}", describe_keys(key));
+      if (mpi::coordinator()) fmt::print("{}", describe_keys(key));
       return 0;
     } catch (const mpi::QuietExit& e) {
       return e.status;
