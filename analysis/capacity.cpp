@@ -173,11 +173,12 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
 }
 
 SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
-                             const std::function<Verdict(int)>& evaluate) {
+                             const std::function<Verdict(int)>& evaluate, bool K_list_all) {
   SearchResult r;
   r.capacity = K_min - 1;
   auto tried = [&](int K) { r.largest_tried = std::max(r.largest_tried, K); };
   if (!K_list.empty()) {
+    bool failed = false;
     for (int K : K_list) {
       tried(K);
       const Verdict v = evaluate(K);
@@ -185,10 +186,15 @@ SearchResult search_capacity(int K_min, int K_max, double growth, const std::vec
         r.capacity = K;
         continue;
       }
-      r.stop = v == Verdict::failure ? SearchStop::failure : SearchStop::censored;
-      return r;
+      if (v == Verdict::censored) {  // undecided: a lower bound, whatever the rest would give
+        r.stop = SearchStop::censored;
+        return r;
+      }
+      failed = true;
+      if (!K_list_all) break;
     }
-    r.stop = SearchStop::K_max;
+    // every K: the capacity is the largest success, measured if a larger K failed
+    r.stop = failed && (!K_list_all || r.capacity < K_list.back()) ? SearchStop::failure : SearchStop::K_max;
     return r;
   }
   tried(K_min);

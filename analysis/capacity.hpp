@@ -94,8 +94,11 @@ struct SearchResult {
 // `growth` (at least by 1) until a failure or K_max, then bisection between the last success and
 // the first failure. With a list of K instead: in order until the first failure. A censored K
 // stops the search: the capacity is then a lower bound (stop = censored).
+// K_list_all: every K of the list is evaluated (no stop at the first failure) and the capacity is
+// the largest K that succeeded — for non-monotone cases (degree 1: a K can fail and a larger one
+// succeed).
 SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
-                             const std::function<Verdict(int)>& evaluate);
+                             const std::function<Verdict(int)>& evaluate, bool K_list_all = false);
 
 // The grow-then-bisect search for a plain predicate (doubling): the largest K in [K_min, K_max]
 // with succeeds(K), K_min - 1 when K_min already fails.

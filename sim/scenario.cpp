@@ -402,7 +402,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   // What the scenario is for: a capacity sweep ([sweep]), a baseline ([baseline]) or runs.
   const bool sweep = sweep_given(v);
   if (!sweep)
-    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "horizon",
+    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "K_list_all", "horizon",
                           "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
@@ -533,6 +533,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   for (auto k : v.int_list("K_list")) sw.K_list.push_back(static_cast<int>(k));
   for (std::size_t i = 1; i < sw.K_list.size(); ++i)
     if (sw.K_list[i] <= sw.K_list[i - 1]) v.fail("K_list", "the K must increase");
+  sw.K_list_all = v.boolean("K_list_all");
   const std::string hz = v.choice("horizon");
   sw.horizon = hz == "fixed" ? Horizon::fixed : hz == "proportional" ? Horizon::proportional : Horizon::stall;
   sw.horizon_time = v.num("horizon_time");
@@ -548,6 +549,10 @@ RunSpec resolve(const Values& v, const std::string& dir) {
         v.fail_file(axis, "an axis of the sweep must not be empty (a capacity sweep needs sweep_degrees, sweep_seeds "
                           "and sweep_alpha_c)");
     if (sw.K_max < sw.K_min) v.fail("K_max", fmt::format("must be >= K_min = {}, got {}", sw.K_min, sw.K_max));
+    if (!sw.K_list.empty() && (sw.K_list.front() < sw.K_min || sw.K_list.back() > sw.K_max))
+      v.fail("K_list", fmt::format("every K must lie in K_min..K_max = {}..{}, got {}..{}", sw.K_min, sw.K_max,
+                                   sw.K_list.front(), sw.K_list.back()));
+    if (sw.K_list_all && sw.K_list.empty()) v.fail("K_list_all", "needs a K_list");
     if (r.model != ModelKind::dense_gsemm) v.fail("kind", "the capacity sweep is for dense_gsemm");
   }
   if (r.stepper == StepperKind::event_driven) {

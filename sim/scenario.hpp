@@ -64,6 +64,7 @@ struct SweepSpec {
   int cycles_required = 3;
   double K_growth = 2.0;
   std::vector<int> K_list;  // explicit K instead of grow-then-bisect (empty: none)
+  bool K_list_all = false;  // with K_list: every K, the capacity the largest success
   Horizon horizon = Horizon::stall;
   double horizon_time = 1000.0, horizon_per_memory = 40.0;
   SuccessRule success_rule = SuccessRule::strict;

@@ -240,6 +240,10 @@ std::vector<KeyDef> make_schema() {
        "capacity sweep: the K to try, increasing, instead of grow-then-bisect (the capacity is the last success before "
        "the first failure)",
        G, ints(2, 100000), nullptr},
+      {"sweep", "K_list_all", Type::Bool, "false",
+       "capacity sweep with K_list: evaluate every K of the list (no stop at the first failure) and take the largest "
+       "success as the capacity (success is not monotone in K at degree 1)",
+       G, kNone, nullptr},
       {"sweep", "horizon", Type::String, "\"stall\"",
        "when an evaluation ends: stall (after stall_time without a new visit; t_end is only a budget, reaching it is "
        "censored), fixed (at horizon_time) or proportional (at horizon_per_memory * K); at a fixed or proportional "

@@ -71,28 +71,40 @@ std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
   return out;
 }
 
-std::string hours(double s) { return s < 3600 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600); }
+std::string hours(double s) {
+  return s < 60 ? fmt::format("{:.1f} s", s) : s < 3600 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600);
+}
 
-// The cost model before the work starts: a success at K_max and the grow phase of one pair.
-void print_cost(const std::vector<RunSpec>& configs, std::size_t pairs) {
+// The cost model before the work starts (analysis/capacity_cost.hpp): a success at K_max at the
+// largest and the smallest alpha_c (their dwells differ; the event-driven engine's cost does not
+// depend on the dwell), and an upper bound for the sweep: every pair succeeding up to K_max, its
+// grow phase costing about twice its last success. Refuses (InputError on K_max) one evaluation
+// beyond ResourceLimits::work (24 core-hours) unless allow_large.
+void check_cost(const std::string& path, const std::vector<RunSpec>& configs, std::size_t pairs, bool print, bool allow_large) {
   const RunSpec& spec = configs.front();
   const auto& sw = spec.sweep;
   const int K = sw.K_list.empty() ? sw.K_max : sw.K_list.back();
   const int degree = *std::max_element(sw.degrees.begin(), sw.degrees.end());
-  const double alpha = *std::min_element(sw.alpha_c.begin(), sw.alpha_c.end());
+  const double alpha_lo = *std::min_element(sw.alpha_c.begin(), sw.alpha_c.end());
   const double alpha_hi = *std::max_element(sw.alpha_c.begin(), sw.alpha_c.end());
   const CapacityCost c = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha_hi));
-  const CapacityCost c_lo = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha));
-  const double best = c.success_seconds(K, sw.cycles_required), worst = c_lo.success_seconds(K, sw.cycles_required);
-  // grow phase 2, 4, ..., K_max: about twice the last success
+  const CapacityCost c_lo = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha_lo));
+  const double s1 = c.success_seconds(K, sw.cycles_required), s2 = c_lo.success_seconds(K, sw.cycles_required);
+  const double best = std::min(s1, s2), worst = std::max(s1, s2);
+  const double total = 2 * worst * static_cast<double>(pairs);
+  if (!allow_large && worst > ResourceLimits().work)
+    throw InputError(fmt::format("{}: key 'K_max': one successful evaluation at K = {} (degree {}) would take about {} "
+                                 "of one core (cost model), beyond the 24 core-hours allowed without --allow-large",
+                                 path, K, degree, hours(worst)));
+  if (!print) return;
   fmt::print(stderr,
-             "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here, "
-             "{} with about {:.0f} right-hand sides per memory; a success at K = {} ({} cycles, dwell {:.0f} to {:.0f} "
-             "per memory) costs {} to {} of one core; a pair that succeeds up to K = {} about {} to {}, "
-             "{} pairs up to {} core-hours at most\n",
-             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), c.evals_per_memory, K, sw.cycles_required, c.dwell,
-             c_lo.dwell, hours(best), hours(worst), K, hours(2 * best), hours(2 * worst), pairs,
-             fmt::format("{:.1f}", 2 * worst * static_cast<double>(pairs) / 3600));
+             "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
+             "with about {:.0f} right-hand sides per memory (dwell {:.0f} to {:.0f} per memory); a success at K = {} "
+             "({} cycles, degree {}) costs {} to {} of one core; {} pairs, each succeeding up to K = {} at most: at "
+             "most {:.1f} core-hours\n",
+             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
+             std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree, hours(best),
+             hours(worst), pairs, K, total / 3600);
 }
 
 // The capacities as a table on stdout: one row per configuration and degree, one column per seed;
@@ -162,7 +174,26 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   const bool root = mpi::coordinator();
   const bool progress_on = opt.progress && root;
 
-  // Rank 0 opens OUT (and reads it for --resume); every rank learns the outcome and the rows to reuse.
+  struct Pair {
+    int config, degree;
+    std::uint64_t seed;
+  };
+  std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
+  for (const RunSpec& r : sc.runs) configs.push_back(r);
+  std::vector<Pair> pairs;
+  for (int c = 0; c < static_cast<int>(configs.size()); ++c)
+    for (int d : configs[c].sweep.degrees)
+      for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
+  // the dearest pairs (high degree: large K) first, for the dynamic schedule
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
+  if (opt.shard_count > 0) {  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
+    std::vector<Pair> mine;
+    for (std::size_t j = 0; j < pairs.size(); ++j)
+      if (static_cast<int>(j % static_cast<std::size_t>(opt.shard_count)) == opt.shard_index - 1) mine.push_back(pairs[j]);
+    pairs = mine;
+  }
+  // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
+  // and the rows to reuse.
   std::unique_ptr<OutputFile> of;
   std::map<Key, Row> cache;
   auto header = [&](hid_t r, bool complete) {
@@ -176,6 +207,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     mpi::Bytes setup;
     if (root) {
       try {
+        check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
         of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
                                           "resume it with --resume, or remove it to start over", opt.progress);
         if (of->existed()) {
@@ -214,25 +246,6 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       }
   }
 
-  struct Pair {
-    int config, degree;
-    std::uint64_t seed;
-  };
-  std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
-  for (const RunSpec& r : sc.runs) configs.push_back(r);
-  std::vector<Pair> pairs;
-  for (int c = 0; c < static_cast<int>(configs.size()); ++c)
-    for (int d : configs[c].sweep.degrees)
-      for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
-  // the dearest pairs (high degree: large K) first, for the dynamic schedule
-  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
-  if (opt.shard_count > 0) {  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
-    std::vector<Pair> mine;
-    for (std::size_t j = 0; j < pairs.size(); ++j)
-      if (static_cast<int>(j % static_cast<std::size_t>(opt.shard_count)) == opt.shard_index - 1) mine.push_back(pairs[j]);
-    pairs = mine;
-  }
-  if (progress_on) print_cost(configs, pairs.size());
 
   // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
   std::mutex mu;  // guards rows, caps, counters and the file
@@ -304,7 +317,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       }
       return censored ? Verdict::censored : Verdict::failure;
     };
-    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate);
+    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all);
     queue.result(encode(Capacity{p.config, p.degree, p.seed, found}));
   };
   const int n = static_cast<int>(pairs.size());

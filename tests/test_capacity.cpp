@@ -149,6 +149,19 @@ TEST_CASE("capacity: the K search with a growth factor, an explicit list, and ce
   CHECK(r.capacity == 64);
   CHECK(r.stop == SearchStop::censored);
   CHECK(r.largest_tried == 128);
+  // not monotone (degree 1: K = 3 fails, 4 and 6 succeed): the list stops at 3 unless K_list_all
+  auto holes = [](int K) { return K == 2 || K == 4 || K == 6 ? Verdict::success : Verdict::failure; };
+  r = search_capacity(2, 10, 2.0, {2, 3, 4, 5, 6, 7, 8}, holes);
+  CHECK(r.capacity == 2);
+  CHECK(r.stop == SearchStop::failure);
+  asked.clear();
+  r = search_capacity(2, 10, 2.0, {2, 3, 4, 5, 6, 7, 8}, recording(holes), true);
+  CHECK(r.capacity == 6);  // the largest success
+  CHECK(r.stop == SearchStop::failure);  // 7 and 8 failed: measured
+  CHECK(asked.size() == 7);
+  r = search_capacity(2, 10, 2.0, {2, 3, 4, 6}, holes, true);
+  CHECK(r.capacity == 6);
+  CHECK(r.stop == SearchStop::K_max);  // the last K succeeded: a lower bound
 }
 
 TEST_CASE("capacity: a wall-clock budget censors, the public scripts' rule judges at the horizon") {
