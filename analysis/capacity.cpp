@@ -173,7 +173,7 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
 }
 
 SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
-                             const std::function<Verdict(int)>& evaluate, bool K_list_all) {
+                             const std::function<Verdict(int)>& evaluate, bool K_list_all, double K_resolution) {
   SearchResult r;
   r.capacity = K_min - 1;
   auto tried = [&](int K) { r.largest_tried = std::max(r.largest_tried, K); };
@@ -224,7 +224,7 @@ SearchResult search_capacity(int K_min, int K_max, double growth, const std::vec
     r.stop = SearchStop::K_max;
     return r;
   }
-  while (bad - good > 1) {
+  while (bad - good > std::max(1.0, K_resolution * good)) {
     const int mid = good + (bad - good) / 2;
     tried(mid);
     const Verdict v = evaluate(mid);

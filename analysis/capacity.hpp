@@ -96,9 +96,11 @@ struct SearchResult {
 // stops the search: the capacity is then a lower bound (stop = censored).
 // K_list_all: every K of the list is evaluated (no stop at the first failure) and the capacity is
 // the largest K that succeeded — for non-monotone cases (degree 1: a K can fail and a larger one
-// succeed).
+// succeed). K_resolution: the bisection stops once the first failure lies within this fraction
+// above the last success (0: exactly, the capacity is then the last K before a failing one).
 SearchResult search_capacity(int K_min, int K_max, double growth, const std::vector<int>& K_list,
-                             const std::function<Verdict(int)>& evaluate, bool K_list_all = false);
+                             const std::function<Verdict(int)>& evaluate, bool K_list_all = false,
+                             double K_resolution = 0);
 
 // The grow-then-bisect search for a plain predicate (doubling): the largest K in [K_min, K_max]
 // with succeeds(K), K_min - 1 when K_min already fails.

@@ -402,7 +402,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   // What the scenario is for: a capacity sweep ([sweep]), a baseline ([baseline]) or runs.
   const bool sweep = sweep_given(v);
   if (!sweep)
-    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "K_list_all", "horizon",
+    for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "K_list_all", "K_resolution", "horizon",
                           "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
@@ -534,6 +534,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   for (std::size_t i = 1; i < sw.K_list.size(); ++i)
     if (sw.K_list[i] <= sw.K_list[i - 1]) v.fail("K_list", "the K must increase");
   sw.K_list_all = v.boolean("K_list_all");
+  sw.K_resolution = v.num("K_resolution");
   const std::string hz = v.choice("horizon");
   sw.horizon = hz == "fixed" ? Horizon::fixed : hz == "proportional" ? Horizon::proportional : Horizon::stall;
   sw.horizon_time = v.num("horizon_time");

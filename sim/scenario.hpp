@@ -65,6 +65,7 @@ struct SweepSpec {
   double K_growth = 2.0;
   std::vector<int> K_list;  // explicit K instead of grow-then-bisect (empty: none)
   bool K_list_all = false;  // with K_list: every K, the capacity the largest success
+  double K_resolution = 0;  // relative width at which the bisection stops (0: to one)
   Horizon horizon = Horizon::stall;
   double horizon_time = 1000.0, horizon_per_memory = 40.0;
   SuccessRule success_rule = SuccessRule::strict;

@@ -317,7 +317,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       }
       return censored ? Verdict::censored : Verdict::failure;
     };
-    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all);
+    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all, sw.K_resolution);
     queue.result(encode(Capacity{p.config, p.degree, p.seed, found}));
   };
   const int n = static_cast<int>(pairs.size());

@@ -159,6 +159,11 @@ TEST_CASE("capacity: the K search with a growth factor, an explicit list, and ce
   CHECK(r.capacity == 6);  // the largest success
   CHECK(r.stop == SearchStop::failure);  // 7 and 8 failed: measured
   CHECK(asked.size() == 7);
+  asked.clear();
+  r = search_capacity(2, 10000, 2.0, {}, recording(edge_at(5555)), false, 0.02);  // to 2%: 4096 .. 8192
+  CHECK(r.capacity <= 5555);
+  CHECK(r.capacity >= 5555 / 1.02);
+  CHECK(asked.size() == 13 + 6);  // 2 .. 8192, then 6 halvings of 4096 .. 8192 to <= 2% (12 to one)
   r = search_capacity(2, 10, 2.0, {2, 3, 4, 6}, holes, true);
   CHECK(r.capacity == 6);
   CHECK(r.stop == SearchStop::K_max);  // the last K succeeded: a lower bound
