@@ -131,41 +131,23 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   h5::Handle file, runs;
   std::string partial;
   {
-    mpi::Bytes setup;
-    if (root) {
-      try {
-        of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
-                                          "use --overwrite to replace it", opt.progress);
-        try {
-          std::lock_guard<std::mutex> g(h5::lock());
-          file = h5::create_file(of->partial());
-          write_provenance(file.id(), sc);
-          h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
-          runs = h5::create_group(file.id(), "runs");
-        } catch (const h5::Error& e) {
-          throw_write_error(out, e.what());
-        }
-        setup.put('+').put_string(of->partial());
-      } catch (const InputError& e) {
-        setup = mpi::Bytes();
-        setup.put('I').put_string(e.what());
-      } catch (const OutputError& e) {
-        setup = mpi::Bytes();
-        setup.put('O').put_string(e.what());
-      }
-    }
-    if (!diffusion && mpi::size() > 1) setup = mpi::Bytes(mpi::broadcast(setup.str()));
-    const char status = setup.get<char>();
-    const std::string text = setup.get_string();
-    if (status == 'I') {
-      if (root) throw InputError(text);
-      throw mpi::QuietExit{2};
-    }
-    if (status == 'O') {
-      if (root) throw OutputError(text);
-      throw mpi::QuietExit{2};
-    }
-    partial = text;
+    mpi::Bytes setup = on_rank0(
+        [&](mpi::Bytes& b) {
+          of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                                            "use --overwrite to replace it", opt.progress);
+          try {
+            std::lock_guard<std::mutex> g(h5::lock());
+            file = h5::create_file(of->partial());
+            write_provenance(file.id(), sc);
+            h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
+            runs = h5::create_group(file.id(), "runs");
+          } catch (const h5::Error& e) {
+            throw_write_error(out, e.what());
+          }
+          b.put_string(of->partial());
+        },
+        !diffusion);
+    partial = setup.get_string();
   }
 
   std::vector<RunOutcome> outcomes(sc.runs.size());

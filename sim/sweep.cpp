@@ -204,39 +204,19 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     }
   };
   {
-    mpi::Bytes setup;
-    if (root) {
-      try {
-        check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
-        of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
-                                          "resume it with --resume, or remove it to start over", opt.progress);
-        if (of->existed()) {
-          cache = read_sweep_rows(out, sc.text, sc.overrides_text(), "--resume");
-          check_shard(out, opt);
-        }
-        std::vector<Row> rows;
-        for (const auto& [k, r] : cache) rows.push_back(r);
-        write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {});  // writable? now, before any work
-        setup.put('+');
-        for (const auto& [k, r] : cache) setup.put_string(encode(r, 'U'));
-      } catch (const InputError& e) {
-        setup = mpi::Bytes();
-        setup.put('I').put_string(e.what());
-      } catch (const OutputError& e) {
-        setup = mpi::Bytes();
-        setup.put('O').put_string(e.what());
+    mpi::Bytes setup = on_rank0([&](mpi::Bytes& b) {
+      check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
+      of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
+                                        "resume it with --resume, or remove it to start over", opt.progress);
+      if (of->existed()) {
+        cache = read_sweep_rows(out, sc.text, sc.overrides_text(), "--resume");
+        check_shard(out, opt);
       }
-    }
-    if (mpi::size() > 1) setup = mpi::Bytes(mpi::broadcast(setup.str()));
-    const char status = setup.get<char>();
-    if (status == 'I') {
-      if (root) throw InputError(setup.get_string());
-      throw mpi::QuietExit{2};
-    }
-    if (status == 'O') {
-      if (root) throw OutputError(setup.get_string());
-      throw mpi::QuietExit{2};
-    }
+      std::vector<Row> rows;
+      for (const auto& [k, r] : cache) rows.push_back(r);
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {});  // writable? now, before any work
+      for (const auto& [k, r] : cache) b.put_string(encode(r, 'U'));
+    });
     if (!root)
       while (!setup.done()) {
         mpi::Bytes m(setup.get_string());
@@ -245,7 +225,6 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
         cache[key(r)] = r;
       }
   }
-
 
   // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
   std::mutex mu;  // guards rows, caps, counters and the file

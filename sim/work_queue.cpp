@@ -7,12 +7,38 @@
 #include <thread>
 
 #include "mpi_job.hpp"
+#include "output_file.hpp"
+#include "scenario.hpp"
 
 namespace seqmem {
 namespace {
 // Message tags between the ranks and the coordinator.
 enum Tag : int { kRequest = 1, kUnit = 2, kResult = 3, kFailure = 4, kDone = 5 };
 }  // namespace
+
+mpi::Bytes on_rank0(const std::function<void(mpi::Bytes&)>& setup, bool share) {
+  mpi::Bytes b;
+  if (mpi::coordinator()) {
+    try {
+      b.put('+');
+      setup(b);
+    } catch (const InputError& e) {
+      b = mpi::Bytes();
+      b.put('I').put_string(e.what());
+    } catch (const OutputError& e) {
+      b = mpi::Bytes();
+      b.put('O').put_string(e.what());
+    }
+  }
+  if (share && mpi::size() > 1) b = mpi::Bytes(mpi::broadcast(b.str()));
+  const char status = b.get<char>();
+  if (status == 'I' || status == 'O') {
+    if (!mpi::coordinator()) throw mpi::QuietExit{2};
+    if (status == 'I') throw InputError(b.get_string());
+    throw OutputError(b.get_string());
+  }
+  return b;
+}
 
 int WorkQueue::next_unit() {
   if (mpi::rank() != 0) {  // ask the coordinator

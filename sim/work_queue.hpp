@@ -16,6 +16,16 @@
 
 namespace seqmem {
 
+namespace mpi {
+class Bytes;
+}
+
+// What rank 0 alone does before the work starts (check the cost, open the output, read a
+// checkpoint): `setup` appends what the other ranks need to its bytes, which every rank gets back
+// (when `share`). A refusal (InputError, OutputError) is thrown again on rank 0 and ends the other
+// ranks quietly (mpi::QuietExit, exit status 2): rank 0 alone prints it.
+mpi::Bytes on_rank0(const std::function<void(mpi::Bytes&)>& setup, bool share = true);
+
 class WorkQueue {
  public:
   using Deliver = std::function<void(const std::string&)>;
