@@ -281,8 +281,16 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "seqmem: error: -o: the output file name is empty\n");
       return 2;
     }
-  // Errors are printed by rank 0 alone (every rank meets the same bad input).
-  auto error = [](const char* kind, const std::string& what) {
+  // Errors are printed by rank 0 alone (every rank meets the same bad input). A rank of `run` or
+  // `sweep` that fails before the ranks have joined (sim/mpi_job.hpp) joins as failed, so that no
+  // rank waits for it; the lowest failing rank says why.
+  auto error = [&](const char* kind, const std::string& what) {
+    if (mpi::size() > 1 && (*run || *sweep) && !mpi::joined()) {
+      const int failed = mpi::join("", false);
+      if (failed == mpi::rank())
+        fmt::print(stderr, "seqmem: {}{}: {}\n", failed ? fmt::format("rank {}: ", failed) : "", kind, what);
+      return;
+    }
     if (mpi::coordinator()) fmt::print(stderr, "seqmem: {}: {}\n", kind, what);
   };
   try {

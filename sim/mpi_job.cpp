@@ -40,7 +40,7 @@ bool built_with_mpi() {
 }
 
 int launcher_size() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"})
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_STEP_NUM_TASKS"})
     if (const int n = env_int(v); n > 0) return n;
   return 1;
 }
@@ -48,7 +48,11 @@ int launcher_size() {
 void init(int& argc, char**& argv) {
   const int n = launcher_size();
 #ifdef SEQMEM_HAVE_MPI
-  if (n <= 1 && !std::getenv("OMPI_COMM_WORLD_SIZE")) return;  // a plain start: no MPI runtime needed
+  // a plain start needs no MPI runtime; mpirun (OpenMPI), a PMI/PMIx launcher or srun start one
+  bool launched = n > 1;
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_RANK", "PMIX_RANK", "SLURM_STEP_ID"})
+    launched = launched || std::getenv(v) != nullptr;
+  if (!launched) return;
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
   if (provided < MPI_THREAD_SERIALIZED) {
@@ -76,6 +80,25 @@ void finalize() {
 }
 
 int rank() { return g_rank; }
+
+namespace {
+bool g_joined = false;
+}
+bool joined() { return g_joined; }
+
+int join(const std::string& fingerprint, bool ok) {
+  g_joined = true;
+  if (g_size == 1) return ok ? -1 : 0;
+  const bool same = broadcast(fingerprint) == fingerprint;
+  int mine = ok && same ? g_size : g_rank, lowest = g_size;
+#ifdef SEQMEM_HAVE_MPI
+  {
+    std::lock_guard<std::mutex> g(g_lock);
+    MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  }
+#endif
+  return lowest < g_size ? lowest : -1;
+}
 int size() { return g_size; }
 
 #ifdef SEQMEM_HAVE_MPI

@@ -30,6 +30,13 @@ int rank();
 int size();
 inline bool coordinator() { return rank() == 0; }
 
+// The ranks' agreement before a command's work (a collective, once per command): rank 0's
+// fingerprint (its scenario text and overrides) is compared on every rank with its own, and every
+// rank says whether its own preparation succeeded. Returns the lowest rank that failed or differs
+// (-1: none), and sets joined(). A one-rank job returns -1 at once.
+int join(const std::string& fingerprint, bool ok);
+bool joined();
+
 // Point-to-point messages (blocking send; probe does not block).
 void send(int dest, int tag, const std::string& bytes);
 bool probe(int& source, int& tag);

@@ -124,7 +124,10 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const bool root = mpi::coordinator();
   const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
   // Diffusion runs parallelise over their trajectories and go one after another: rank 0 alone.
-  if (diffusion && !root) return {};
+  if (diffusion) {
+    join_or_exit(sc.text + '\n' + sc.overrides_text());
+    if (!root) return {};
+  }
 
   // Rank 0 opens OUT; the other ranks learn whether it could, and the partial name their parts take.
   std::unique_ptr<OutputFile> of;
@@ -132,6 +135,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   std::string partial;
   {
     mpi::Bytes setup = on_rank0(
+        diffusion ? std::string() : sc.text + '\n' + sc.overrides_text(),
         [&](mpi::Bytes& b) {
           of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
                                             "use --overwrite to replace it", opt.progress);

@@ -16,7 +16,17 @@ namespace {
 enum Tag : int { kRequest = 1, kUnit = 2, kResult = 3, kFailure = 4, kDone = 5 };
 }  // namespace
 
-mpi::Bytes on_rank0(const std::function<void(mpi::Bytes&)>& setup, bool share) {
+void join_or_exit(const std::string& fingerprint) {
+  if (mpi::joined()) return;
+  const int failed = mpi::join(fingerprint, true);
+  if (failed < 0) return;
+  if (failed == mpi::rank())
+    fmt::print(stderr, "seqmem: rank {}: error: its scenario text or --set overrides differ from rank 0's\n", failed);
+  throw mpi::QuietExit{2};
+}
+
+mpi::Bytes on_rank0(const std::string& fingerprint, const std::function<void(mpi::Bytes&)>& setup, bool share) {
+  join_or_exit(fingerprint);
   mpi::Bytes b;
   if (mpi::coordinator()) {
     try {

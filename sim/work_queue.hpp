@@ -20,11 +20,17 @@ namespace mpi {
 class Bytes;
 }
 
+// mpi::join with this rank's preparation done; when a rank failed or differs from rank 0 (its
+// scenario text or overrides), ends this rank with mpi::QuietExit after the lowest such rank says why.
+void join_or_exit(const std::string& fingerprint);
+
 // What rank 0 alone does before the work starts (check the cost, open the output, read a
 // checkpoint): `setup` appends what the other ranks need to its bytes, which every rank gets back
 // (when `share`). A refusal (InputError, OutputError) is thrown again on rank 0 and ends the other
 // ranks quietly (mpi::QuietExit, exit status 2): rank 0 alone prints it.
-mpi::Bytes on_rank0(const std::function<void(mpi::Bytes&)>& setup, bool share = true);
+// Before it, every rank joins (mpi::join) with `fingerprint`: a rank whose own preparation failed
+// joins from main's error handler, and then every rank ends with status 2.
+mpi::Bytes on_rank0(const std::string& fingerprint, const std::function<void(mpi::Bytes&)>& setup, bool share = true);
 
 class WorkQueue {
  public:

@@ -286,6 +286,25 @@ class Mpi(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertEqual(p.stderr.count("seqmem: error"), 1, "rank 0 alone says it")
         self.assertFalse(out.exists())
+        # one rank alone fails (a file it cannot read) or differs (other overrides): no hang, that rank says why
+        for other, message in ((["sweep", str(self.dir / "none.toml")], "rank 1: error"),
+                               (["sweep", SCENARIO, *SETS, "--set", "K_max=8"], "rank 1: error: its scenario text")):
+            with self.subTest(other=other[1]):
+                cmd = ["mpirun", "--oversubscribe", "-np", "1", SEQMEM, "sweep", SCENARIO, "-o", str(out), *SETS, ":",
+                       "-np", "1", SEQMEM, *other, "-o", str(out)]
+                p = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120)
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn(message, p.stderr)
+                self.assertFalse(out.exists())
+        grid = self.dir / "g_bad.toml"
+        grid.write_text((ROOT / "scenarios/fig1_two_episodes.toml").read_text() + "\n[runs]\ngrid = { seed = [1, 2] }\n")
+        cmd = ["mpirun", "--oversubscribe", "-np", "1", SEQMEM, "run", str(grid), "-o", str(out), ":",
+               "-np", "1", SEQMEM, "run", str(self.dir / "none.toml"), "-o", str(out)]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("rank 1: error", p.stderr)
+        self.assertFalse(out.exists())
+        self.assertEqual([x for x in os.listdir(self.dir) if x.startswith("never.h5.partial")], [])
         p = mpirun(2, "sweep", SCENARIO, "-o", str(self.ref), *SETS)  # exists: refused, untouched
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("exists", p.stderr)
