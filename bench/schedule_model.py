@@ -16,7 +16,7 @@ draws its 30 seeds from them (with replacement, seeded); a degree without them t
 nearest measured degree n_m scaled by (n + 2) / (n_m + 2), the event-driven engine's cost per memory
 (analysis/capacity_cost.hpp). Those are assumptions; the measured sweep is reported as it is.
 
-usage: /usr/bin/python3 bench/schedule_model.py SWEEP.h5 [MORE.h5 ...] [--threads T] [--message-us 50]
+usage: /usr/bin/python3 bench/schedule_model.py SWEEP.h5[:DEGREES] [MORE.h5 ...] [--threads T] [--message-us 50]
        [--ranks 2,16,64,256,512] [--grid-degrees 15 --grid-seeds 30]
 """
 
@@ -28,14 +28,19 @@ import h5py
 import numpy as np
 
 
-def unit_costs(path):
-    """{(config, degree, seed): (seconds, evaluations)} from a sweep file."""
+def unit_costs(spec):
+    """{(config, degree, seed): (seconds, evaluations)} from a sweep file, "FILE" or "FILE:d1,d2" (those
+    degrees only)."""
+    path, _, only = spec.partition(":")
+    keep = {int(d) for d in only.split(",")} if only else None
     with h5py.File(path, "r") as f:
         e = f["evaluations"]
         keys = zip(e["config"][()], e["degree"][()], e["seed"][()])
         wall = e["wall_time_s"][()]
     units = {}
     for k, w in zip(keys, wall):
+        if keep is not None and k[1] not in keep:
+            continue
         s, n = units.get(k, (0.0, 0))
         units[k] = (s + float(w), n + 1)
     return units
