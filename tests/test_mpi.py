@@ -29,6 +29,7 @@ SETS = ["--set", "sweep_degrees=[1, 2, 3]", "--set", "sweep_seeds=[1, 2, 3]", "-
         "--set", "sweep_alpha_c=[0.2, 0.4, 0.6, 0.8, 1.0]"]
 # OpenMPI refuses root without these (CI runs as root); --oversubscribe: more ranks than cores
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_btl="self,vader",
+           OMPI_MCA_btl_vader_single_copy_mechanism="none",  # containers often forbid the CMA it uses
            OMPI_MCA_rmaps_base_oversubscribe="1")
 
 
