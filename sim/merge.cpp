@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 #include <map>
 #include <mutex>
 
 #include "output_file.hpp"
+#include "run_scenario.hpp"
 #include "scenario.hpp"
 #include "sweep_tables.hpp"
 
@@ -78,15 +78,8 @@ MergeSummary merge_shards(const std::string& out, const std::vector<std::string>
   OutputFile of(out, paths, Existing::refuse, "remove it, or merge into another file", notes);
   write_sweep_file(
       of,
-      [&](hid_t root) {  // the attributes of an unsharded sweep (sim/run_scenario.cpp, write_provenance)
-        h5::set_attr(root, "seqmem_version", first.version);
-        h5::set_attr(root, "scenario", first.scenario);
-        h5::set_attr(root, "scenario_path", first.scenario_path);
-        h5::set_attr(root, "overrides", first.overrides);
-        std::time_t t = std::time(nullptr);
-        char buf[64];
-        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-        h5::set_attr(root, "created", std::string(buf));
+      [&](hid_t root) {  // the attributes of an unsharded sweep
+        write_provenance(root, first.version, first.scenario, first.scenario_path, first.overrides);
         h5::set_attr(root, "complete", true);
         h5::Handle f = h5::open_file_readonly(first.path);
         h5::copy_group(f.id(), "configs", root, "configs");

@@ -16,6 +16,7 @@ namespace seqmem::mpi {
 namespace {
 int g_rank = 0, g_size = 1;
 bool g_active = false;
+bool g_joined = false;  // join() was called
 std::mutex g_lock;  // MPI_THREAD_SERIALIZED: one call at a time
 
 int env_int(const char* name) {
@@ -81,9 +82,8 @@ void finalize() {
 
 int rank() { return g_rank; }
 
-namespace {
-bool g_joined = false;
-}
+int size() { return g_size; }
+
 bool joined() { return g_joined; }
 
 int join(const std::string& fingerprint, bool ok) {
@@ -99,7 +99,6 @@ int join(const std::string& fingerprint, bool ok) {
 #endif
   return lowest < g_size ? lowest : -1;
 }
-int size() { return g_size; }
 
 #ifdef SEQMEM_HAVE_MPI
 void send(int dest, int tag, const std::string& bytes) {

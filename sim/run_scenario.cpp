@@ -96,10 +96,15 @@ RunOutcome decode(mpi::Bytes& b) {
 }  // namespace
 
 void write_provenance(hid_t root, const Scenario& sc) {
-  h5::set_attr(root, "seqmem_version", std::string(kVersion));
-  h5::set_attr(root, "scenario", sc.text);
-  h5::set_attr(root, "scenario_path", sc.path);
-  h5::set_attr(root, "overrides", sc.overrides_text());
+  write_provenance(root, kVersion, sc.text, sc.path, sc.overrides_text());
+}
+
+void write_provenance(hid_t root, const std::string& seqmem_version, const std::string& scenario,
+                      const std::string& scenario_path, const std::string& overrides) {
+  h5::set_attr(root, "seqmem_version", seqmem_version);
+  h5::set_attr(root, "scenario", scenario);
+  h5::set_attr(root, "scenario_path", scenario_path);
+  h5::set_attr(root, "overrides", overrides);
   std::time_t t = std::time(nullptr);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
@@ -125,7 +130,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
   // Diffusion runs parallelise over their trajectories and go one after another: rank 0 alone.
   if (diffusion) {
-    join_or_exit(sc.text + '\n' + sc.overrides_text());
+    join_or_exit(sc.fingerprint());
     if (!root) return {};
   }
 
@@ -135,7 +140,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   std::string partial;
   {
     mpi::Bytes setup = on_rank0(
-        diffusion ? std::string() : sc.text + '\n' + sc.overrides_text(),
+        sc.fingerprint(),
         [&](mpi::Bytes& b) {
           of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
                                             "use --overwrite to replace it", opt.progress);

@@ -26,6 +26,9 @@ std::vector<std::string> input_files(const Scenario& sc);
 // scenario_path, overrides (the --set pairs, one per line: Scenario::overrides_text()) and created
 // (UTC, ISO 8601). Written by `run` and `sweep`; the caller holds h5::lock().
 void write_provenance(hid_t root, const Scenario& sc);
+// The same attributes from their values (`seqmem merge` copies them from a shard); `created` is now.
+void write_provenance(hid_t root, const std::string& seqmem_version, const std::string& scenario,
+                      const std::string& scenario_path, const std::string& overrides);
 
 // Throws InputError for a scenario that is not for `run`, a bad file it names, or an OUT that may
 // not be written; OutputError when writing fails (a full disk).

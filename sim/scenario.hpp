@@ -200,6 +200,9 @@ struct Scenario {
   std::vector<std::size_t> varying;
   std::vector<std::string> sections;  // the tables of the file ([model], [sweep], ...)
 
+  // What the ranks of an MPI job compare (sim/mpi_job.hpp, join): the text and the overrides.
+  std::string fingerprint() const { return text + '\n' + overrides_text(); }
+
   // The overrides one per line, as recorded in output files.
   std::string overrides_text() const {
     std::string s;

@@ -167,7 +167,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   }
   if (sc.command == Command::baseline) {  // seconds of work: rank 0 alone
-    join_or_exit(sc.text + '\n' + sc.overrides_text());
+    join_or_exit(sc.fingerprint());
     if (!mpi::coordinator()) return {};
     return run_baselines(sc, out, opt);
   }
@@ -205,7 +205,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     }
   };
   {
-    mpi::Bytes setup = on_rank0(sc.text + '\n' + sc.overrides_text(), [&](mpi::Bytes& b) {
+    mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
       check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
       of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
                                         "resume it with --resume, or remove it to start over", opt.progress);
