@@ -25,11 +25,6 @@ const char* to_string(Outcome o) {
   return "?";
 }
 
-const char* const kOutcomeCodes =
-    "0 success, 1 wrong (a wrong visit), 2 stalled (no new visit within stall_time), 3 horizon (a fixed or "
-    "proportional horizon reached undecided), 4 diverged, 5 censored (undecided within the budget: t_end, max_wall_s, "
-    "or a stepper that gave up)";
-
 namespace {
 
 // success_rule = public_scripts: the changes of the retrieved memory (the largest overlap, once it

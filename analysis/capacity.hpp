@@ -33,8 +33,6 @@ namespace seqmem {
 
 enum class Outcome { success = 0, wrong = 1, stalled = 2, horizon = 3, diverged = 4, censored = 5 };
 const char* to_string(Outcome o);
-// "0 success, 1 wrong (...), ...": the codes as HDF5 attributes document them.
-extern const char* const kOutcomeCodes;
 
 enum class Horizon { stall, fixed, proportional };
 enum class SuccessRule { strict, public_scripts };

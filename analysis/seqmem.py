@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["open_runs", "load_run", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list",
-           "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES",
-           "diffusion_run", "landscape", "diffusion_table", "diffusion_labels", "chi_square", "chi2_sf"]
+__all__ = ["open_runs", "load_run", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list", "key_values", "episodes",
+           "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES", "flags",
+           "diffusion_run", "landscape", "diffusion_table", "diffusion_labels", "chi_square"]
 
 
 def _value(v):
@@ -42,9 +42,48 @@ def attrs(obj):
     return {k: _value(v) for k, v in obj.attrs.items()}
 
 
-def parse_list(text):
-    """Parse a list-valued key stored as TOML text, e.g. ``expect_cycle = "[ 4, 5, 6, 7 ]"``."""
-    return tomllib.loads(f"v = {text}")["v"]
+def parse_list(value):
+    """A list-valued key as a Python list. Files of format 2 store lists as arrays
+    (``expect_cycle = [4, 5, 6, 7]``); files written before (no ``format_version``) as TOML text
+    (``"[ 4, 5, 6, 7 ]"``). Both give ``[4, 5, 6, 7]``."""
+    if isinstance(value, str):
+        return tomllib.loads(f"v = {value}")["v"]
+    return [_value(v) for v in np.atleast_1d(value)]
+
+
+def _nested(flat, lengths):
+    out, i = [], 0
+    for n in lengths:
+        out.append(flat[i:i + n])
+        i += n
+    return out
+
+
+def key_values(a):
+    """A group's attributes (from :func:`attrs`) with list-valued keys as Python lists: arrays
+    become lists, TOML text of files before format 2 is parsed, and ``cycles`` (stored as the
+    concatenated labels with ``cycles_lengths``) becomes the list of episodes."""
+    def value(v):
+        if np.ndim(v) > 0:
+            return parse_list(v)
+        if isinstance(v, str) and v.startswith("["):  # format 1
+            try:
+                return parse_list(v)
+            except tomllib.TOMLDecodeError:
+                pass
+        return v
+
+    out = {k: value(v) for k, v in a.items() if k != "cycles_lengths"}
+    if "cycles_lengths" in a and "cycles" in out:
+        out["cycles"] = _nested(out["cycles"], parse_list(a["cycles_lengths"]))
+    return out
+
+
+def episodes(path, run="r0000"):
+    """The episodes of a GSEMM run as lists of 1-based memory labels, e.g. ``[[1, 2, 3], [4, 5, 6, 7]]``
+    (the ``cycles`` key); ``[]`` when the run has none (Phi from a file, or kind = "gamm")."""
+    with h5py.File(path, "r") as f:
+        return key_values(attrs(f["runs"][run])).get("cycles", [])
 
 
 def open_runs(path):
@@ -103,11 +142,11 @@ def overlaps(path, run="r0000"):
 def runs_table(path):
     """One row per run (indexed by run id) with the run's scalar attributes: the resolved
     parameters, status, t_stop, cycles_completed, ... List-valued keys (``cycles``,
-    ``expect_cycle``, ``states``, ...) stay TOML text; see :func:`parse_list`."""
+    ``expect_cycle``, ``states``, ...) are Python lists (see :func:`key_values`)."""
     rows = {}
     with h5py.File(path, "r") as f:
         for run in sorted(f["runs"]):
-            rows[run] = {k: v for k, v in attrs(f["runs"][run]).items() if np.ndim(v) == 0}
+            rows[run] = key_values(attrs(f["runs"][run]))
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("run")
 
 
@@ -136,7 +175,7 @@ def fixed_points(path, run="r0000"):
     group = f"runs/{run}/fixed_points"
     with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
         ds = ds.load()
-    # the memory and neuron dimension scales live in the run group, one level up
+    # files before format 2 keep the memory and neuron coordinates in the run group only
     ds = ds.assign_coords({k: v for k, v in _run_coords(path, run, "memory", "neuron").items() if k in ds.dims})
     for k in ("state_converged", "memory_converged"):
         if k in ds:
@@ -152,8 +191,8 @@ def energy_surfaces(path, run="r0000"):
     ``energy`` (slice_time, a, b) is E(V_f = a e1 + b e2; V_d(slice_time)), with ``basis``
     (plane, neuron) holding the unit vectors e1, e2 (the first two principal directions of V_f in
     the window for ``surface_plane = "pca"``); ``trajectory`` (fp_time, plane) is the sampled V_f
-    projected on (e1, e2). Coordinates: ``slice_time``, ``a``, ``b``, ``plane`` (1, 2), and
-    ``fp_time``, ``neuron`` taken from the enclosing groups.
+    projected on (e1, e2). Coordinates: ``slice_time``, ``a``, ``b``, ``plane`` (1, 2), ``fp_time``
+    and ``neuron`` (files before format 2: taken from the enclosing groups).
     """
     group = f"runs/{run}/fixed_points/surface"
     with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
@@ -166,18 +205,21 @@ def energy_surfaces(path, run="r0000"):
     return ds
 
 
-# The outcome codes of /evaluations/outcome (analysis/capacity.hpp), used when the file's `codes`
-# attribute is missing or unreadable.
+# The outcome codes of /evaluations/outcome (analysis/capacity.hpp), used when the file's
+# flag_values / flag_meanings attributes are missing.
 OUTCOMES = {0: "success", 1: "wrong", 2: "stalled", 3: "horizon", 4: "diverged", 5: "censored"}
 
 
-def _outcome_names(codes):
-    """{code: name} from an ``outcome`` ``codes`` attribute such as
-    ``"0 success, 1 wrong (a wrong visit), 2 stalled (...), 3 horizon, 4 diverged"``."""
+def flags(dataset):
+    """{code: name} of a coded integer variable from its CF ``flag_values`` and ``flag_meanings``
+    attributes (``outcome``: ``0 1 2 3 4 5`` / ``success wrong stalled horizon diverged censored``),
+    or from the ``codes`` text of files written before format 2 ("0 success, 1 wrong (...), ...")."""
+    a = dataset.attrs
+    if "flag_values" in a and "flag_meanings" in a:
+        return dict(zip((int(v) for v in np.atleast_1d(a["flag_values"])), _value(a["flag_meanings"]).split()))
     import re
 
-    names = {int(c): n for c, n in re.findall(r"(?:^|,)\s*(\d+)\s+([A-Za-z_]\w*)", codes or "")}
-    return names or dict(OUTCOMES)
+    return {int(c): n for c, n in re.findall(r"(?:^|,)\s*(\d+)\s+([A-Za-z_]\w*)", _value(a.get("codes", "")))}
 
 
 # The column order of the sweep tables, as seqmem writes them (h5py lists them alphabetically).
@@ -204,10 +246,10 @@ def sweep_tables(path):
     ``/configs/r0000`` ..., see :func:`sweep_configs`), ``degree``, ``seed``, ``K``, ``alpha_c``,
     ``success`` (0/1), ``outcome`` (0 success, 1 wrong visit, 2 stalled, 3 horizon, 4 diverged,
     5 censored), ``cycles`` (complete cycles retrieved in order), ``visits``, ``dwell`` (median time
-    between visits, time in units of T_f; -1 with fewer than 2 visits), ``t_first_error`` (-1:
-    none), ``t_stop``, ``solver_steps``, ``solver_rhs_evals`` and ``wall_time_s``; plus
-    ``outcome_name``, the outcome as a categorical of the names given by the dataset's ``codes``
-    attribute (every name is a category, counted or not).
+    between visits, time in units of T_f; NaN with fewer than 2 visits), ``t_first_error`` (NaN:
+    none; files before format 2 have -1 for "none" in both), ``t_stop``, ``solver_steps``, ``solver_rhs_evals`` and ``wall_time_s``; plus
+    ``outcome_name``, the outcome as a categorical of the names given by the dataset's
+    ``flag_meanings`` attribute (every name is a category, counted or not).
 
     ``capacity`` (index ``pair``, 1-based) has one row per (config, degree, seed): ``config``,
     ``degree``, ``seed``, ``capacity`` (the largest K that succeeded for some alpha_c, ``K_min - 1``
@@ -221,8 +263,7 @@ def sweep_tables(path):
     with h5py.File(path, "r") as f:
         ev = _table(f["evaluations"], "evaluation")
         cap = _table(f["capacity"], "pair")
-        codes = _value(f["evaluations/outcome"].attrs.get("codes", "")) if "outcome" in f["evaluations"] else ""
-    names = _outcome_names(codes)
+        names = (flags(f["evaluations/outcome"]) if "outcome" in f["evaluations"] else {}) or dict(OUTCOMES)
     if "outcome" in ev:
         cats = [names[c] for c in sorted(names)]
         ev["outcome_name"] = pd.Categorical(ev["outcome"].map(names), categories=cats)
@@ -234,11 +275,11 @@ def sweep_configs(path):
     DataFrame indexed by ``config`` (0, 1, ..., the value of the ``config`` columns of
     :func:`sweep_tables`) with the group ``id`` and the resolved scalar parameters (``K_min``,
     ``K_max``, ``N_f``, ``beta_d``, ...); list-valued keys (``sweep_degrees``, ``sweep_alpha_c``,
-    ...) stay TOML text, see :func:`parse_list`."""
+    ...) are Python lists (see :func:`key_values`)."""
     rows = {}
     with h5py.File(path, "r") as f:
         for cid in sorted(f["configs"]):
-            a = {k: v for k, v in attrs(f["configs"][cid]).items() if np.ndim(v) == 0}
+            a = key_values(attrs(f["configs"][cid]))
             rows[int(cid.lstrip("r"))] = {"id": cid, **a}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("config")
 
@@ -297,7 +338,7 @@ def diffusion_run(path, run="r0000"):
       (path_trajectory, path_time) = u_DM(x, t) = -sigma^2 log p_t(x).
 
     ``ds.attrs`` holds the run's attributes (the resolved scenario keys, ``t0`` resolved,
-    ``landscape_t``, ``beta_used``, ``status``, ``message``, ``wall_s``, ``diverged``,
+    ``landscape_t``, ``beta_used``, ``status``, ``message``, ``wall_time_s``, ``diverged``,
     ``N_components``), the file's root attributes and ``run``. The energy landscape, when written,
     is in :func:`landscape`.
     """
@@ -329,13 +370,13 @@ def landscape(path, run="r0000"):
 
 
 # Attributes that differ between runs for reasons other than the scenario's keys.
-_OUTCOME_KEYS = {"status", "message", "wall_s", "diverged", "id"}
+_OUTCOME_KEYS = {"status", "message", "wall_time_s", "diverged", "id"}
 
 
 def diffusion_table(path, keys=None):
     """One row per diffusion run (indexed by run id): the keys that vary between the runs (or the
     attribute names in ``keys``), then ``t0``, ``beta_used``, ``status``, ``N_components``,
-    ``trajectories``, ``diverged``, ``wall_s``, and per label l the columns ``count_l``,
+    ``trajectories``, ``diverged``, ``wall_time_s``, and per label l the columns ``count_l``,
     ``frequency_l`` and ``posterior_l`` (NaN for a label the run does not have; label 0 is the
     semantic manifold, 1..N the memories)."""
     rows, labels = {}, set()
@@ -355,7 +396,7 @@ def diffusion_table(path, keys=None):
         keys = [c for c in df.columns if c not in _OUTCOME_KEYS and c not in label_cols
                 and c not in ("t0", "beta_used", "N_components", "landscape_t", "trajectories")
                 and df[c].astype(str).nunique() > 1]
-    fixed = [c for c in ("t0", "beta_used", "status", "N_components", "trajectories", "diverged", "wall_s")
+    fixed = [c for c in ("t0", "beta_used", "status", "N_components", "trajectories", "diverged", "wall_time_s")
              if c in df.columns and c not in keys]
     per_label = [f"{p}_{l}" for l in sorted(labels) for p in ("count", "frequency", "posterior")]
     return df[list(keys) + fixed + [c for c in per_label if c in df.columns]]
@@ -381,30 +422,6 @@ def diffusion_labels(path):
         columns=["run", "label", "count", "frequency", "posterior", "stderr"])
 
 
-def chi2_sf(x, dof):
-    """P(X >= x) for X chi-square with an integer number of degrees of freedom ``dof`` >= 1 (exact
-    closed forms; no SciPy needed)."""
-    import math
-
-    if dof < 1 or int(dof) != dof:
-        raise ValueError("dof must be a positive integer")
-    if x <= 0:
-        return 1.0
-    h = x / 2.0
-    if dof % 2 == 0:
-        term, total = 1.0, 1.0
-        for j in range(1, dof // 2):
-            term *= h / j
-            total += term
-        return min(1.0, math.exp(-h) * total)
-    total = math.erfc(math.sqrt(h))
-    term = math.sqrt(h) / math.gamma(1.5)  # h^(j - 1/2) / Gamma(j + 1/2), j = 1
-    for j in range(1, (dof + 1) // 2):
-        total += math.exp(-h) * term
-        term *= h / (j + 0.5)
-    return min(1.0, total)
-
-
 def chi_square(counts, probabilities, min_expected=5.0):
     """Pearson's goodness-of-fit test of ``counts`` (per category) against ``probabilities``.
 
@@ -425,7 +442,7 @@ def chi_square(counts, probabilities, min_expected=5.0):
         prob = np.append(prob[~small], prob[small].sum())
     if len(counts) < 2:
         return 0.0, 0, 1.0
-    expected = prob * M
-    stat = float(((counts - expected) ** 2 / expected).sum())
-    dof = len(counts) - 1
-    return stat, dof, chi2_sf(stat, dof)
+    from scipy.stats import chisquare
+
+    stat, p = chisquare(counts, prob * M)
+    return float(stat), len(counts) - 1, float(p)

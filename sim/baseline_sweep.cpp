@@ -11,6 +11,7 @@
 #include "run_scenario.hpp"
 #include "sweep.hpp"
 #include "sweep_file.hpp"
+#include "variables.hpp"
 
 namespace seqmem {
 
@@ -76,6 +77,7 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
       put("mean_per_neuron", column<double>(results, [](const Result& r) { return r.r.mean_per_neuron; }));
       put("trials_at_P_max", column<int>(results, [](const Result& r) { return r.r.trials_at_P_max; }));
     });
+    describe_variables(f.id());
     h5::close_file(f);
   } catch (const h5::Error& e) {
     throw_write_error(out, e.what());

@@ -1,6 +1,7 @@
 #include "diffusion_writer.hpp"
 
 #include "h5file.hpp"
+#include "key_attributes.hpp"
 #include "run_writer.hpp"
 
 namespace seqmem {
@@ -35,11 +36,11 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   const auto& g = o.memories;
   h5::Handle grp = h5::create_group(runs_group, spec.id);
   const hid_t G = grp.id();
-  for (const auto& [k, v] : spec.resolved) h5::set_attr(G, k, v);
+  write_key_attributes(G, spec);
   h5::set_attr(G, "beta_used", r.beta);
   h5::set_attr(G, "status", o.status);
   h5::set_attr(G, "message", o.message);
-  h5::set_attr(G, "wall_s", o.wall_s);
+  h5::set_attr(G, "wall_time_s", o.wall_s);
   h5::set_attr(G, "diverged", std::int64_t(r.diverged));
   h5::set_attr(G, "failed", std::int64_t(r.failed));
   h5::set_attr(G, "mixtures", std::int64_t(r.mixtures));
@@ -81,11 +82,7 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
     attach(h5::write_dataset(G, "end_state", {M, D}, r.end_states.data()), {&s_traj, &s_dim});
     attach(h5::write_dataset(G, "end_component", {M}, r.component.data()), {&s_traj});
     // the memory label reached; -2: a mixture (largest memory weight below mixture_threshold); -1: not finite
-    h5::Handle em = h5::write_dataset(G, "end_memory", {M}, r.label.data());
-    attach(em, {&s_traj});
-    h5::set_attr(em.id(), "codes",
-                 std::string("label 0 (manifold) or 1..N; -1 did not reach t_end (not finite, or the stepper gave "
-                             "up); -2 a mixture"));
+    attach(h5::write_dataset(G, "end_memory", {M}, r.label.data()), {&s_traj});
     attach(h5::write_dataset(G, "end_weight", {M}, r.weight.data()), {&s_traj});
     if (r.weights.cols() == static_cast<Eigen::Index>(M)) {
       // labels x M column-major = (trajectory, label) row-major

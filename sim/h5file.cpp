@@ -180,6 +180,39 @@ void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v) 
   check(H5Awrite(a.id(), H5T_NATIVE_DOUBLE, v.data()), "write attr");
 }
 
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::int64_t>& v) {
+  const hsize_t n = v.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(valid(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"),
+           H5Aclose);
+  check(H5Awrite(a.id(), H5T_NATIVE_INT64, v.data()), "write attr");
+}
+
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& v) {
+  const hsize_t n = v.size();
+  std::vector<const char*> p;
+  for (const auto& x : v) p.push_back(x.c_str());
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(t.id(), H5T_VARIABLE);
+  H5Tset_cset(t.id(), H5T_CSET_UTF8);
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(valid(H5Acreate2(obj, name.c_str(), t.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"), H5Aclose);
+  check(H5Awrite(a.id(), t.id(), p.data()), "write attr");
+}
+
+void for_each_dataset(hid_t loc, const std::function<void(const std::string&, hid_t)>& f) {
+  std::vector<std::string> paths;
+  auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+    if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(data)->push_back(name);
+    return 0;
+  };
+  check(H5Ovisit2(loc, H5_INDEX_NAME, H5_ITER_INC, visit, &paths, H5O_INFO_BASIC), "visit");
+  for (const auto& p : paths) {
+    Handle d(valid(H5Dopen2(loc, p.c_str(), H5P_DEFAULT), "open " + p), H5Dclose);
+    f(p, d.id());
+  }
+}
+
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data) {
   return write_fixed(loc, name, dims, data, H5T_NATIVE_DOUBLE);
 }

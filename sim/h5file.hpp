@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,12 @@ Handle open_file_readonly(const std::string& path);
 Handle create_group(hid_t loc, const std::string& name);
 void set_attr(hid_t obj, const std::string& name, const Scalar& v);
 void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v);
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::int64_t>& v);
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& v);  // netCDF NC_STRING array
+
+// Calls f(path, dataset) for every dataset below loc (paths relative to loc, e.g.
+// "runs/r0000/fixed_points/V_f"), in name order.
+void for_each_dataset(hid_t loc, const std::function<void(const std::string&, hid_t)>& f);
 
 // A fixed-size row-major dataset of doubles or int32, compressed when larger than a few KiB.
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,

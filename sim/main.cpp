@@ -16,6 +16,7 @@
 #include "mpi_job.hpp"
 #include "output_file.hpp"
 #include "resources.hpp"
+#include "provenance.hpp"
 #include "run_scenario.hpp"
 #include "runner.hpp"
 #include "schema.hpp"
@@ -193,6 +194,7 @@ struct MpiSession {
 }  // namespace
 
 int main(int argc, char** argv) {
+  set_command_line(argc, argv);
   Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
   app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {}; {})", seqmem::kVersion,

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "output_file.hpp"
+#include "provenance.hpp"
 #include "run_scenario.hpp"
 #include "scenario.hpp"
 #include "sweep_tables.hpp"
@@ -14,7 +15,8 @@ namespace seqmem {
 namespace {
 
 struct Shard {
-  std::string path, scenario, overrides, version, scenario_path;
+  std::string path, scenario, overrides;
+  Provenance provenance;  // of the program that wrote the shard
   long long index = 0, count = 0;
 };
 
@@ -37,8 +39,7 @@ Shard read_shard(const std::string& path) {
                                  path, s.index, s.count, s.index, s.count));
   s.scenario = h5::read_string_attr(f.id(), "scenario");
   s.overrides = h5::read_string_attr(f.id(), "overrides");
-  s.version = h5::read_string_attr(f.id(), "seqmem_version");
-  s.scenario_path = h5::read_string_attr(f.id(), "scenario_path");
+  s.provenance = Provenance::read(f.id());
   return s;
 }
 
@@ -79,7 +80,7 @@ MergeSummary merge_shards(const std::string& out, const std::vector<std::string>
   write_sweep_file(
       of,
       [&](hid_t root) {  // the attributes of an unsharded sweep
-        write_provenance(root, first.version, first.scenario, first.scenario_path, first.overrides);
+        write_provenance(root, first.provenance);
         h5::set_attr(root, "complete", true);
         h5::Handle f = h5::open_file_readonly(first.path);
         h5::copy_group(f.id(), "configs", root, "configs");

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -17,9 +16,10 @@
 #include "diffusion_writer.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
+#include "provenance.hpp"
 #include "resources.hpp"
 #include "runner.hpp"
-#include "version.hpp"
+#include "variables.hpp"
 #include "work_queue.hpp"
 
 namespace seqmem {
@@ -94,22 +94,6 @@ RunOutcome decode(mpi::Bytes& b) {
 }
 
 }  // namespace
-
-void write_provenance(hid_t root, const Scenario& sc) {
-  write_provenance(root, kVersion, sc.text, sc.path, sc.overrides_text());
-}
-
-void write_provenance(hid_t root, const std::string& seqmem_version, const std::string& scenario,
-                      const std::string& scenario_path, const std::string& overrides) {
-  h5::set_attr(root, "seqmem_version", seqmem_version);
-  h5::set_attr(root, "scenario", scenario);
-  h5::set_attr(root, "scenario_path", scenario_path);
-  h5::set_attr(root, "overrides", overrides);
-  std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  h5::set_attr(root, "created", std::string(buf));
-}
 
 std::vector<std::string> input_files(const Scenario& sc) {
   std::vector<std::string> in{sc.path};
@@ -265,6 +249,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     std::lock_guard<std::mutex> g(h5::lock());
     runs = h5::Handle();
     try {
+      if (write_error.empty() && queue.failure().empty()) describe_variables(file.id());
       h5::close_file(file);
     } catch (const h5::Error& e) {
       write_error = e.what();

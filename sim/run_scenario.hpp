@@ -22,14 +22,6 @@ struct RunOptions {
 // Every file a scenario reads: the scenario itself and the files its runs name. No output may be one of them.
 std::vector<std::string> input_files(const Scenario& sc);
 
-// The provenance attributes of a seqmem file's root: seqmem_version, scenario (the file's text),
-// scenario_path, overrides (the --set pairs, one per line: Scenario::overrides_text()) and created
-// (UTC, ISO 8601). Written by `run` and `sweep`; the caller holds h5::lock().
-void write_provenance(hid_t root, const Scenario& sc);
-// The same attributes from their values (`seqmem merge` copies them from a shard); `created` is now.
-void write_provenance(hid_t root, const std::string& seqmem_version, const std::string& scenario,
-                      const std::string& scenario_path, const std::string& overrides);
-
 // Throws InputError for a scenario that is not for `run`, a bad file it names, or an OUT that may
 // not be written; OutputError when writing fails (a full disk).
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt);

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "key_attributes.hpp"
+
 namespace seqmem {
 
 struct RunWriter::Impl {
@@ -40,8 +42,8 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   m.memory_count = K;
   m.group = h5::create_group(runs_group, spec.id);
   const hid_t grp = m.group.id();
-  for (const auto& [k, v] : spec.resolved)
-    if (k != "K") h5::set_attr(grp, k, v);
+  write_key_attributes(grp, spec);
+  H5Adelete(grp, "K");
   h5::set_attr(grp, "K", std::int64_t(K));  // the K actually used (from Xi_file when given)
 
   // Coordinates: memory and neuron labels are 1-based like the paper's xi_1 ... xi_K.
@@ -148,7 +150,6 @@ void RunWriter::finish(const RunOutcome& o) {
   h5::Handle vt = h5::write_dataset(grp, "visit_time", {nv}, t_entry.data());
   h5::attach_scale(vt.id(), visit.id(), 0);
 
-  h5::write_string(grp, "status", o.status);
   h5::set_attr(grp, "status", o.status);
   h5::set_attr(grp, "message", o.message);
   h5::set_attr(grp, "t_stop", o.t_stop);
@@ -184,6 +185,15 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
 
   h5::Handle time = h5::write_dataset(grp, "fp_time", {n}, s.t.data());
   h5::make_scale(time.id(), "fp_time");
+  // The group's own coordinates, so that it opens on its own (xarray, group="runs/r0000/fixed_points").
+  auto coordinate = [](hid_t loc, const char* name, int count) {
+    const auto v = one_to(count);
+    h5::Handle c = h5::write_dataset(loc, name, {static_cast<hsize_t>(count)}, v.data());
+    h5::make_scale(c.id(), name);
+    return c;
+  };
+  const h5::Handle memory = coordinate(grp, "memory", static_cast<int>(K)),
+                   neuron = coordinate(grp, "neuron", static_cast<int>(N));
   // A dataset over (fp_time, ...) with its dimension scales attached.
   auto put = [&](const std::string& name, std::vector<hsize_t> dims, const auto& data,
                  std::initializer_list<hid_t> scales) {
@@ -206,14 +216,14 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
     }
     return v;
   };
-  put("V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_f[k]; }, N), {time.id(), m.neuron.id()});
-  put("V_d", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_d[k]; }, N), {time.id(), m.neuron.id()});
+  put("V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_f[k]; }, N), {time.id(), neuron.id()});
+  put("V_d", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_d[k]; }, N), {time.id(), neuron.id()});
 
   // (a) from the current state (Figure 2D)
   put("state_V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].V_f; }, N),
-      {time.id(), m.neuron.id()});
+      {time.id(), neuron.id()});
   put("state_overlaps", {n, K}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].overlaps; }, K),
-      {time.id(), m.memory.id()});
+      {time.id(), memory.id()});
   put("state_energy", {n}, per_sample([](const FixedPoint& p) { return p.energy; }), {time.id()});
   put("state_n_unstable", {n}, per_sample([](const FixedPoint& p) { return p.n_unstable; }), {time.id()});
   put("state_converged", {n}, per_sample([](const FixedPoint& p) { return int(p.converged); }), {time.id()});
@@ -240,12 +250,12 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
         converged.push_back(p.converged);
         Vf.insert(Vf.end(), p.V_f.data(), p.V_f.data() + N);
       }
-    put("memory_energy", {n, K}, energy, {time.id(), m.memory.id()});
-    put("memory_overlap", {n, K}, overlap, {time.id(), m.memory.id()});
-    put("memory_nearest", {n, K}, nearest, {time.id(), m.memory.id()});
-    put("memory_n_unstable", {n, K}, unstable, {time.id(), m.memory.id()});
-    put("memory_converged", {n, K}, converged, {time.id(), m.memory.id()});
-    put("memory_V_f", {n, K, N}, Vf, {time.id(), m.memory.id(), m.neuron.id()});
+    put("memory_energy", {n, K}, energy, {time.id(), memory.id()});
+    put("memory_overlap", {n, K}, overlap, {time.id(), memory.id()});
+    put("memory_nearest", {n, K}, nearest, {time.id(), memory.id()});
+    put("memory_n_unstable", {n, K}, unstable, {time.id(), memory.id()});
+    put("memory_converged", {n, K}, converged, {time.id(), memory.id()});
+    put("memory_V_f", {n, K, N}, Vf, {time.id(), memory.id(), neuron.id()});
   }
 
   // Energy surfaces (Figure 2A)
@@ -254,6 +264,9 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
     h5::Handle sg = h5::create_group(grp, "surface");
     const hid_t sgr = sg.id();
     const hsize_t ns = S.t.size(), na = S.a.size(), nb = S.b.size();
+    const h5::Handle s_neuron = coordinate(sgr, "neuron", static_cast<int>(N));
+    h5::Handle s_time = h5::write_dataset(sgr, "fp_time", {n}, s.t.data());
+    h5::make_scale(s_time.id(), "fp_time");
     h5::Handle st = h5::write_dataset(sgr, "slice_time", {ns}, S.t.data());
     h5::make_scale(st.id(), "slice_time");
     h5::Handle a = h5::write_dataset(sgr, "a", {na}, S.a.data());
@@ -276,11 +289,11 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
     basis.insert(basis.end(), S.e2.data(), S.e2.data() + N);
     h5::Handle dB = h5::write_dataset(sgr, "basis", {2, N}, basis.data());
     h5::attach_scale(dB.id(), plane.id(), 0);
-    h5::attach_scale(dB.id(), m.neuron.id(), 1);
+    h5::attach_scale(dB.id(), s_neuron.id(), 1);
     std::vector<double> traj;
     for (hsize_t k = 0; k < n; ++k) traj.insert(traj.end(), {S.trajectory(k, 0), S.trajectory(k, 1)});
     h5::Handle dT = h5::write_dataset(sgr, "trajectory", {n, 2}, traj.data());
-    h5::attach_scale(dT.id(), time.id(), 0);
+    h5::attach_scale(dT.id(), s_time.id(), 0);
     h5::attach_scale(dT.id(), plane.id(), 1);
   }
 }

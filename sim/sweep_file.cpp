@@ -1,6 +1,7 @@
 #include "sweep_file.hpp"
 
-#include "run_scenario.hpp"
+#include "key_attributes.hpp"
+#include "provenance.hpp"
 
 namespace seqmem {
 
@@ -10,7 +11,7 @@ void write_sweep_header(hid_t root, const Scenario& sc, bool complete) {
   h5::Handle configs = h5::create_group(root, "configs");
   for (const RunSpec& r : sc.runs) {
     h5::Handle g = h5::create_group(configs.id(), r.id);
-    for (const auto& [k, v] : r.resolved) h5::set_attr(g.id(), k, v);
+    write_key_attributes(g.id(), r);
   }
 }
 

@@ -3,16 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "output_file.hpp"
 #include "sweep_file.hpp"
+#include "variables.hpp"
 
 namespace seqmem {
 namespace {
 
-const char* kStops = "0 failure (a K failed: the capacity is measured), 1 K_max (every K up to K_max succeeded: a "
-                     "lower bound), 2 censored (an evaluation ran out of its budget: a lower bound)";
+// "None" is -1 in an Evaluation and NaN in the file (t_first_error without a wrong visit, dwell with
+// fewer than two visits).
+double nan_if_none(double x) { return x < 0 ? std::numeric_limits<double>::quiet_NaN() : x; }
+double none_if_nan(double x) { return std::isnan(x) ? -1.0 : x; }
 
 }  // namespace
 
@@ -76,12 +81,11 @@ void write_sweep_file(OutputFile& of, const std::function<void(hid_t root)>& hea
       put("K", column<int>(rows, [](const Row& r) { return r.K; }));
       put("alpha_c", column<double>(rows, [](const Row& r) { return r.alpha_c; }));
       put("success", column<int>(rows, [](const Row& r) { return r.e.success(); }));
-      h5::Handle o = put("outcome", column<int>(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
-      h5::set_attr(o.id(), "codes", std::string(kOutcomeCodes));
+      put("outcome", column<int>(rows, [](const Row& r) { return static_cast<int>(r.e.outcome); }));
       put("cycles", column<int>(rows, [](const Row& r) { return r.e.cycles; }));
       put("visits", column<int>(rows, [](const Row& r) { return r.e.visits; }));
-      put("dwell", column<double>(rows, [](const Row& r) { return r.e.dwell; }));
-      put("t_first_error", column<double>(rows, [](const Row& r) { return r.e.t_first_error; }));
+      put("dwell", column<double>(rows, [](const Row& r) { return nan_if_none(r.e.dwell); }));
+      put("t_first_error", column<double>(rows, [](const Row& r) { return nan_if_none(r.e.t_first_error); }));
       put("t_stop", column<double>(rows, [](const Row& r) { return r.e.t_stop; }));
       put("solver_steps", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.steps; }));
       put("solver_rhs_evals", column<std::int64_t>(rows, [](const Row& r) { return r.e.stats.rhs_evals; }));
@@ -95,9 +99,9 @@ void write_sweep_file(OutputFile& of, const std::function<void(hid_t root)>& hea
       put("capacity", column<int>(caps, [](const Capacity& c) { return c.search.capacity; }));
       put("censored", column<int>(caps, [](const Capacity& c) { return c.search.stop != SearchStop::failure; }));
       put("K_largest_tried", column<int>(caps, [](const Capacity& c) { return c.search.largest_tried; }));
-      h5::Handle s = put("stop", column<int>(caps, [](const Capacity& c) { return static_cast<int>(c.search.stop); }));
-      h5::set_attr(s.id(), "codes", std::string(kStops));
+      put("stop", column<int>(caps, [](const Capacity& c) { return static_cast<int>(c.search.stop); }));
     });
+    describe_variables(root);
     h5::close_file(f);
   } catch (const h5::Error& e) {
     throw_write_error(of.path(), e.what());
@@ -132,8 +136,8 @@ std::map<Key, Row> read_sweep_rows(const std::string& path, const std::string& s
       r.e.outcome = static_cast<Outcome>(int(outcome[i]));
       r.e.cycles = int(cycles[i]);
       r.e.visits = int(visits[i]);
-      r.e.dwell = dwell[i];
-      r.e.t_first_error = t_err[i];
+      r.e.dwell = none_if_nan(dwell[i]);
+      r.e.t_first_error = none_if_nan(t_err[i]);
       r.e.t_stop = t_stop[i];
       r.e.stats.steps = steps[i];
       r.e.stats.rhs_evals = evals[i];

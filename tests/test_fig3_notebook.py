@@ -69,11 +69,10 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
             cls.ev = {c: f["evaluations"][c][()] for c in EV_COLUMNS}
             cls.cap = {c: f["capacity"][c][()] for c in ("config", "degree", "seed", "capacity", "censored",
                                                            "K_largest_tried", "stop")}
-            cls.codes = f["evaluations/outcome"].attrs["codes"]
             cls.cfg = {int(cid[1:]): dict(f["configs"][cid].attrs) for cid in f["configs"]}
         cls.K_min = {c: int(a["K_min"]) for c, a in cls.cfg.items()}
         cls.K_max = {c: int(a["K_max"]) for c, a in cls.cfg.items()}
-        cls.alpha_grid = {c: sorted(tomllib.loads(f"v = {a['sweep_alpha_c']}")["v"]) for c, a in cls.cfg.items()}
+        cls.alpha_grid = {c: sorted(float(x) for x in a["sweep_alpha_c"]) for c, a in cls.cfg.items()}
         # (config, degree, seed) -> {K: {alpha_c: success}}
         cls.tried = defaultdict(lambda: defaultdict(dict))
         for c, d, s, K, a, ok in zip(*(cls.ev[k] for k in ("config", "degree", "seed", "K", "alpha_c", "success"))):

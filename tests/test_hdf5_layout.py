@@ -141,7 +141,12 @@ class Layout(unittest.TestCase):
         self.assertEqual(a["seed"], 3)
         self.assertEqual(a["cue_memory"], CUES[run])
         self.assertEqual(a["degree"], 1)  # a default, resolved
-        self.assertEqual(tomllib.loads(f"v = {text(a['expect_cycle'])}")["v"], [4, 5, 6])
+        self.assertEqual(a["expect_cycle"].tolist(), [4, 5, 6])  # lists are arrays
+        self.assertEqual(a["cycles"].tolist(), [1, 2, 3, 4, 5, 6])  # the episodes, concatenated
+        self.assertEqual(a["cycles_lengths"].tolist(), [3, 3])
+        self.assertEqual(list(a["states"]), ["V_f", "V_h", "V_d"])
+        for k in ("K_max", "sweep_degrees", "baseline_model", "abs_tol", "fp_every", "input_amplitude"):
+            self.assertNotIn(k, a, "a key that does not apply to this run")
         self.assertEqual(text(a["status"]), "completed")
         self.assertEqual(text(a["message"]), "")
         self.assertEqual(a["t_stop"], SC["integrator"]["t_end"])
@@ -154,7 +159,7 @@ class Layout(unittest.TestCase):
         nt, ns, nv, ne = len(g["time"]), len(g["state_time"]), len(g["visit"]), len(g["Phi_entry"])
         expect = {"time": (nt,), "overlaps": (nt, K), "memory": (K,), "neuron": (N,),
                   "Xi": (N, K), "Phi_entry": (ne,), "Phi_from": (ne,), "Phi_to": (ne,), "Phi_value": (ne,),
-                  "visit": (nv,), "visit_memory": (nv,), "visit_time": (nv,), "status": (),
+                  "visit": (nv,), "visit_memory": (nv,), "visit_time": (nv,),
                   "state_time": (ns,), "V_f": (ns, N), "V_d": (ns, N), "V_h": (ns, K),
                   "energy": (nt,), "F": (nt,), "G": (nt,)}
         self.assertEqual(set(g), set(expect))
@@ -166,7 +171,6 @@ class Layout(unittest.TestCase):
         self.assertEqual(g["visit_memory"].dtype, np.int32)
         self.assertEqual(g["visit_time"].dtype, np.float64)
         np.testing.assert_array_equal(g["Phi_entry"], np.arange(1, ne + 1))
-        self.assertEqual(text(g["status"][()]), text(g.attrs["status"]))
         # HDF5 dimension scales, which netCDF readers (xarray) turn into named dimensions
         for name in ("time", "memory", "neuron", "visit", "state_time", "Phi_entry"):
             self.assertTrue(h5py.h5ds.is_scale(g[name].id), name)
@@ -306,6 +310,8 @@ class Layout(unittest.TestCase):
         for k, v in g.attrs.items():
             if isinstance(v, float) and np.isnan(v):
                 self.assertTrue(np.isnan(ds.attrs[k]), k)
+            elif np.ndim(v) > 0:  # lists are arrays
+                np.testing.assert_array_equal(ds.attrs[k], v, k)
             else:
                 self.assertEqual(ds.attrs[k], text(v) if isinstance(v, bytes) else v, k)
         self.assertEqual(ds.attrs["seqmem_version"], text(self.f.attrs["seqmem_version"]))
@@ -332,12 +338,18 @@ class Layout(unittest.TestCase):
         self.assertEqual(list(tab.index), sorted(CUES))
         for run in CUES:
             for k, v in self.f["runs"][run].attrs.items():
+                if k in ("cycles", "cycles_lengths"):
+                    continue
                 got = tab.loc[run, k]
                 if isinstance(v, float) and np.isnan(v):
                     self.assertTrue(np.isnan(got), k)
+                elif np.ndim(v) > 0:  # lists are arrays in the file, Python lists in the table
+                    self.assertEqual(got, [text(x) if isinstance(x, bytes) else x for x in v.tolist()], k)
                 else:
                     self.assertEqual(got, text(v) if isinstance(v, bytes) else v, k)
-        self.assertEqual(seqmem.parse_list(tab.loc["r0000", "cycles"]), SC["episodes"]["cycles"])
+        self.assertEqual(tab.loc["r0000", "cycles"], SC["episodes"]["cycles"])
+        self.assertNotIn("cycles_lengths", tab.columns)
+        self.assertEqual(seqmem.episodes(self.h5), SC["episodes"]["cycles"])
         tab_set = seqmem.runs_table(self.h5_set)
         self.assertTrue((tab_set["alpha_c"] == 0.3).all() and (tab_set["seed"] == 4).all())
 

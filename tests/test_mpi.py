@@ -44,16 +44,20 @@ def seqmem(*args):
     return subprocess.run([SEQMEM, *args], capture_output=True, text=True, timeout=600)
 
 
+PROCESS = {"created", "history", "command_line"}  # the root attributes that name the process that wrote a file
+
+
 def sweep_tables(path):
-    """Every column of /evaluations and /capacity but the wall times, and the root attributes but `created`."""
+    """Every column of /evaluations and /capacity but the wall times, and the root attributes but
+    those of the process (`created`, `history`, `command_line`)."""
     with h5py.File(path, "r") as f:
         cols = {f"{g}/{c}": f[g][c][()] for g in ("evaluations", "capacity") for c in f[g] if c != "wall_time_s"}
-        attrs = {k: str(v) for k, v in f.attrs.items() if k != "created"}
+        attrs = {k: str(v) for k, v in f.attrs.items() if k not in PROCESS}
         return cols, attrs
 
 
 def everything(path):
-    """Every dataset and attribute of a file but wall times and `created`."""
+    """Every dataset and attribute of a file but wall times and the process's root attributes."""
     out = {}
     with h5py.File(path, "r") as f:
         def visit(name, obj):
@@ -63,7 +67,7 @@ def everything(path):
                 if "wall" not in k and k != "created" and k != "DIMENSION_LIST" and k != "REFERENCE_LIST":
                     out[f"{name}@{k}"] = str(v)
         f.visititems(visit)
-        out.update({f"@{k}": str(v) for k, v in f.attrs.items() if k != "created"})
+        out.update({f"@{k}": str(v) for k, v in f.attrs.items() if k not in PROCESS})
     return out
 
 
