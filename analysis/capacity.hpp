@@ -13,7 +13,7 @@
 // is shorter than stall_time (the dwell per memory ranges from about 11 to 67 time units on the
 // paper's grid), so a fixed horizon does not turn slow runs into failures.
 //
-// The readings of Figure 3 (README "Readings"): the model's alpha_s_placement, hidden_normalization
+// The readings of Figure 3 (docs/capacity.md; docs/models.md §1.8): the model's alpha_s_placement, hidden_normalization
 // and beta_d (in params), the stepper (rk4, the public code's rk4_split, or adaptive), the horizon
 // and the success rule; success_rule = public_scripts judges the run at its horizon by the changes
 // of the retrieved memory (the largest overlap, at least threshold): more than 5 K of them, more

@@ -11,7 +11,7 @@
 // The other product, y = Xi sigma_h(h), has no saturation to exploit: every memory contributes.
 // Its signs as bits (a 256 x 8 sign table, masked sums, or the four-Russians tables) were measured
 // slower than Eigen's dense product, which runs at about half this core's FMA peak from the 32 MiB
-// L3 (README, "Speed"); the model keeps the dense product for it.
+// L3 (docs/benchmarks.md); the model keeps the dense product for it.
 //
 // Results differ from Eigen's dense product only by the order of summation (rounding; tested in
 // tests/test_binary_patterns.cpp). Not thread-safe (work buffers): one object per model, as the

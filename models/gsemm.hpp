@@ -9,7 +9,7 @@
 //     = -[T_f Vf'^T diag(s') Vf' + T_h Vh'^T H(L_h) Vh']  (no input current; Eq. 6)
 //   G = -alpha_c g^T Phi^T Xi^T dV_d/dt                      (Eq. 8)
 // F <= 0 needs H(L_h) positive semi-definite: true for degree 1, rectified polynomials and softmax,
-// false for x^n with even n where h < 0 (README, "Energy"; tests/test_energy.cpp shows it).
+// false for x^n with even n where h < 0 (docs/guide.md, "Energy, F and G"; tests/test_energy.cpp shows it).
 #pragma once
 
 #include "gsemm_params.hpp"

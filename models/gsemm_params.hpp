@@ -7,7 +7,7 @@
 
 namespace seqmem {
 
-// Where alpha_s and the delay enter Dense GSEMM (readings of Figure 3, README "Readings"):
+// Where alpha_s and the delay enter Dense GSEMM (readings of Figure 3, docs/capacity.md and docs/models.md §1.8):
 //   eq10 (as printed):  T_f dV_f = sqrt(alpha_s) Xi sigma_h(Xi^T s + alpha_c Phi^T Xi^T V_d) - V_f
 //   eq9 (consistent with Eq. 1 and 9): h = sqrt(alpha_s) Xi^T s + alpha_c Phi^T Xi^T V_d inside sigma_h
 //   public_code (the authors' public degree-1 code): the delay outside sigma_h,

@@ -1,5 +1,4 @@
-// The HDF5 group of a stochastic run, /runs/<id>/ (layout in README.md, "HDF5 output of
-// diffusion runs"). Written once at the end of the run, under the process-wide HDF5 lock.
+// The HDF5 group of a stochastic run, /runs/<id>/ (layout in docs/output.md, "A diffusion run"). Written once at the end of the run, under the process-wide HDF5 lock.
 #pragma once
 
 #include <hdf5.h>

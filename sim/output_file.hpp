@@ -1,4 +1,4 @@
-// Where a command writes, and the one policy every command follows (README, "Output files"):
+// Where a command writes, and the one policy every command follows (docs/guide.md, "Output files"):
 //   - OUT is written as OUT.partial-<host>-<pid> and renamed to OUT only after the HDF5 file was
 //     closed without error and flushed to disk (fsync), so OUT is never a half-written file;
 //   - an existing OUT is refused unless the command was asked to replace it (--overwrite) or to

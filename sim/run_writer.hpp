@@ -1,4 +1,4 @@
-// The HDF5 group of one run, /runs/<id>/ (layout in README.md, "HDF5 output"). Streams samples
+// The HDF5 group of one run, /runs/<id>/ (layout in docs/output.md). Streams samples
 // in chunks; every call takes the process-wide HDF5 lock, so runs on many threads can share a file.
 #pragma once
 
@@ -47,7 +47,7 @@ class RunWriter {
                       hsize_t n);
   // n state samples: times t[n]; each state row-major (n x size), null if not recorded
   void append_states(const double* t, const double* V_f, const double* V_h, const double* V_d, hsize_t n);
-  // /runs/<id>/fixed_points/ (README, "HDF5 output")
+  // /runs/<id>/fixed_points/ (docs/output.md)
   void write_fixed_points(const FixedPointAnalysis& fp);
   void finish(const RunOutcome& outcome);
 

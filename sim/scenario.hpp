@@ -1,5 +1,5 @@
 // Scenario files: TOML with keys named after the paper's symbols, expanded into runs.
-// Every key, its default and its range is in the schema of scenario.cpp and in the README.
+// Every key, its default and its range is in the schema (schema.cpp) and in docs/scenarios.md.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// What an integration cost and how it ended: written into every run's group (README, "HDF5 output").
+// What an integration cost and how it ended: written into every run's group (docs/output.md).
 #pragma once
 
 #include <string>

@@ -53,7 +53,7 @@ EQUIVALENCE_T_END = "[0.999, 0.99, 0.9, 0.3333333333333333]"  # beta (VE) 1000, 
 CONTINUUM_NOISE = "[0.1, 0.3, 0.6, 1.0, 1.6]"
 CONTINUUM_TRAJECTORIES = 4000
 
-MEASURED = []  # printed at the end: the numbers for the README
+MEASURED = []  # printed at the end: the numbers for docs/reproduction.md
 
 
 def report(line):

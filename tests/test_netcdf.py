@@ -191,6 +191,23 @@ class NetCDF(unittest.TestCase):
             self.assertEqual(f.attrs["overrides"], 't_end=100\nstates=["V_f","V_h","V_d"]')
             self.assertEqual(f.attrs["scenario"], (SC / "fig1_two_episodes.toml").read_text())
 
+    def test_output_reference_lists_every_variable_with_its_units(self):
+        # docs/output.md: table rows "| `name`[, `name`] | dimensions | `units` | meaning |"
+        documented = {}
+        for line in (ROOT / "docs/output.md").read_text().splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("| `") and len(cells) >= 4:
+                for name in re.findall(r"`(\w+)`", cells[0]):
+                    documented.setdefault(name, set()).update(re.findall(r"`([^`]+)`", cells[2]))
+        for name, path in self.files.items():
+            with h5py.File(path, "r") as f:
+                def visit(vname, obj):
+                    if isinstance(obj, h5py.Dataset):
+                        v = vname.rpartition("/")[2]
+                        self.assertIn(v, documented, f"{name}:{vname} is not in docs/output.md")
+                        self.assertIn(obj.attrs["units"], documented[v], f"{name}:{vname}: units")
+                f.visititems(visit)
+
     def test_only_applicable_keys(self):
         sweep_keys = {"K_max", "K_min", "sweep_degrees", "sweep_seeds", "sweep_alpha_c", "horizon", "success_rule"}
         baseline_keys = {"baseline_model", "baseline_N", "trials", "P_max"}
