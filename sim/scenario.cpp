@@ -11,6 +11,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "key_attributes.hpp"
 #include "schema.hpp"
 
 namespace seqmem {
@@ -609,6 +610,13 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_memories = to_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
   if (memory_plane && (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1]))
     v.fail("surface_memories", "needs two different memories");
+  // A sweep or a baseline builds its own runs: a key it does not read is a mistake, not a setting.
+  if (!runs)
+    for (const auto& k : schema())
+      if (v.given(k.key) && !key_applies(k, r))
+        v.fail(k.key, fmt::format("does not apply to a {}{}; remove it",
+                                  sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])",
+                                  std::string(k.section) == "integrator" ? fmt::format(" with stepper = \"{}\"", to_string(r.stepper)) : ""));
   return r;
 }
 
