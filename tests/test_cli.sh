@@ -98,7 +98,7 @@ cat >"$tmp/bad_baseline.toml" <<'T'
 baseline_model = "boltzmann"
 T
 expect 2 "bad_baseline.toml:2:[0-9]+: key 'baseline_model': unknown value 'boltzmann'" -- "$seqmem" sweep "$tmp/bad_baseline.toml" -o "$tmp/out.h5"
-expect 0 "baseline hopfield N = 100: mean capacity" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
+expect 0 "^baseline: settings 1/2 \(50%\), elapsed [0-9.]+ (s|min), eta [0-9.]+ (s|min); hopfield N = 100: mean capacity" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 /usr/bin/python3 - "$tmp/base.h5" <<'PY' && ok || bad "baseline file: $(cat "$tmp/stderr")"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as f:
@@ -111,6 +111,49 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 expect 2 "exists; remove it first" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 "$seqmem" keys | grep -q '`alpha_c`' && ok || bad "keys does not list alpha_c"
+
+# --- issue 12, item 4: a CLI that says what happened ---
+fig1=scenarios/fig1_two_episodes.toml
+
+# b. one progress line format: LABEL: WHAT DONE/TOTAL (PCT%), elapsed T, eta T|?[; DETAIL]
+#    (SEQMEM_PROGRESS_S=0: every line that is due is printed, instead of one every few seconds)
+dur='[0-9]+\.[0-9] (s|min|h)'
+line_re="^[a-z0-9]+: [a-z]+ [0-9.e+]+/[0-9.e+]+ \([0-9]+%\), elapsed $dur, eta ($dur|\?)(; .*)?$"
+# every progress line has the format; none that has done nothing has an ETA
+check_progress() {  # check_progress WHAT FILE
+  local n_lines n_ok
+  n_lines=$(grep -cE '^[a-z0-9]+: [a-z]+ [0-9.e+]+/' "$2")
+  n_ok=$(grep -cE "$line_re" "$2")
+  [ "$n_lines" -gt 0 ] && [ "$n_lines" -eq "$n_ok" ] && ok || bad "$1: progress lines not in the format: $(grep -vE "$line_re" "$2" | head -3)"
+  if grep -E '^[a-z0-9]+: [a-z]+ 0/' "$2" | grep -qv 'eta ?$\|eta ?;'; then
+    bad "$1: an ETA before any work was done: $(grep -E '^[a-z0-9]+: [a-z]+ 0/' "$2" | grep -v 'eta ?' | head -2)"
+  else ok; fi
+}
+{ cat $fig1; printf '\n[runs]\ngrid = { seed = [1, 2] }\n'; } >"$tmp/two_runs.toml"
+SEQMEM_PROGRESS_S=0 "$seqmem" run "$tmp/two_runs.toml" -o "$tmp/out.h5" --set t_end=50 -j 2 >"$tmp/stdout" 2>"$tmp/stderr" \
+  && ok || bad "two runs failed: $(cat "$tmp/stderr")"
+check_progress run "$tmp/stderr"
+[ "$(grep -cE "^run: runs [12]/2 \((50|100)%\), elapsed $dur, eta $dur; r000[01] completed in [0-9.]+ s$" "$tmp/stderr")" -eq 2 ] \
+  && ok || bad "run: no line per finished run: $(cat "$tmp/stderr")"
+# a long run's simulated time: from 0 (eta ?) to its end
+grep -qE "^r0000: time 0/50 \(0%\), elapsed $dur, eta \?; 0 visits$" "$tmp/stderr" && ok || bad "run: no time line at t = 0"
+grep -qE "^r0001: time [0-9.]+/50 \([0-9]+%\), elapsed $dur, eta $dur; [0-9]+ visits?$" "$tmp/stderr" && ok || bad "run: no time line of r0001"
+rm -f "$tmp/out.h5"
+"$seqmem" run "$tmp/two_runs.toml" -o "$tmp/out.h5" --set t_end=50 -q >/dev/null 2>"$tmp/stderr"
+[ ! -s "$tmp/stderr" ] && ok || bad "run -q printed on stderr: $(head -3 "$tmp/stderr")"
+rm -f "$tmp/out.h5"
+# diffusion: the trajectories of a run (one thread: a line after each)
+SEQMEM_PROGRESS_S=0 "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" -j 1 >/dev/null 2>"$tmp/stderr" && ok || bad "diffusion run failed"
+check_progress diffusion "$tmp/stderr"
+grep -qE "^r0000: trajectories 10/10 \(100%\), elapsed $dur, eta $dur$" "$tmp/stderr" && ok || bad "diffusion: $(cat "$tmp/stderr")"
+grep -qE "^run: runs 1/1 \(100%\), elapsed $dur, eta $dur; r0000 completed in" "$tmp/stderr" && ok || bad "diffusion run line: $(cat "$tmp/stderr")"
+rm -f "$tmp/out.h5"
+# baselines
+SEQMEM_PROGRESS_S=0 "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/out.h5" >/dev/null 2>"$tmp/stderr"
+check_progress baseline "$tmp/stderr"
+grep -qE "^baseline: settings 2/2 \(100%\), elapsed $dur, eta $dur; hopfield N = 200: mean capacity" "$tmp/stderr" \
+  && ok || bad "baseline: $(cat "$tmp/stderr")"
+rm -f "$tmp/out.h5"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
