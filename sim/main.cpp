@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include "capacity_table.hpp"
 #include "merge.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
@@ -151,6 +152,7 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
 int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool quiet) {
   if (!mpi::coordinator()) return 0;
   const MergeSummary m = merge_shards(out, shards, !quiet);
+  fmt::print("{}", capacity_table(m.capacities, m.config_ids));
   fmt::print("merged {} shards: {} evaluations, {} (configuration, degree, seed) pairs; wrote {}\n", m.shards,
              m.evaluations, m.pairs, out);
   return 0;

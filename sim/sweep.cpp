@@ -16,6 +16,7 @@
 
 #include "../analysis/capacity.hpp"
 #include "../analysis/capacity_cost.hpp"
+#include "capacity_table.hpp"
 #include "h5file.hpp"
 #include "integrate.hpp"
 #include "output_file.hpp"
@@ -102,32 +103,6 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
              K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
              std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree,
              duration_text(best), duration_text(worst), pairs, K, total / 3600);
-}
-
-// The capacities as a table on stdout: one row per configuration and degree, one column per seed;
-// '>=' marks a lower bound (censored or K_max reached).
-void print_capacities(const std::vector<RunSpec>& configs, std::vector<Capacity> caps) {
-  std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
-    return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
-  });
-  for (std::size_t c = 0; c < configs.size(); ++c) {
-    const auto& seeds = configs[c].sweep.seeds;
-    std::string head = fmt::format("{:>8}", "degree");
-    for (auto s : seeds) head += fmt::format(" {:>8}", fmt::format("seed {}", s));
-    fmt::print("capacity{}:\n{}\n", configs.size() > 1 ? fmt::format(" ({})", configs[c].id) : "", head);
-    for (int d : configs[c].sweep.degrees) {
-      std::string row = fmt::format("{:>8}", d);
-      for (auto s : seeds) {
-        std::string cell = "-";
-        for (const auto& x : caps)
-          if (x.config == static_cast<int>(c) && x.degree == d && x.seed == s)
-            cell = fmt::format("{}{}", x.search.stop == SearchStop::failure ? "" : ">=", x.search.capacity);
-        row += fmt::format(" {:>8}", cell);
-      }
-      fmt::print("{}\n", row);
-    }
-  }
-  fmt::print("('>=': a lower bound, the search reached K_max or an evaluation's budget)\n");
 }
 
 // --resume of a shard file: the same shard of the same count.
@@ -302,7 +277,9 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps);
   progress(true);
   bar.finish();
-  print_capacities(configs, caps);
+  std::vector<std::string> ids;
+  for (const RunSpec& r : configs) ids.push_back(r.id);
+  fmt::print("{}", capacity_table(caps, ids));
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

@@ -155,5 +155,57 @@ grep -qE "^baseline: settings 2/2 \(100%\), elapsed $dur, eta $dur; hopfield N =
   && ok || bad "baseline: $(cat "$tmp/stderr")"
 rm -f "$tmp/out.h5"
 
+# c. sweep (and merge) print the capacity table: rows degrees, columns seeds, '≥' where /capacity
+#    says censored; the values are those of the file
+# degree 1 fails at small K (a measured capacity), degree 2 reaches K_max (censored: '≥12')
+sweep_sets=(--set 'sweep_degrees=[1, 2]' --set 'sweep_seeds=[1, 2]' --set K_max=12 --set 'sweep_alpha_c=[0.4, 0.6, 0.8, 1.0]')
+same_table() {  # same_table WHAT STDOUT FILE.h5: the printed table holds the file's /capacity, cell for cell
+  /usr/bin/python3 - "$2" "$3" <<'PY' && ok || bad "$1: the printed table differs from /capacity: $(cat "$2")"
+import re, sys, h5py
+text = open(sys.argv[1], encoding="utf-8").read().splitlines()
+table, config = {}, None
+for i, line in enumerate(text):
+    m = re.match(r"^capacity(?: \((r\d{4})\))?:$", line)
+    if m:
+        config, seeds = int(m.group(1)[1:]) if m.group(1) else 0, [int(s) for s in re.findall(r"seed (\d+)", text[i + 1])]
+        assert text[i + 1].split()[0] == "degree", text[i + 1]
+        for row in text[i + 2:]:
+            cells = row.split()
+            if not cells or not cells[0].isdigit():
+                break
+            assert len(cells) == len(seeds) + 1, row
+            for s, c in zip(seeds, cells[1:]):
+                if c != "-":
+                    table[config, int(cells[0]), s] = c
+with h5py.File(sys.argv[2], "r") as f:
+    c = f["capacity"]
+    expect = {(int(k), int(d), int(s)): ("≥" if cen else "") + str(int(v))
+              for k, d, s, v, cen in zip(c["config"][()], c["degree"][()], c["seed"][()], c["capacity"][()], c["censored"][()])}
+assert expect and table == expect, (table, expect)
+assert any(l.startswith("('≥': a lower bound") for l in text), text
+PY
+}
+SEQMEM_PROGRESS_S=0 "$seqmem" sweep scenarios/fig3_capacity_quick.toml -o "$tmp/sweep.h5" "${sweep_sets[@]}" >"$tmp/stdout" 2>"$tmp/stderr" \
+  && ok || bad "sweep failed: $(cat "$tmp/stderr")"
+same_table sweep "$tmp/stdout" "$tmp/sweep.h5"
+grep -qE "^ +2 +≥12 +≥12$" "$tmp/stdout" && grep -qE "^ +1 +[0-9]+ +[0-9]+$" "$tmp/stdout" && ok || bad "sweep: expected measured and censored values: $(cat "$tmp/stdout")"
+grep -qE "^[0-9]+ evaluations computed, 0 reused from the file, wall [0-9.]+ s; wrote $tmp/sweep.h5$" "$tmp/stdout" && ok || bad "sweep summary: $(tail -1 "$tmp/stdout")"
+check_progress sweep "$tmp/stderr"
+grep -qE "^sweep: pairs 4/4 \(100%\), elapsed $dur, eta $dur; [0-9]+ evaluations \(\+0 resumed\)$" "$tmp/stderr" && ok || bad "sweep progress: $(cat "$tmp/stderr")"
+for i in 1 2; do
+  "$seqmem" sweep scenarios/fig3_capacity_quick.toml -o "$tmp/shard$i.h5" "${sweep_sets[@]}" --shard $i/2 -q >"$tmp/stdout" 2>&1 \
+    && ok || bad "shard $i/2 failed: $(cat "$tmp/stdout")"
+  same_table "shard $i/2" "$tmp/stdout" "$tmp/shard$i.h5"
+done
+"$seqmem" merge "$tmp/merged.h5" "$tmp/shard2.h5" "$tmp/shard1.h5" -q >"$tmp/stdout" 2>"$tmp/stderr" && ok || bad "merge failed: $(cat "$tmp/stderr")"
+same_table merge "$tmp/stdout" "$tmp/merged.h5"
+/usr/bin/python3 - "$tmp/sweep.h5" "$tmp/merged.h5" <<'PY' && ok || bad "merge: /capacity differs from the whole sweep's"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
+    for k in a["capacity"]:
+        assert np.array_equal(a["capacity"][k][()], b["capacity"][k][()]), k
+PY
+rm -f "$tmp"/sweep.h5 "$tmp"/shard*.h5 "$tmp"/merged.h5
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sim/capacity_table.hpp"
 #include "sim/progress.hpp"
 
 using namespace seqmem;
@@ -25,5 +26,14 @@ TEST_CASE("progress line: the ETA is unknown before any work is done, then the m
   CHECK(progress_line("r0000", "time", 1250.5, 5000, 5.0, "12 visits") ==
         "r0000: time 1250.5/5000 (25%), elapsed 5.0 s, eta 15.0 s; 12 visits");
   CHECK(progress_line("sweep", "pairs", 12, 12, 80, "") == "sweep: pairs 12/12 (100%), elapsed 1.3 min, eta 0.0 s");
+}
+
+TEST_CASE("progress: a disabled bar prints nothing, an enabled one respects its interval unless forced") {
+  Progress quiet("run", "runs", 4, false, 0.0);
+  CHECK_FALSE(quiet.report(1, "", true));
+  Progress bar("run", "runs", 4, true, 3600.0);
+  CHECK_FALSE(bar.report(1));  // within the interval
+  CHECK(bar.report(1, "forced", true));
+  CHECK(bar.line(0).find("eta ?") != std::string::npos);
 }
 
