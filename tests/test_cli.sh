@@ -207,5 +207,29 @@ with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
 PY
 rm -f "$tmp"/sweep.h5 "$tmp"/shard*.h5 "$tmp"/merged.h5
 
+# d. keys: Markdown without a raw '|' in a cell; one key; misspelt and misplaced keys
+"$seqmem" keys >"$tmp/keys.md" && /usr/bin/python3 - "$tmp/keys.md" <<'PY' && ok || bad "keys: not a valid Markdown table"
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert lines[1] == "|---|---|---|---|---|---|", lines[1]
+for l in lines:
+    cells = re.split(r"(?<!\\)\|", l)
+    assert cells[0] == "" and cells[-1] == "" and len(cells) == 8, l   # 6 cells between 7 bars
+assert any("\\|" in l for l in lines)   # e.g. |x|^2, escaped
+PY
+"$seqmem" keys alpha_c >"$tmp/stdout" 2>&1 && [ "$(wc -l <"$tmp/stdout")" -eq 3 ] && grep -q '^| \[model\] | `alpha_c` | a number |' "$tmp/stdout" \
+  && ok || bad "keys alpha_c: $(cat "$tmp/stdout")"
+expect 2 "^seqmem: error: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" keys alpah_c
+expect 2 "^seqmem: error: --set alpah_c=0.3: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" run $fig1 -o "$tmp/out.h5" --set alpah_c=0.3
+expect 2 "^seqmem: error: --set model.K=3: key 'K' does not belong in \[model\]; it belongs in \[memories\]$" -- "$seqmem" run $fig1 -o "$tmp/out.h5" --set model.K=3
+expect 2 "^seqmem: error: --set model.alpah_c=0.3: unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" validate $fig1 --set model.alpah_c=0.3
+printf '[model]\nN_f = 10\nK = 3\n' >"$tmp/misplaced.toml"
+expect 2 "^seqmem: error: $tmp/misplaced.toml:3:1: key 'K' does not belong in \[model\]; it belongs in \[memories\]$" -- "$seqmem" run "$tmp/misplaced.toml" -o "$tmp/out.h5"
+printf '[modle]\nN_f = 10\n' >"$tmp/section.toml"
+expect 2 "^seqmem: error: $tmp/section.toml:1:2: unknown section \[modle\]; did you mean \[model\]\?$" -- "$seqmem" validate "$tmp/section.toml"
+{ cat $fig1; printf '\n[runs]\ngrid = { alpah_c = [0.1, 0.2] }\n'; } >"$tmp/grid.toml"
+expect 2 "^seqmem: error: $tmp/grid.toml:[0-9]+:[0-9]+: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" validate "$tmp/grid.toml"
+expect 2 "unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c' in \[model\]\?" -- "$seqmem" sweep "$tmp/bad_key.toml" -o "$tmp/out.h5"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
