@@ -115,6 +115,17 @@ expect 2 "exists; remove it first" -- "$seqmem" sweep scenarios/baseline_hopfiel
 # --- issue 12, item 4: a CLI that says what happened ---
 fig1=scenarios/fig1_two_episodes.toml
 
+# a. run refuses an existing output unless --overwrite, and leaves the refused file as it was
+"$seqmem" run $fig1 -o "$tmp/keep.h5" -q --set t_end=20 >/dev/null 2>&1 && ok || bad "run to keep.h5 failed"
+before=$(cksum <"$tmp/keep.h5")
+expect 2 "^seqmem: error: $tmp/keep.h5: exists; use --overwrite to replace it$" -- "$seqmem" run $fig1 -o "$tmp/keep.h5" --set t_end=20 --set seed=2
+[ "$(cksum <"$tmp/keep.h5")" = "$before" ] && ok || bad "a refused run changed the existing file"
+[ ! -s "$tmp/stdout" ] && ok || bad "a refused run printed: $(cat "$tmp/stdout")"
+expect 0 "" -- "$seqmem" run $fig1 -o "$tmp/keep.h5" -q --overwrite --set t_end=20 --set seed=2
+/usr/bin/python3 -c 'import sys, h5py; assert "seed=2" in h5py.File(sys.argv[1], "r").attrs["overrides"]' "$tmp/keep.h5" \
+  && ok || bad "--overwrite did not replace the file"
+rm -f "$tmp/keep.h5"
+
 # b. one progress line format: LABEL: WHAT DONE/TOTAL (PCT%), elapsed T, eta T|?[; DETAIL]
 #    (SEQMEM_PROGRESS_S=0: every line that is due is printed, instead of one every few seconds)
 dur='[0-9]+\.[0-9] (s|min|h)'
