@@ -197,9 +197,13 @@ struct MpiSession {
 int main(int argc, char** argv) {
   Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
-  app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {}; {})", seqmem::kVersion,
-                                                seqmem::kGitCommit, seqmem::kBuildType, seqmem::kBuildFlags,
-                                                mpi::built_with_mpi() ? "with MPI" : "without MPI"));
+  // The first line for people, then one field per line for scripts and bug reports.
+  app.set_version_flag("--version",
+                       fmt::format("seqmem {} (commit {}; {} build; {})\ncommit: {}\nbuild type: {}\nbuild flags: {}\n"
+                                   "compiler: {}",
+                                   seqmem::kVersion, seqmem::kGitCommit, seqmem::kBuildType,
+                                   mpi::built_with_mpi() ? "with MPI" : "without MPI", seqmem::kGitCommit,
+                                   seqmem::kBuildType, seqmem::kBuildFlags, seqmem::kCompiler));
   app.require_subcommand(1);
 
   std::string scenario, out, key;

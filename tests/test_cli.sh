@@ -242,5 +242,16 @@ expect 2 "^seqmem: error: $tmp/section.toml:1:2: unknown section \[modle\]; did 
 expect 2 "^seqmem: error: $tmp/grid.toml:[0-9]+:[0-9]+: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" validate "$tmp/grid.toml"
 expect 2 "unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c' in \[model\]\?" -- "$seqmem" sweep "$tmp/bad_key.toml" -o "$tmp/out.h5"
 
+# e. --version: version, the commit (12 hex digits, "-dirty" for uncommitted changes), build type, flags, compiler
+"$seqmem" --version >"$tmp/stdout" 2>&1 && ok || bad "--version failed"
+grep -qE "^seqmem [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown); [A-Za-z]+ build; with(out)? MPI\)$" "$tmp/stdout" \
+  && ok || bad "--version first line: $(head -1 "$tmp/stdout")"
+grep -qE '^build flags: .*-O' "$tmp/stdout" && grep -qE '^compiler: [A-Za-z]+ [0-9.]+$' "$tmp/stdout" && grep -qE '^build type: [A-Za-z]+$' "$tmp/stdout" \
+  && ok || bad "--version fields: $(cat "$tmp/stdout")"
+commit=$(sed -n 's/^commit: //p' "$tmp/stdout")
+if head=$(git rev-parse --short=12 HEAD 2>/dev/null); then  # built from this checkout: its commit
+  [ "${commit%-dirty}" = "$head" ] && ok || bad "--version says commit $commit, the checkout is at $head (a stale build?)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
