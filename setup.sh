@@ -10,19 +10,26 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# What the product needs: the compiler and libraries, SUNDIALS for the stiff stepper (cvode_bdf),
-# OpenMPI for sweeps and run grids over MPI ranks (docs/cluster.md),
-# and Debian's Python for the reader module, the notebooks and their tests.
-PACKAGES=(
+# Each command installs only what it needs (packages already installed are left alone).
+# build and demo: the compiler and the libraries seqmem is built from. SUNDIALS (libsundials-dev)
+# is part of the product: CVODE is the stiff stepper (stepper = "cvode_bdf"). Debian's
+# libsundials-dev depends on MPI, PETSc, hypre and gfortran, so they come with it; seqmem uses
+# MPI when CMake finds it (sweeps and run grids over ranks, docs/cluster.md).
+# doctest-dev: CMake configures the test targets in every build.
+BUILD_PACKAGES=(
   g++ cmake make pkg-config
   libboost-dev libeigen3-dev libhdf5-dev libcli11-dev doctest-dev libtomlplusplus-dev libfmt-dev
   libsundials-dev
-  libopenmpi-dev openmpi-bin
-  python3-h5py python3-numpy python3-matplotlib python3-pandas python3-xarray python3-h5netcdf
-  python3-nbclient python3-nbformat python3-ipykernel
 )
-# What the checking builds need besides: clang with its sanitizer and libFuzzer runtimes and its
-# OpenMP, and valgrind.
+# test, besides: Debian's Python for the reader module, the notebooks and their tests (SciPy,
+# pytest), ncdump (netcdf-bin) for the netCDF tests, and OpenMPI's mpirun for the MPI tests.
+TEST_PACKAGES=(
+  python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pandas python3-xarray python3-h5netcdf
+  python3-nbclient python3-nbformat python3-ipykernel python3-pytest
+  netcdf-bin
+  libopenmpi-dev openmpi-bin
+)
+# check, besides: clang with its sanitizer and libFuzzer runtimes and its OpenMP, and valgrind.
 CHECK_PACKAGES=(clang libclang-rt-14-dev libomp-14-dev valgrind)
 
 install_missing() {
@@ -45,7 +52,7 @@ build() {
 }
 
 check() {
-  install_missing "${PACKAGES[@]}" "${CHECK_PACKAGES[@]}"
+  install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${CHECK_PACKAGES[@]}"
   build  # the tests below also run the optimised binary
   # 1. clang, -O1, ASan + UBSan on everything, the fuzz target; portable code (no -march=native)
   cmake -S . -B build-check -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
@@ -75,13 +82,13 @@ check() {
 }
 
 case "${1:-demo}" in
-  build) install_missing "${PACKAGES[@]}"; build ;;
+  build) install_missing "${BUILD_PACKAGES[@]}"; build ;;
   demo)
-    install_missing "${PACKAGES[@]}"; build
+    install_missing "${BUILD_PACKAGES[@]}"; build
     ./build/seqmem run scenarios/fig1_two_episodes.toml -o fig1.h5 --overwrite
     ;;
   test)
-    install_missing "${PACKAGES[@]}"; build
+    install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; build
     ctest --test-dir build --output-on-failure -j "$(nproc)"
     ;;
   check) check ;;

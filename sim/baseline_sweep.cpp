@@ -8,6 +8,7 @@
 
 #include "../analysis/singleton_capacity.hpp"
 #include "output_file.hpp"
+#include "progress.hpp"
 #include "run_scenario.hpp"
 #include "sweep.hpp"
 #include "sweep_file.hpp"
@@ -24,6 +25,13 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
     SingletonCapacityResult r;
   };
   std::vector<Result> results;
+  std::size_t settings = 0;
+  for (const RunSpec& spec : sc.runs) {
+    const auto& b = spec.baseline;
+    const bool poly = b.model == "dense_poly" || b.model == "dense_rectified";
+    settings += b.N.size() * (poly ? b.degrees.size() : 1);
+  }
+  Progress progress("baseline", "settings", static_cast<double>(settings), opt.progress);
   for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
     const RunSpec spec = sc.runs[c];
     const auto& b = spec.baseline;
@@ -44,10 +52,11 @@ SweepSummary run_baselines(const Scenario& sc, const std::string& out, const Swe
         o.P_max = b.P_max;
         if (opt.threads > 0) omp_set_num_threads(opt.threads);
         results.push_back({c, N, d, singleton_capacity(o)});
-        if (opt.progress)
-          fmt::print(stderr, "baseline {} N = {}{}: mean capacity {:.2f} ({:.4f} N), {:.1f} s\n", b.model, N,
-                     poly ? fmt::format(", n = {}", d) : "", results.back().r.mean, results.back().r.mean_per_neuron,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        progress.report(static_cast<double>(results.size()),
+                        fmt::format("{} N = {}{}: mean capacity {:.2f} ({:.4f} N)", b.model, N,
+                                    poly ? fmt::format(", n = {}", d) : "", results.back().r.mean,
+                                    results.back().r.mean_per_neuron),
+                        true);
       }
   }
   struct TrialRow {

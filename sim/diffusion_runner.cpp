@@ -6,6 +6,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "progress.hpp"
+
 namespace seqmem {
 namespace {
 
@@ -107,10 +109,11 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   rs.threads = threads;
   rs.paths = d.paths;
   rs.path_every = d.path_every;
-  if (progress)
-    rs.progress = [&spec](long done, long total) {
-      fmt::print(stderr, "  {}: {} of {} trajectories\n", spec.id, done, total);
-    };
+  // "r0000: trajectories 300/1000 (30%), elapsed ..., eta ..." (sim/progress.hpp); recall() calls
+  // back from one thread at most every progress_s seconds.
+  Progress bar(spec.id, "trajectories", d.trajectories, progress);
+  rs.progress_s = progress_interval(5.0);
+  if (progress) rs.progress = [&bar](long done, long) { bar.report(static_cast<double>(done), "", true); };
   o.result = recall(dm, o.cues, rs);
   if (o.result.failed > 0) {
     o.status = "failed";
@@ -139,7 +142,6 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
     o.has_landscape = true;
   }
   o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  if (progress) fmt::print(stderr, "  {}: {} trajectories in {:.2f} s\n", spec.id, d.trajectories, o.wall_s);
   return o;
 }
 

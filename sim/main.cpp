@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include "capacity_table.hpp"
 #include "merge.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
@@ -152,6 +153,7 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
 int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool quiet) {
   if (!mpi::coordinator()) return 0;
   const MergeSummary m = merge_shards(out, shards, !quiet);
+  fmt::print("{}", capacity_table(m.capacities, m.config_ids));
   fmt::print("merged {} shards: {} evaluations, {} (configuration, degree, seed) pairs; wrote {}\n", m.shards,
              m.evaluations, m.pairs, out);
   return 0;
@@ -197,9 +199,13 @@ int main(int argc, char** argv) {
   set_command_line(argc, argv);
   Eigen::setNbThreads(1);  // parallelism is over runs; each run is sequential and deterministic
   CLI::App app{"seqmem: simulator for energy-based sequence memory (GSEMM and relatives)"};
-  app.set_version_flag("--version", fmt::format("seqmem {} (commit {}; {} build, flags: {}; {})", seqmem::kVersion,
-                                                seqmem::kGitCommit, seqmem::kBuildType, seqmem::kBuildFlags,
-                                                mpi::built_with_mpi() ? "with MPI" : "without MPI"));
+  // The first line for people, then one field per line for scripts and bug reports.
+  app.set_version_flag("--version",
+                       fmt::format("seqmem {} (commit {}; {} build; {})\ncommit: {}\nbuild type: {}\nbuild flags: {}\n"
+                                   "compiler: {}",
+                                   seqmem::kVersion, seqmem::kGitCommit, seqmem::kBuildType,
+                                   mpi::built_with_mpi() ? "with MPI" : "without MPI", seqmem::kGitCommit,
+                                   seqmem::kBuildType, seqmem::kBuildFlags, seqmem::kCompiler));
   app.require_subcommand(1);
 
   std::string scenario, out, key;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -86,7 +87,12 @@ MergeSummary merge_shards(const std::string& out, const std::vector<std::string>
         h5::copy_group(f.id(), "configs", root, "configs");
       },
       rows, caps);
-  return {static_cast<int>(shards.size()), static_cast<long long>(rows.size()), static_cast<long long>(caps.size())};
+  MergeSummary m{static_cast<int>(shards.size()), static_cast<long long>(rows.size()),
+                 static_cast<long long>(caps.size()), caps, {}};
+  int configs = 0;
+  for (const Capacity& c : caps) configs = std::max(configs, c.config + 1);
+  for (int c = 0; c < configs; ++c) m.config_ids.push_back(fmt::format("r{:04d}", c));  // as Scenario names runs
+  return m;
 }
 
 }  // namespace seqmem

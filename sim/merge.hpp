@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "sweep_tables.hpp"
+
 namespace seqmem {
 
 struct MergeSummary {
   int shards = 0;
   long long evaluations = 0, pairs = 0;
+  std::vector<Capacity> capacities;  // the merged /capacity table
+  std::vector<std::string> config_ids;  // the configurations' run ids
 };
 
 // Throws InputError (exit 2, nothing written) when a file is not a complete shard, when the shards

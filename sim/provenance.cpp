@@ -37,16 +37,6 @@ std::string this_cpu_model() {
   return "unknown";
 }
 
-std::string compiler_name() {
-#if defined(__clang__)
-  return std::string("clang ") + __clang_version__;
-#elif defined(__GNUC__)
-  return std::string("g++ ") + __VERSION__;
-#else
-  return "unknown";
-#endif
-}
-
 std::string host_name() {
   char buf[256] = {};
   return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown");
@@ -70,7 +60,7 @@ void set_command_line(int argc, char** argv) {
 const std::string& command_line() { return recorded_command_line(); }
 
 Provenance Provenance::of_this_program(const Scenario& sc) {
-  return {kVersion, kGitCommit, kBuildType, kBuildFlags, compiler_name(), this_cpu_model(), host_name(),
+  return {kVersion, kGitCommit, kBuildType, kBuildFlags, kCompiler, this_cpu_model(), host_name(),
           sc.text, sc.path, sc.overrides_text()};
 }
 

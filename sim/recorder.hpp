@@ -4,13 +4,14 @@
 // duration: only the visit list does. Returns false when a stop rule ends the run.
 #pragma once
 
-#include <chrono>
-#include <cstdio>
+#include <fmt/format.h>
+
 #include <vector>
 
 #include "../analysis/overlaps.hpp"
 #include "../analysis/sequence_monitor.hpp"
 #include "fixed_point_analysis.hpp"
+#include "progress.hpp"
 #include "run_writer.hpp"
 #include "scenario.hpp"
 
@@ -19,7 +20,8 @@ namespace seqmem {
 template <class Model>
 class Recorder {
  public:
-  // progress: report the simulated time on stderr every few seconds of wall time.
+  // progress: report the simulated time on stderr every few seconds of wall time
+  // (sim/progress.hpp: "r0000: time 1250/5000 (25%), elapsed 5.0 s, eta 15.0 s; 12 visits").
   Recorder(const Model& model, const RunSpec& spec, RunWriter* out, bool progress = false)
       : model_(model),
         spec_(spec),
@@ -30,8 +32,7 @@ class Recorder {
         s_(N_),
         m_(K_),
         Vh_(K_),
-        progress_(progress),
-        last_report_(std::chrono::steady_clock::now()) {
+        progress_(spec.id, "time", spec.t_end, progress, progress_interval(5.0)) {
     const auto chunk = static_cast<std::size_t>(spec.chunk);
     t_.reserve(chunk);
     overlaps_.reserve(chunk * K_);
@@ -49,7 +50,7 @@ class Recorder {
     t_last_ = t;
     overlaps(model_.Xi(), Model::V_f(x, N_), model_.params().gamma, s_, m_);
     const bool go_on = monitor_.add(t, m_);
-    if (progress_ && (n_ & 255) == 0) report(t);
+    if (progress_.enabled() && (n_ & 255) == 0) report(t);
     collect_fixed_point_sample(x, t);
     if (!out_) {
       ++n_;
@@ -117,11 +118,8 @@ class Recorder {
   }
 
   void report(double t) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_report_ < std::chrono::seconds(5)) return;
-    last_report_ = now;
-    std::fprintf(stderr, "  %s: t = %g of %g (%.0f%%), %zu visits\n", spec_.id.c_str(), t, spec_.t_end,
-                 100.0 * t / spec_.t_end, monitor_.visits().size());
+    const std::size_t v = monitor_.visits().size();
+    progress_.report(t, fmt::format("{} visit{}", v, v == 1 ? "" : "s"));
   }
   bool recording_states() const { return spec_.record_V_f || spec_.record_V_h || spec_.record_V_d; }
   template <class V>
@@ -137,8 +135,7 @@ class Recorder {
   Vec s_, m_, Vh_;
   FixedPointSamples fp_;
   long long fp_window_n_ = 0;
-  bool progress_;
-  std::chrono::steady_clock::time_point last_report_;
+  Progress progress_;
   double t_last_ = 0.0;
   long long n_ = 0;
   std::vector<double> t_, overlaps_, E_, F_, G_, st_, Vf_buf_, Vh_buf_, Vd_buf_;

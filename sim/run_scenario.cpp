@@ -16,6 +16,7 @@
 #include "diffusion_writer.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
+#include "progress.hpp"
 #include "provenance.hpp"
 #include "resources.hpp"
 #include "runner.hpp"
@@ -146,8 +147,8 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   std::vector<RunOutcome> outcomes(sc.runs.size());
   int done = 0;
   std::string write_error;
-  const auto t0 = std::chrono::steady_clock::now();
   const int n = static_cast<int>(sc.runs.size());
+  Progress progress("run", "runs", n, opt.progress && root);
   // No more threads than runs: with one run the team has one thread, and the fixed-point
   // analysis inside a run can use the cores (its own parallel region).
   const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
@@ -192,11 +193,8 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
       }
     }
     ++done;
-    if (opt.progress) {
-      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s; elapsed {:.1f} s, eta {:.1f} s)\n", done, n,
-                 sc.runs[static_cast<std::size_t>(i)].id, o.status, o.wall_s, el, el / done * (n - done));
-    }
+    progress.report(done, fmt::format("{} {} in {:.2f} s", sc.runs[static_cast<std::size_t>(i)].id, o.status, o.wall_s),
+                    true);
   };
   WorkQueue queue(n, deliver);
   auto run_one = [&](int i) {

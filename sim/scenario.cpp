@@ -176,12 +176,21 @@ void assign(Values& v, const std::string& key, const toml::node& n, const std::s
   v.set(key, n, from);
 }
 
-std::string strip_section(const std::string& k) {
+// A key as --set and [runs] take it: bare (alpha_c) or with its section (model.alpha_c). A known
+// key under another section is refused with the section it belongs in; an unknown key after a
+// section's name gets the hint for the bare key.
+std::string strip_section(const std::string& k, const std::string& from) {
   const auto dot = k.find('.');
   if (dot == std::string::npos) return k;
   const std::string sec = k.substr(0, dot), key = k.substr(dot + 1);
+  if (!is_section(sec)) return k;  // unknown key 'k' (assign)
   const KeyDef* d = find_key(key);
-  return (d && sec == d->section) ? key : k;
+  if (d && sec == d->section) return key;
+  if (d)
+    throw InputError(fmt::format("{}: key '{}' does not belong in [{}]; it belongs {}", from, key, sec,
+                                 *d->section ? fmt::format("in [{}]", d->section) : std::string("at the top level")));
+  const std::string hint = closest_key(key);
+  throw InputError(fmt::format("{}: unknown key '{}' in [{}]{}", from, key, sec, hint.empty() ? "" : "; " + hint));
 }
 
 std::vector<int> to_zero_based(const Values& v, const std::string& key, const std::vector<std::int64_t>& a, int K) {
@@ -699,9 +708,11 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     if (const auto* t = node.as_table()) {
       if (!is_section(key)) {
         const KeyDef* d = find_key(key);
+        const std::string hint = closest_section(key);
         throw InputError(fmt::format("{}: unknown section [{}]{}", at, key,
                                      d ? fmt::format("; '{}' is a key of [{}]", key, *d->section ? d->section : "top level")
-                                       : ""));
+                                     : hint.empty() ? ""
+                                                    : "; " + hint));
       }
       sc.sections.push_back(key);
       if (key == "runs") {
@@ -742,7 +753,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     for (char c : o)
       if (c == '\n' || c == '\r' || c == '\0')
         throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", printable(o)));
-    const std::string key = strip_section(o.substr(0, eq));
+    const std::string key = strip_section(o.substr(0, eq), fmt::format("--set {}", o));
     const std::string val = o.substr(eq + 1);
     auto d = std::make_shared<toml::table>();
     try {
@@ -784,7 +795,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
           const auto* t = e.as_table();
           if (!t) throw InputError(fmt::format("{}: [runs] list must hold tables", where(path, e.source())));
           std::vector<Override> c;
-          for (auto&& [k2, n2] : *t) c.push_back({strip_section(std::string(k2.str())), &n2, where(path, k2.source())});
+          for (auto&& [k2, n2] : *t) {
+            const std::string at2 = where(path, k2.source());
+            c.push_back({strip_section(std::string(k2.str()), at2), &n2, at2});
+          }
           axis.choices.push_back(std::move(c));
         }
         axis.stride = n;  // outer
@@ -800,7 +814,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
             throw InputError(fmt::format("{}: key '{}': a grid axis must be a non-empty array", at2, std::string(k2.str())));
           Axis axis;
           for (const auto& e : *a)
-            axis.choices.push_back({{strip_section(std::string(k2.str())), &e, where(path, e.source())}});
+            axis.choices.push_back({{strip_section(std::string(k2.str()), at2), &e, where(path, e.source())}});
           grow(axis.choices.size(), at2);
           for (auto& prev : impl->axes) prev.stride *= axis.choices.size();  // inner
           axis.stride = 1;
@@ -814,12 +828,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   // A key set by both the list and the grid would have no defined value.
   if (const toml::node *l = runs ? runs->get("list") : nullptr, *g = runs ? runs->get("grid") : nullptr; l && g) {
     std::set<std::string> grid_keys;
-    for (auto&& [k2, n2] : *g->as_table()) grid_keys.insert(strip_section(std::string(k2.str())));
+    for (auto&& [k2, n2] : *g->as_table())
+      grid_keys.insert(strip_section(std::string(k2.str()), where(path, k2.source())));
     for (const auto& e : *l->as_array())
       for (auto&& [k2, n2] : *e.as_table())
-        if (grid_keys.count(strip_section(std::string(k2.str()))))
+        if (grid_keys.count(strip_section(std::string(k2.str()), where(path, k2.source()))))
           throw InputError(fmt::format("{}: key '{}' is set by both the [runs] list and the grid: give it in one of them",
-                                       where(path, k2.source()), strip_section(std::string(k2.str()))));
+                                       where(path, k2.source()), strip_section(std::string(k2.str()), "")));
   }
   impl->n = n;
   sc.runs = RunList(impl);

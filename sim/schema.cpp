@@ -417,6 +417,20 @@ std::string closest_key(const std::string& key) {
                      *best->section ? fmt::format(" in [{}]", best->section) : std::string(" (top level)"));
 }
 
+std::string closest_section(const std::string& name) {
+  std::string best;
+  std::size_t best_d = 0;
+  auto consider = [&](const std::string& s) {
+    const std::size_t d = distance(name, s);
+    if (best.empty() || d < best_d) best = s, best_d = d;
+  };
+  consider("runs");
+  for (const auto& k : schema())
+    if (*k.section) consider(k.section);
+  if (best.empty() || best_d > std::max<std::size_t>(2, name.size() / 3)) return "";
+  return fmt::format("did you mean [{}]?", best);
+}
+
 std::string describe_keys(const std::string& one) {
   std::string out = "| section | key | type | default | range | meaning |\n|---|---|---|---|---|---|\n";
   for (const auto& k : schema()) {

@@ -49,6 +49,8 @@ bool is_section(const std::string& name);
 const char* type_name(Type t);
 // "did you mean 'alpha_c'?" for a misspelt key, or "" when nothing is close.
 std::string closest_key(const std::string& key);
+// "did you mean [model]?" for a misspelt section, or "".
+std::string closest_section(const std::string& name);
 
 // The Markdown table of every key (for `seqmem keys` and the scenario guide); `one` limits it to
 // one key (empty: all).

@@ -16,9 +16,11 @@
 
 #include "../analysis/capacity.hpp"
 #include "../analysis/capacity_cost.hpp"
+#include "capacity_table.hpp"
 #include "h5file.hpp"
 #include "integrate.hpp"
 #include "output_file.hpp"
+#include "progress.hpp"
 #include "resources.hpp"
 #include "run_scenario.hpp"
 #include "sweep_file.hpp"
@@ -71,10 +73,6 @@ std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
   return out;
 }
 
-std::string hours(double s) {
-  return s < 60 ? fmt::format("{:.1f} s", s) : s < 3600 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600);
-}
-
 // The cost model before the work starts (analysis/capacity_cost.hpp): a success at K_max at the
 // largest and the smallest alpha_c (their dwells differ; the event-driven engine's cost does not
 // depend on the dwell), and an upper bound for the sweep: every pair succeeding up to K_max, its
@@ -95,7 +93,7 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
   if (!allow_large && worst > ResourceLimits().work)
     throw InputError(fmt::format("{}: key 'K_max': one successful evaluation at K = {} (degree {}) would take about {} "
                                  "of one core (cost model), beyond the 24 core-hours allowed without --allow-large",
-                                 path, K, degree, hours(worst)));
+                                 path, K, degree, duration_text(worst)));
   if (!print) return;
   fmt::print(stderr,
              "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
@@ -103,34 +101,8 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
              "({} cycles, degree {}) costs {} to {} of one core; {} pairs, each succeeding up to K = {} at most: at "
              "most {:.1f} core-hours\n",
              K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
-             std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree, hours(best),
-             hours(worst), pairs, K, total / 3600);
-}
-
-// The capacities as a table on stdout: one row per configuration and degree, one column per seed;
-// '>=' marks a lower bound (censored or K_max reached).
-void print_capacities(const std::vector<RunSpec>& configs, std::vector<Capacity> caps) {
-  std::sort(caps.begin(), caps.end(), [](const Capacity& a, const Capacity& b) {
-    return std::tie(a.config, a.degree, a.seed) < std::tie(b.config, b.degree, b.seed);
-  });
-  for (std::size_t c = 0; c < configs.size(); ++c) {
-    const auto& seeds = configs[c].sweep.seeds;
-    std::string head = fmt::format("{:>8}", "degree");
-    for (auto s : seeds) head += fmt::format(" {:>8}", fmt::format("seed {}", s));
-    fmt::print("capacity{}:\n{}\n", configs.size() > 1 ? fmt::format(" ({})", configs[c].id) : "", head);
-    for (int d : configs[c].sweep.degrees) {
-      std::string row = fmt::format("{:>8}", d);
-      for (auto s : seeds) {
-        std::string cell = "-";
-        for (const auto& x : caps)
-          if (x.config == static_cast<int>(c) && x.degree == d && x.seed == s)
-            cell = fmt::format("{}{}", x.search.stop == SearchStop::failure ? "" : ">=", x.search.capacity);
-        row += fmt::format(" {:>8}", cell);
-      }
-      fmt::print("{}\n", row);
-    }
-  }
-  fmt::print("('>=': a lower bound, the search reached K_max or an evaluation's budget)\n");
+             std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree,
+             duration_text(best), duration_text(worst), pairs, K, total / 3600);
 }
 
 // --resume of a shard file: the same shard of the same count.
@@ -233,19 +205,14 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   for (const auto& [k, r] : cache) rows.push_back(r);
   std::vector<Capacity> caps;
   SweepSummary summary;
-  auto last_flush = Clock::now(), last_print = Clock::now();
+  auto last_flush = Clock::now();
   int pairs_done = 0;
+  // A live line on a terminal, a line every few seconds otherwise (sim/progress.hpp).
   const bool tty = ::isatty(2);
+  Progress bar("sweep", "pairs", static_cast<double>(pairs.size()), progress_on, tty ? 0.2 : progress_interval(5.0));
+  bar.set_live(tty);
   auto progress = [&](bool force) {  // under mu
-    if (!progress_on) return;
-    const auto now = Clock::now();
-    if (!force && now - last_print < std::chrono::milliseconds(tty ? 200 : 5000)) return;
-    last_print = now;
-    const double el = std::chrono::duration<double>(now - t0).count();
-    const std::string eta = pairs_done ? fmt::format("{:.0f} s", el / pairs_done * (pairs.size() - pairs_done)) : "?";
-    fmt::print(stderr, "{}sweep: pairs {}/{}, evaluations {} (+{} resumed), elapsed {:.0f} s, eta {}{}",
-               tty ? "\r" : "", pairs_done, pairs.size(), summary.evaluations, summary.reused, el, eta,
-               tty ? "   " : "\n");
+    bar.report(pairs_done, fmt::format("{} evaluations (+{} resumed)", summary.evaluations, summary.reused), force);
   };
   auto deliver = [&](const std::string& bytes) {  // rank 0
     mpi::Bytes m(bytes);
@@ -309,8 +276,10 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   }
   write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps);
   progress(true);
-  if (progress_on && tty) fmt::print(stderr, "\n");
-  print_capacities(configs, caps);
+  bar.finish();
+  std::vector<std::string> ids;
+  for (const RunSpec& r : configs) ids.push_back(r.id);
+  fmt::print("{}", capacity_table(caps, ids));
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

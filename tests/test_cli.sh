@@ -98,7 +98,7 @@ cat >"$tmp/bad_baseline.toml" <<'T'
 baseline_model = "boltzmann"
 T
 expect 2 "bad_baseline.toml:2:[0-9]+: key 'baseline_model': unknown value 'boltzmann'" -- "$seqmem" sweep "$tmp/bad_baseline.toml" -o "$tmp/out.h5"
-expect 0 "baseline hopfield N = 100: mean capacity" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
+expect 0 "^baseline: settings 1/2 \(50%\), elapsed [0-9.]+ (s|min), eta [0-9.]+ (s|min); hopfield N = 100: mean capacity" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 /usr/bin/python3 - "$tmp/base.h5" <<'PY' && ok || bad "baseline file: $(cat "$tmp/stderr")"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as f:
@@ -111,6 +111,147 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 expect 2 "exists; remove it first" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 "$seqmem" keys | grep -q '`alpha_c`' && ok || bad "keys does not list alpha_c"
+
+# --- issue 12, item 4: a CLI that says what happened ---
+fig1=scenarios/fig1_two_episodes.toml
+
+# a. run refuses an existing output unless --overwrite, and leaves the refused file as it was
+"$seqmem" run $fig1 -o "$tmp/keep.h5" -q --set t_end=20 >/dev/null 2>&1 && ok || bad "run to keep.h5 failed"
+before=$(cksum <"$tmp/keep.h5")
+expect 2 "^seqmem: error: $tmp/keep.h5: exists; use --overwrite to replace it$" -- "$seqmem" run $fig1 -o "$tmp/keep.h5" --set t_end=20 --set seed=2
+[ "$(cksum <"$tmp/keep.h5")" = "$before" ] && ok || bad "a refused run changed the existing file"
+[ ! -s "$tmp/stdout" ] && ok || bad "a refused run printed: $(cat "$tmp/stdout")"
+expect 0 "" -- "$seqmem" run $fig1 -o "$tmp/keep.h5" -q --overwrite --set t_end=20 --set seed=2
+/usr/bin/python3 -c 'import sys, h5py; assert "seed=2" in h5py.File(sys.argv[1], "r").attrs["overrides"]' "$tmp/keep.h5" \
+  && ok || bad "--overwrite did not replace the file"
+rm -f "$tmp/keep.h5"
+
+# b. one progress line format: LABEL: WHAT DONE/TOTAL (PCT%), elapsed T, eta T|?[; DETAIL]
+#    (SEQMEM_PROGRESS_S=0: every line that is due is printed, instead of one every few seconds)
+dur='[0-9]+\.[0-9] (s|min|h)'
+line_re="^[a-z0-9]+: [a-z]+ [0-9.e+]+/[0-9.e+]+ \([0-9]+%\), elapsed $dur, eta ($dur|\?)(; .*)?$"
+# every progress line has the format; none that has done nothing has an ETA
+check_progress() {  # check_progress WHAT FILE
+  local n_lines n_ok
+  n_lines=$(grep -cE '^[a-z0-9]+: [a-z]+ [0-9.e+]+/' "$2")
+  n_ok=$(grep -cE "$line_re" "$2")
+  [ "$n_lines" -gt 0 ] && [ "$n_lines" -eq "$n_ok" ] && ok || bad "$1: progress lines not in the format: $(grep -vE "$line_re" "$2" | head -3)"
+  if grep -E '^[a-z0-9]+: [a-z]+ 0/' "$2" | grep -qv 'eta ?$\|eta ?;'; then
+    bad "$1: an ETA before any work was done: $(grep -E '^[a-z0-9]+: [a-z]+ 0/' "$2" | grep -v 'eta ?' | head -2)"
+  else ok; fi
+}
+{ cat $fig1; printf '\n[runs]\ngrid = { seed = [1, 2] }\n'; } >"$tmp/two_runs.toml"
+SEQMEM_PROGRESS_S=0 "$seqmem" run "$tmp/two_runs.toml" -o "$tmp/out.h5" --set t_end=50 -j 2 >"$tmp/stdout" 2>"$tmp/stderr" \
+  && ok || bad "two runs failed: $(cat "$tmp/stderr")"
+check_progress run "$tmp/stderr"
+[ "$(grep -cE "^run: runs [12]/2 \((50|100)%\), elapsed $dur, eta $dur; r000[01] completed in [0-9.]+ s$" "$tmp/stderr")" -eq 2 ] \
+  && ok || bad "run: no line per finished run: $(cat "$tmp/stderr")"
+# a long run's simulated time: from 0 (eta ?) to its end
+grep -qE "^r0000: time 0/50 \(0%\), elapsed $dur, eta \?; 0 visits$" "$tmp/stderr" && ok || bad "run: no time line at t = 0"
+grep -qE "^r0001: time [0-9.]+/50 \([0-9]+%\), elapsed $dur, eta $dur; [0-9]+ visits?$" "$tmp/stderr" && ok || bad "run: no time line of r0001"
+rm -f "$tmp/out.h5"
+"$seqmem" run "$tmp/two_runs.toml" -o "$tmp/out.h5" --set t_end=50 -q >/dev/null 2>"$tmp/stderr"
+[ ! -s "$tmp/stderr" ] && ok || bad "run -q printed on stderr: $(head -3 "$tmp/stderr")"
+rm -f "$tmp/out.h5"
+# diffusion: the trajectories of a run (one thread: a line after each)
+SEQMEM_PROGRESS_S=0 "$seqmem" run "$tmp/diff.toml" -o "$tmp/out.h5" -j 1 >/dev/null 2>"$tmp/stderr" && ok || bad "diffusion run failed"
+check_progress diffusion "$tmp/stderr"
+grep -qE "^r0000: trajectories 10/10 \(100%\), elapsed $dur, eta $dur$" "$tmp/stderr" && ok || bad "diffusion: $(cat "$tmp/stderr")"
+grep -qE "^run: runs 1/1 \(100%\), elapsed $dur, eta $dur; r0000 completed in" "$tmp/stderr" && ok || bad "diffusion run line: $(cat "$tmp/stderr")"
+rm -f "$tmp/out.h5"
+# baselines
+SEQMEM_PROGRESS_S=0 "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/out.h5" >/dev/null 2>"$tmp/stderr"
+check_progress baseline "$tmp/stderr"
+grep -qE "^baseline: settings 2/2 \(100%\), elapsed $dur, eta $dur; hopfield N = 200: mean capacity" "$tmp/stderr" \
+  && ok || bad "baseline: $(cat "$tmp/stderr")"
+rm -f "$tmp/out.h5"
+
+# c. sweep (and merge) print the capacity table: rows degrees, columns seeds, '≥' where /capacity
+#    says censored; the values are those of the file
+# degree 1 fails at small K (a measured capacity), degree 2 reaches K_max (censored: '≥12')
+sweep_sets=(--set 'sweep_degrees=[1, 2]' --set 'sweep_seeds=[1, 2]' --set K_max=12 --set 'sweep_alpha_c=[0.4, 0.6, 0.8, 1.0]')
+same_table() {  # same_table WHAT STDOUT FILE.h5: the printed table holds the file's /capacity, cell for cell
+  /usr/bin/python3 - "$2" "$3" <<'PY' && ok || bad "$1: the printed table differs from /capacity: $(cat "$2")"
+import re, sys, h5py
+text = open(sys.argv[1], encoding="utf-8").read().splitlines()
+table, config = {}, None
+for i, line in enumerate(text):
+    m = re.match(r"^capacity(?: \((r\d{4})\))?:$", line)
+    if m:
+        config, seeds = int(m.group(1)[1:]) if m.group(1) else 0, [int(s) for s in re.findall(r"seed (\d+)", text[i + 1])]
+        assert text[i + 1].split()[0] == "degree", text[i + 1]
+        for row in text[i + 2:]:
+            cells = row.split()
+            if not cells or not cells[0].isdigit():
+                break
+            assert len(cells) == len(seeds) + 1, row
+            for s, c in zip(seeds, cells[1:]):
+                if c != "-":
+                    table[config, int(cells[0]), s] = c
+with h5py.File(sys.argv[2], "r") as f:
+    c = f["capacity"]
+    expect = {(int(k), int(d), int(s)): ("≥" if cen else "") + str(int(v))
+              for k, d, s, v, cen in zip(c["config"][()], c["degree"][()], c["seed"][()], c["capacity"][()], c["censored"][()])}
+assert expect and table == expect, (table, expect)
+assert any(l.startswith("('≥': a lower bound") for l in text), text
+PY
+}
+SEQMEM_PROGRESS_S=0 "$seqmem" sweep scenarios/fig3_capacity_quick.toml -o "$tmp/sweep.h5" "${sweep_sets[@]}" >"$tmp/stdout" 2>"$tmp/stderr" \
+  && ok || bad "sweep failed: $(cat "$tmp/stderr")"
+same_table sweep "$tmp/stdout" "$tmp/sweep.h5"
+grep -qE "^ +2 +≥12 +≥12$" "$tmp/stdout" && grep -qE "^ +1 +[0-9]+ +[0-9]+$" "$tmp/stdout" && ok || bad "sweep: expected measured and censored values: $(cat "$tmp/stdout")"
+grep -qE "^[0-9]+ evaluations computed, 0 reused from the file, wall [0-9.]+ s; wrote $tmp/sweep.h5$" "$tmp/stdout" && ok || bad "sweep summary: $(tail -1 "$tmp/stdout")"
+check_progress sweep "$tmp/stderr"
+grep -qE "^sweep: pairs 4/4 \(100%\), elapsed $dur, eta $dur; [0-9]+ evaluations \(\+0 resumed\)$" "$tmp/stderr" && ok || bad "sweep progress: $(cat "$tmp/stderr")"
+for i in 1 2; do
+  "$seqmem" sweep scenarios/fig3_capacity_quick.toml -o "$tmp/shard$i.h5" "${sweep_sets[@]}" --shard $i/2 -q >"$tmp/stdout" 2>&1 \
+    && ok || bad "shard $i/2 failed: $(cat "$tmp/stdout")"
+  same_table "shard $i/2" "$tmp/stdout" "$tmp/shard$i.h5"
+done
+"$seqmem" merge "$tmp/merged.h5" "$tmp/shard2.h5" "$tmp/shard1.h5" -q >"$tmp/stdout" 2>"$tmp/stderr" && ok || bad "merge failed: $(cat "$tmp/stderr")"
+same_table merge "$tmp/stdout" "$tmp/merged.h5"
+/usr/bin/python3 - "$tmp/sweep.h5" "$tmp/merged.h5" <<'PY' && ok || bad "merge: /capacity differs from the whole sweep's"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
+    for k in a["capacity"]:
+        assert np.array_equal(a["capacity"][k][()], b["capacity"][k][()]), k
+PY
+rm -f "$tmp"/sweep.h5 "$tmp"/shard*.h5 "$tmp"/merged.h5
+
+# d. keys: Markdown without a raw '|' in a cell; one key; misspelt and misplaced keys
+"$seqmem" keys >"$tmp/keys.md" && /usr/bin/python3 - "$tmp/keys.md" <<'PY' && ok || bad "keys: not a valid Markdown table"
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert lines[1] == "|---|---|---|---|---|---|", lines[1]
+for l in lines:
+    cells = re.split(r"(?<!\\)\|", l)
+    assert cells[0] == "" and cells[-1] == "" and len(cells) == 8, l   # 6 cells between 7 bars
+assert any("\\|" in l for l in lines)   # e.g. |x|^2, escaped
+PY
+"$seqmem" keys alpha_c >"$tmp/stdout" 2>&1 && [ "$(wc -l <"$tmp/stdout")" -eq 3 ] && grep -q '^| \[model\] | `alpha_c` | a number |' "$tmp/stdout" \
+  && ok || bad "keys alpha_c: $(cat "$tmp/stdout")"
+expect 2 "^seqmem: error: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" keys alpah_c
+expect 2 "^seqmem: error: --set alpah_c=0.3: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" run $fig1 -o "$tmp/out.h5" --set alpah_c=0.3
+expect 2 "^seqmem: error: --set model.K=3: key 'K' does not belong in \[model\]; it belongs in \[memories\]$" -- "$seqmem" run $fig1 -o "$tmp/out.h5" --set model.K=3
+expect 2 "^seqmem: error: --set model.alpah_c=0.3: unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" validate $fig1 --set model.alpah_c=0.3
+printf '[model]\nN_f = 10\nK = 3\n' >"$tmp/misplaced.toml"
+expect 2 "^seqmem: error: $tmp/misplaced.toml:3:1: key 'K' does not belong in \[model\]; it belongs in \[memories\]$" -- "$seqmem" run "$tmp/misplaced.toml" -o "$tmp/out.h5"
+printf '[modle]\nN_f = 10\n' >"$tmp/section.toml"
+expect 2 "^seqmem: error: $tmp/section.toml:1:2: unknown section \[modle\]; did you mean \[model\]\?$" -- "$seqmem" validate "$tmp/section.toml"
+{ cat $fig1; printf '\n[runs]\ngrid = { alpah_c = [0.1, 0.2] }\n'; } >"$tmp/grid.toml"
+expect 2 "^seqmem: error: $tmp/grid.toml:[0-9]+:[0-9]+: unknown key 'alpah_c'; did you mean 'alpha_c' in \[model\]\?$" -- "$seqmem" validate "$tmp/grid.toml"
+expect 2 "unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c' in \[model\]\?" -- "$seqmem" sweep "$tmp/bad_key.toml" -o "$tmp/out.h5"
+
+# e. --version: version, the commit (12 hex digits, "-dirty" for uncommitted changes), build type, flags, compiler
+"$seqmem" --version >"$tmp/stdout" 2>&1 && ok || bad "--version failed"
+grep -qE "^seqmem [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown); [A-Za-z]+ build; with(out)? MPI\)$" "$tmp/stdout" \
+  && ok || bad "--version first line: $(head -1 "$tmp/stdout")"
+grep -qE '^build flags: .*-O' "$tmp/stdout" && grep -qE '^compiler: [A-Za-z]+ [0-9.]+$' "$tmp/stdout" && grep -qE '^build type: [A-Za-z]+$' "$tmp/stdout" \
+  && ok || bad "--version fields: $(cat "$tmp/stdout")"
+commit=$(sed -n 's/^commit: //p' "$tmp/stdout")
+if head=$(git rev-parse --short=12 HEAD 2>/dev/null); then  # built from this checkout: its commit
+  [ "${commit%-dirty}" = "$head" ] && ok || bad "--version says commit $commit, the checkout is at $head (a stale build?)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
