@@ -30,7 +30,7 @@
 // Generative dynamics in t (reverse of the forward SDE; Eq. 7 for gamma = 0):
 //   reverse SDE        dx = (sigma^2 grad log p_t(x) + gamma x) dt + sigma dW
 //   probability flow   dx/dt = 0.5 sigma^2 grad log p_t(x) + gamma x
-// Note on signs: models.md writes the noise injection as x(t-dt) = x(t) + grad v dt and the
+// Note on signs: Ambrogioni Eq. 15-16 write the noise injection as x(t-dt) = x(t) + grad v dt and the
 // generative drift as sigma^2 score - grad v; with v = gamma |x|^2/2 that forward process is
 // expanding, not OU. Here the OU drift is -gamma x in tau, i.e. generative drift + gamma x.
 //

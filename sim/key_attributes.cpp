@@ -45,7 +45,8 @@ bool gsemm_run_applies(const std::string& section, const char* key, const RunSpe
   if (section == "fixed_points")
     return is(key, "find_fixed_points") ||
            (r.fixed_points.enabled && (std::strncmp(key, "surface_", 8) != 0 || is(key, "surface_slices") ||
-                                       r.fixed_points.surface_slices > 0));
+                                       (r.fixed_points.surface_slices > 0 &&
+                                        !(is(key, "surface_memories") && r.fixed_points.surface_pca))));
   return section != "sweep" && section != "baseline";
 }
 
@@ -78,6 +79,7 @@ bool diffusion_applies(const std::string& section, const char* key, const RunSpe
   if (is(key, "covariance_file") || is(key, "covariance_dataset")) return !d.covariance_file.empty();
   if (std::strncmp(key, "manifold_", 9) == 0) return is(key, "manifold_components") || d.manifold_components > 0;
   if (is(key, "path_every")) return d.paths > 0;
+  if (is(key, "cue_memory")) return !d.cue_cycle;
   if (section == "landscape") return is(key, "landscape_grid") || d.landscape_grid > 0;
   // reverse_sde: Euler-Maruyama at dt; the flows: the stepper (dt also spaces their recorded paths)
   if (section == "integrator")
@@ -130,9 +132,14 @@ void write_list(hid_t group, const KeyDef& k, const std::string& text) {
 
 bool key_applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
-  if (r.command == Command::baseline) return section.empty() || section == "baseline";
+  if (r.command == Command::baseline)
+    return (section.empty() || section == "baseline") &&
+           !(is(k.key, "baseline_degrees") && (r.baseline.model == "hopfield" || r.baseline.model == "dense_exp"));
   if (r.model == ModelKind::diffusion) return diffusion_applies(section, k.key, r);
   if (section == "integrator") return integrator_applies(k.key, r);
+  // GAMM (Phi = 0): the delay never reaches the features
+  if (r.model == ModelKind::gamm && (is(k.key, "alpha_c") || is(k.key, "T_d") || is(k.key, "beta_d") || is(k.key, "V_d0")))
+    return false;
   if (section == "model") {
     const std::string sigma_h = text_of(r, "sigma_h");
     if (is(k.key, "T_h")) return r.model == ModelKind::gsemm;

@@ -223,7 +223,8 @@ class NetCDF(unittest.TestCase):
             self.assertTrue({"T_h", "abs_tol", "rel_tol"} <= a)  # three layers, cvode_bdf
             self.assertNotIn("dt", a)
         with h5py.File(self.files["gamm.h5"], "r") as f:
-            self.assertFalse(set(f["runs/r0000"].attrs) & {"cycles", "cyclic", "weights"}, "GAMM has no Phi")
+            self.assertFalse(set(f["runs/r0000"].attrs) & {"cycles", "cyclic", "weights", "alpha_c", "T_d", "beta_d"},
+                             "GAMM has no Phi: the delay never reaches the features")
         with h5py.File(self.files["fixed_points.h5"], "r") as f:
             self.assertTrue(fixed_point_keys <= set(f["runs/r0000"].attrs))
         with h5py.File(self.files["sweep.h5"], "r") as f:
@@ -235,12 +236,14 @@ class NetCDF(unittest.TestCase):
         with h5py.File(self.files["baseline_hopfield.h5"], "r") as f:
             a = set(f["configs/r0000"].attrs)
             self.assertTrue(baseline_keys <= a)
-            self.assertFalse(a & (sweep_keys | {"alpha_c", "stepper", "N_f"}))
+            self.assertFalse(a & (sweep_keys | {"alpha_c", "stepper", "N_f", "baseline_degrees"}))
         with h5py.File(self.files["diffusion_recall.h5"], "r") as f:
             a = set(f["runs/r0000"].attrs)
             self.assertTrue(diffusion_keys <= a)
             self.assertFalse(a & ({"alpha_c", "N_f", "landscape_range", "gamma_v"} | sweep_keys))
             self.assertIn("wall_time_s", a)  # one name for the wall time in every kind
+            nearest, component = f["runs/r0000/nearest"][()], f["runs/r0000/component"][()]
+            self.assertTrue(set(nearest) <= set(component), "nearest is a component index")
             self.assertNotIn("wall_s", a)
 
 
