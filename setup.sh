@@ -15,11 +15,12 @@ cd "$(dirname "$0")"
 # is part of the product: CVODE is the stiff stepper (stepper = "cvode_bdf"). Debian's
 # libsundials-dev depends on MPI, PETSc, hypre and gfortran, so they come with it; seqmem uses
 # MPI when CMake finds it (sweeps and run grids over ranks, docs/cluster.md).
-# doctest-dev: CMake configures the test targets in every build.
+# doctest-dev: CMake configures the test targets in every build. pybind11-dev and python3-dev:
+# the Python package seqmem (its compiled core, built against Debian's /usr/bin/python3).
 BUILD_PACKAGES=(
   g++ cmake make pkg-config
   libboost-dev libeigen3-dev libhdf5-dev libcli11-dev doctest-dev libtomlplusplus-dev libfmt-dev
-  libsundials-dev
+  libsundials-dev pybind11-dev python3-dev
 )
 # test, besides: Debian's Python for the reader module, the notebooks and their tests (SciPy,
 # pytest), ncdump (netcdf-bin) for the netCDF tests, and OpenMPI's mpirun for the MPI tests.
@@ -49,6 +50,20 @@ install_missing() {
 build() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build -j "$(nproc)"
+  python_path
+}
+
+# Makes the package importable by /usr/bin/python3 from any folder: a .pth file naming build/python
+# in the system site folder (root) or the user's (docs/python.md). The last checkout built wins.
+python_path() {
+  local site
+  if [ "$(id -u)" -eq 0 ]; then
+    site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+  else
+    site=$(/usr/bin/python3 -m site --user-site)
+  fi
+  mkdir -p "$site"
+  echo "$PWD/build/python" >"$site/seqmem.pth"
 }
 
 check() {
@@ -57,7 +72,7 @@ check() {
   # 1. clang, -O1, ASan + UBSan on everything, the fuzz target; portable code (no -march=native)
   cmake -S . -B build-check -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
-    -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF -DSEQMEM_SANITIZE=ON -DSEQMEM_FUZZ=ON >/dev/null
+    -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF -DSEQMEM_PYTHON=OFF -DSEQMEM_SANITIZE=ON -DSEQMEM_FUZZ=ON >/dev/null
   cmake --build build-check -j "$(nproc)"
   ctest --test-dir build-check --output-on-failure -j "$(nproc)" -L sanitize
   # 2. fuzzing the scenario loader for a minute, from the shipped scenarios, with the keys as a dictionary
@@ -75,7 +90,7 @@ check() {
   rm -rf "$corpus" "$corpus.dict"
   # 3. valgrind on every kind of file: no uninitialised byte may reach a file. valgrind cannot
   #    decode AVX-512, so this build is portable and unoptimised.
-  cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF >/dev/null
+  cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF -DSEQMEM_PYTHON=OFF >/dev/null
   cmake --build build-valgrind -j "$(nproc)" --target seqmem enospc_shim
   SEQMEM_VALGRIND="$PWD/build-valgrind/seqmem" /usr/bin/python3 tests/test_robustness.py build/seqmem \
     build/tests/libenospc_shim.so

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include "../sim/cancel.hpp"
 #include "../sim/sde.hpp"
 
 namespace seqmem {
@@ -127,6 +128,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     auto drift = [&local](const Vec& xs, double t, Vec& out) { local.reverse_drift(xs, t, out); };
 #pragma omp for schedule(dynamic, 16)
     for (int i = 0; i < M; ++i) {
+      if (cancel_requested()) continue;  // thrown below, outside the parallel region
       x = cues.col(cues.cols() == 1 ? 0 : i);
       const bool rec = i < P;
       gave_up = false;
@@ -201,6 +203,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
     }
   }
   r.counts.assign(dm.N(), 0);
+  throw_if_cancelled();
   for (int k : r.component) {
     if (k >= 0) ++r.counts[k];
     else ++r.diverged;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cvode.hpp"
+#include "cancel.hpp"
 #include "integrator_spec.hpp"
 #include "scenario.hpp"
 #include "solver_stats.hpp"
@@ -102,9 +103,12 @@ struct has_jacobian<S, std::void_t<decltype(std::declval<const S&>().jacobian(st
                                                                                std::declval<Mat&>()))>>
     : std::true_type {};
 
-// Calls the observer; observers that return nothing never stop the integration.
+// Calls the observer; observers that return nothing never stop the integration. A cancel
+// (sim/cancel.hpp) stops it at the next sample (the caller throws Cancelled outside any parallel
+// region).
 template <class Observer>
 bool observe(Observer& obs, const Vec& x, double t) {
+  if (cancel_requested()) return false;
   if constexpr (std::is_void_v<decltype(obs(x, t))>) {
     obs(x, t);
     return true;

@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool g_signal_cleanup = true;  // OutputFile::set_signal_cleanup
 char g_partial[4096] = {0};  // the partial file of this process, removed on SIGINT / SIGTERM / SIGHUP
 // The part files of runs (OUT.partial-<host>-<pid>.rNNNN) that exist now: one flag per run.
 std::unique_ptr<std::atomic<unsigned char>[]> g_parts;
@@ -144,7 +145,8 @@ OutputFile::OutputFile(std::string out, const std::vector<std::string>& inputs, 
   if (partial_.size() >= sizeof g_partial) throw InputError(fmt::format("{}: output path too long", out_));
   std::snprintf(g_partial, sizeof g_partial, "%s", partial_.c_str());
   replace_ = existing != Existing::refuse;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);
+  if (g_signal_cleanup)
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);
 }
 
 OutputFile::~OutputFile() {
@@ -154,8 +156,11 @@ OutputFile::~OutputFile() {
   g_parts.reset();
   g_parts_n = 0;
   g_partial[0] = 0;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
+  if (g_signal_cleanup)
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
 }
+
+void OutputFile::set_signal_cleanup(bool on) { g_signal_cleanup = on; }
 
 void OutputFile::expect_parts(std::size_t n) {
   g_parts.reset(new std::atomic<unsigned char>[n]);

@@ -42,6 +42,12 @@ class OutputFile {
   void commit();
   void discard();  // removes the partial file
 
+  // Whether OutputFile installs the SIGINT / SIGTERM / SIGHUP handlers that remove the partial
+  // file and end the process (the command line; default). A process that embeds seqmem (the
+  // Python package) turns them off and cancels through sim/cancel.hpp instead; the partial file is
+  // then removed by the destructor as the Cancelled exception passes.
+  static void set_signal_cleanup(bool on);
+
   // The part files of the runs of a scenario, OUT.partial-<host>-<pid>.rNNNN (written one per run
   // and joined into the partial file in run order), removed with it by a signal or on error.
   void expect_parts(std::size_t n);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 
+#include "cancel.hpp"
 #include "diffusion_writer.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
@@ -198,6 +199,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   };
   WorkQueue queue(n, deliver);
   auto run_one = [&](int i) {
+    throw_if_cancelled();  // the queue stops at the first failure
     const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
     RunOutcome o;
     if (spec.model == ModelKind::diffusion) {
@@ -221,6 +223,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
         {
           RunWriter w(pf.id(), spec, in.Xi, in.Phi);
           o = simulate(spec, in, &w, opt.progress && root);
+          throw_if_cancelled();  // the run stopped at a sample: no outcome to record
           w.finish(o);
         }
         std::lock_guard<std::mutex> g(h5::lock());
@@ -255,6 +258,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   }
   const std::string failure = queue.failure();
   // ~OutputFile removes the partial file and the parts
+  throw_if_cancelled();
   if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
   if (!failure.empty()) throw std::runtime_error(failure);
   if (!write_error.empty()) throw_write_error(out, write_error);

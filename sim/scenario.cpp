@@ -619,13 +619,15 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_memories = to_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
   if (memory_plane && (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1]))
     v.fail("surface_memories", "needs two different memories");
-  // A sweep or a baseline builds its own runs: a key it does not read is a mistake, not a setting.
+  // A sweep or a baseline builds its own runs: a key it never reads is a mistake, not a setting.
+  // Keys that only some settings read ([integrator] tolerances under rk4, K_min with K_list) are
+  // left alone: an override that changes the setting must not turn the file's keys into errors.
   if (!runs)
     for (const auto& k : schema())
-      if (v.given(k.key) && !key_applies(k, r))
-        v.fail(k.key, fmt::format("does not apply to a {}{}; remove it",
-                                  sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])",
-                                  std::string(k.section) == "integrator" ? fmt::format(" with stepper = \"{}\"", to_string(r.stepper)) : ""));
+      if (v.given(k.key) && std::string(k.section) != "integrator" && std::string(k.section) != "sweep" &&
+          !key_applies(k, r))
+        v.fail(k.key, fmt::format("does not apply to a {}; remove it",
+                                  sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
   return r;
 }
 
@@ -680,9 +682,18 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     if (f.bad()) throw InputError(fmt::format("{}: cannot read the scenario file", path));
     sc.text = os.str();
   }
+  return load_scenario_text(sc.text, path, std::filesystem::path(path).parent_path().string(), overrides);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
+                            const std::vector<std::string>& overrides) {
+  Scenario sc;
+  sc.path = path;
+  sc.overrides = overrides;
+  sc.text = text;
   auto impl = std::make_shared<RunList::Impl>();
   impl->path = path;
-  impl->dir = std::filesystem::path(path).parent_path().string();
+  impl->dir = dir;
   impl->doc = std::make_shared<toml::table>();
   try {
     *impl->doc = toml::parse(sc.text, path);
@@ -840,7 +851,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   sc.runs = RunList(impl);
 
   // Every run is resolved (validated) once; the keys that vary between runs label them.
-  auto text = [](const AttrValue& a) { return std::visit([](const auto& x) { return fmt::format("{}", x); }, a); };
+  auto value_text = [](const AttrValue& a) { return std::visit([](const auto& x) { return fmt::format("{}", x); }, a); };
   std::vector<std::pair<std::string, std::string>> first;  // run 0's keys and values
   std::vector<bool> varies;
   for (std::size_t i = 0; i < n; ++i) {
@@ -848,7 +859,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     if (i == 0) {
       sc.command = r.command;
       sc.name = base.str("name");
-      for (const auto& [k, val] : r.resolved) first.emplace_back(k, text(val));
+      for (const auto& [k, val] : r.resolved) first.emplace_back(k, value_text(val));
       varies.assign(first.size(), false);
       continue;
     }
@@ -857,7 +868,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
                                    path, r.id));
     for (std::size_t k = 0; k < first.size(); ++k)
       if (!varies[k] && (k >= r.resolved.size() || r.resolved[k].first != first[k].first ||
-                         text(r.resolved[k].second) != first[k].second))
+                         value_text(r.resolved[k].second) != first[k].second))
         varies[k] = true;
   }
   for (std::size_t k = 0; k < varies.size(); ++k)

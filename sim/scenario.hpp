@@ -218,6 +218,10 @@ constexpr std::size_t kMaxRuns = 100000;
 // expands [runs]. Throws InputError naming file, line and key. Files named in the scenario are
 // checked to exist here; their shape is checked when loaded (sim/memory_io.hpp).
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from the scenario's text: `path` names it in messages and in the files' provenance
+// (e.g. "<string>"), `dir` is where the files it names are looked up (the Python package).
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
+                            const std::vector<std::string>& overrides = {});
 
 
 }  // namespace seqmem

@@ -22,6 +22,7 @@
 #include "output_file.hpp"
 #include "progress.hpp"
 #include "resources.hpp"
+#include "cancel.hpp"
 #include "run_scenario.hpp"
 #include "sweep_file.hpp"
 #include "sweep_tables.hpp"
@@ -251,6 +252,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
           r = it->second;
           queue.result(encode(r, 'U'));
         } else {
+          throw_if_cancelled();  // the queue stops; the last checkpoint stays resumable
           SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
           t.dense_products = opt.dense_products;
           r.e = evaluate_sequence(t);
@@ -270,6 +272,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   const int n = static_cast<int>(pairs.size());
   queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
   if (!root) return summary;
+  throw_if_cancelled();
   if (const std::string f = queue.failure(); !f.empty()) {
     if (f.find("cannot write") != std::string::npos) throw OutputError(f);
     throw std::runtime_error(f);
@@ -279,7 +282,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   bar.finish();
   std::vector<std::string> ids;
   for (const RunSpec& r : configs) ids.push_back(r.id);
-  fmt::print("{}", capacity_table(caps, ids));
+  if (opt.print_table) fmt::print("{}", capacity_table(caps, ids));
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

@@ -19,13 +19,14 @@ namespace seqmem {
 struct SweepOptions {
   int threads = 0;        // 0: OpenMP's default
   bool progress = true;   // lines on stderr (a live line on a terminal)
+  bool print_table = true;  // the capacity table on stdout at the end (the Python package: off)
   bool resume = false;
   double flush_seconds = 1.0;
   bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
   // --shard i/n: only every n-th (configuration, degree, seed) pair from the i-th (1 <= i <= n) of the
   // pairs in their cost order; joined by `seqmem merge` (sim/merge.hpp). 0/0: the whole sweep.
   int shard_index = 0, shard_count = 0;
-  // For the benchmark's side-by-side run of the engine before issue 10: Eigen's dense products, and
+  // For the benchmark's side-by-side run of the earlier engine (before the event-driven one): Eigen's dense products, and
   // alpha_c always from the largest down.
   bool dense_products = false;
   bool alpha_from_previous = true;

@@ -17,6 +17,7 @@ from pathlib import Path
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 import nbformat  # noqa: E402
+import unittest_main  # noqa: E402  (tests/unittest_main.py)
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from jupyter_client.manager import KernelManager  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
@@ -56,11 +57,15 @@ def execute_notebook(notebook, h5, tmp, timeout=300):
     folder `tmp`) and returns the JSON summary on its last printed line."""
     tmp = Path(tmp)
     nb = nbformat.read(notebook, as_version=4)
-    env = dict(os.environ, SEQMEM_FILE=str(h5),
-               PYTHONDONTWRITEBYTECODE="1")
+    # The kernel imports the build's package (build/python, next to the binary on the command
+    # line) and runs in a working directory of its own: the notebooks find their input from the
+    # parameter cell alone, from any folder.
+    env = dict(os.environ, SEQMEM_FILE=str(h5), PYTHONDONTWRITEBYTECODE="1",
+               PYTHONPATH=os.pathsep.join([unittest_main.package_path(), *filter(None, [os.environ.get("PYTHONPATH")])]))
     km = pinned_kernel(tmp / "kernels")
-    client = NotebookClient(nb, km=km, timeout=timeout,
-                            resources={"metadata": {"path": str(ANALYSIS)}})  # the kernel's cwd
+    cwd = tmp / "cwd"
+    cwd.mkdir(exist_ok=True)
+    client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
     try:
         client.execute(env=env)
     except CellExecutionError as e:

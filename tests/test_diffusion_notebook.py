@@ -38,9 +38,9 @@ from scipy.stats import chi2
 from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
-sys.dont_write_bytecode = True  # no __pycache__ in analysis/
-sys.path.insert(0, str(ANALYSIS))
-import seqmem  # noqa: E402  (analysis/seqmem.py)
+seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the package
 
 NOTEBOOK = ANALYSIS / "fig_diffusion.ipynb"
 SCENARIOS = ROOT / "scenarios"

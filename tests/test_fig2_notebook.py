@@ -6,7 +6,7 @@ Usage (from the repository root, as ctest does):
 The notebook runs headless as in test_notebook.py (tests/notebook_runner.py). The checks compare the
 JSON summary it prints last with the same quantities recomputed here from the file with raw h5py
 (visits, the fixed points' nearest memories, F, G, energy), check the paper's claims on them, and
-check the PNG it writes next to its input file. analysis/seqmem.py's fixed_points() and
+check the PNG it writes next to its input file. seqmem.reader's fixed_points() and
 energy_surfaces() are checked against raw h5py too.
 """
 
@@ -21,9 +21,9 @@ import numpy as np
 from notebook_runner import ANALYSIS, NotebookChecks, ROOT, analysis_listing, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
-sys.dont_write_bytecode = True  # no __pycache__ in analysis/
-sys.path.insert(0, str(ANALYSIS))
-import seqmem  # noqa: E402  (analysis/seqmem.py)
+seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the package
 
 NOTEBOOK = ANALYSIS / "fig2_energy_landscape.ipynb"
 SCENARIO = ROOT / "scenarios" / "fig2_energy_landscape.toml"

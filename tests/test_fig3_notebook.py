@@ -9,7 +9,7 @@ test_fig2_notebook.py (tests/notebook_runner.py). The checks compare the JSON su
 with the same quantities recomputed here from the file with raw h5py (capacities per degree, censored
 counts, outcome counts), recompute every stored capacity from /evaluations (the largest K with a
 success), check that the search is monotone as recorded (every evaluated K above the capacity failed
-for every alpha_c of the grid, every one at or below it succeeded), check analysis/seqmem.py's
+for every alpha_c of the grid, every one at or below it succeeded), check seqmem.reader's
 sweep_tables() and sweep_configs() against raw h5py, and check the PNG written next to the input.
 """
 
@@ -27,9 +27,9 @@ import numpy as np
 from notebook_runner import ANALYSIS, NotebookChecks, ROOT, analysis_listing, execute_notebook  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
-sys.dont_write_bytecode = True  # no __pycache__ in analysis/
-sys.path.insert(0, str(ANALYSIS))
-import seqmem  # noqa: E402  (analysis/seqmem.py)
+seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the package
 
 NOTEBOOK = ANALYSIS / "fig3_capacity.ipynb"
 SCENARIO = ROOT / "scenarios" / "fig3_capacity_quick.toml"

@@ -1,5 +1,5 @@
 """Checks the HDF5 layout written by `seqmem run`, with raw h5py and xarray, and checks
-analysis/seqmem.py against raw h5py.
+the package seqmem's reader against raw h5py.
 
 Usage (from the repository root, as ctest does):
     /usr/bin/python3 tests/test_hdf5_layout.py /path/to/seqmem
@@ -23,11 +23,11 @@ import numpy as np
 import xarray as xr
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.dont_write_bytecode = True  # no __pycache__ in analysis/
-sys.path.insert(0, str(ROOT / "analysis"))
-import seqmem  # noqa: E402  (analysis/seqmem.py)
+sys.dont_write_bytecode = True  # no __pycache__ next to the package
 
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
+
+seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
 
 SEQMEM = None  # the binary, from argv
 
@@ -295,7 +295,7 @@ class Layout(unittest.TestCase):
                     self.assertFalse(np.array_equal(f["runs"][run]["Xi"], self.f["runs"][run]["Xi"]),
                                      "seed=4 should draw other memories")
 
-    # --- analysis/seqmem.py against raw h5py ----------------------------------------------------
+    # --- the package seqmem's reader against raw h5py ----------------------------------------------------
 
     def test_module_open_runs(self):
         self.assertEqual(seqmem.open_runs(self.h5), sorted(self.f["runs"]))

@@ -13,6 +13,19 @@ def seqmem_path():
     return str(Path(sys.argv[1]).resolve())
 
 
+def package_path():
+    """The folder that holds the build's Python package seqmem (build/python, next to the
+    binary named on the command line)."""
+    return str(Path(seqmem_path()).parent / "python")
+
+
+def import_seqmem():
+    """The package seqmem of the build that made the binary named on the command line."""
+    sys.path.insert(0, package_path())
+    import seqmem
+    return seqmem
+
+
 def run(case):
     """Runs the TestCase class `case` and exits with 0 when everything passed."""
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(case)

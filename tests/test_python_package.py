@@ -1,0 +1,289 @@
+"""The Python package `seqmem` (analysis/seqmem/, the compiled seqmem._core): in-process runs equal
+the command line's files, the three ways to give a scenario agree, errors, the models against the
+command line's trajectory, finite differences and SciPy's solve_ivp, Ctrl-C, and memory.
+
+Run by ctest as
+    /usr/bin/python3 -m pytest -q tests/test_python_package.py --seqmem build/seqmem
+(conftest-free: the options come from the environment SEQMEM_BIN, set by tests/CMakeLists.txt).
+"""
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEQMEM = os.environ.get("SEQMEM_BIN", str(ROOT / "build/seqmem"))
+sys.path.insert(0, str(Path(SEQMEM).resolve().parent / "python"))  # the build's package
+import seqmem  # noqa: E402
+
+SC = ROOT / "scenarios"
+# Every shipped scenario that `seqmem run` takes, shortened where long.
+RUNS = {
+    "fig1_two_episodes": {"t_end": 200.0},
+    "fig2_energy_landscape": {"fp_every": 20},
+    "gamm_recall": {},
+    "gsemm_stiff_limit": {"t_end": 60.0},
+    "diffusion_recall": {"trajectories": 200},
+    "diffusion_equivalence": {"trajectories": 20},
+    "diffusion_landscapes": {"trajectories": 40},
+    "diffusion_continuum": {"trajectories": 40},
+}
+SWEEPS = {
+    "fig3_capacity_quick": {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 8},
+    "baseline_hopfield": {"trials": 3, "baseline_N": [40]},
+}
+# Attributes that name the process or the moment, not the result.
+PROCESS = {"created", "history", "command_line", "wall_time_s"}
+
+
+def cli(*args):
+    p = subprocess.run([SEQMEM, *map(str, args)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def sets(overrides):
+    return [a for k, v in overrides.items() for a in ("--set", f"{k}={seqmem._core.toml_text({'v': v}).partition('=')[2].strip()}")]
+
+
+def assert_same_attrs(a, b, where):
+    keys = set(a) - PROCESS
+    assert keys == set(b) - PROCESS, where
+    for k in keys:
+        x, y = a[k], b[k]
+        if isinstance(x, float) and np.isnan(x):
+            assert np.isnan(y), (where, k)
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=f"{where}@{k}")
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_run_equals_the_command_line_bitwise(name, tmp_path):
+    out = tmp_path / "cli.h5"
+    cli("run", SC / f"{name}.toml", "-o", out, "-q", *sets(RUNS[name]))
+    got = seqmem.run(SC / f"{name}.toml", overrides=RUNS[name])
+    with h5py.File(out, "r") as f:
+        runs = sorted(f["runs"])
+        assert len(got) == len(runs)
+        for ds, run in zip(got, runs):
+            g = f["runs"][run]
+            datasets = {k for k in g if isinstance(g[k], h5py.Dataset)}
+            assert set(ds.variables) == datasets, run
+            for k in datasets:
+                a, b = g[k][()], ds[k].values
+                assert a.dtype == b.dtype, (run, k)
+                np.testing.assert_array_equal(a, b, err_msg=f"{run}/{k}")  # NaN == NaN, bit for bit
+                for attr in ("units", "long_name", "equation"):
+                    assert ds[k].attrs.get(attr) == g[k].attrs.get(attr), (run, k, attr)
+            assert_same_attrs({k: v for k, v in g.attrs.items()}, ds.attrs, run)
+
+
+@pytest.mark.parametrize("name", sorted(SWEEPS))
+def test_sweep_equals_the_command_line(name, tmp_path):
+    out = tmp_path / "cli.h5"
+    cli("sweep", SC / f"{name}.toml", "-o", out, "-q", *sets(SWEEPS[name]))
+    a, b = seqmem.sweep(SC / f"{name}.toml", overrides=SWEEPS[name])
+    with h5py.File(out, "r") as f:
+        for table, group in zip((a, b), ("evaluations", "capacity") if "evaluations" in f else
+                                ("baseline", "baseline_summary")):
+            for col in table.columns:
+                if col in f[group] and col != "wall_time_s":
+                    np.testing.assert_array_equal(table[col].to_numpy(), f[group][col][()], err_msg=f"{group}/{col}")
+
+
+def test_path_toml_string_and_dict_give_the_same_run():
+    text = (SC / "fig1_two_episodes.toml").read_text()
+    import tomllib
+    as_dict = tomllib.loads(text)
+    o = {"t_end": 100.0}
+    a = seqmem.run(SC / "fig1_two_episodes.toml", overrides=o)[0]
+    b = seqmem.run(text, overrides=o)[0]
+    c = seqmem.run(as_dict, overrides=o)[0]
+    for other in (b, c):
+        for v in a.variables:
+            np.testing.assert_array_equal(a[v].values, other[v].values, err_msg=v)
+        for k in set(a.attrs) - PROCESS:
+            np.testing.assert_array_equal(a.attrs[k], other.attrs[k], err_msg=k)
+
+
+def test_overrides_behave_like_set(tmp_path):
+    out = tmp_path / "cli.h5"
+    cli("run", SC / "fig1_two_episodes.toml", "-o", out, "-q", "--set", "t_end=100", "--set", "model.alpha_c=0.01")
+    for overrides in ({"t_end": 100, "model.alpha_c": 0.01}, ["t_end=100", "model.alpha_c=0.01"]):
+        ds = seqmem.run(SC / "fig1_two_episodes.toml", overrides=overrides)[0]
+        assert ds.attrs["alpha_c"] == 0.01
+        with h5py.File(out, "r") as f:
+            np.testing.assert_array_equal(ds["overlaps"].values, f["runs/r0000/overlaps"][()])
+
+
+def test_out_keeps_the_file_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "kept.h5"
+    seqmem.run(SC / "gamm_recall.toml", out=out)
+    assert out.exists()
+    with pytest.raises(seqmem.InputError, match="exists"):
+        seqmem.run(SC / "gamm_recall.toml", out=out)
+    seqmem.run(SC / "gamm_recall.toml", out=out, overwrite=True)
+
+
+def test_bad_input_raises_input_error_with_file_line_and_key(tmp_path):
+    with pytest.raises(seqmem.InputError, match=r"^<string>:3:1: unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c'"):
+        seqmem.run("[model]\nN_f = 20\nalpah_c = 0.3\n[memories]\nK = 3\n")
+    with pytest.raises(seqmem.InputError, match=r"^<dict>:\d+:\d+: key 'N_f': .*integer"):
+        seqmem.run({"model": {"N_f": "many"}, "memories": {"K": 3}})
+    with pytest.raises(ValueError):  # InputError is a ValueError
+        seqmem.validate({"memories": {"K": -1}})
+    with pytest.raises(seqmem.InputError, match=r"no_such\.toml: cannot read the scenario file"):
+        seqmem.run(tmp_path / "no_such.toml")
+    with pytest.raises(seqmem.InputError, match=r"--set alpah_c=1: unknown key 'alpah_c'"):
+        seqmem.run(SC / "gamm_recall.toml", overrides={"alpah_c": 1})
+    with pytest.raises(seqmem.InputError, match="no \\[sweep\\] or \\[baseline\\]"):
+        seqmem.sweep(SC / "gamm_recall.toml")
+
+
+def test_validate_and_keys():
+    assert seqmem.validate(SC / "fig3_capacity_quick.toml") == {"command": "sweep", "runs": ["r0000"]}
+    k = seqmem.keys()
+    assert k.loc["alpha_c", "section"] == "model" and k.loc["alpha_c", "default"] == "0.0"
+    table = cli("keys").stdout
+    assert len(k) == table.count("\n") - 2  # one row per key below the header
+
+
+# --- models -----------------------------------------------------------------------------------
+
+def fig1_model(tmp_path):
+    """Xi, Phi, the model and the recorded file of Figure 1 (rk4, dt = 0.01, states every 1.0)."""
+    out = tmp_path / "fig1.h5"
+    cli("run", SC / "fig1_two_episodes.toml", "-o", out, "-q", "--set", "t_end=100")
+    with h5py.File(out, "r") as f:
+        g = f["runs/r0000"]
+        Xi = g["Xi"][()]
+        K = Xi.shape[1]
+        Phi = np.zeros((K, K))
+        Phi[g["Phi_from"][()] - 1, g["Phi_to"][()] - 1] = g["Phi_value"][()]
+        rec = {k: g[k][()] for k in ("time", "overlaps", "energy", "state_time", "V_f", "V_d")}
+        params = {k: g.attrs[k] for k in ("alpha_s", "alpha_c", "T_f", "T_d", "beta_d", "degree", "alpha_s_placement")}
+    params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
+    return Xi, Phi, seqmem.DenseGSEMM(Xi, Phi, **params), rec
+
+
+def test_dense_gsemm_energy_equals_the_recorded_energy(tmp_path):
+    Xi, Phi, model, rec = fig1_model(tmp_path)
+    idx = np.searchsorted(rec["time"], rec["state_time"])
+    for j in range(0, len(idx), 10):
+        x = model.state(rec["V_f"][j], rec["V_d"][j])
+        assert model.energy(x) == pytest.approx(rec["energy"][idx[j]], rel=1e-12, abs=1e-12)
+
+
+def test_rhs_and_jacobian_against_finite_differences(tmp_path):
+    Xi, Phi, model, rec = fig1_model(tmp_path)
+    rng = np.random.default_rng(1)
+    x = model.state(rec["V_f"][30], rec["V_d"][30]) + 0.01 * rng.standard_normal(model.state_size)
+    J = model.jacobian(x)
+    assert J.shape == (model.state_size, model.state_size)
+    h = 1e-6
+    for i in rng.choice(model.state_size, 12, replace=False):
+        e = np.zeros_like(x)
+        e[i] = h
+        column = (model.rhs(x + e) - model.rhs(x - e)) / (2 * h)
+        np.testing.assert_allclose(J[:, i], column, rtol=1e-6, atol=1e-8)
+    # the energy's gradient in V_f: -T_f diag(sigma_f'(V_f)) dV_f/dt (no input current)
+    # the energy's gradient in V_f: -T_f diag(sigma_f'(V_f)) dV_f/dt (no input current; T_f = 1)
+    N, h = model.N_f, 1e-4
+    idx = np.argsort(-np.abs((1 - np.tanh(x[:N]) ** 2) * model.rhs(x)[:N]))[:5]  # where the gradient is large
+    g = np.array([(model.energy(x + h * np.eye(len(x))[i]) - model.energy(x - h * np.eye(len(x))[i])) / (2 * h)
+                  for i in idx])
+    expect = -(1 - np.tanh(x[idx]) ** 2) * model.rhs(x)[idx]
+    assert np.abs(expect).min() > 1e-3
+    np.testing.assert_allclose(g, expect, rtol=1e-5)
+
+
+def test_solve_ivp_reproduces_the_command_line_trajectory(tmp_path):
+    from scipy.integrate import solve_ivp
+    Xi, Phi, model, rec = fig1_model(tmp_path)
+    x0 = model.state(5 * 0 + Xi[:, 4].copy(), np.zeros(model.N_f))  # cue xi_5, V_d(0) = 0
+    t = rec["time"][rec["time"] <= 60]
+    sol = solve_ivp(lambda tt, x: model.rhs(x, tt), (0, t[-1]), x0, t_eval=t, rtol=1e-10, atol=1e-12,
+                    method="DOP853")
+    m = Xi.T @ np.tanh(sol.y[:model.N_f]) / model.N_f  # overlaps (time in units of T_f)
+    np.testing.assert_allclose(m.T, rec["overlaps"][:len(t)], atol=2e-6)
+
+
+def test_modern_hopfield_against_its_formula():
+    rng = np.random.default_rng(2)
+    Y = rng.standard_normal((6, 4))
+    mh = seqmem.ModernHopfield(Y, 3.0)
+    x = rng.standard_normal(6)
+    p = np.exp(3.0 * Y.T @ x - np.max(3.0 * Y.T @ x))
+    p /= p.sum()
+    np.testing.assert_allclose(mh.rhs(x), Y @ p - x, rtol=1e-12)
+    lse = np.log(np.sum(np.exp(3.0 * Y.T @ x)))
+    assert mh.energy(x) == pytest.approx(-lse / 3.0 + x @ x / 2, rel=1e-12)
+    h = 1e-6
+    J = mh.jacobian(x)
+    for i in range(6):
+        e = np.zeros(6)
+        e[i] = h
+        np.testing.assert_allclose(J[:, i], (mh.rhs(x + e) - mh.rhs(x - e)) / (2 * h), rtol=1e-6, atol=1e-9)
+
+
+def test_wrong_arrays_raise_value_error_naming_the_shape():
+    Xi = np.sign(np.random.default_rng(3).standard_normal((10, 3)))
+    model = seqmem.DenseGSEMM(Xi, np.zeros((3, 3)), alpha_c=0.1)
+    with pytest.raises(ValueError, match=r"expected a float64 array of shape \(23,\)"):
+        model.rhs(np.zeros(5))
+    with pytest.raises(ValueError, match="float64"):
+        model.rhs(np.zeros(23, dtype=np.float32))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        model.rhs(np.zeros((23, 2))[:, 0])
+    with pytest.raises(ValueError, match=r"Phi: expected a 2-D float64 NumPy array of shape \(3, 3\)"):
+        seqmem.DenseGSEMM(Xi, np.zeros((3, 3), dtype=int))
+    with pytest.raises(ValueError, match=r"Phi: expected shape \(3, 3\)"):
+        seqmem.DenseGSEMM(Xi, np.zeros((4, 4)))
+    with pytest.raises(seqmem.InputError, match="key 'alpha_c'"):
+        seqmem.DenseGSEMM(Xi, np.zeros((3, 3)), alpha_c=-1.0)
+
+
+# --- interruption and memory --------------------------------------------------------------------
+
+def test_keyboard_interrupt_stops_a_long_run_and_leaves_no_file(tmp_path):
+    out = tmp_path / "long.h5"
+    main = threading.get_ident()
+    timer = threading.Timer(0.5, lambda: signal.pthread_kill(main, signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        seqmem.run(SC / "fig1_two_episodes.toml", overrides={"t_end": 1e6, "sample_dt": 1.0, "states": []}, out=out)
+    elapsed = time.monotonic() - t0
+    timer.join()
+    assert elapsed < 2.5, f"returned {elapsed - 0.5:.2f} s after the signal"
+    assert list(tmp_path.iterdir()) == [], "a partial or output file was left"
+    # and the package still works afterwards
+    assert seqmem.run(SC / "gamm_recall.toml")[0].attrs["status"] == "completed"
+
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+
+
+def test_a_thousand_runs_do_not_grow_memory():
+    small = {"model": {"N_f": 30}, "memories": {"K": 3}, "integrator": {"t_end": 2.0}}
+    for _ in range(50):  # warm-up: caches, HDF5's free lists
+        seqmem.run(small)
+    before = rss_mb()
+    for _ in range(1000):
+        seqmem.run(small)
+    grown = rss_mb() - before
+    print(f"resident memory grew by {grown:.1f} MB over 1000 runs")
+    assert grown < 50
