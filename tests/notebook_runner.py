@@ -52,7 +52,7 @@ def run_seqmem(seqmem, scenario, h5):
         raise RuntimeError(f"seqmem run failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
 
 
-def execute_notebook(notebook, h5, tmp, timeout=300):
+def execute_notebook(notebook, h5, tmp, timeout=300, extra_env=None):
     """Executes `notebook` on the seqmem file `h5` (kernel spec and the executed copy go to the
     folder `tmp`) and returns the JSON summary on its last printed line."""
     tmp = Path(tmp)
@@ -60,7 +60,7 @@ def execute_notebook(notebook, h5, tmp, timeout=300):
     # The kernel imports the build's package (build/python, next to the binary on the command
     # line) and runs in a working directory of its own: the notebooks find their input from the
     # parameter cell alone, from any folder.
-    env = dict(os.environ, SEQMEM_FILE=str(h5), PYTHONDONTWRITEBYTECODE="1",
+    env = dict(os.environ, **(extra_env or {}), SEQMEM_FILE=str(h5), PYTHONDONTWRITEBYTECODE="1",
                PYTHONPATH=os.pathsep.join([unittest_main.package_path(), *filter(None, [os.environ.get("PYTHONPATH")])]))
     km = pinned_kernel(tmp / "kernels")
     cwd = tmp / "cwd"

@@ -15,6 +15,7 @@ Checks:
     CITATION.cff exist and the citation file cites both papers.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -87,6 +88,20 @@ class Docs(unittest.TestCase):
             cited |= set(re.findall(r"models\.md §(\d+)", src.read_text()))
         self.assertTrue(cited)
         self.assertEqual(cited - sections, set())
+
+    def test_readme_python_example_works_as_written(self):
+        readme = (ROOT / "README.md").read_text()
+        blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+        example = blocks[0]
+        self.assertLessEqual(len(example.strip().splitlines()), 5)
+        env = dict(os.environ, PYTHONPATH=unittest_main.package_path())
+        p = subprocess.run(["/usr/bin/python3", "-c", example], cwd=ROOT, capture_output=True, text=True, env=env,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # the comment in the example says what it prints
+        promised = re.search(r"#\s*(.+)$", example.splitlines()[2]).group(1).strip()
+        self.assertEqual(p.stdout.splitlines()[0].strip(), promised)
+        self.assertRegex(p.stdout, r"\n1\s+2\s+1\s+16\s+1\n")  # degree 2, seed 1: capacity 16, censored at K_max
 
     def test_front_page_licence_and_citation(self):
         readme = (ROOT / "README.md").read_text()

@@ -5,7 +5,8 @@ Two halves, one package:
 - the simulator, in-process (``seqmem.run``, ``seqmem.sweep``, ``seqmem.validate``,
   ``seqmem.keys``) and the models as objects with ``rhs``/``energy``/``jacobian``
   (``seqmem.DenseGSEMM``, ``seqmem.GSEMM``, ``seqmem.ModernHopfield``): C++ compiled into
-  ``seqmem._core`` by the project's CMake build (module :mod:`seqmem.simulate`);
+  ``seqmem._core`` by the project's CMake build (module :mod:`seqmem.simulate`; sources in
+  ``sim/python_module.cpp`` and ``analysis/python/seqmem/``);
 - the reader of the HDF5 files the simulator writes (``load_run``, ``visits``, ``sweep_tables``,
   ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python.
 
@@ -17,14 +18,10 @@ Time is in units of the feature time constant T_f throughout. The package lives 
 from .reader import *  # noqa: F401,F403
 from .reader import __all__ as _reader_all
 
-try:
-    from . import _core
-except ImportError as e:  # the pure-Python modules alone (analysis/seqmem without a build)
-    _core = None
-    _core_error = e
-
 from .simulate import (DenseGSEMM, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
                        sweep, validate)
+
+from .simulate import _core  # noqa: E402  (None when only the pure-Python modules are there)
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
