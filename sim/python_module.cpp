@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "../models/dense_gsemm.hpp"
+#include "../models/diffusion.hpp"
 #include "../models/gsemm.hpp"
 #include "../models/modern_hopfield.hpp"
 #include "cancel.hpp"
@@ -328,4 +329,61 @@ PYBIND11_MODULE(_core, m) {
             return J;
           },
           py::arg("x"), py::arg("t") = 0.0);
+
+  // The diffusion model on a finite pattern set (Ambrogioni 2024 Eq. 7-8, 11-12, 15-21): the
+  // model's functions, time t in the process's own units (clean data at t = T).
+  py::class_<PatternDiffusion>(m, "Diffusion", "diffusion model on a pattern set (Ambrogioni 2024)")
+      .def(py::init([](const py::array_t<double, py::array::f_style | py::array::forcecast>& Y, double sigma, double T,
+                       const std::string& process, double gamma_v) {
+             if (!(sigma > 0)) throw py::value_error("sigma: must be > 0");
+             if (!(T > 0)) throw py::value_error("T: must be > 0");
+             if (process != "ve" && process != "vp") throw py::value_error("process: must be \"ve\" or \"vp\"");
+             const Mat Ym = matrix_arg(Y, "Y");
+             return process == "ve" ? PatternDiffusion::ve(Ym, sigma, T) : PatternDiffusion::vp(Ym, sigma, T, gamma_v);
+           }),
+           py::arg("Y"), py::arg("sigma"), py::arg("T"), py::arg("process"), py::arg("gamma_v"))
+      .def_property_readonly("D", &PatternDiffusion::D)
+      .def_property_readonly("N", &PatternDiffusion::N)
+      .def(
+          "rhs",
+          [](const PatternDiffusion& s, const py::handle& x, double t) {
+            check_array(x, "x");
+            Vec out(s.D());
+            s.probability_flow_drift(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            return out;
+          },
+          py::arg("x"), py::arg("t"))
+      .def(
+          "reverse_drift",
+          [](const PatternDiffusion& s, const py::handle& x, double t) {
+            check_array(x, "x");
+            Vec out(s.D());
+            s.reverse_drift(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            return out;
+          },
+          py::arg("x"), py::arg("t"))
+      .def(
+          "score",
+          [](const PatternDiffusion& s, const py::handle& x, double t) {
+            check_array(x, "x");
+            Vec out(s.D());
+            s.score(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            return out;
+          },
+          py::arg("x"), py::arg("t"))
+      .def(
+          "log_p",
+          [](const PatternDiffusion& s, const py::handle& x, double t) {
+            check_array(x, "x");
+            return s.log_p(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t);
+          },
+          py::arg("x"), py::arg("t"))
+      .def(
+          "energy",
+          [](const PatternDiffusion& s, const py::handle& x, double t) {
+            check_array(x, "x");
+            return s.energy(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t);
+          },
+          py::arg("x"), py::arg("t"))
+      .def("hopfield_beta", &PatternDiffusion::hopfield_beta, py::arg("t"));
 }

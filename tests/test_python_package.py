@@ -287,3 +287,24 @@ def test_a_thousand_runs_do_not_grow_memory():
     grown = rss_mb() - before
     print(f"resident memory grew by {grown:.1f} MB over 1000 runs")
     assert grown < 50
+
+
+def test_diffusion_score_against_its_closed_form_and_finite_differences():
+    rng = np.random.default_rng(4)
+    Y = rng.standard_normal((3, 4))
+    dm = seqmem.Diffusion(Y, sigma=1.0, T=1.0, process="ve")
+    x, t = rng.standard_normal(3), 0.6
+    var = (1.0 - t) * 1.0 ** 2  # VE: p_t = mean_n N(y_n, (T - t) sigma^2 I) (Ambrogioni Eq. 8)
+    d2 = ((x[:, None] - Y) ** 2).sum(axis=0)
+    w = np.exp(-(d2 - d2.min()) / (2 * var))
+    w /= w.sum()
+    np.testing.assert_allclose(dm.score(x, t), (Y - x[:, None]) @ w / var, rtol=1e-10)
+    log_p = np.log(np.mean(np.exp(-d2 / (2 * var)))) - 1.5 * np.log(2 * np.pi * var)
+    assert dm.log_p(x, t) == pytest.approx(log_p, rel=1e-12)
+    assert dm.energy(x, t) == pytest.approx(-log_p, rel=1e-12)  # -sigma^2 log p_t, sigma = 1
+    np.testing.assert_allclose(dm.rhs(x, t), 0.5 * dm.score(x, t), rtol=1e-12)  # probability flow
+    h = 1e-6
+    fd = np.array([(dm.log_p(x + h * e, t) - dm.log_p(x - h * e, t)) / (2 * h) for e in np.eye(3)])
+    np.testing.assert_allclose(dm.score(x, t), fd, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        dm.score(np.zeros(4), t)

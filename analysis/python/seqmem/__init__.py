@@ -18,11 +18,11 @@ Time is in units of the feature time constant T_f throughout. The package lives 
 from .reader import *  # noqa: F401,F403
 from .reader import __all__ as _reader_all
 
-from .simulate import (DenseGSEMM, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
+from .simulate import (DenseGSEMM, Diffusion, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
                        sweep, validate)
 
 from .simulate import _core  # noqa: E402  (None when only the pure-Python modules are there)
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
-           "ModernHopfield", *_reader_all]
+           "ModernHopfield", "Diffusion", *_reader_all]

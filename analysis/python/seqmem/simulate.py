@@ -218,3 +218,18 @@ def ModernHopfield(Y, beta):
     ``Y`` (D, N) float64, the patterns as columns; ``beta`` > 0. ``rhs(x, t)`` = Y softmax(beta
     Y^T x) - x, ``energy(x)`` = u_MH(x, beta), ``jacobian(x, t)`` (D x D); ``x`` has shape (D,)."""
     return _need_core().ModernHopfield(_matrix(Y, "Y"), float(beta))
+
+
+def Diffusion(Y, sigma=1.0, T=1.0, process="ve", gamma_v=0.5):
+    """A diffusion model whose data are the patterns ``Y`` (D, N) float64, columns y_n, with equal
+    weights (Ambrogioni 2024 Eq. 8; docs/models.md §2): ``process`` ``"ve"`` (variance exploding,
+    Eq. 7-8) or ``"vp"`` (Ornstein-Uhlenbeck with ``gamma_v``, Eq. 15-21); time t runs from 0 to
+    ``T`` (clean data at T), in the process's own units.
+
+    Methods, x of shape (D,): ``rhs(x, t)`` the probability-flow drift dx/dt = sigma^2/2 score (+
+    gamma_v x), ``reverse_drift(x, t)`` the reverse SDE's drift, ``score(x, t)`` = grad log p_t(x)
+    (exact, closed form), ``log_p(x, t)``, ``energy(x, t)`` = -sigma^2 log p_t(x) (Eq. 11-12),
+    ``hopfield_beta(t)`` the matching modern Hopfield inverse temperature (Eq. 13-14). There is no
+    Jacobian. Wrong shapes or dtypes raise ``ValueError``.
+    """
+    return _need_core().Diffusion(_matrix(Y, "Y"), float(sigma), float(T), str(process), float(gamma_v))
