@@ -37,11 +37,23 @@ using namespace seqmem;
 
 namespace {
 
+// One simulation at a time per process: the output files' bookkeeping (sim/output_file.cpp) and
+// the cancel flag are process-wide, so calls from several Python threads run one after another.
+std::mutex& simulation_lock() {
+  static std::mutex m;
+  return m;
+}
+
 // Runs f() on a worker thread with the GIL released; KeyboardInterrupt (or any pending signal's
 // exception) cancels it and is raised once the worker has stopped.
 template <class F>
 auto interruptible(F&& f) -> decltype(f()) {
   using R = decltype(f());
+  std::unique_lock<std::mutex> one_at_a_time(simulation_lock(), std::defer_lock);
+  {
+    py::gil_scoped_release release;  // wait for another thread's run without holding the GIL
+    one_at_a_time.lock();
+  }
   cancel_flag() = false;
   std::mutex m;
   std::condition_variable cv;

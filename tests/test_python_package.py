@@ -37,9 +37,12 @@ RUNS = {
     "diffusion_landscapes": {"trajectories": 40},
     "diffusion_continuum": {"trajectories": 40},
 }
+# Every shipped sweep and baseline scenario, shortened to one or two (degree, seed) pairs.
+SMALL_SWEEP = {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 6, "K_list": [], "sweep_alpha_c": [0.2, 1.0]}
 SWEEPS = {
-    "fig3_capacity_quick": {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 8},
+    **{p.stem: SMALL_SWEEP for p in sorted(SC.glob("fig3_*.toml"))},
     "baseline_hopfield": {"trials": 3, "baseline_N": [40]},
+    "baseline_dense": {"trials": 2, "baseline_N": [20], "baseline_degrees": [2]},
 }
 # Attributes that name the process or the moment, not the result.
 PROCESS = {"created", "history", "command_line", "wall_time_s"}
@@ -308,3 +311,19 @@ def test_diffusion_score_against_its_closed_form_and_finite_differences():
     np.testing.assert_allclose(dm.score(x, t), fd, rtol=1e-6)
     with pytest.raises(ValueError, match=r"shape \(3,\)"):
         dm.score(np.zeros(4), t)
+
+
+def test_calls_from_several_threads_run_one_after_another():
+    alone = seqmem.run(SC / "fig1_two_episodes.toml", overrides={"t_end": 300})[0]
+    results = [None] * 3
+
+    def work(i):
+        results[i] = seqmem.run(SC / "fig1_two_episodes.toml", overrides={"t_end": 300})[0]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for ds in results:
+        np.testing.assert_array_equal(ds["overlaps"].values, alone["overlaps"].values)
