@@ -1,5 +1,7 @@
 #include "fixed_points.hpp"
 
+#include "../sim/cancel.hpp"
+
 #include <algorithm>
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
@@ -217,6 +219,7 @@ TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const SpMat& Phi, const 
 
 #pragma omp parallel for schedule(dynamic)
   for (long task = 0; task < samples * starts; ++task) {
+    if (cancel_requested()) continue;  // thrown after the parallel region
     const long i = task / starts, start = task % starts;
     if (start == 0)
       out.from_state[i] = find_fixed_point(Xi, Phi, p, V_d[i], V_f[i], opt);

@@ -1,5 +1,7 @@
 #include "landscape.hpp"
 
+#include "../sim/cancel.hpp"
+
 namespace seqmem {
 
 Landscape diffusion_landscape(const PatternDiffusion& dm, double t, int grid, double range) {
@@ -14,7 +16,7 @@ Landscape diffusion_landscape(const PatternDiffusion& dm, double t, int grid, do
   PatternDiffusion local = dm;
   Vec p = Vec::Zero(dm.D()), s(dm.D());
   for (int j = 0; j < grid; ++j)
-    for (int i = 0; i < grid; ++i) {
+    for (int i = 0; i < grid && !cancel_requested(); ++i) {
       p(0) = L.x(i);
       p(1) = L.y(j);
       L.log_density(j, i) = local.log_p(p, t);

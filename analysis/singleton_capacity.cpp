@@ -1,5 +1,7 @@
 #include "singleton_capacity.hpp"
 
+#include "../sim/cancel.hpp"
+
 #include "capacity.hpp"
 
 #include <algorithm>
@@ -129,7 +131,9 @@ SingletonCapacityResult singleton_capacity(const SingletonCapacityOptions& opt) 
   r.capacity_per_trial.assign(opt.trials, 0);
   std::vector<long> evaluations(opt.trials, 0);
 #pragma omp parallel for schedule(dynamic)
-  for (int t = 0; t < opt.trials; ++t) r.capacity_per_trial[t] = search_capacity(opt, t, evaluations[t]);
+  for (int t = 0; t < opt.trials; ++t)
+    if (!cancel_requested()) r.capacity_per_trial[t] = search_capacity(opt, t, evaluations[t]);
+  throw_if_cancelled();
 
   double sum = 0, sum2 = 0;
   for (int t = 0; t < opt.trials; ++t) {
@@ -152,6 +156,7 @@ Mat recalled_fractions(const SingletonCapacityOptions& opt, const std::vector<in
   Mat f(opt.trials, n);
 #pragma omp parallel for schedule(dynamic)
   for (long task = 0; task < opt.trials * n; ++task) {
+    if (cancel_requested()) continue;  // thrown by the caller, outside the parallel region
     const int t = static_cast<int>(task / n);
     const int P = Ps[task % n];
     f(t, task % n) = static_cast<double>(count_recalled(opt, t, P, 0, 0)) / P;

@@ -1,5 +1,7 @@
 #include "event_driven.hpp"
 
+#include "cancel.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,6 +46,7 @@ class Engine {
     if (!obs_.observe(t_, a_)) return end(EndStatus::stopped, "");
     bool numeric = !saturated(x), entered_slowly = false;
     while (t_ < t_end) {
+      if (cancel_requested()) return end(EndStatus::stopped, "");  // sim/cancel.hpp
       if (stats_.steps >= spec_.max_steps)
         return end(EndStatus::failed, fmt::format("more than max_steps = {} steps by t = {}", spec_.max_steps, t_));
       if (numeric) {

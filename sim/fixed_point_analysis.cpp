@@ -1,5 +1,7 @@
 #include "fixed_point_analysis.hpp"
 
+#include "cancel.hpp"
+
 #include <omp.h>
 
 #include <chrono>
@@ -69,6 +71,7 @@ FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& X
     S.energy.resize(m);
 #pragma omp parallel for schedule(dynamic)
     for (int j = 0; j < m; ++j) {
+      if (cancel_requested()) continue;  // thrown after the parallel region
       const int k = m == 1 ? 0 : static_cast<int>(std::lround(double(j) * (n - 1) / (m - 1)));
       S.t[j] = s.t[k];
       S.energy[j] = energy_slice(Xi, Phi, p, s.V_d[k], S.e1, S.e2, S.a, S.b);

@@ -50,9 +50,13 @@ template <class F>
 auto interruptible(F&& f) -> decltype(f()) {
   using R = decltype(f());
   std::unique_lock<std::mutex> one_at_a_time(simulation_lock(), std::defer_lock);
-  {
-    py::gil_scoped_release release;  // wait for another thread's run without holding the GIL
-    one_at_a_time.lock();
+  while (!one_at_a_time.owns_lock()) {  // another thread's run: wait for it, Ctrl-C still works
+    {
+      py::gil_scoped_release release;
+      if (one_at_a_time.try_lock()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
   }
   cancel_flag() = false;
   std::mutex m;
@@ -105,8 +109,9 @@ void put(const py::handle& v, Insert insert, const std::string& where) {
   else if (py::isinstance<py::str>(v)) insert(v.cast<std::string>());
   else if (py::isinstance<py::dict>(v)) insert(to_table(v.cast<py::dict>()));
   else if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) insert(to_array(py::reinterpret_borrow<py::sequence>(v)));
+  else if (py::hasattr(v, "ndim") && py::hasattr(v, "tolist") && v.attr("ndim").cast<int>() > 0)
+    put(v.attr("tolist")(), insert, where);  // a NumPy array: a list
   else if (py::hasattr(v, "item") && py::hasattr(v, "dtype")) put(v.attr("item")(), insert, where);  // NumPy scalar
-  else if (py::hasattr(v, "tolist")) put(v.attr("tolist")(), insert, where);                        // NumPy array
   else
     throw InputError(fmt::format("<dict>: key '{}': cannot be written in TOML (a {})", where,
                                  py::str(py::type::of(v).attr("__name__")).cast<std::string>()));
@@ -152,10 +157,17 @@ Mat matrix_arg(const py::array_t<double, py::array::f_style | py::array::forceca
   if (a.ndim() != 2) throw py::value_error(fmt::format("{}: expected a 2-D float64 array", name));
   return Eigen::Map<const Mat>(a.data(), a.shape(0), a.shape(1));
 }
-void check_array(const py::handle& a, const char* name) {
-  const py::array arr = py::array::ensure(a);
-  if (!arr || !py::isinstance<py::array_t<double>>(arr) || !(arr.flags() & py::array::c_style))
-    throw py::value_error(fmt::format("{}: expected a C-contiguous float64 NumPy array", name));
+// A state vector: a C-contiguous float64 NumPy array of `n` entries (ValueError otherwise).
+Vec state_arg(const py::handle& a, Eigen::Index n, const char* name) {
+  if (!py::isinstance<py::array>(a))
+    throw py::value_error(fmt::format("{}: expected a float64 NumPy array of shape ({},), got a {}", name, n,
+                                      py::str(py::type::of(a).attr("__name__")).cast<std::string>()));
+  const py::array arr = py::reinterpret_borrow<py::array>(a);
+  if (!py::isinstance<py::array_t<double>>(arr) || !(arr.flags() & py::array::c_style))
+    throw py::value_error(fmt::format("{}: expected a C-contiguous float64 NumPy array of shape ({},), got dtype {}{}",
+                                      name, n, py::str(arr.dtype()).cast<std::string>(),
+                                      arr.flags() & py::array::c_style ? "" : ", not C-contiguous"));
+  return vector_arg(arr.cast<py::array_t<double, py::array::c_style>>(), n, name);
 }
 
 // A model as a Python object: rhs(x, t), energy(x), jacobian(x), the state layout.
@@ -179,39 +191,40 @@ void bind_gsemm_model(py::module_& m, const char* name, const char* doc) {
       .def(
           "rhs",
           [](const Model& s, const py::handle& x, double t) {
-            check_array(x, "x");
-            const Vec v = vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.state_size(), "x");
+            const Vec v = state_arg(x, s.state_size(), "x");
             Vec dx(v.size());
             s(v, dx, t);
             return dx;
           },
-          py::arg("x"), py::arg("t") = 0.0)
+          py::arg("x"), py::arg("t") = 0.0,
+          "dx/dt at the state x (float64, shape (state_size,)) and time t (units of T_f): the model's ODE "
+          "(GSEMM Eq. 1, or Eq. 9-10 for Dense GSEMM). ValueError for another dtype or shape.")
       .def(
           "energy",
           [](const Model& s, const py::handle& x) {
-            check_array(x, "x");
-            return s.energy(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.state_size(), "x"));
+            return s.energy(state_arg(x, s.state_size(), "x"));
           },
-          py::arg("x"))
+          py::arg("x"),
+          "the energy at x (GSEMM Eq. 4; Dense GSEMM: E(V_f; V_d), Eq. 13 in the limit), dimensionless")
       .def(
           "jacobian",
           [](const Model& s, const py::handle& x, double t) {
-            check_array(x, "x");
             Mat J;
-            s.jacobian(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.state_size(), "x"), t, J);
+            s.jacobian(state_arg(x, s.state_size(), "x"), t, J);
             return J;
           },
-          py::arg("x"), py::arg("t") = 0.0)
+          py::arg("x"), py::arg("t") = 0.0,
+          "d(rhs)/dx at x, shape (state_size, state_size), in 1/T_f")
       .def(
           "state",
           [](const Model& s, const py::handle& V_f, const py::handle& V_d) {
-            check_array(V_f, "V_f");
-            check_array(V_d, "V_d");
             const auto n = s.Xi().rows();
-            return s.initial_state(vector_arg(V_f.cast<py::array_t<double, py::array::c_style>>(), n, "V_f"),
-                                   vector_arg(V_d.cast<py::array_t<double, py::array::c_style>>(), n, "V_d"));
+            return s.initial_state(state_arg(V_f, n, "V_f"),
+                                   state_arg(V_d, n, "V_d"));
           },
-          py::arg("V_f"), py::arg("V_d"));
+          py::arg("V_f"), py::arg("V_d"),
+          "the state from V_f and V_d (float64, shape (N_f,)): [V_f, V_d, Xi^T V_d] for Dense GSEMM, [V_f, V_h, V_d] "
+          "with dV_h/dt = 0 for GSEMM");
 }
 
 }  // namespace
@@ -318,8 +331,7 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "rhs",
           [](const ModernHopfield& s, const py::handle& x, double t) {
-            check_array(x, "x");
-            const Vec v = vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.Y().rows(), "x");
+            const Vec v = state_arg(x, s.Y().rows(), "x");
             Vec dx(v.size());
             s(v, dx, t);
             return dx;
@@ -328,16 +340,14 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "energy",
           [](const ModernHopfield& s, const py::handle& x) {
-            check_array(x, "x");
-            return s.energy(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.Y().rows(), "x"));
+            return s.energy(state_arg(x, s.Y().rows(), "x"));
           },
           py::arg("x"))
       .def(
           "jacobian",
           [](const ModernHopfield& s, const py::handle& x, double t) {
-            check_array(x, "x");
             Mat J;
-            s.jacobian(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.Y().rows(), "x"), t, J);
+            s.jacobian(state_arg(x, s.Y().rows(), "x"), t, J);
             return J;
           },
           py::arg("x"), py::arg("t") = 0.0);
@@ -359,42 +369,37 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "rhs",
           [](const PatternDiffusion& s, const py::handle& x, double t) {
-            check_array(x, "x");
             Vec out(s.D());
-            s.probability_flow_drift(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            s.probability_flow_drift(state_arg(x, s.D(), "x"), t, out);
             return out;
           },
           py::arg("x"), py::arg("t"))
       .def(
           "reverse_drift",
           [](const PatternDiffusion& s, const py::handle& x, double t) {
-            check_array(x, "x");
             Vec out(s.D());
-            s.reverse_drift(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            s.reverse_drift(state_arg(x, s.D(), "x"), t, out);
             return out;
           },
           py::arg("x"), py::arg("t"))
       .def(
           "score",
           [](const PatternDiffusion& s, const py::handle& x, double t) {
-            check_array(x, "x");
             Vec out(s.D());
-            s.score(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t, out);
+            s.score(state_arg(x, s.D(), "x"), t, out);
             return out;
           },
           py::arg("x"), py::arg("t"))
       .def(
           "log_p",
           [](const PatternDiffusion& s, const py::handle& x, double t) {
-            check_array(x, "x");
-            return s.log_p(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t);
+            return s.log_p(state_arg(x, s.D(), "x"), t);
           },
           py::arg("x"), py::arg("t"))
       .def(
           "energy",
           [](const PatternDiffusion& s, const py::handle& x, double t) {
-            check_array(x, "x");
-            return s.energy(vector_arg(x.cast<py::array_t<double, py::array::c_style>>(), s.D(), "x"), t);
+            return s.energy(state_arg(x, s.D(), "x"), t);
           },
           py::arg("x"), py::arg("t"))
       .def("hopfield_beta", &PatternDiffusion::hopfield_beta, py::arg("t"));

@@ -204,6 +204,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     RunOutcome o;
     if (spec.model == ModelKind::diffusion) {
       const DiffusionOutcome d = simulate_diffusion(spec, files, all, opt.progress);
+      throw_if_cancelled();  // a landscape or trajectories cut short are not written
       try {
         write_diffusion_run(runs.id(), spec, d);
       } catch (const h5::Error& e) {

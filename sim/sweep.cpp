@@ -256,6 +256,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
           SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
           t.dense_products = opt.dense_products;
           r.e = evaluate_sequence(t);
+          throw_if_cancelled();  // a cancelled evaluation stopped early: its outcome is not recorded
           queue.result(encode(r, 'R'));
         }
         if (r.e.success()) {

@@ -327,3 +327,36 @@ def test_calls_from_several_threads_run_one_after_another():
         t.join()
     for ds in results:
         np.testing.assert_array_equal(ds["overlaps"].values, alone["overlaps"].values)
+
+
+def test_numpy_values_in_dicts_are_lists_and_numbers():
+    a = seqmem.validate(SC / "fig3_capacity_quick.toml",
+                        overrides={"sweep_alpha_c": np.array([0.1, 0.2]), "sweep_degrees": np.array([2]),
+                                   "K_max": np.int64(8)})
+    assert a["command"] == "sweep"
+    ds = seqmem.run({"model": {"N_f": np.int64(30)}, "memories": {"K": 3},
+                     "episodes": {"cycles": [np.arange(1, 4)]}, "integrator": {"t_end": 5.0}})[0]
+    assert ds.attrs["cycles"].tolist() == [1, 2, 3]
+
+
+def interrupt_after(seconds, call):
+    main = threading.get_ident()
+    timer = threading.Timer(seconds, lambda: signal.pthread_kill(main, signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        call()
+    timer.join()
+    return time.monotonic() - t0 - seconds
+
+
+def test_keyboard_interrupt_stops_an_event_driven_evaluation_and_a_baseline(tmp_path):
+    # one evaluation at K = 2048, degree 3 (event-driven: tens of seconds uninterrupted)
+    late = interrupt_after(1.0, lambda: seqmem.sweep(
+        SC / "fig3_capacity.toml", overrides={"sweep_degrees": [3], "sweep_seeds": [1], "K_min": 2048,
+                                              "K_max": 2048, "sweep_alpha_c": [0.3]}))
+    assert late < 1.5, f"the sweep stopped {late:.2f} s after the signal"
+    late = interrupt_after(1.0, lambda: seqmem.sweep(
+        SC / "baseline_hopfield.toml", overrides={"baseline_N": [1000], "trials": 100}, out=tmp_path / "b.h5"))
+    assert late < 1.5, f"the baseline stopped {late:.2f} s after the signal"
+    assert not (tmp_path / "b.h5").exists()

@@ -13,13 +13,17 @@ of ``"key=value"`` strings (``"model.alpha_c=0.3"`` works too).
 
 Results are read back from the HDF5 file the C++ writer produced, so an in-process run and
 ``seqmem run -o FILE`` give the same variables, dimensions, coordinates and attributes (one layout,
-docs/output.md). Without ``out=`` that file lives in a private temporary folder (in ``/dev/shm``,
-memory, where it exists) and is removed before the function returns.
+docs/output.md). Without ``out=`` that file lives in a private temporary folder (Python's
+``tempfile``: ``$TMPDIR`` or ``/tmp``) and is removed before the function returns; the Datasets are
+loaded into memory, so a run whose output does not fit in memory should use ``out=`` and read the
+file lazily with ``xarray.open_dataset``.
 
 Errors: bad input raises :class:`InputError` (a ``ValueError``) with the command line's message
 (``FILE:LINE:COL: key 'K': ...``; the file is ``<string>`` or ``<dict>`` for text and dicts); a
 failed write raises :class:`OutputError` (an ``OSError``). Ctrl-C (``KeyboardInterrupt``) stops a
-run within about a second and removes its partial output.
+run at its next sample, a sweep evaluation at its next event or sample (the evaluation is not
+recorded), a diffusion run at its next trajectory, a fixed-point analysis at its next state, and
+removes the partial output.
 """
 
 import os
@@ -87,11 +91,6 @@ def _overrides(overrides):
     return [str(o) for o in overrides]
 
 
-def _scratch():
-    """A folder for the file of a run without out=: memory (/dev/shm) where there is one."""
-    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
 def _load(path, group):
     with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
         return ds.load()
@@ -116,7 +115,7 @@ def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progr
     """
     text, name, folder = _scenario(scenario)
     sets = _overrides(overrides)
-    with tempfile.TemporaryDirectory(prefix="seqmem-", dir=_scratch()) as tmp:
+    with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "run.h5")
         outcomes = _core.run(text, name, folder, sets, target, int(threads or 0), bool(overwrite), bool(progress))
         return [_load(target, f"runs/{o['id']}") for o in outcomes]
@@ -136,7 +135,7 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, progre
     """
     text, name, folder = _scenario(scenario)
     sets = _overrides(overrides)
-    with tempfile.TemporaryDirectory(prefix="seqmem-", dir=_scratch()) as tmp:
+    with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "sweep.h5")
         _core.sweep(text, name, folder, sets, target, int(threads or 0), bool(resume), bool(progress))
         with xr.open_dataset(target, engine="h5netcdf") as root:
