@@ -172,32 +172,30 @@ void set_attr(hid_t obj, const std::string& name, const Scalar& v) {
   }
 }
 
-void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v) {
-  const hsize_t n = v.size();
+namespace {
+// A 1-D attribute of n values of `type`.
+void set_array_attr(hid_t obj, const std::string& name, hid_t type, hsize_t n, const void* data) {
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle a(valid(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"),
-           H5Aclose);
-  check(H5Awrite(a.id(), H5T_NATIVE_DOUBLE, v.data()), "write attr");
+  Handle a(valid(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr " + name), H5Aclose);
+  check(H5Awrite(a.id(), type, data), "write attr");
+}
+}  // namespace
+
+void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v) {
+  set_array_attr(obj, name, H5T_NATIVE_DOUBLE, v.size(), v.data());
 }
 
 void set_attr(hid_t obj, const std::string& name, const std::vector<std::int64_t>& v) {
-  const hsize_t n = v.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle a(valid(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"),
-           H5Aclose);
-  check(H5Awrite(a.id(), H5T_NATIVE_INT64, v.data()), "write attr");
+  set_array_attr(obj, name, H5T_NATIVE_INT64, v.size(), v.data());
 }
 
 void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& v) {
-  const hsize_t n = v.size();
   std::vector<const char*> p;
   for (const auto& x : v) p.push_back(x.c_str());
   Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(t.id(), H5T_VARIABLE);
   H5Tset_cset(t.id(), H5T_CSET_UTF8);
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle a(valid(H5Acreate2(obj, name.c_str(), t.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "attr"), H5Aclose);
-  check(H5Awrite(a.id(), t.id(), p.data()), "write attr");
+  set_array_attr(obj, name, t.id(), p.size(), p.data());
 }
 
 void for_each_dataset(hid_t loc, const std::function<void(const std::string&, hid_t)>& f) {

@@ -12,13 +12,6 @@ namespace {
 
 bool is(const char* a, const char* b) { return std::strcmp(a, b) == 0; }
 
-std::string text_of(const RunSpec& r, const char* key) {
-  for (const auto& [k, v] : r.resolved)
-    if (k == key)
-      if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  return "";
-}
-
 bool adaptive(StepperKind s) {
   return s == StepperKind::dopri5 || s == StepperKind::cvode_bdf || s == StepperKind::event_driven;
 }
@@ -141,10 +134,10 @@ bool key_applies(const KeyDef& k, const RunSpec& r) {
   if (r.model == ModelKind::gamm && (is(k.key, "alpha_c") || is(k.key, "T_d") || is(k.key, "beta_d") || is(k.key, "V_d0")))
     return false;
   if (section == "model") {
-    const std::string sigma_h = text_of(r, "sigma_h");
+    const bool softmax = r.params.sigma_h.kind == HiddenKind::softmax;
     if (is(k.key, "T_h")) return r.model == ModelKind::gsemm;
-    if (is(k.key, "degree") && sigma_h == "softmax") return false;
-    if (is(k.key, "beta_h")) return sigma_h == "softmax";
+    if (is(k.key, "degree") && softmax) return false;
+    if (is(k.key, "beta_h")) return softmax;
   }
   return r.command == Command::sweep ? sweep_applies(section, k.key, r) : gsemm_run_applies(section, k.key, r);
 }

@@ -93,11 +93,6 @@ auto interruptible(F&& f) -> decltype(f()) {
   return result;
 }
 
-Scenario scenario_of(const std::string& text, const std::string& path, const std::string& dir,
-                     const std::vector<std::string>& overrides) {
-  return load_scenario_text(text, path, dir, overrides);
-}
-
 // A Python value as a TOML node (bool before int: Python's bool is an int).
 toml::table to_table(const py::dict& d);
 toml::array to_array(const py::sequence& l);
@@ -227,6 +222,14 @@ void bind_gsemm_model(py::module_& m, const char* name, const char* doc) {
           "with dV_h/dt = 0 for GSEMM");
 }
 
+// A vector field of the diffusion model (drift, score) at x, shape (D,), and time t.
+template <void (PatternDiffusion::*field)(const Vec&, double, Vec&) const>
+Vec diffusion_field(const PatternDiffusion& s, const py::handle& x, double t) {
+  Vec out(s.D());
+  (s.*field)(state_arg(x, s.D(), "x"), t, out);
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -248,7 +251,7 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& text, const std::string& path, const std::string& dir,
          const std::vector<std::string>& overrides, const std::string& out, int threads, bool overwrite,
          bool progress) {
-        const Scenario sc = scenario_of(text, path, dir, overrides);
+        const Scenario sc = load_scenario_text(text, path, dir, overrides);
         RunOptions opt;
         opt.threads = threads;
         opt.overwrite = overwrite;
@@ -265,7 +268,7 @@ PYBIND11_MODULE(_core, m) {
       "sweep",
       [](const std::string& text, const std::string& path, const std::string& dir,
          const std::vector<std::string>& overrides, const std::string& out, int threads, bool resume, bool progress) {
-        const Scenario sc = scenario_of(text, path, dir, overrides);
+        const Scenario sc = load_scenario_text(text, path, dir, overrides);
         if (sc.command == Command::run)
           throw InputError(path + ": this scenario has no [sweep] or [baseline] section: run it with seqmem.run");
         SweepOptions opt;
@@ -287,7 +290,7 @@ PYBIND11_MODULE(_core, m) {
       "validate",
       [](const std::string& text, const std::string& path, const std::string& dir,
          const std::vector<std::string>& overrides) {
-        const Scenario sc = scenario_of(text, path, dir, overrides);
+        const Scenario sc = load_scenario_text(text, path, dir, overrides);
         interruptible([&] {
           load_checked_files(sc, 1, ResourceLimits{});
           return 0;
@@ -366,30 +369,12 @@ PYBIND11_MODULE(_core, m) {
            py::arg("Y"), py::arg("sigma"), py::arg("T"), py::arg("process"), py::arg("gamma_v"))
       .def_property_readonly("D", &PatternDiffusion::D)
       .def_property_readonly("N", &PatternDiffusion::N)
-      .def(
-          "rhs",
-          [](const PatternDiffusion& s, const py::handle& x, double t) {
-            Vec out(s.D());
-            s.probability_flow_drift(state_arg(x, s.D(), "x"), t, out);
-            return out;
-          },
-          py::arg("x"), py::arg("t"))
-      .def(
-          "reverse_drift",
-          [](const PatternDiffusion& s, const py::handle& x, double t) {
-            Vec out(s.D());
-            s.reverse_drift(state_arg(x, s.D(), "x"), t, out);
-            return out;
-          },
-          py::arg("x"), py::arg("t"))
-      .def(
-          "score",
-          [](const PatternDiffusion& s, const py::handle& x, double t) {
-            Vec out(s.D());
-            s.score(state_arg(x, s.D(), "x"), t, out);
-            return out;
-          },
-          py::arg("x"), py::arg("t"))
+      .def("rhs", diffusion_field<&PatternDiffusion::probability_flow_drift>, py::arg("x"), py::arg("t"),
+           "the probability-flow drift dx/dt at x (shape (D,)) and time t")
+      .def("reverse_drift", diffusion_field<&PatternDiffusion::reverse_drift>, py::arg("x"), py::arg("t"),
+           "the drift of the reverse SDE (Eq. 7) at x and t")
+      .def("score", diffusion_field<&PatternDiffusion::score>, py::arg("x"), py::arg("t"),
+           "grad log p_t(x), exact (Eq. 8)")
       .def(
           "log_p",
           [](const PatternDiffusion& s, const py::handle& x, double t) {

@@ -30,6 +30,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -138,19 +139,11 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, progre
     with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "sweep.h5")
         _core.sweep(text, name, folder, sets, target, int(threads or 0), bool(resume), bool(progress))
-        with xr.open_dataset(target, engine="h5netcdf") as root:
-            groups = ("evaluations", "capacity") if "complete" in root.attrs and _has(target, "evaluations") \
-                else ("baseline", "baseline_summary")
-        if groups[0] == "evaluations":
+        with h5py.File(target, "r") as f:
+            capacity_sweep = "evaluations" in f
+        if capacity_sweep:
             return reader.sweep_tables(target)
-        return tuple(_load(target, g).to_dataframe() for g in groups)
-
-
-def _has(path, group):
-    import h5py
-
-    with h5py.File(path, "r") as f:
-        return group in f
+        return tuple(_load(target, g).to_dataframe() for g in ("baseline", "baseline_summary"))
 
 
 def validate(scenario, overrides=None):
