@@ -81,6 +81,47 @@ bool diffusion_applies(const std::string& section, const char* key, const RunSpe
   return section != "sweep" && section != "baseline";
 }
 
+// kind = "free_recall": the keys its settings read (sim/free_recall_runner.cpp).
+bool free_recall_applies(const std::string& section, const char* key, const RunSpec& r) {
+  const auto& f = r.free_recall;
+  const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
+  if (is(key, "N_f")) return f.item_vectors == ItemVectors::random;
+  if (is(key, "category_similarity")) return f.categories > 0;
+  if (section == "model" || section == "record") {  // the GSEMM keys of recall_rule = gsemm
+    if (is(key, "kind")) return true;
+    if (!gsemm) return false;
+    if (is(key, "degree")) return r.params.sigma_h.kind != HiddenKind::softmax;
+    if (is(key, "beta_h")) return r.params.sigma_h.kind == HiddenKind::softmax;
+    return true;
+  }
+  if (is(key, "cue_noise")) return gsemm;
+  if (section == "integrator") {
+    if (gsemm) return integrator_applies(key, r);
+    const bool accumulator = f.rule == RecallRule::accumulator && !f.recognition;
+    const bool continuous = f.drift != ContextDriftKind::discrete;  // dopri5 moves the context
+    if (is(key, "dt")) return accumulator || continuous;
+    return continuous && (is(key, "abs_tol") || is(key, "rel_tol") || is(key, "max_steps") || is(key, "min_step"));
+  }
+  if (section == "recognition") return is(key, "recognition") || f.recognition;
+  if (section == "context") {
+    if (is(key, "retention_interval")) return f.cmr.salience_decay_time > 0;
+    if (is(key, "phi_d")) return f.cmr.phi_s > 0;
+    if (f.recognition) return !is(key, "beta_rec") && !is(key, "beta_start");
+    return !gsemm;  // the GSEMM recall does not use the context
+  }
+  if (section == "recall") {
+    if (f.recognition) return false;
+    if (is(key, "recall_rule")) return true;
+    if (is(key, "tau")) return f.rule == RecallRule::luce || f.rule == RecallRule::softmax;
+    if (is(key, "X_s") || is(key, "X_k")) return f.rule == RecallRule::luce || f.rule == RecallRule::softmax;
+    if (is(key, "kappa") || is(key, "lambda") || is(key, "eta") || is(key, "accumulator_threshold") ||
+        is(key, "recall_period"))
+      return f.rule == RecallRule::accumulator;
+    return gsemm;  // recall_cue, hebb_*
+  }
+  return section == "" || section == "items" || section == "lists";
+}
+
 void write_list(hid_t group, const KeyDef& k, const std::string& text) {
   const toml::table t = toml::parse("v = " + text);
   const toml::array& a = *t["v"].as_array();
@@ -129,6 +170,7 @@ bool key_applies(const KeyDef& k, const RunSpec& r) {
     return (section.empty() || section == "baseline") &&
            !(is(k.key, "baseline_degrees") && (r.baseline.model == "hopfield" || r.baseline.model == "dense_exp"));
   if (r.model == ModelKind::diffusion) return diffusion_applies(section, k.key, r);
+  if (r.model == ModelKind::free_recall) return free_recall_applies(section, k.key, r);
   if (section == "integrator") return integrator_applies(k.key, r);
   // GAMM (Phi = 0): the delay never reaches the features
   if (r.model == ModelKind::gamm && (is(k.key, "alpha_c") || is(k.key, "T_d") || is(k.key, "beta_d") || is(k.key, "V_d0")))

@@ -53,14 +53,17 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
     std::string label;
     for (auto k : sc.varying)
       if (k < r.resolved.size()) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
-    if (r.model == ModelKind::diffusion)
+    if (r.model == ModelKind::free_recall)
+      fmt::print("{}{}: {}, {} lists of {} items, wall {:.3f} s\n", r.id, label, o.status, o.samples,
+                 r.free_recall.L, o.wall_s);
+    else if (r.model == ModelKind::diffusion)
       fmt::print("{}{}: {}, {} trajectories to t = {:g}, wall {:.3f} s\n", r.id, label, o.status, o.samples, o.t_stop,
                  o.wall_s);
     else
       fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
                  o.wall_s);
     if (!o.message.empty()) fmt::print("  {}\n", o.message);
-    if (r.model == ModelKind::diffusion) {
+    if (r.model == ModelKind::diffusion || r.model == ModelKind::free_recall) {
       fmt::print("  {}\n", o.detail);
       continue;
     }

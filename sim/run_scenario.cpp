@@ -15,6 +15,7 @@
 
 #include "cancel.hpp"
 #include "diffusion_writer.hpp"
+#include "free_recall_writer.hpp"
 #include "mpi_job.hpp"
 #include "output_file.hpp"
 #include "progress.hpp"
@@ -55,6 +56,39 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
   if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
   if (o.result.failed > 0) s += fmt::format(" stepper gave up {:.3f}", o.result.failed / M);
   r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
+  return r;
+}
+
+// The outcome lines of a free-recall run: the curves in brief.
+RunOutcome free_recall_summary(const RunSpec& spec, const FreeRecallOutcome& o) {
+  RunOutcome r;
+  r.status = o.status;
+  r.message = o.message;
+  r.wall_s = o.wall_s;
+  r.samples = static_cast<long>(o.curves.lists);
+  const auto& c = o.curves;
+  const int L = spec.free_recall.L;
+  if (spec.free_recall.recognition) {
+    r.detail = fmt::format("recognition: hit rate {:.3f}, false-alarm rate {:.3f}, d' {:.3f}", c.hit_rate(),
+                           c.false_alarm_rate(), c.d_prime());
+    return r;
+  }
+  std::string spc, pfr, crp;
+  const auto s = c.spc(), p = c.pfr(), l = c.lag_crp();
+  for (int j = 0; j < L; ++j) spc += fmt::format(" {:.2f}", s[static_cast<std::size_t>(j)]);
+  for (int j = 0; j < L; ++j) pfr += fmt::format(" {:.2f}", p[static_cast<std::size_t>(j)]);
+  for (int lag = -std::min(5, L - 1); lag <= std::min(5, L - 1); ++lag)
+    if (lag != 0) crp += fmt::format(" {:+d}:{:.2f}", lag, l[static_cast<std::size_t>(lag + L - 1)]);
+  const double lists = std::max<double>(1.0, static_cast<double>(c.lists));
+  r.detail = fmt::format("recalls per list {:.2f}, intrusions per list {:.3f}\n  serial-position curve:{}\n"
+                         "  first recall:{}\n  lag-CRP:{}",
+                         c.correct / lists, c.intrusions / lists, spc, pfr, crp);
+  if (c.same_category_possible > 0)
+    r.detail += fmt::format("\n  category CRP: same {:.3f}, other {:.3f}",
+                            double(c.same_category_actual) / double(c.same_category_possible),
+                            c.other_category_possible > 0
+                                ? double(c.other_category_actual) / double(c.other_category_possible)
+                                : 0.0);
   return r;
 }
 
@@ -113,8 +147,9 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   limits.allow_large = opt.allow_large;
   const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   const bool root = mpi::coordinator();
-  const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
-  // Diffusion runs parallelise over their trajectories and go one after another: rank 0 alone.
+  // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
+  // another: rank 0 alone.
+  const bool diffusion = sc.runs[0].model == ModelKind::diffusion || sc.runs[0].model == ModelKind::free_recall;
   if (diffusion) {
     join_or_exit(sc.fingerprint());
     if (!root) return {};
@@ -202,7 +237,17 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     throw_if_cancelled();  // the queue stops at the first failure
     const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
     RunOutcome o;
-    if (spec.model == ModelKind::diffusion) {
+    if (spec.model == ModelKind::free_recall) {
+      try {
+        FreeRecallWriter w(runs.id(), spec);
+        const FreeRecallOutcome fr =
+            simulate_free_recall(spec, all, opt.progress, [&](const FreeRecallEvents& e) { w.append(e); });
+        w.finish(fr);
+        o = free_recall_summary(spec, fr);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+    } else if (spec.model == ModelKind::diffusion) {
       const DiffusionOutcome d = simulate_diffusion(spec, files, all, opt.progress);
       throw_if_cancelled();  // a landscape or trajectories cut short are not written
       try {

@@ -212,7 +212,7 @@ std::string node_text(const toml::node& n) {
 // the resolved values of the keys that apply are recorded.
 void check_family(const Values& v, Family fam, const std::string& kind, RunSpec& r) {
   for (const auto& k : schema()) {
-    if (k.family != Family::any && k.family != fam) {
+    if (!in_family(k.family, fam)) {
       if (v.given(k.key)) v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
       continue;
     }
@@ -360,6 +360,119 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   return r;
 }
 
+// sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
+void resolve_sample_dt(const Values& v, RunSpec& r) {
+  r.sample_dt = v.num("sample_dt");
+  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
+    const double ratio = r.sample_dt / r.dt;
+    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
+  }
+  if (r.t_end / r.sample_dt > 1e9)
+    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
+           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
+                       r.t_end / r.sample_dt));
+}
+
+// kind = "free_recall": models/cmr.hpp, sim/free_recall_runner.hpp, docs/free_recall.md.
+RunSpec resolve_free_recall(const Values& v, RunSpec r) {
+  auto& f = r.free_recall;
+  f.N_items = v.int32("N_items");
+  f.item_vectors = v.choice("item_vectors") == "random" ? ItemVectors::random : ItemVectors::orthonormal;
+  f.categories = v.int32("categories");
+  if (f.categories > f.N_items)
+    v.fail("categories", fmt::format("must be in 0..N_items = {}, got {}", f.N_items, f.categories));
+  f.category_similarity = v.num("category_similarity");
+  if (f.categories == 0 && v.given("category_similarity"))
+    v.fail("category_similarity", "needs categories > 0");
+  r.N_f = f.item_vectors == ItemVectors::random ? v.int32("N_f") : f.N_items + f.categories;
+  if (f.item_vectors == ItemVectors::orthonormal && v.given("N_f"))
+    v.fail("N_f", "orthonormal items have N_f = N_items + categories; N_f applies to item_vectors = \"random\"");
+  set_resolved(r, "N_f", std::int64_t(r.N_f));
+  f.L = v.int32("L");
+  if (f.L > f.N_items)
+    v.fail("L", fmt::format("a list of {} items needs at least that many items in the pool, N_items = {}", f.L,
+                            f.N_items));
+  f.subjects = v.int32("subjects");
+  f.lists = v.int32("lists");
+  if (static_cast<std::int64_t>(f.subjects) * f.lists > 10000000)
+    v.fail("lists", fmt::format("subjects * lists = {} is more than 10^7 lists",
+                                static_cast<std::int64_t>(f.subjects) * f.lists));
+
+  auto& c = f.cmr;
+  c.beta_enc = v.num("beta_enc");
+  c.beta_rec = v.num("beta_rec");
+  c.beta_start = v.num("beta_start");
+  c.gamma_fc = v.num("gamma_fc");
+  c.phi = v.num("phi");
+  c.phi_s = v.num("phi_s");
+  c.phi_d = v.num("phi_d");
+  c.salience_decay_time = v.num("salience_decay_time");
+  c.retention_interval = v.num("retention_interval");
+  c.tau = v.num("tau");
+  c.X_s = v.num("X_s");
+  c.X_k = v.num("X_k");
+  const std::string drift = v.choice("drift");
+  f.drift = drift == "continuous"           ? ContextDriftKind::continuous
+            : drift == "continuous_matched" ? ContextDriftKind::continuous_matched
+                                            : ContextDriftKind::discrete;
+
+  const std::string rule = v.choice("recall_rule");
+  f.rule = rule == "softmax"       ? RecallRule::softmax
+           : rule == "accumulator" ? RecallRule::accumulator
+           : rule == "gsemm"       ? RecallRule::gsemm
+                                   : RecallRule::luce;
+  f.accumulator = {v.num("kappa"), v.num("lambda"), v.num("eta"), v.num("accumulator_threshold")};
+  f.recall_period = v.num("recall_period");
+  f.cue_first = v.choice("recall_cue") == "first";
+  f.hebb_forward = v.num("hebb_forward");
+  f.hebb_backward = v.num("hebb_backward");
+  f.hebb_lag_decay = v.num("hebb_lag_decay");
+
+  f.recognition = v.boolean("recognition");
+  f.lures = v.int32("lures") == -1 ? f.L : v.int32("lures");
+  f.familiarity_max = v.choice("familiarity") == "max";
+  f.recognition_criterion = v.num("recognition_criterion");
+  f.recognition_noise = v.num("recognition_noise");
+  if (f.recognition) {
+    if (f.rule == RecallRule::gsemm) v.fail("recognition", "is a test of the CMR keys, not of recall_rule = \"gsemm\"");
+    if (f.L + f.lures > f.N_items)
+      v.fail(v.given("lures") ? "lures" : "N_items",
+             fmt::format("L + lures = {} + {} items are probed, but the pool has N_items = {}", f.L, f.lures,
+                         f.N_items));
+  }
+  set_resolved(r, "lures", std::int64_t(f.lures));
+
+  r.cue_noise = v.num("cue_noise");
+  resolve_integrator_limits(v, r);
+  r.stepper = stepper_of(v.choice("stepper"));
+  if (v.given("cue_memory")) v.fail("cue_memory", "free recall is cued by its context (gsemm: recall_cue)");
+  if (f.rule == RecallRule::accumulator && !f.recognition && f.recall_period / r.dt > 1e7)
+    v.fail(v.given("dt") ? "dt" : "recall_period",
+           fmt::format("recall_period / dt = {:.3g} accumulator steps per list, more than 10^7", f.recall_period / r.dt));
+  if (f.rule == RecallRule::gsemm) {
+    if (f.item_vectors != ItemVectors::random)
+      v.fail("recall_rule", "gsemm stores the items as +-1 patterns: it needs item_vectors = \"random\"");
+    if (r.stepper != StepperKind::rk4 && r.stepper != StepperKind::dopri5)
+      v.fail("stepper", "the GSEMM recall integrates with rk4 or dopri5");
+    auto& p = r.params;
+    p.alpha_s = v.num("alpha_s");
+    p.alpha_c = v.num("alpha_c");
+    p.T_d = v.num("T_d");
+    p.beta_d = v.num("beta_d");
+    p.gamma = v.num("gamma");
+    const std::string sh = v.choice("sigma_h");
+    p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
+                     : sh == "softmax"  ? HiddenKind::softmax
+                                        : HiddenKind::rectified_polynomial;
+    p.sigma_h.degree = v.int32("degree");
+    p.sigma_h.beta_h = v.num("beta_h");
+    resolve_sample_dt(v, r);
+    r.threshold = v.num("threshold");
+  }
+  return r;
+}
+
 // The capacity sweep is active when one of its axes is set; its other keys need the axes.
 bool sweep_given(const Values& v) {
   for (const char* k : {"sweep_degrees", "sweep_seeds", "sweep_alpha_c"})
@@ -371,6 +484,11 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   RunSpec r;
   r.seed = static_cast<std::uint64_t>(v.integer("seed"));
   const std::string kind = v.choice("kind");
+  if (kind == "free_recall") {
+    r.model = ModelKind::free_recall;
+    check_family(v, Family::free_recall, kind, r);
+    return resolve_free_recall(v, std::move(r));
+  }
   if (kind == "diffusion") {
     r.model = ModelKind::diffusion;
     check_family(v, Family::diffusion, kind, r);
@@ -495,16 +613,7 @@ RunSpec resolve(const Values& v, const std::string& dir) {
       v.fail("t_on", fmt::format("the current would never be applied: t_on = {} is not before t_end = {}", r.input_t_on,
                                  r.t_end));
   }
-  r.sample_dt = v.num("sample_dt");
-  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
-    const double ratio = r.sample_dt / r.dt;
-    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
-  }
-  if (r.t_end / r.sample_dt > 1e9)
-    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
-           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
-                       r.t_end / r.sample_dt));
+  resolve_sample_dt(v, r);
   r.threshold = v.num("threshold");
   for (const auto& s : *v.get("states").as_array()) {
     const auto name = v.checked_choice("states", s.as_string()->get());

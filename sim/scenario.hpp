@@ -14,6 +14,7 @@
 #include "../analysis/capacity.hpp"
 #include "integrator_spec.hpp"
 #include "../analysis/sequence_monitor.hpp"
+#include "../models/cmr.hpp"
 #include "../models/gsemm_params.hpp"
 #include "../models/memories.hpp"
 
@@ -34,7 +35,7 @@ inline std::string without_function_name(const std::string& m) {
 // A resolved scalar; lists are kept as their TOML text.
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
-enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion };
+enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion, free_recall };
 
 // What a scenario is for: the command that runs it.
 enum class Command { run, sweep, baseline };
@@ -112,6 +113,31 @@ struct DiffusionSpec {
   double landscape_range = 2.0, landscape_t = 0.0;  // resolved (-1 in the file: t_end)
 };
 
+// List learning, free recall and recognition (kind = "free_recall", docs/free_recall.md): the
+// CMR parameters (models/cmr.hpp) and the experiment. recall_rule = gsemm also reads N_f,
+// params, cue_noise and the integrator of the RunSpec.
+enum class ItemVectors { orthonormal, random };
+enum class ContextDriftKind { discrete, continuous, continuous_matched };
+enum class RecallRule { luce, softmax, accumulator, gsemm };
+struct FreeRecallSpec {
+  int N_items = 64;
+  ItemVectors item_vectors = ItemVectors::orthonormal;
+  int categories = 0;
+  double category_similarity = 0.0;
+  int L = 16, subjects = 1, lists = 100;
+  CmrParams cmr;
+  ContextDriftKind drift = ContextDriftKind::discrete;
+  RecallRule rule = RecallRule::luce;
+  AccumulatorParams accumulator;
+  double recall_period = 90.0;
+  bool cue_first = true;  // gsemm: cue the first studied item (else a random one)
+  double hebb_forward = 1.0, hebb_backward = 0.0, hebb_lag_decay = 0.0;
+  bool recognition = false;
+  int lures = 16;
+  bool familiarity_max = true;
+  double recognition_criterion = 0.5, recognition_noise = 0.0;
+};
+
 // One fully resolved run.
 struct RunSpec {
   std::string id;  // HDF5 group name under /runs
@@ -155,6 +181,7 @@ struct RunSpec {
   SweepSpec sweep;
   BaselineSpec baseline;
   DiffusionSpec diffusion;  // model == diffusion
+  FreeRecallSpec free_recall;  // model == free_recall
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;

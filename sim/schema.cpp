@@ -47,7 +47,8 @@ Range or_sentinel(Range r, double s) {
 }
 const Range kNone{};
 
-constexpr Family G = Family::gsemm, D = Family::diffusion, A = Family::any;
+constexpr Family G = Family::gsemm, D = Family::diffusion, A = Family::any, F = Family::free_recall,
+                 GF = Family::gsemm_recall;
 
 std::vector<KeyDef> make_schema() {
   const auto i64max = std::numeric_limits<std::int64_t>::max();
@@ -57,22 +58,23 @@ std::vector<KeyDef> make_schema() {
       {"", "seed", Type::Int, "0", "seed of the random memories, cue flips and noise", A, ints(0, i64max), nullptr},
       {"model", "kind", Type::String, "\"dense_gsemm\"",
        "gsemm: three layers, Eq. 1; dense_gsemm: T_h -> 0, Eq. 9-10; gamm: Phi = 0; diffusion: diffusion model / "
-       "modern Hopfield network, many trajectories",
-       A, kNone, "gsemm|dense_gsemm|gamm|diffusion"},
-      {"model", "N_f", Type::Int, "100", "feature neurons", G, ints(1, 1000000), nullptr},
-      {"model", "alpha_s", Type::Float, "1.0", "strength of the Xi synapses", G, gt(0), nullptr},
-      {"model", "alpha_c", Type::Float, "0.0", "strength of the delayed Phi synapses", G, ge(0), nullptr},
+       "modern Hopfield network, many trajectories; free_recall: list learning, free recall and recognition with a "
+       "drifting temporal context (CMR; docs/free_recall.md)",
+       A, kNone, "gsemm|dense_gsemm|gamm|diffusion|free_recall"},
+      {"model", "N_f", Type::Int, "100", "feature neurons", GF, ints(1, 1000000), nullptr},
+      {"model", "alpha_s", Type::Float, "1.0", "strength of the Xi synapses", GF, gt(0), nullptr},
+      {"model", "alpha_c", Type::Float, "0.0", "strength of the delayed Phi synapses", GF, ge(0), nullptr},
       {"model", "T_f", Type::Float, "1.0", "feature timescale (the unit of time)", G, gt(0), nullptr},
       {"model", "T_h", Type::Float, "0.1", "hidden timescale, three-layer model only", G, gt(0), nullptr},
-      {"model", "T_d", Type::Float, "20.0", "delay timescale", G, gt(0), nullptr},
-      {"model", "beta_d", Type::Float, "1.0", "delay gain: T_d dV_d/dt = beta_d sigma_f(V_f) - V_d (paper: 1)", G, ge(0),
+      {"model", "T_d", Type::Float, "20.0", "delay timescale", GF, gt(0), nullptr},
+      {"model", "beta_d", Type::Float, "1.0", "delay gain: T_d dV_d/dt = beta_d sigma_f(V_f) - V_d (paper: 1)", GF, ge(0),
        nullptr},
-      {"model", "gamma", Type::Float, "1.0", "feature gain: sigma_f = tanh(gamma x)", G, gt(0), nullptr},
+      {"model", "gamma", Type::Float, "1.0", "feature gain: sigma_f = tanh(gamma x)", GF, gt(0), nullptr},
       {"model", "sigma_h", Type::String, "\"polynomial\"",
-       "hidden activation: polynomial (x^n), rectified_polynomial (max(x,0)^n), softmax", G, kNone,
+       "hidden activation: polynomial (x^n), rectified_polynomial (max(x,0)^n), softmax", GF, kNone,
        "polynomial|rectified_polynomial|softmax"},
-      {"model", "degree", Type::Int, "1", "n of the polynomial activations", G, ints(1, 30), nullptr},
-      {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax", G, gt(0), nullptr},
+      {"model", "degree", Type::Int, "1", "n of the polynomial activations", GF, ints(1, 30), nullptr},
+      {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax", GF, gt(0), nullptr},
       {"model", "alpha_s_placement", Type::String, "\"eq10\"",
        "Dense GSEMM: eq10 (as printed, no sqrt(alpha_s) inside sigma_h), eq9 (sqrt(alpha_s) inside), or public_code "
        "(the authors' degree-1 code: alpha_s Xi sigma_h(Xi^T s) + alpha_c Xi Phi^T Xi^T V_d, the delay outside sigma_h)",
@@ -204,9 +206,9 @@ std::vector<KeyDef> make_schema() {
        nullptr},
       {"landscape", "landscape_t", Type::Float, "-1.0", "diffusion: time of the landscape, 0 <= t < T (-1: t_end)", D,
        or_sentinel(ge(0), -1), nullptr},
-      {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)", G,
+      {"record", "sample_dt", Type::Float, "0.1", "sampling interval of the recording (a multiple of dt for rk4)", GF,
        gt(0), nullptr},
-      {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this", G,
+      {"record", "threshold", Type::Float, "0.8", "a memory is visited when its overlap reaches this", GF,
        in(0, 1, true, false), nullptr},
       {"record", "states", Type::StringList, "[]", "state trajectories to record: any of V_f, V_h, V_d", G, kNone,
        "V_f|V_h|V_d"},
@@ -312,6 +314,90 @@ std::vector<KeyDef> make_schema() {
       {"fixed_points", "surface_grid", Type::Int, "41", "grid points per axis", G, ints(2, 1001), nullptr},
       {"fixed_points", "surface_range", Type::Float, "2.0",
        "memories plane: coordinates in [-r, r] along each unit memory direction times sqrt(N_f)", G, gt(0), nullptr},
+      // kind = "free_recall" (docs/free_recall.md; CMR: Polyn, Norman & Kahana 2009)
+      {"items", "N_items", Type::Int, "64", "free recall: items in the pool the lists are drawn from", F,
+       ints(1, 100000), nullptr},
+      {"items", "item_vectors", Type::String, "\"orthonormal\"",
+       "free recall: item features f_i: orthonormal (N_f = N_items + categories) or random (+-1 / sqrt(N_f), N_f "
+       "entries; required by recall_rule = gsemm)",
+       F, kNone, "orthonormal|random"},
+      {"items", "categories", Type::Int, "0",
+       "free recall: semantic categories of the pool (item i in category floor(i * categories / N_items); 0: none)", F,
+       ints(0, 100000), nullptr},
+      {"items", "category_similarity", Type::Float, "0.0",
+       "free recall: cosine f_i . f_j of two items of one category (orthonormal items: exact; random: expected)", F,
+       in(0, 1, false, true), nullptr},
+      {"lists", "L", Type::Int, "16", "free recall: items per list (list length), drawn from the pool without repeats",
+       F, ints(1, 10000), nullptr},
+      {"lists", "subjects", Type::Int, "1", "free recall: simulated subjects (identical parameters)", F,
+       ints(1, 1000000), nullptr},
+      {"lists", "lists", Type::Int, "100", "free recall: lists per subject (subjects * lists <= 10^7)", F,
+       ints(1, 10000000), nullptr},
+      {"context", "beta_enc", Type::Float, "0.7", "free recall: context drift rate at study (CMR Eq. 2)", F,
+       in(0, 1, true, false), nullptr},
+      {"context", "beta_rec", Type::Float, "0.5",
+       "free recall: context drift rate when a recalled item reinstates its context", F, in(0, 1, true, false), nullptr},
+      {"context", "beta_start", Type::Float, "0.0",
+       "free recall: drift back towards the start-of-list context before recall (0: none)", F, in(0, 1), nullptr},
+      {"context", "drift", Type::String, "\"discrete\"",
+       "free recall: discrete (CMR's update), continuous (the ODE on the sphere for one unit of time at the rate that "
+       "matches CMR for an orthogonal input) or continuous_matched (the ODE for the duration that lands on CMR's update)",
+       F, kNone, "discrete|continuous|continuous_matched"},
+      {"context", "gamma_fc", Type::Float, "0.0",
+       "free recall: learned share of the item-to-context associations M^FC: a recalled item reinstates "
+       "(1 - gamma_fc) f_i + gamma_fc c_i",
+       F, in(0, 1, false, true), nullptr},
+      {"context", "phi", Type::Float, "1.0",
+       "free recall: weight of the temporal context in the retrieval key f_i (+) phi c_i: the learned context-to-item "
+       "associations against the pre-experimental (semantic) ones (0: content only)",
+       F, ge(0), nullptr},
+      {"context", "phi_s", Type::Float, "0.0", "free recall: primacy gradient P_j = phi_s exp(-phi_d (j - 1)) + 1", F,
+       ge(0), nullptr},
+      {"context", "phi_d", Type::Float, "0.0", "free recall: decay of the primacy gradient over serial positions", F,
+       ge(0), nullptr},
+      {"context", "salience_decay_time", Type::Float, "0.0",
+       "free recall: salience of a studied item exp(-(time since study) / this), in presentations (0: no decay)", F,
+       ge(0), nullptr},
+      {"context", "retention_interval", Type::Float, "0.0",
+       "free recall: presentations between the last study event and the test (salience only)", F, ge(0), nullptr},
+      {"recall", "recall_rule", Type::String, "\"luce\"",
+       "free recall: luce (P ~ a^tau), softmax (P ~ exp(tau a), a modern Hopfield energy over items), accumulator "
+       "(the leaky competing accumulator SDE) or gsemm (Dense GSEMM with a Hebbian Phi from the study order)",
+       F, kNone, "luce|softmax|accumulator|gsemm"},
+      {"recall", "tau", Type::Float, "1.0", "free recall: sensitivity of the choice rule", F, gt(0), nullptr},
+      {"recall", "X_s", Type::Float, "0.01",
+       "free recall, luce/softmax: stop probability before the first recall, P_stop(o) = X_s exp(X_k o)", F, in(0, 1),
+       nullptr},
+      {"recall", "X_k", Type::Float, "0.3", "free recall, luce/softmax: growth of the stop probability per output", F,
+       ge(0), nullptr},
+      {"recall", "kappa", Type::Float, "0.1", "free recall, accumulator: leak", F, ge(0), nullptr},
+      {"recall", "lambda", Type::Float, "0.1", "free recall, accumulator: lateral inhibition", F, ge(0), nullptr},
+      {"recall", "eta", Type::Float, "0.1", "free recall, accumulator: noise amplitude (per sqrt(T_f))", F, ge(0),
+       nullptr},
+      {"recall", "accumulator_threshold", Type::Float, "1.0", "free recall, accumulator: recall threshold", F, gt(0),
+       nullptr},
+      {"recall", "recall_period", Type::Float, "90.0", "free recall, accumulator: duration of the recall period in T_f",
+       F, in(0, 1e6, true), nullptr},
+      {"recall", "recall_cue", Type::String, "\"first\"",
+       "free recall, gsemm: the studied item whose pattern cues V_f(0) (plus cue_noise)", F, kNone, "first|random"},
+      {"recall", "hebb_forward", Type::Float, "1.0",
+       "free recall, gsemm: Phi(i, i + l) = hebb_forward exp(-(l - 1) / hebb_lag_decay) for lags l >= 1", F, ge(0),
+       nullptr},
+      {"recall", "hebb_backward", Type::Float, "0.0", "free recall, gsemm: the same for the backward lags -l", F, ge(0),
+       nullptr},
+      {"recall", "hebb_lag_decay", Type::Float, "0.0",
+       "free recall, gsemm: decay length in lags (0: adjacent lags only)", F, ge(0), nullptr},
+      {"recognition", "recognition", Type::Bool, "false",
+       "free recall: an old/new recognition test after each list's study (instead of recall)", F, kNone, nullptr},
+      {"recognition", "lures", Type::Int, "-1", "free recall: new items probed per list (-1: L)", F,
+       or_sentinel(ints(1, 100000), -1), nullptr},
+      {"recognition", "familiarity", Type::String, "\"max\"",
+       "free recall: familiarity of a probe: the largest (max) or summed (sum) cosine of its key with the studied keys",
+       F, kNone, "max|sum"},
+      {"recognition", "recognition_criterion", Type::Float, "0.5",
+       "free recall: respond old when familiarity exceeds this", F, any_finite(), nullptr},
+      {"recognition", "recognition_noise", Type::Float, "0.0",
+       "free recall: standard deviation of Gaussian noise on the familiarity", F, ge(0), nullptr},
   };
 }
 
@@ -343,6 +429,17 @@ std::string cell(const std::string& s) {
 
 }  // namespace
 
+const char* family_name(Family f) {
+  switch (f) {
+    case Family::gsemm: return "GSEMM";
+    case Family::diffusion: return "diffusion";
+    case Family::free_recall: return "free recall";
+    case Family::gsemm_recall: return "GSEMM, free recall";
+    case Family::any: return "all";
+  }
+  return "?";
+}
+
 bool Range::contains(double x) const {
   if (has_sentinel && x == sentinel) return true;
   if (!std::isfinite(x)) return false;
@@ -351,7 +448,9 @@ bool Range::contains(double x) const {
   return true;
 }
 
-bool Range::contains(std::int64_t x) const { return x >= ilo && x <= ihi; }
+bool Range::contains(std::int64_t x) const {
+  return (has_sentinel && static_cast<double>(x) == sentinel) || (x >= ilo && x <= ihi);
+}
 
 std::string Range::text() const {
   std::string s;
@@ -457,7 +556,7 @@ std::string describe_keys(const std::string& one) {
           range = "one of " + list;
         }
     }
-    const char* fam = k.family == Family::diffusion ? "diffusion" : k.family == Family::gsemm ? "GSEMM" : "all";
+    const char* fam = family_name(k.family);
     out += fmt::format("| {} | `{}` | {} | `{}` | {} | {} ({}) |\n", *k.section ? fmt::format("[{}]", k.section) : "top",
                        k.key, type_name(k.type), cell(k.def), cell(range), cell(k.doc), fam);
   }

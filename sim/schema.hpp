@@ -12,8 +12,15 @@ namespace seqmem {
 
 enum class Type { Int, Float, Bool, String, IntList, IntListList, FloatList, BoolList, StringList };
 
-// Which model kinds a key applies to: setting a key of the other family is an error.
-enum class Family { gsemm, diffusion, any };
+// Which model kinds a key applies to (a set of kinds): setting a key outside the kind's family is an
+// error. gsemm_recall: the GSEMM keys that the free-recall kind's recall_rule = "gsemm" also reads.
+enum class Family : unsigned { gsemm = 1, diffusion = 2, free_recall = 4, gsemm_recall = 5, any = 7 };
+// Whether a key of family `key` may be set under a kind of family `kind`.
+inline bool in_family(Family key, Family kind) {
+  return (static_cast<unsigned>(key) & static_cast<unsigned>(kind)) != 0;
+}
+// "GSEMM", "diffusion", "free recall", "GSEMM, free recall" or "all" (docs, `seqmem keys`).
+const char* family_name(Family f);
 
 // The range of a number, or of each number of a list. Floats must also be finite. A key may
 // have one sentinel outside its range with a special meaning (-1: "automatic").

@@ -63,18 +63,31 @@ class EulerMaruyama {
            std::uint64_t index, Observer&& obs = Observer{}) {
     constexpr bool observed = !std::is_same_v<std::decay_t<Observer>, NoObserver>;
     std::mt19937_64 rng = trajectory_rng(seed, index);
+    if constexpr (observed) obs(0LL, t0, static_cast<const Vec&>(x));
+    run_until(drift, g, x, t0, t_end, dt, rng, [&](long long k, double t, Vec& y) {
+      if constexpr (observed) obs(k, t, static_cast<const Vec&>(y));
+      return false;
+    });
+  }
+
+  // The same steps from the caller's generator `rng`, calling after_step(k, t_k, x) after every
+  // step k = 1..K: it may change x (a projection, e.g. x >= 0) and returns true to stop there.
+  // Returns the time reached (t_end unless stopped).
+  template <class Drift, class Diffusion, class AfterStep>
+  double run_until(Drift&& drift, const Diffusion& g, Vec& x, double t0, double t_end, double dt,
+                   std::mt19937_64& rng, AfterStep&& after_step) {
     boost::random::normal_distribution<double> gauss(0.0, 1.0);
     const long long K = steps(t0, t_end, dt);
     const double h = (t_end - t0) / static_cast<double>(K), sqrt_h = std::sqrt(h);
-    if constexpr (observed) obs(0LL, t0, static_cast<const Vec&>(x));
     for (long long k = 0; k < K; ++k) {
       const double t = t0 + static_cast<double>(k) * h;
       drift(x, t, f_);
       for (Eigen::Index i = 0; i < xi_.size(); ++i) xi_(i) = gauss(rng);
       x += h * f_ + (diffusion(g, t) * sqrt_h) * xi_;
-      if constexpr (observed)
-        obs(k + 1, k + 1 == K ? t_end : t0 + static_cast<double>(k + 1) * h, static_cast<const Vec&>(x));
+      const double t_next = k + 1 == K ? t_end : t0 + static_cast<double>(k + 1) * h;
+      if (after_step(k + 1, t_next, x)) return t_next;
     }
+    return t_end;
   }
 
  private:

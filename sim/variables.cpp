@@ -159,6 +159,28 @@ const VariableInfo kCatalogue[] = {
      "Ambrogioni 2024 Eq. 8", "", ""},
     {"landscape/score_x", "1", "score d log p_t / dx_1 on the plane", "Ambrogioni 2024 Eq. 7", "", ""},
     {"landscape/score_y", "1", "score d log p_t / dx_2 on the plane", "Ambrogioni 2024 Eq. 7", "", ""},
+    // --- free-recall runs (runs/rNNNN of kind = "free_recall", docs/free_recall.md): the psifr table
+    {"events/event", "1", "event number (1-based, in list order; one row per study or recall event)", "", "", ""},
+    {"events/subject", "1", "simulated subject (1-based)", "", "", ""},
+    {"events/list", "1", "list number within the subject (1-based)", "", "", ""},
+    {"events/position", "1", "serial position (study events) or output position (recall events), 1-based", "", "",
+     ""},
+    {"events/trial_type", "1", "kind of event", "", "0 1", "study recall"},
+    {"events/item", "1", "pool item studied or recalled (1-based; a recalled item not on the list is an intrusion)",
+     "", "", ""},
+    {"item", "1", "pool item (1-based)", "", "", ""},
+    {"item_category", "1", "semantic category of the pool item (0-based; -1: no categories)", "", "", ""},
+    {"serial_position", "1", "serial position in the studied list (1-based)", "", "", ""},
+    {"spc", "1", "serial-position curve: fraction of lists in which the item studied at this position was recalled",
+     "Murdock 1962", "", ""},
+    {"pfr", "1", "probability of first recall: fraction of lists whose first recall is the item studied here", "",
+     "", ""},
+    {"lag", "1", "lag j - i between the serial positions of consecutive recalls", "", "", ""},
+    {"lag_crp", "1", "lag-conditional response probability actual / possible (NaN where nothing was possible)",
+     "Kahana 1996", "", ""},
+    {"lag_crp_actual", "1", "transitions made at this lag", "Kahana 1996", "", ""},
+    {"lag_crp_possible", "1", "transitions that were possible at this lag (to items not yet recalled)", "Kahana 1996",
+     "", ""},
 };
 
 std::string parent_and_name(const std::string& path) {

@@ -31,6 +31,7 @@ const std::string kGsemm = "[memories]\nK = 4\n[episodes]\ncycles = [[1, 2, 3, 4
 const std::string kDiffusion = "[model]\nkind = \"diffusion\"\n[patterns]\nD = 3\nN = 2\n[integrator]\nt_end = 0.5\n";
 const std::string kSweep = "[sweep]\nsweep_degrees = [2]\nsweep_seeds = [1]\nsweep_alpha_c = [0.5]\n";
 const std::string kBaseline = "[baseline]\nbaseline_model = \"hopfield\"\n";
+const std::string kFreeRecall = "[model]\nkind = \"free_recall\"\n[lists]\nlists = 2\n";
 
 // "" when the scenario loads (and its files check out), the InputError's message otherwise.
 // Anything else (an internal error) fails the test.
@@ -47,7 +48,8 @@ std::string outcome(const std::string& path, const std::vector<std::string>& set
 
 TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an input error, never an internal one") {
   const std::string g = write_temp("g.toml", kGsemm), d = write_temp("d.toml", kDiffusion),
-                    sw = write_temp("sw.toml", kSweep), bl = write_temp("bl.toml", kBaseline);
+                    sw = write_temp("sw.toml", kSweep), bl = write_temp("bl.toml", kBaseline),
+                    fr = write_temp("fr.toml", kFreeRecall);
   const char* extremes[] = {"nan",  "inf", "-inf", "9007199254740993", "-9223372036854775808", "9223372036854775807",
                             "1e308", "-1e308", "0", "-1", "2147483648", "4294967296", "-0.0"};
   int keys = 0;
@@ -57,7 +59,11 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
     if (!number && !list) continue;
     ++keys;
     const std::string section = k.section;
-    const std::string& base = k.family == Family::diffusion ? d : section == "sweep" ? sw : section == "baseline" ? bl : g;
+    const std::string& base = k.family == Family::diffusion     ? d
+                              : k.family == Family::free_recall ? fr
+                              : section == "sweep"              ? sw
+                              : section == "baseline"           ? bl
+                                                                : g;
     for (const char* x : extremes) {
       const std::string value = list ? fmt::format("[{}]", x) : std::string(x);
       const std::string set = fmt::format("{}={}", k.key, value);
@@ -69,7 +75,8 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
       if (not_finite && k.type == Type::Float) CHECK(msg.find("must be") != std::string::npos);
       if (k.type == Type::Int && !not_finite && v.find('.') == std::string::npos && v.find('e') == std::string::npos) {
         const long double n = std::stold(v);
-        if (n > static_cast<long double>(k.range.ihi) || n < static_cast<long double>(k.range.ilo))
+        const bool sentinel = k.range.has_sentinel && n == static_cast<long double>(k.range.sentinel);
+        if (!sentinel && (n > static_cast<long double>(k.range.ihi) || n < static_cast<long double>(k.range.ilo)))
           CHECK(msg.find("must be") != std::string::npos);
       }
     }

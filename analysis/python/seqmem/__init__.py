@@ -8,7 +8,9 @@ Two halves, one package:
   ``seqmem._core`` by the project's CMake build (module :mod:`seqmem.simulate`; sources in
   ``sim/python_module.cpp`` and ``analysis/python/seqmem/``);
 - the reader of the HDF5 files the simulator writes (``load_run``, ``visits``, ``sweep_tables``,
-  ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python.
+  ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python;
+- the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event
+  table, and the human reference curves; module :mod:`seqmem.free_recall`), pure Python.
 
 Time is in units of the feature time constant T_f throughout. The package lives in
 ``build/python`` after the build; ``./setup.sh build`` makes Debian's ``/usr/bin/python3`` find it
@@ -17,6 +19,7 @@ Time is in units of the feature time constant T_f throughout. The package lives 
 
 from .reader import *  # noqa: F401,F403
 from .reader import __all__ as _reader_all
+from . import free_recall  # noqa: F401
 
 from .simulate import (DenseGSEMM, Diffusion, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
                        sweep, validate)

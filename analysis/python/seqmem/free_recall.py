@@ -1,0 +1,517 @@
+"""Free-recall analyses: serial-position curve, probability of first recall, lag-CRP, category
+clustering, intrusions and repeats, recognition d', on psifr's event table.
+
+The table (psifr's layout, Morton 2020, JOSS 5(54) 2669) has one row per event and the columns
+
+========== ================================================================================
+subject    participant (or simulated subject) id, any sortable hashable
+list       list id within the subject
+position   serial position for study rows (1 .. L), output position for recall rows (1, 2, ...)
+trial_type ``"study"`` or ``"recall"``
+item       the item: any hashable (words in human data, 1-based pool indices in seqmem output)
+========== ================================================================================
+
+A recall is an *intrusion* when its item is not among the study rows of the same (subject, list),
+and a *repeat* when the same item was recalled earlier in that list. A recall that is neither is
+*valid*. Curves are computed per subject and indexed by ``(subject, ...)``; :func:`summary`
+averages them over subjects, as psifr's plots do.
+
+Needs only numpy, pandas, scipy and h5py (nothing compiled of seqmem): the module can be loaded
+on its own from its file.
+"""
+
+import os
+from typing import NamedTuple
+
+import h5py
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+__all__ = ["merge", "spc", "pfr", "lag_crp", "intrusion_rate", "category_crp", "recognition", "summary",
+           "summary_table", "human_summary", "read_events", "to_csv", "HUMAN_SUMMARY"]
+
+COLUMNS = ["subject", "list", "position", "trial_type", "item"]
+_LIST = ["subject", "list"]
+
+# The subject-averaged curves of the PEERS sample shipped with psifr (analysis/peers_summary.py).
+# The .py files of the built package are links to analysis/python/seqmem/: resolve them to reach
+# the repository's analysis/data.
+HUMAN_SUMMARY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))),
+                             "data", "peers_summary.csv")
+
+
+def _split(df):
+    """The study and recall rows of an event table, checked."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"event table lacks the column(s) {', '.join(missing)} (needs {', '.join(COLUMNS)})")
+    kinds = set(pd.unique(df["trial_type"]))
+    if not kinds <= {"study", "recall"}:
+        raise ValueError(f"trial_type must be 'study' or 'recall', found {sorted(map(str, kinds - {'study', 'recall'}))}")
+    study = df.loc[df["trial_type"] == "study", ["subject", "list", "position", "item"]]
+    recall = df.loc[df["trial_type"] == "recall", ["subject", "list", "position", "item"]]
+    if study.duplicated(_LIST + ["item"]).any():
+        raise ValueError("an item is studied twice in one list: items must be unique within a list")
+    if study.duplicated(_LIST + ["position"]).any():
+        raise ValueError("two study events share a serial position in one list")
+    if len(study) and (study["position"] < 1).any():
+        raise ValueError("serial positions of study events start at 1")
+    return study, recall
+
+
+def merge(df):
+    """Label every recall event with its serial position and whether it is an intrusion or a repeat.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table with columns ``subject, list, position, trial_type, item``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per recall event, sorted by (subject, list, output), with columns
+        ``subject, list, item, output`` (the output position), ``input`` (the serial position of
+        the item in that list's study rows; NaN for an intrusion), ``intrusion`` (bool: the item
+        was not studied in that list) and ``repeat`` (bool: the same item was recalled earlier in
+        that list; intrusions repeated are repeats too). Like psifr's ``merge_free_recall``, but
+        with boolean ``repeat``.
+
+    Raises
+    ------
+    ValueError
+        When columns are missing, an item is studied twice in one list, or recalls belong to a
+        list without study events.
+    """
+    return _merge(*_split(df))
+
+
+def _merge(study, recall):
+    s = study[_LIST + ["item", "position"]].rename(columns={"position": "input"})
+    r = recall.rename(columns={"position": "output"}).sort_values(_LIST + ["output"], kind="stable")
+    lists = pd.MultiIndex.from_frame(study[_LIST].drop_duplicates())
+    if (lists.get_indexer(pd.MultiIndex.from_frame(r[_LIST])) < 0).any():
+        raise ValueError("recall events for a (subject, list) without study events")
+    m = r.merge(s, on=_LIST + ["item"], how="left")
+    m["input"] = m["input"].astype(float)
+    m["intrusion"] = m["input"].isna()
+    m["repeat"] = m.duplicated(_LIST + ["item"])
+    return m[["subject", "list", "item", "output", "input", "intrusion", "repeat"]].reset_index(drop=True)
+
+
+class _Lists(NamedTuple):
+    """The event table as arrays over lists (ids 0 .. n-1, sorted by subject and list)."""
+    study: pd.DataFrame     # the study rows with `lid`, the list id
+    subjects: pd.Index      # the sorted subject ids
+    subject: np.ndarray     # (lists,) subject code of each list (index into `subjects`)
+    length: int             # L, the largest serial position
+    studied: np.ndarray     # (lists, L + 1) bool: a serial position was studied (column 0 unused)
+    first: np.ndarray       # (lists, L + 1) the rank among the list's recall events at which the
+    #                         item at that serial position was first recalled; a large value if never
+    recalls: pd.DataFrame   # merge(df) with `lid` (list id), `rank` (0-based order in the list), `valid`
+
+
+_NEVER = np.iinfo(np.int64).max
+
+
+def _lists(df):
+    study, recall = _split(df)
+    m = _merge(study, recall)
+    keys = study[_LIST].drop_duplicates().sort_values(_LIST).reset_index(drop=True)
+    index = pd.MultiIndex.from_frame(keys)
+    study = study.assign(lid=index.get_indexer(pd.MultiIndex.from_frame(study[_LIST])))
+    s_lid = study["lid"].to_numpy()
+    m["lid"] = index.get_indexer(pd.MultiIndex.from_frame(m[_LIST]))
+    m["rank"] = m.groupby(_LIST, sort=False).cumcount()
+    m["valid"] = ~m["intrusion"] & ~m["repeat"]
+    codes, subjects = pd.factorize(keys["subject"], sort=True)
+    length = int(study["position"].max()) if len(study) else 0
+    studied = np.zeros((len(keys), length + 1), bool)
+    studied[s_lid, study["position"].to_numpy(int)] = True
+    first = np.full((len(keys), length + 1), _NEVER, np.int64)
+    v = m[m["valid"]]
+    first[v["lid"].to_numpy(), v["input"].to_numpy(int)] = v["rank"].to_numpy()
+    return _Lists(study, pd.Index(subjects, name="subject"), codes, length, studied, first, m)
+
+
+def _per_subject(lists, values):
+    """Sum of `values` (lists, ...) over the lists of each subject: (subjects, ...)."""
+    out = np.zeros((len(lists.subjects),) + values.shape[1:], values.dtype)
+    np.add.at(out, lists.subject, values)
+    return out
+
+
+def _grid(lists, name, values):
+    """(subjects, L) array as a DataFrame indexed by (subject, input)."""
+    index = pd.MultiIndex.from_product([lists.subjects, np.arange(1, lists.length + 1)], names=["subject", "input"])
+    return pd.DataFrame({name: values.ravel()}, index=index)
+
+
+def spc(df):
+    """Serial-position curve (Murdock 1962): probability of recall by serial position.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (subject, input), input = 1 .. L (L the largest serial position), with column
+        ``recall``: the fraction of the subject's lists that had an item at serial position
+        ``input`` in which that item was recalled, at any output position. Intrusions and repeats
+        do not count. NaN where none of the subject's lists had that position.
+    """
+    lists = _lists(df)
+    recalled = lists.studied & (lists.first != _NEVER)
+    with np.errstate(invalid="ignore"):
+        prob = _per_subject(lists, recalled.astype(float)) / _per_subject(lists, lists.studied.astype(float))
+    return _grid(lists, "recall", prob[:, 1:])
+
+
+def pfr(df):
+    """Probability of first recall by serial position.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (subject, input), input = 1 .. L, with column ``prob``: the fraction of the
+        subject's lists whose first recall event (output position 1) is the item studied at
+        ``input``. Every list of the subject is in the denominator: a list without recalls, or
+        whose first recall is an intrusion, adds to no input, so the row sums are at most 1.
+        (psifr's ``pfr`` instead takes the first *valid* recall and only lists that have one.)
+    """
+    lists = _lists(df)
+    first = lists.recalls[(lists.recalls["rank"] == 0) & lists.recalls["valid"]]
+    counts = np.zeros((len(lists.subjects), lists.length + 1))
+    np.add.at(counts, (lists.subject[first["lid"].to_numpy()], first["input"].to_numpy(int)), 1.0)
+    n = np.bincount(lists.subject, minlength=len(lists.subjects)).astype(float)
+    return _grid(lists, "prob", counts[:, 1:] / n[:, None])
+
+
+class _Transitions(NamedTuple):
+    lid: np.ndarray        # (T,) list of each counted transition
+    subject: np.ndarray    # (T,) subject code
+    source: np.ndarray     # (T,) serial position i of the recall the transition leaves
+    target: np.ndarray     # (T,) serial position j of the next recall
+    available: np.ndarray  # (T, L) bool: serial positions 1 .. L studied and not yet recalled
+
+
+def _transitions(lists):
+    """The transitions counted by the lag-CRP: from recall k to recall k+1 of one list, both valid
+    (studied, not repeats); a pair with an intrusion or a repeat on either side is not counted
+    (psifr's transitions_masker). The available positions are those studied and not recalled at
+    outputs up to and including k."""
+    r = lists.recalls
+    lid, valid, rank = r["lid"].to_numpy(), r["valid"].to_numpy(), r["rank"].to_numpy()
+    keep = (lid[1:] == lid[:-1]) & valid[:-1] & valid[1:]
+    t = np.flatnonzero(keep)
+    src = r["input"].to_numpy()[t].astype(int)
+    tgt = r["input"].to_numpy()[t + 1].astype(int)
+    lid_t = lid[t]
+    available = lists.studied[lid_t, 1:] & (lists.first[lid_t, 1:] > rank[t][:, None])
+    return _Transitions(lid_t, lists.subject[lid_t], src, tgt, available)
+
+
+def lag_crp(df, max_lag=None):
+    """Lag conditional response probability (Kahana 1996), counted as psifr's ``lag_crp``.
+
+    Each list's recalls are walked in output order. A transition from recall k to recall k+1 is
+    counted only when both are valid (studied in that list, not repeats): the pairs
+    (valid, intrusion), (intrusion, valid), (valid, repeat) and (repeat, valid) are skipped, so the
+    recall after an intrusion or a repeat starts no counted transition with its predecessor (psifr's
+    behaviour). For a counted transition from serial position i to j, ``actual[j - i] += 1``, and
+    for every studied position a not yet recalled (at outputs up to k; i itself counts as recalled)
+    ``possible[a - i] += 1``: the conditional response probability of Kahana (1996) and Howard &
+    Kahana (1999), with psifr's handling of intrusions and repeats; seqmem's simulator counts the
+    same (analysis/free_recall_curves.hpp).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+    max_lag : int, optional
+        Keep only lags with ``|lag| <= max_lag``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (subject, lag), lag = -(L-1) .. L-1 without 0, with columns ``actual`` and
+        ``possible`` (int counts summed over the subject's lists) and ``prob`` = actual / possible
+        (NaN when possible is 0).
+    """
+    lists = _lists(df)
+    tr = _transitions(lists)
+    n_lag, n_sub = 2 * lists.length - 1, len(lists.subjects)
+    offset = lists.length - 1  # column of lag 0
+    actual = np.bincount(tr.subject * n_lag + tr.target - tr.source + offset, minlength=n_sub * n_lag)
+    lag_of = np.arange(1, lists.length + 1)[None, :] - tr.source[:, None] + offset
+    possible = np.bincount((tr.subject[:, None] * n_lag + lag_of)[tr.available], minlength=n_sub * n_lag)
+    lags = np.arange(-offset, offset + 1)
+    index = pd.MultiIndex.from_product([lists.subjects, lags], names=["subject", "lag"])
+    out = pd.DataFrame({"actual": actual, "possible": possible}, index=index)
+    keep = lags != 0 if max_lag is None else (lags != 0) & (np.abs(lags) <= max_lag)
+    out = out[np.tile(keep, n_sub)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["prob"] = out["actual"] / out["possible"]
+    return out
+
+
+def category_crp(df, category):
+    """Category CRP (semantic clustering): the lag-CRP with the lag replaced by whether the next
+    item shares the category of the current one.
+
+    Transitions are those of :func:`lag_crp` (consecutive valid recalls). For a counted transition
+    from item i to item j, ``actual[same]`` or ``actual[other]`` gains 1 as j's category is or is
+    not i's; every studied, not yet recalled item a adds 1 to ``possible[same]`` or
+    ``possible[other]`` as a's category is or is not i's. So ``prob[same]`` is the probability of
+    recalling a given available same-category item next, the per-item normalisation of the
+    lag-CRP, as seqmem's simulator counts it (analysis/free_recall_curves.hpp). psifr's
+    ``category_crp`` instead counts a transition once as possible when at least one same-category
+    item is available (its prob: P(same-category transition | one was available)).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+    category : mapping or pandas.Series
+        item -> category, for every studied item (intrusions need none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (subject, category) with category ``"same"``, ``"other"``, and columns
+        ``actual``, ``possible`` (int, summed over the subject's lists) and ``prob`` =
+        actual / possible (NaN when possible is 0).
+    """
+    lists = _lists(df)
+    study = lists.study
+    cat = study["item"].map(category)
+    if cat.isna().any():
+        missing = pd.unique(study.loc[cat.isna(), "item"])
+        raise ValueError(f"no category for {len(missing)} studied item(s), e.g. {list(missing[:5])}")
+    codes = np.full(lists.studied.shape, -1, np.int64)  # category code of each (list, serial position)
+    codes[study["lid"].to_numpy(), study["position"].to_numpy(int)] = pd.factorize(cat)[0]
+    tr = _transitions(lists)
+    src = codes[tr.lid, tr.source]
+    same = codes[tr.lid, tr.target] == src
+    same_available = (tr.available & (codes[tr.lid, 1:] == src[:, None])).sum(axis=1)
+    other_available = tr.available.sum(axis=1) - same_available
+    n_sub = len(lists.subjects)
+
+    def per_subject(weights):
+        return np.bincount(tr.subject, weights=weights, minlength=n_sub).astype(np.int64)
+
+    index = pd.MultiIndex.from_product([lists.subjects, ["same", "other"]], names=["subject", "category"])
+    out = pd.DataFrame({"actual": np.column_stack([per_subject(same), per_subject(~same)]).ravel(),
+                        "possible": np.column_stack([per_subject(same_available), per_subject(other_available)]).ravel()},
+                       index=index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["prob"] = out["actual"] / out["possible"]
+    return out
+
+
+def intrusion_rate(df):
+    """Correct recalls, intrusions and repeats per list.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by subject, with the mean number per list (over all the subject's lists, those
+        without recalls included) of ``recalls`` (valid recalls: studied items, each counted once),
+        ``intrusions`` (recall events of items not studied in that list, every event counted) and
+        ``repeats`` (recall events of a studied item already recalled in that list). Every recall
+        event is in exactly one of the three.
+    """
+    lists = _lists(df)
+    r = lists.recalls
+    n = np.bincount(lists.subject, minlength=len(lists.subjects)).astype(float)
+    sub = lists.subject[r["lid"].to_numpy()]
+
+    def per_list(mask):
+        return np.bincount(sub, weights=mask.to_numpy(float), minlength=len(lists.subjects)) / n
+
+    return pd.DataFrame({"recalls": per_list(r["valid"]), "intrusions": per_list(r["intrusion"]),
+                         "repeats": per_list(r["repeat"] & ~r["intrusion"])}, index=lists.subjects)
+
+
+def recognition(hits, misses, false_alarms, correct_rejections):
+    """Hit rate, false-alarm rate and sensitivity d' of an old/new recognition test.
+
+    Both rates take the log-linear correction (Hautus 1995, Behav. Res. Methods Instrum. Comput.
+    27, 46-51): rate = (count + 0.5) / (n + 1), so that no rate is 0 or 1; then
+    d' = z(H) - z(FA), z the inverse of the standard normal distribution function.
+
+    Parameters
+    ----------
+    hits, misses, false_alarms, correct_rejections : int or array_like
+        Counts: old items called old, old items called new, new items called old, new items
+        called new.
+
+    Returns
+    -------
+    pandas.Series
+        ``hit_rate``, ``false_alarm_rate``, ``d_prime`` (each a float, or an array for array
+        counts).
+    """
+    counts = [np.asarray(c, float) for c in (hits, misses, false_alarms, correct_rejections)]
+    if any((c < 0).any() for c in counts):
+        raise ValueError("recognition counts must be non-negative")
+    h, m, fa, cr = counts
+    hit_rate = (h + 0.5) / (h + m + 1.0)
+    fa_rate = (fa + 0.5) / (fa + cr + 1.0)
+    d = ndtri(hit_rate) - ndtri(fa_rate)
+    scalar = all(c.ndim == 0 for c in counts)
+    return pd.Series({"hit_rate": float(hit_rate) if scalar else hit_rate,
+                      "false_alarm_rate": float(fa_rate) if scalar else fa_rate,
+                      "d_prime": float(d) if scalar else d})
+
+
+def _mean_sem(per_subject, level=None):
+    """Mean over subjects and its standard error (sample SD / sqrt(n), NaN entries left out)."""
+    g = per_subject.groupby(level=level) if level is not None else per_subject
+    mean, sd, n = g.mean(), g.std(ddof=1), g.count()
+    return mean, sd / np.sqrt(n)
+
+
+def summary(df, max_lag=5):
+    """The subject-averaged curves and per-list counts, as psifr plots them.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``).
+    max_lag : int
+        The lag-CRP is kept for lags -max_lag .. max_lag without 0.
+
+    Returns
+    -------
+    dict
+        ``spc`` (:func:`spc`'s ``recall``, index input), ``pfr`` (:func:`pfr`'s ``prob``, index
+        input), ``lag_crp`` (:func:`lag_crp`'s ``prob``, index lag), each a pandas Series of the
+        mean over subjects of the per-subject values (NaN values, e.g. a lag never possible for a
+        subject, left out), and ``recalls_per_list``, ``intrusions_per_list``,
+        ``repeats_per_list`` (:func:`intrusion_rate`, mean over subjects, floats); for each of
+        these six the standard error over subjects under the key with ``_sem`` appended; and
+        ``subjects`` and ``lists``, the numbers of subjects and of lists (int).
+    """
+    out = {}
+    curves = {"spc": (spc(df)["recall"], "input"), "pfr": (pfr(df)["prob"], "input"),
+              "lag_crp": (lag_crp(df, max_lag)["prob"], "lag")}
+    for name, (per_subject, level) in curves.items():
+        out[name], out[name + "_sem"] = _mean_sem(per_subject, level)
+    rates = intrusion_rate(df)
+    for column in rates:
+        mean, sem = _mean_sem(rates[column])
+        out[column + "_per_list"], out[column + "_per_list_sem"] = float(mean), float(sem)
+    study, _ = _split(df)
+    keys = study[_LIST].drop_duplicates()
+    out["subjects"], out["lists"] = int(keys["subject"].nunique()), len(keys)
+    return out
+
+
+_CURVES = ["spc", "pfr", "lag_crp"]
+_SCALARS = ["recalls_per_list", "intrusions_per_list", "repeats_per_list", "subjects", "lists"]
+
+
+def summary_table(s):
+    """:func:`summary`'s dict as a long table, the layout of analysis/data/peers_summary.csv.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``curve`` (spc, pfr, lag_crp, then recalls_per_list, intrusions_per_list,
+        repeats_per_list, subjects, lists), ``x`` (input or lag, Int64; missing for the scalars), ``value``
+        and ``sem`` (standard error over subjects; NaN for subjects and lists).
+    """
+    parts = [pd.DataFrame({"curve": name, "x": pd.array(s[name].index, dtype="Int64"), "value": s[name].to_numpy(float),
+                           "sem": s[name + "_sem"].to_numpy(float)}) for name in _CURVES]
+    parts.append(pd.DataFrame({"curve": _SCALARS, "x": pd.array([pd.NA] * len(_SCALARS), dtype="Int64"),
+                               "value": [float(s[k]) for k in _SCALARS],
+                               "sem": [float(s.get(k + "_sem", np.nan)) for k in _SCALARS]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def human_summary(path=HUMAN_SUMMARY):
+    """The human reference curves: :func:`summary_table` of the PEERS sample shipped with psifr
+    (psifr's sample data; Kahana lab; 126 subjects x 28 lists x 16 items, immediate free recall),
+    as written by analysis/peers_summary.py to analysis/data/peers_summary.csv.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``curve, x, value, sem`` (see :func:`summary_table`).
+    """
+    return pd.read_csv(path, comment="#")
+
+
+def _trial_types(dataset):
+    """{code: name} of the trial_type dataset, from its CF flag attributes when present."""
+    a = dataset.attrs
+    if "flag_values" in a and "flag_meanings" in a:
+        meanings = a["flag_meanings"]
+        meanings = meanings.decode() if isinstance(meanings, bytes) else str(meanings)
+        return dict(zip((int(v) for v in np.atleast_1d(a["flag_values"])), meanings.split()))
+    return {0: "study", 1: "recall"}
+
+
+def read_events(path, run=None):
+    """The event table of a seqmem free-recall run.
+
+    Reads the group ``/runs/<run>/events`` of a seqmem HDF5 file: 1-D datasets of equal length
+    ``subject`` (1-based), ``list`` (1-based within the subject), ``position``, ``trial_type``
+    (0 = study, 1 = recall; CF ``flag_values`` / ``flag_meanings`` attributes) and ``item``
+    (1-based pool index).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The HDF5 file.
+    run : str, optional
+        The run id (group name under ``/runs``). Default: the only run that has events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject, list, position, trial_type, item`` in the file's order, with
+        trial_type as the strings ``"study"`` / ``"recall"``.
+    """
+    with h5py.File(path, "r") as f:
+        runs = sorted(r for r, g in f.get("runs", {}).items() if isinstance(g, h5py.Group) and "events" in g)
+        if run is None:
+            if len(runs) != 1:
+                raise ValueError(f"{path}: {len(runs)} runs with events ({', '.join(runs) or 'none'}): name one with run=")
+            run = runs[0]
+        elif run not in runs:
+            raise KeyError(f"{path}: no run {run!r} with events (runs with events: {', '.join(runs) or 'none'})")
+        g = f["runs"][run]["events"]
+        columns = {c: g[c][()] for c in COLUMNS}
+        names = _trial_types(g["trial_type"])
+    lengths = {c: v.shape for c, v in columns.items()}
+    if len(set(lengths.values())) != 1 or any(len(s) != 1 for s in lengths.values()):
+        raise ValueError(f"{path}: runs/{run}/events datasets are not 1-D of one length: {lengths}")
+    codes = columns["trial_type"].astype(np.int64)
+    unknown = set(np.unique(codes)) - set(names)
+    if unknown or not set(names.values()) <= {"study", "recall"}:
+        raise ValueError(f"{path}: runs/{run}/events/trial_type codes {sorted(unknown)} / meanings {names} are not study/recall")
+    out = pd.DataFrame({c: columns[c].astype(np.int64) for c in ["subject", "list", "position", "item"]})
+    out.insert(3, "trial_type", pd.Series(codes).map(names).to_numpy(object))
+    return out
+
+
+def to_csv(df, path):
+    """Write an event table (or any result) as CSV, the index dropped unless it is named."""
+    named = any(n is not None for n in df.index.names)
+    df.to_csv(path, index=named)
