@@ -206,7 +206,8 @@ class Trial {
     VisitDetector visits(spec_.threshold);
     Vec s(N_f), m(L);
     std::vector<char> seen(static_cast<std::size_t>(L), 0);
-    const IntegrationResult r = integrate(model, x, spec_, [&](const Vec& y, double t) {
+    // A sample: the overlaps, and a first visit is the next recall. False once all are recalled.
+    auto observe = [&](const Vec& y, double t) {
       overlaps(Xi, y.head(N_f), spec_.params.gamma, s, m);
       if (visits.add(t, m)) {
         const int mu = visits.last().memory;
@@ -216,8 +217,23 @@ class Trial {
         }
       }
       return out.recalls.size() < static_cast<std::size_t>(L);
-    });
-    out.diverged = r.status == EndStatus::diverged;
+    };
+    if (f_.V_f_noise <= 0) {
+      out.diverged = integrate(model, x, spec_, observe).status == EndStatus::diverged;
+      return;
+    }
+    // Noise on V_f: Euler-Maruyama at dt, sampled every sample_dt (rounded to whole steps).
+    Vec g = Vec::Zero(x.size());
+    g.head(N_f).setConstant(f_.V_f_noise);
+    EulerMaruyama em(static_cast<int>(x.size()));
+    const long long every = std::max(1LL, std::llround(spec_.sample_dt / spec_.dt));
+    observe(x, 0.0);
+    em.run_until([&](const Vec& y, double t, Vec& dy) { model(y, dy, t); }, g, x, 0.0, spec_.t_end, spec_.dt, rng,
+                 [&](long long k, double t, Vec& y) {
+                   if (k % every != 0) return false;
+                   if (!y.allFinite()) return out.diverged = true;
+                   return !observe(y, t) || cancel_requested();
+                 });
   }
 
   const RunSpec& spec_;

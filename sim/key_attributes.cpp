@@ -96,6 +96,7 @@ bool free_recall_applies(const std::string& section, const char* key, const RunS
   }
   if (is(key, "cue_noise")) return gsemm;
   if (section == "integrator") {
+    if (gsemm && f.V_f_noise > 0) return is(key, "dt") || is(key, "t_end");  // Euler-Maruyama
     if (gsemm) return integrator_applies(key, r);
     const bool accumulator = f.rule == RecallRule::accumulator && !f.recognition;
     const bool continuous = f.drift != ContextDriftKind::discrete;  // dopri5 moves the context

@@ -360,6 +360,21 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   return r;
 }
 
+// The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.
+void resolve_network(const Values& v, GsemmParams& p) {
+  p.alpha_s = v.num("alpha_s");
+  p.alpha_c = v.num("alpha_c");
+  p.T_d = v.num("T_d");
+  p.beta_d = v.num("beta_d");
+  p.gamma = v.num("gamma");
+  const std::string sh = v.choice("sigma_h");
+  p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
+                   : sh == "softmax"  ? HiddenKind::softmax
+                                      : HiddenKind::rectified_polynomial;
+  p.sigma_h.degree = v.int32("degree");
+  p.sigma_h.beta_h = v.num("beta_h");
+}
+
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r) {
   r.sample_dt = v.num("sample_dt");
@@ -428,6 +443,7 @@ RunSpec resolve_free_recall(const Values& v, RunSpec r) {
   f.hebb_forward = v.num("hebb_forward");
   f.hebb_backward = v.num("hebb_backward");
   f.hebb_lag_decay = v.num("hebb_lag_decay");
+  f.V_f_noise = v.num("V_f_noise");
 
   f.recognition = v.boolean("recognition");
   f.lures = v.int32("lures") == -1 ? f.L : v.int32("lures");
@@ -455,18 +471,9 @@ RunSpec resolve_free_recall(const Values& v, RunSpec r) {
       v.fail("recall_rule", "gsemm stores the items as +-1 patterns: it needs item_vectors = \"random\"");
     if (r.stepper != StepperKind::rk4 && r.stepper != StepperKind::dopri5)
       v.fail("stepper", "the GSEMM recall integrates with rk4 or dopri5");
-    auto& p = r.params;
-    p.alpha_s = v.num("alpha_s");
-    p.alpha_c = v.num("alpha_c");
-    p.T_d = v.num("T_d");
-    p.beta_d = v.num("beta_d");
-    p.gamma = v.num("gamma");
-    const std::string sh = v.choice("sigma_h");
-    p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
-                     : sh == "softmax"  ? HiddenKind::softmax
-                                        : HiddenKind::rectified_polynomial;
-    p.sigma_h.degree = v.int32("degree");
-    p.sigma_h.beta_h = v.num("beta_h");
+    if (f.V_f_noise > 0 && v.given("stepper"))
+      v.fail("stepper", "with V_f_noise > 0 the GSEMM recall integrates by Euler-Maruyama at dt");
+    resolve_network(v, r.params);
     resolve_sample_dt(v, r);
     r.threshold = v.num("threshold");
   }
@@ -499,19 +506,9 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.N_f = v.int32("N_f");
 
   auto& p = r.params;
-  p.alpha_s = v.num("alpha_s");
-  p.alpha_c = v.num("alpha_c");
+  resolve_network(v, p);
   p.T_f = v.num("T_f");
   p.T_h = v.num("T_h");
-  p.T_d = v.num("T_d");
-  p.beta_d = v.num("beta_d");
-  p.gamma = v.num("gamma");
-  const std::string sh = v.choice("sigma_h");
-  p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
-                   : sh == "softmax"  ? HiddenKind::softmax
-                                      : HiddenKind::rectified_polynomial;
-  p.sigma_h.degree = v.int32("degree");
-  p.sigma_h.beta_h = v.num("beta_h");
   const std::string placement = v.choice("alpha_s_placement");
   p.alpha_s_placement = placement == "eq9"           ? AlphaSPlacement::eq9
                         : placement == "public_code" ? AlphaSPlacement::public_code

@@ -132,6 +132,7 @@ struct FreeRecallSpec {
   double recall_period = 90.0;
   bool cue_first = true;  // gsemm: cue the first studied item (else a random one)
   double hebb_forward = 1.0, hebb_backward = 0.0, hebb_lag_decay = 0.0;
+  double V_f_noise = 0.0;  // gsemm: noise on V_f during recall (Euler-Maruyama)
   bool recognition = false;
   int lures = 16;
   bool familiarity_max = true;

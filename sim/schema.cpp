@@ -385,6 +385,10 @@ std::vector<KeyDef> make_schema() {
        nullptr},
       {"recall", "hebb_backward", Type::Float, "0.0", "free recall, gsemm: the same for the backward lags -l", F, ge(0),
        nullptr},
+      {"recall", "V_f_noise", Type::Float, "0.0",
+       "free recall, gsemm: noise on V_f during recall, dV_f = ... dt + V_f_noise dW (0: none; > 0: Euler-Maruyama "
+       "at dt)",
+       F, ge(0), nullptr},
       {"recall", "hebb_lag_decay", Type::Float, "0.0",
        "free recall, gsemm: decay length in lags (0: adjacent lags only)", F, ge(0), nullptr},
       {"recognition", "recognition", Type::Bool, "false",

@@ -70,7 +70,8 @@ class EulerMaruyama {
     });
   }
 
-  // The same steps from the caller's generator `rng`, calling after_step(k, t_k, x) after every
+  // The same steps from the caller's generator `rng` (g may also be a Vec: one coefficient per
+  // component, e.g. noise on part of the state only), calling after_step(k, t_k, x) after every
   // step k = 1..K: it may change x (a projection, e.g. x >= 0) and returns true to stop there.
   // Returns the time reached (t_end unless stopped).
   template <class Drift, class Diffusion, class AfterStep>
@@ -83,7 +84,10 @@ class EulerMaruyama {
       const double t = t0 + static_cast<double>(k) * h;
       drift(x, t, f_);
       for (Eigen::Index i = 0; i < xi_.size(); ++i) xi_(i) = gauss(rng);
-      x += h * f_ + (diffusion(g, t) * sqrt_h) * xi_;
+      if constexpr (std::is_same_v<std::decay_t<Diffusion>, Vec>)
+        x += h * f_ + sqrt_h * g.cwiseProduct(xi_);  // a diffusion coefficient per component
+      else
+        x += h * f_ + (diffusion(g, t) * sqrt_h) * xi_;
       const double t_next = k + 1 == K ? t_end : t0 + static_cast<double>(k + 1) * h;
       if (after_step(k + 1, t_next, x)) return t_next;
     }

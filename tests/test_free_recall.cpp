@@ -267,6 +267,13 @@ TEST_CASE("GSEMM as a recall engine: cued with the first item it recalls the lis
   CHECK(c.correct >= 2 * c.lists);  // the cue and at least its successor in t_end = 200 (about 40 T_f per step)
   CHECK(crp(c, 1) == 1.0);  // every transition forward by one
   CHECK(c.lag_actual[static_cast<std::size_t>(-1 + c.L - 1)] == 0);
+  // noise on V_f during recall (Euler-Maruyama): the trials differ, the chain still steps by +1
+  RunSpec noisy = spec;
+  noisy.free_recall.V_f_noise = 3000.0;  // V_f's scale: alpha_s N_f^degree = 10^4
+  const Run n = simulate(noisy);
+  CHECK(n.outcome.status == "completed");
+  CHECK(crp(n.outcome.curves, 1) == 1.0);
+  CHECK(n.outcome.curves.correct >= c.correct);
 }
 
 TEST_CASE("the asymmetric Hebbian Phi of the GSEMM recall engine") {

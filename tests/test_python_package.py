@@ -36,6 +36,10 @@ RUNS = {
     "diffusion_equivalence": {"trajectories": 20},
     "diffusion_landscapes": {"trajectories": 40},
     "diffusion_continuum": {"trajectories": 40},
+    "free_recall_phi_sweep": {"lists": 20},
+    "free_recall_recognition": {"lists": 10},
+    "free_recall_salience": {"lists": 20},
+    "free_recall_gsemm": {"lists": 2, "t_end": 80.0},
 }
 # Every shipped sweep and baseline scenario, shortened to one or two (degree, seed) pairs.
 SMALL_SWEEP = {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 6, "K_list": [], "sweep_alpha_c": [0.2, 1.0]}
