@@ -1,5 +1,7 @@
 #include "h5file.hpp"
 
+#include <algorithm>
+
 #include <hdf5_hl.h>
 
 #include <stdexcept>
@@ -276,8 +278,10 @@ void Appendable::append(const void* rows, hsize_t n) {
 }
 
 namespace {
+// Rows [start, start + count) of a 1-D dataset (count = -1: to the end, clipped to the end).
 template <class T>
-std::vector<T> read_1d(hid_t loc, const std::string& name, hid_t type) {
+std::vector<T> read_1d(hid_t loc, const std::string& name, hid_t type, hsize_t start = 0,
+                       hsize_t count = static_cast<hsize_t>(-1)) {
   hid_t d = -1;
   H5E_BEGIN_TRY { d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT); }
   H5E_END_TRY;
@@ -287,8 +291,13 @@ std::vector<T> read_1d(hid_t loc, const std::string& name, hid_t type) {
   if (H5Sget_simple_extent_ndims(space.id()) != 1) throw std::runtime_error("dataset '" + name + "' is not 1-D");
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.id(), &n, nullptr);
-  std::vector<T> v(n);
-  if (n) check(H5Dread(ds.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read");
+  start = std::min(start, n);
+  count = std::min(count, n - start);
+  std::vector<T> v(count);
+  if (count == 0) return v;
+  check(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), "select");
+  Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  check(H5Dread(ds.id(), type, mem.id(), space.id(), H5P_DEFAULT, v.data()), "read");
   return v;
 }
 }  // namespace
@@ -298,6 +307,9 @@ std::vector<double> read_vector(hid_t loc, const std::string& name) {
 }
 std::vector<std::int64_t> read_vector_i64(hid_t loc, const std::string& name) {
   return read_1d<std::int64_t>(loc, name, H5T_NATIVE_INT64);
+}
+std::vector<std::int64_t> read_rows_i64(hid_t loc, const std::string& name, hsize_t start, hsize_t count) {
+  return read_1d<std::int64_t>(loc, name, H5T_NATIVE_INT64, start, count);
 }
 
 std::string read_string_attr(hid_t obj, const std::string& name) {

@@ -102,6 +102,8 @@ class Appendable {
 // Reads a 1-D dataset of numbers as doubles; a string attribute (empty if absent).
 std::vector<double> read_vector(hid_t loc, const std::string& name);
 std::vector<std::int64_t> read_vector_i64(hid_t loc, const std::string& name);
+// Rows [start, start + count) of a 1-D dataset of numbers (fewer at its end; none past it).
+std::vector<std::int64_t> read_rows_i64(hid_t loc, const std::string& name, hsize_t start, hsize_t count);
 std::string read_string_attr(hid_t obj, const std::string& name);
 bool has_attr(hid_t obj, const std::string& name);
 std::int64_t read_int_attr(hid_t obj, const std::string& name);  // an integer (or bool) attribute; Error if missing

@@ -18,6 +18,7 @@
 #include "output_file.hpp"
 #include "resources.hpp"
 #include "provenance.hpp"
+#include "events_csv.hpp"
 #include "run_scenario.hpp"
 #include "runner.hpp"
 #include "schema.hpp"
@@ -188,7 +189,7 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   return 0;
 }
 
-const char* kCommands[] = {"run", "sweep", "merge", "validate", "keys"};
+const char* kCommands[] = {"run", "sweep", "merge", "validate", "keys", "events"};
 
 // MPI_Finalize on every way out of main.
 struct MpiSession {
@@ -255,12 +256,18 @@ int main(int argc, char** argv) {
   auto* keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
   keys->add_option("key", key, "one key");
 
+  std::string events_file, events_run;
+  auto* events = app.add_subcommand("events", "print the event table of a free-recall run as CSV (psifr's columns)");
+  events->add_option("file", events_file, "HDF5 file of `seqmem run`")->required();
+  events->add_option("--run", events_run, "the run (e.g. r0002; default: the file's only free-recall run)");
+
   // An unknown command is named as such (CLI11 would only say that a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
     if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
       fmt::print(stderr,
-                 "seqmem: error: unknown command '{}' (commands: run, sweep, merge, validate, keys; see seqmem --help)\n",
+                 "seqmem: error: unknown command '{}' (commands: run, sweep, merge, validate, keys, events; see seqmem "
+                 "--help)\n",
                  cmd);
       return 2;
     }
@@ -283,6 +290,7 @@ int main(int argc, char** argv) {
                : *merge    ? "merge "
                : *validate ? "validate "
                : *keys     ? "keys "
+               : *events   ? "events "
                            : "");
     return 2;
   }
@@ -311,6 +319,10 @@ int main(int argc, char** argv) {
       if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large, shard);
       if (*merge) return cmd_merge(out, shard_files, quiet);
       if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
+      if (*events) {
+        write_events_csv(events_file, events_run, stdout);
+        return 0;
+      }
       if (!key.empty() && !find_key(key)) {
         const std::string hint = closest_key(key);
         throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));

@@ -364,3 +364,32 @@ def test_keyboard_interrupt_stops_an_event_driven_evaluation_and_a_baseline(tmp_
         SC / "baseline_hopfield.toml", overrides={"baseline_N": [1000], "trials": 100}, out=tmp_path / "b.h5"))
     assert late < 1.5, f"the baseline stopped {late:.2f} s after the signal"
     assert not (tmp_path / "b.h5").exists()
+
+
+def test_free_recall_events_as_csv_from_the_command_line_and_from_python(tmp_path):
+    import io
+
+    import pandas as pd
+    from seqmem import free_recall as fr
+
+    out = tmp_path / "phi.h5"
+    seqmem.run(SC / "free_recall_phi_sweep.toml", overrides={"lists": 5, "subjects": 3}, out=out)
+    table = fr.read_events(out, run="r0001")
+    csv = cli("events", out, "--run", "r0001").stdout
+    assert csv.startswith("subject,list,position,trial_type,item\n")
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(csv)), table.reset_index(drop=True), check_dtype=False)
+    assert set(table.trial_type) == {"study", "recall"}
+    assert (table[table.trial_type == "study"].groupby(["subject", "list"]).size() == 16).all()
+    # the C++ serial-position curve of the run pools its lists: the same count from the table
+    with h5py.File(out, "r") as f:
+        spc = f["runs/r0001/spc"][:]
+    merged = fr.merge(table)
+    correct = merged[~merged.intrusion & ~merged.repeat]
+    pooled = correct.groupby("input").size().reindex(range(1, 17), fill_value=0) / 15
+    np.testing.assert_allclose(spc, pooled.to_numpy(), rtol=0, atol=1e-15)
+    # errors: exit 2, one line naming the file
+    for args in (["events", tmp_path / "none.h5"], ["events", out], ["events", out, "--run", "r0099"],
+                 ["events", SC / "free_recall_phi_sweep.toml"]):
+        p = subprocess.run([SEQMEM, *map(str, args)], capture_output=True, text=True)
+        assert p.returncode == 2, (args, p.stderr)
+        assert p.stdout == "" and p.stderr.count("\n") == 1 and str(args[1]) in p.stderr, (args, p.stderr)

@@ -1,0 +1,75 @@
+#include "events_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+#include "h5file.hpp"
+#include "scenario.hpp"
+
+namespace seqmem {
+namespace {
+
+constexpr hsize_t kRows = 1 << 16;  // rows read and printed at a time
+
+bool has_events(hid_t runs, const std::string& id) {
+  return H5Lexists(runs, id.c_str(), H5P_DEFAULT) > 0 &&
+         H5Lexists(runs, (id + "/events").c_str(), H5P_DEFAULT) > 0;
+}
+
+}  // namespace
+
+void write_events_csv(const std::string& path, const std::string& run, std::FILE* out) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: no such file", path));
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle file;
+  try {
+    file = h5::open_file_readonly(path);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("{}: not an HDF5 file", path));
+  }
+  if (H5Lexists(file.id(), "runs", H5P_DEFAULT) <= 0)
+    throw InputError(fmt::format("{}: no /runs group: not a file of `seqmem run`", path));
+  h5::Handle runs(H5Gopen2(file.id(), "runs", H5P_DEFAULT), H5Gclose);
+  std::string id = run;
+  if (id.empty()) {  // the only run with an event table
+    std::vector<std::string> found;
+    H5G_info_t info;
+    H5Gget_info(runs.id(), &info);
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      char name[256] = {};
+      H5Lget_name_by_idx(runs.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+      if (has_events(runs.id(), name)) found.emplace_back(name);
+    }
+    if (found.empty()) throw InputError(fmt::format("{}: no free-recall run (no runs/<id>/events)", path));
+    if (found.size() > 1)
+      throw InputError(fmt::format("{}: {} free-recall runs ({}, ...): choose one with --run", path, found.size(),
+                                   found.front()));
+    id = found.front();
+  } else if (!has_events(runs.id(), id)) {
+    throw InputError(fmt::format("{}: no free-recall run '{}' (no runs/{}/events)", path, id, id));
+  }
+  h5::Handle events(H5Gopen2(runs.id(), (id + "/events").c_str(), H5P_DEFAULT), H5Gclose);
+  fmt::print(out, "subject,list,position,trial_type,item\n");
+  for (hsize_t start = 0;; start += kRows) {
+    std::vector<std::vector<std::int64_t>> c;
+    try {
+      for (const char* col : {"subject", "list", "position", "trial_type", "item"})
+        c.push_back(h5::read_rows_i64(events.id(), col, start, kRows));
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("{}: runs/{}/events: {}", path, id, e.what()));
+    }
+    const std::size_t n = c[0].size();
+    for (const auto& col : c)
+      if (col.size() != n) throw InputError(fmt::format("{}: runs/{}/events: columns of unequal length", path, id));
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i)
+      text += fmt::format("{},{},{},{},{}\n", c[0][i], c[1][i], c[2][i], c[3][i] == 0 ? "study" : "recall", c[4][i]);
+    std::fputs(text.c_str(), out);
+    if (n < kRows) break;
+  }
+}
+
+}  // namespace seqmem
