@@ -107,6 +107,36 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files) {
   return e;
 }
 
+// kind = "free_recall" (sim/free_recall_runner.cpp): the pool, one list's network per thread
+// (the estimate takes 64 threads), a block of results and events; the event table on disk.
+ResourceEstimate estimate_free_recall(const RunSpec& r) {
+  ResourceEstimate e;
+  const auto& f = r.free_recall;
+  const double N = r.N_f, P = f.N_items, L = f.L, lists = static_cast<double>(f.subjects) * f.lists;
+  const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
+  const double outputs = f.recognition ? 0 : gsemm ? L : std::min(P, 2 * L);  // recalls per list, at most
+  const double per_thread = (N + 1) * (L + 3) + 8 * P + (gsemm ? 3 * N * L + 40 * (2 * N + L) : 0);
+  e.memory = kDouble * (N * P + 64 * per_thread) + 2048.0 * (L + outputs) * 28;
+  e.memory_keys = "N_f, N_items";
+  e.output = 20.0 * lists * (L + outputs) + kDouble * P;
+  e.output_keys = "subjects, lists, L";
+  const double support = 2 * N * P + 4 * L * N;  // F^T c and the context matches
+  double per_list = L * 4 * N;                     // study
+  if (f.recognition) {
+    per_list += (L + f.lures) * L * 2 * (N + 1);
+  } else if (f.rule == RecallRule::accumulator) {
+    per_list += f.recall_period / r.dt * 20 * P + outputs * support;
+  } else if (gsemm) {
+    per_list = r.t_end / r.dt * 4 * (4 * N * L + 12 * N + 2 * L * L);
+  } else {
+    per_list += outputs * (support + 20 * P);
+  }
+  if (f.drift != ContextDriftKind::discrete) per_list *= 50;  // an ODE per event
+  e.work = lists * per_list / kFlops;
+  e.work_keys = gsemm ? "subjects, lists, t_end, dt, N_f, L" : "subjects, lists, N_items, L, recall_period, dt";
+  return e;
+}
+
 }  // namespace
 
 FileCache load_checked_files(const Scenario& sc, int threads, const ResourceLimits& limits) {
@@ -123,6 +153,7 @@ double physical_memory() {
 
 ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files) {
   if (r.model == ModelKind::diffusion) return estimate_diffusion(r, files);
+  if (r.model == ModelKind::free_recall) return estimate_free_recall(r);
   ResourceEstimate e;
   if (r.command == Command::sweep) {  // one evaluation at K_max per thread
     const double N = r.N_f, K = r.sweep.K_max;
@@ -145,7 +176,9 @@ void check_resources(const Scenario& sc, const FileCache& files, int threads, co
   const double memory_limit = limits.memory > 0 ? limits.memory : 0.8 * physical_memory();
   const std::size_t n = sc.runs.size();
   const double at_once =
-      sc.runs[0].model == ModelKind::diffusion ? 1.0 : std::max(1.0, std::min<double>(n, std::max(1, threads)));
+      sc.runs[0].model == ModelKind::diffusion || sc.runs[0].model == ModelKind::free_recall
+          ? 1.0
+          : std::max(1.0, std::min<double>(n, std::max(1, threads)));
   double total_output = 0;
   std::string output_keys;
   for (const RunSpec& r : sc.runs) {
