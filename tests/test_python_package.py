@@ -36,6 +36,7 @@ RUNS = {
     "diffusion_equivalence": {"trajectories": 20},
     "diffusion_landscapes": {"trajectories": 40},
     "diffusion_continuum": {"trajectories": 40},
+    "free_recall_peers": {"lists": 10},
     "free_recall_phi_sweep": {"lists": 20},
     "free_recall_recognition": {"lists": 10},
     "free_recall_salience": {"lists": 20},
