@@ -12,11 +12,70 @@
 #include <toml++/toml.h>
 
 #include "key_attributes.hpp"
+#include "scenario_values.hpp"
 #include "schema.hpp"
 
 namespace seqmem {
 
+namespace scenario_detail {
+
+void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
+  for (auto& [k, val] : r.resolved)
+    if (k == key) val = std::move(v);
+}
+
+StepperKind stepper_of(const std::string& s) {
+  return s == "rk4"            ? StepperKind::rk4
+         : s == "dopri5"       ? StepperKind::dopri5
+         : s == "rk4_split"    ? StepperKind::rk4_split
+         : s == "event_driven" ? StepperKind::event_driven
+                               : StepperKind::cvode_bdf;
+}
+
+void resolve_integrator_limits(const Values& v, RunSpec& r) {
+  r.dt = v.num("dt");
+  r.t_end = v.num("t_end");
+  r.abs_tol = v.num("abs_tol");
+  r.rel_tol = v.num("rel_tol");
+  r.max_steps = v.integer("max_steps");
+  r.min_step = v.num("min_step");
+  r.flip_time = v.num("flip_time");
+}
+
+// The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.
+void resolve_network(const Values& v, GsemmParams& p) {
+  p.alpha_s = v.num("alpha_s");
+  p.alpha_c = v.num("alpha_c");
+  p.T_d = v.num("T_d");
+  p.beta_d = v.num("beta_d");
+  p.gamma = v.num("gamma");
+  const std::string sh = v.choice("sigma_h");
+  p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
+                   : sh == "softmax"  ? HiddenKind::softmax
+                                      : HiddenKind::rectified_polynomial;
+  p.sigma_h.degree = v.int32("degree");
+  p.sigma_h.beta_h = v.num("beta_h");
+}
+
+// sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
+void resolve_sample_dt(const Values& v, RunSpec& r) {
+  r.sample_dt = v.num("sample_dt");
+  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
+    const double ratio = r.sample_dt / r.dt;
+    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
+  }
+  if (r.t_end / r.sample_dt > 1e9)
+    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
+           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
+                       r.t_end / r.sample_dt));
+}
+
+}  // namespace scenario_detail
+
 namespace {
+
+using namespace scenario_detail;
 
 std::string where(const std::string& file, const toml::source_region& r) {
   return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
@@ -52,14 +111,6 @@ bool type_ok(const toml::node& n, Type t) {
   return false;
 }
 
-// A number node as a double: integers are converted explicitly (toml++ refuses integers that a
-// double cannot hold exactly, e.g. 2^53 + 1).
-double as_double(const toml::node& n) {
-  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
-  return n.as_floating_point()->get();
-}
-
-std::string number_text(double x) { return fmt::format("{}", x); }
 
 // Control characters shown as escapes (\n), so that a message stays one line.
 std::string printable(const std::string& s) {
@@ -74,96 +125,6 @@ std::string printable(const std::string& s) {
   return out;
 }
 
-// The values of one run: key -> node, with where each came from (absent: the default).
-struct Values {
-  std::string path;  // the scenario file
-  toml::table vals;
-  std::map<std::string, std::string> origin;
-
-  void set(const std::string& key, const toml::node& n, std::string from) {
-    vals.insert_or_assign(key, n);
-    origin[key] = std::move(from);
-  }
-  bool given(const std::string& key) const { return origin.count(key) > 0; }
-  const toml::node& get(const std::string& key) const { return *vals.get(key); }
-  const KeyDef& def(const std::string& key) const { return *find_key(key); }
-
-  [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
-    auto it = origin.find(key);
-    const std::string from = it == origin.end() ? path + " (default value)" : it->second;
-    throw InputError(fmt::format("{}: key '{}': {}", from, key, msg));
-  }
-  // A problem of the scenario as a whole, naming the key it concerns.
-  [[noreturn]] void fail_file(const std::string& key, const std::string& msg) const {
-    auto it = origin.find(key);
-    throw InputError(fmt::format("{}: key '{}': {}", it == origin.end() ? path : it->second, key, msg));
-  }
-
-  // Numbers: finite and within the schema's range.
-  double num(const std::string& k) const {
-    const double v = as_double(get(k));
-    const Range& r = def(k).range;
-    if (!r.contains(v)) fail(k, fmt::format("must be {}, got {}", r.text(), number_text(v)));
-    return v;
-  }
-  std::int64_t integer(const std::string& k) const {
-    const std::int64_t v = get(k).as_integer()->get();
-    const Range& r = def(k).range;
-    if (!r.contains(v)) fail(k, fmt::format("must be {}, got {}", r.text(), v));
-    return v;
-  }
-  int int32(const std::string& k) const { return static_cast<int>(integer(k)); }  // schema: fits an int
-  std::vector<std::int64_t> int_list(const std::string& k) const {
-    std::vector<std::int64_t> out;
-    const Range& r = def(k).range;
-    for (const auto& e : *get(k).as_array()) {
-      const std::int64_t v = e.as_integer()->get();
-      if (!r.contains(v)) fail(k, fmt::format("each value must be {}, got {}", r.text(), v));
-      out.push_back(v);
-    }
-    return out;
-  }
-  std::vector<double> num_list(const std::string& k) const {
-    std::vector<double> out;
-    const Range& r = def(k).range;
-    for (const auto& e : *get(k).as_array()) {
-      const double v = as_double(e);
-      if (!r.contains(v)) fail(k, fmt::format("each value must be {}, got {}", r.text(), number_text(v)));
-      out.push_back(v);
-    }
-    return out;
-  }
-  std::string str(const std::string& k) const { return get(k).as_string()->get(); }
-  bool boolean(const std::string& k) const { return get(k).as_boolean()->get(); }
-  // A string of the schema's choices.
-  std::string choice(const std::string& k) const { return checked_choice(k, str(k)); }
-  std::string checked_choice(const std::string& k, const std::string& v) const {
-    const std::string choices = def(k).choices;
-    std::string list;
-    std::size_t start = 0;
-    while (true) {
-      const auto bar = choices.find('|', start);
-      const std::string opt = choices.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-      if (v == opt) return v;
-      if (!opt.empty()) list += list.empty() ? opt : ", " + opt;
-      if (bar == std::string::npos) break;
-      start = bar + 1;
-    }
-    fail(k, fmt::format("unknown value '{}' (one of: {})", v, list));
-  }
-  // A file name, relative to the scenario's folder; the file must be readable.
-  std::string file(const std::string& k, const std::string& scenario_dir) const {
-    std::string v = str(k);
-    if (v.empty()) return v;
-    std::filesystem::path p(v);
-    if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) fail(k, fmt::format("'{}' is a directory, not a file", p.string()));
-    std::ifstream f(p);
-    if (!f) fail(k, fmt::format("cannot read file '{}'", p.string()));
-    return p.string();
-  }
-};
 
 // Checks the type of one key/value from the file, an override or [runs] and stores it.
 void assign(Values& v, const std::string& key, const toml::node& n, const std::string& from) {
@@ -225,260 +186,6 @@ void check_family(const Values& v, Family fam, const std::string& kind, RunSpec&
   }
 }
 
-void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
-  for (auto& [k, val] : r.resolved)
-    if (k == key) val = std::move(v);
-}
-
-StepperKind stepper_of(const std::string& s) {
-  return s == "rk4"            ? StepperKind::rk4
-         : s == "dopri5"       ? StepperKind::dopri5
-         : s == "rk4_split"    ? StepperKind::rk4_split
-         : s == "event_driven" ? StepperKind::event_driven
-                               : StepperKind::cvode_bdf;
-}
-
-void resolve_integrator_limits(const Values& v, RunSpec& r) {
-  r.dt = v.num("dt");
-  r.t_end = v.num("t_end");
-  r.abs_tol = v.num("abs_tol");
-  r.rel_tol = v.num("rel_tol");
-  r.max_steps = v.integer("max_steps");
-  r.min_step = v.num("min_step");
-  r.flip_time = v.num("flip_time");
-}
-
-// kind = "diffusion": models/diffusion.hpp, sim/diffusion_runner.hpp.
-RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
-  auto& d = r.diffusion;
-  d.process = v.choice("process") == "vp" ? DiffusionProcess::vp : DiffusionProcess::ve;
-  d.sigma = v.num("sigma");
-  d.T = v.num("T");
-  d.gamma_v = v.num("gamma_v");
-  const std::string dyn = v.choice("dynamics");
-  d.dynamics = dyn == "reverse_sde"        ? DiffusionDynamics::reverse_sde
-               : dyn == "probability_flow" ? DiffusionDynamics::probability_flow
-                                           : DiffusionDynamics::hopfield;
-  d.beta = v.num("beta");
-  // The flows integrate with dopri5 unless a stepper is given; reverse_sde is Euler-Maruyama.
-  if (d.dynamics == DiffusionDynamics::reverse_sde) {
-    if (v.given("stepper"))
-      v.fail("stepper", "reverse_sde integrates with Euler-Maruyama (step dt); stepper applies to probability_flow "
-                        "and hopfield");
-    r.stepper = StepperKind::dopri5;
-  } else {
-    r.stepper = v.given("stepper") ? stepper_of(v.choice("stepper")) : StepperKind::dopri5;
-    if (r.stepper != StepperKind::dopri5 && r.stepper != StepperKind::cvode_bdf)
-      v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
-  }
-  set_resolved(r, "stepper", std::string(to_string(r.stepper)));
-
-  d.D = v.int32("D");
-  d.Y_file = v.file("Y_file", dir);
-  d.Y_dataset = v.str("Y_dataset");
-  const int N = v.int32("N");
-  if (!d.Y_file.empty() && N != 0 && v.given("N")) v.fail("N", "give either N or Y_file, not both (N = 0 with Y_file)");
-  d.N = d.Y_file.empty() ? N : -1;  // -1: from the file
-  d.pattern_norm = v.num("pattern_norm");
-  d.extended_rank = v.int32("extended_rank");
-  if (d.extended_rank > d.D) v.fail("extended_rank", fmt::format("must be in 0..D = {}, got {}", d.D, d.extended_rank));
-  d.extended_variance = v.num("extended_variance");
-  d.covariance_file = v.file("covariance_file", dir);
-  d.covariance_dataset = v.str("covariance_dataset");
-  if (!d.covariance_file.empty() && d.extended_rank > 0)
-    v.fail("covariance_file", "give either extended_rank or covariance_file, not both");
-  d.manifold_components = v.int32("manifold_components");
-  if (d.manifold_components > 0 && d.D < 2) v.fail("manifold_components", "the circle needs D >= 2");
-  d.manifold_radius = v.num("manifold_radius");
-  d.manifold_variance = v.num("manifold_variance");
-  d.manifold_weight = v.num("manifold_weight");
-  if (d.N == 0 && d.manifold_components == 0) v.fail("N", "no memories: N = 0 and manifold_components = 0");
-  if (d.manifold_components > 0 && d.N != 0 && !(d.manifold_weight < 1))
-    v.fail("manifold_weight", "must be < 1 with point memories (N > 0 or Y_file): 1 leaves them no prior mass");
-  if (d.N == 0 && d.manifold_weight < 1 && v.given("manifold_weight"))
-    v.fail("manifold_weight", "must be 1 without point memories (N = 0)");
-
-  // the default cue (memory 1) of a manifold-only scenario is the origin
-  const auto cue = d.N == 0 && !v.given("cue_memory") ? 0 : v.integer("cue_memory");
-  if (d.N >= 0 && cue > d.N)
-    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: the origin)", cue, d.N));
-  r.cue_memory = static_cast<int>(cue) - 1;
-  r.cue_noise = v.num("cue_noise");
-  d.cue_per_trajectory = v.boolean("cue_per_trajectory");
-  d.cue_cycle = v.boolean("cue_cycle");
-  if (d.cue_cycle && d.N == 0) v.fail("cue_cycle", "needs point memories (N > 0)");
-
-  resolve_integrator_limits(v, r);
-  if (!v.given("t_end")) r.t_end = 0.999 * d.T;  // the GSEMM default (100) is no diffusion time
-  set_resolved(r, "t_end", r.t_end);
-  set_resolved(r, "cue_memory", std::int64_t(cue));
-  if (!(r.t_end < d.T))
-    v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
-  // s^2(tau) = sigma^2 tau (VE) or sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) (VP) = cue_noise^2
-  d.t0 = v.num("t0");
-  if (d.t0 == -1) {
-    if (!(r.cue_noise > 0)) v.fail("t0", "t0 = -1 (matched to the cue) needs cue_noise > 0");
-    const double s2 = r.cue_noise * r.cue_noise, sig2 = d.sigma * d.sigma;
-    double tau = s2 / sig2;
-    if (d.process == DiffusionProcess::vp) {
-      const double q = 2.0 * d.gamma_v * s2 / sig2;
-      if (!(q < 1))
-        v.fail("t0", fmt::format("cue_noise^2 = {} is beyond the stationary variance sigma^2 / (2 gamma_v) = {}", s2,
-                                 sig2 / (2.0 * d.gamma_v)));
-      tau = -std::log1p(-q) / (2.0 * d.gamma_v);
-    }
-    d.t0 = d.T - tau;
-    if (!(d.t0 >= 0)) v.fail("t0", fmt::format("matched start t0 = T - {} < 0: raise T or lower cue_noise", tau));
-  }
-  if (!(d.t0 < r.t_end)) {
-    if (v.num("t0") == -1)
-      v.fail("t0", fmt::format("t0 = -1 matches the cue noise at t0 = T - tau = {} (tau = {}), not before t_end = {}: "
-                               "raise cue_noise or lower sigma",
-                               d.t0, d.T - d.t0, r.t_end));
-    v.fail("t0", fmt::format("must be in [0, t_end) = [0, {}) or -1, got {}", r.t_end, d.t0));
-  }
-
-  d.trajectories = v.int32("trajectories");
-  d.paths = v.int32("paths");
-  if (d.paths > d.trajectories)
-    v.fail("paths", fmt::format("must be in 0..trajectories = {}, got {}", d.trajectories, d.paths));
-  if (d.paths > 0 && d.dynamics == DiffusionDynamics::hopfield)
-    v.fail("paths", "paths are recorded for reverse_sde and probability_flow, not hopfield");
-  d.path_every = v.int32("path_every");
-  d.mixture_threshold = v.num("mixture_threshold");
-
-  d.landscape_grid = v.int32("landscape_grid");
-  if (d.landscape_grid == 1) v.fail("landscape_grid", "must be 0 or in 2..2001, got 1");
-  if (d.landscape_grid > 0 && d.D < 2) v.fail("landscape_grid", "needs D >= 2");
-  d.landscape_range = v.num("landscape_range");
-  d.landscape_t = v.num("landscape_t") == -1 ? r.t_end : v.num("landscape_t");
-  if (!(d.landscape_t < d.T))
-    v.fail("landscape_t", fmt::format("must be in [0, T) = [0, {}) or -1, got {}", d.T, d.landscape_t));
-  // Recorded as the values used, not the -1 that asked for them.
-  set_resolved(r, "t0", d.t0);
-  set_resolved(r, "landscape_t", d.landscape_t);
-  return r;
-}
-
-// The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.
-void resolve_network(const Values& v, GsemmParams& p) {
-  p.alpha_s = v.num("alpha_s");
-  p.alpha_c = v.num("alpha_c");
-  p.T_d = v.num("T_d");
-  p.beta_d = v.num("beta_d");
-  p.gamma = v.num("gamma");
-  const std::string sh = v.choice("sigma_h");
-  p.sigma_h.kind = sh == "polynomial" ? HiddenKind::polynomial
-                   : sh == "softmax"  ? HiddenKind::softmax
-                                      : HiddenKind::rectified_polynomial;
-  p.sigma_h.degree = v.int32("degree");
-  p.sigma_h.beta_h = v.num("beta_h");
-}
-
-// sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
-void resolve_sample_dt(const Values& v, RunSpec& r) {
-  r.sample_dt = v.num("sample_dt");
-  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
-    const double ratio = r.sample_dt / r.dt;
-    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
-  }
-  if (r.t_end / r.sample_dt > 1e9)
-    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
-           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
-                       r.t_end / r.sample_dt));
-}
-
-// kind = "free_recall": models/cmr.hpp, sim/free_recall_runner.hpp, docs/free_recall.md.
-RunSpec resolve_free_recall(const Values& v, RunSpec r) {
-  auto& f = r.free_recall;
-  f.N_items = v.int32("N_items");
-  f.item_vectors = v.choice("item_vectors") == "random" ? ItemVectors::random : ItemVectors::orthonormal;
-  f.categories = v.int32("categories");
-  if (f.categories > f.N_items)
-    v.fail("categories", fmt::format("must be in 0..N_items = {}, got {}", f.N_items, f.categories));
-  f.category_similarity = v.num("category_similarity");
-  if (f.categories == 0 && v.given("category_similarity"))
-    v.fail("category_similarity", "needs categories > 0");
-  r.N_f = f.item_vectors == ItemVectors::random ? v.int32("N_f") : f.N_items + f.categories;
-  if (f.item_vectors == ItemVectors::orthonormal && v.given("N_f"))
-    v.fail("N_f", "orthonormal items have N_f = N_items + categories; N_f applies to item_vectors = \"random\"");
-  set_resolved(r, "N_f", std::int64_t(r.N_f));
-  f.L = v.int32("L");
-  if (f.L > f.N_items)
-    v.fail("L", fmt::format("a list of {} items needs at least that many items in the pool, N_items = {}", f.L,
-                            f.N_items));
-  f.subjects = v.int32("subjects");
-  f.lists = v.int32("lists");
-  if (static_cast<std::int64_t>(f.subjects) * f.lists > 10000000)
-    v.fail("lists", fmt::format("subjects * lists = {} is more than 10^7 lists",
-                                static_cast<std::int64_t>(f.subjects) * f.lists));
-
-  auto& c = f.cmr;
-  c.beta_enc = v.num("beta_enc");
-  c.beta_rec = v.num("beta_rec");
-  c.beta_start = v.num("beta_start");
-  c.gamma_fc = v.num("gamma_fc");
-  c.phi = v.num("phi");
-  c.phi_s = v.num("phi_s");
-  c.phi_d = v.num("phi_d");
-  c.salience_decay_time = v.num("salience_decay_time");
-  c.retention_interval = v.num("retention_interval");
-  c.tau = v.num("tau");
-  c.X_s = v.num("X_s");
-  c.X_k = v.num("X_k");
-  const std::string drift = v.choice("drift");
-  f.drift = drift == "continuous"           ? ContextDriftKind::continuous
-            : drift == "continuous_matched" ? ContextDriftKind::continuous_matched
-                                            : ContextDriftKind::discrete;
-
-  const std::string rule = v.choice("recall_rule");
-  f.rule = rule == "softmax"       ? RecallRule::softmax
-           : rule == "accumulator" ? RecallRule::accumulator
-           : rule == "gsemm"       ? RecallRule::gsemm
-                                   : RecallRule::luce;
-  f.accumulator = {v.num("kappa"), v.num("lambda"), v.num("eta"), v.num("accumulator_threshold")};
-  f.recall_period = v.num("recall_period");
-  f.cue_first = v.choice("recall_cue") == "first";
-  f.hebb_forward = v.num("hebb_forward");
-  f.hebb_backward = v.num("hebb_backward");
-  f.hebb_lag_decay = v.num("hebb_lag_decay");
-  f.V_f_noise = v.num("V_f_noise");
-
-  f.recognition = v.boolean("recognition");
-  f.lures = v.int32("lures") == -1 ? f.L : v.int32("lures");
-  f.familiarity_max = v.choice("familiarity") == "max";
-  f.recognition_criterion = v.num("recognition_criterion");
-  f.recognition_noise = v.num("recognition_noise");
-  if (f.recognition) {
-    if (f.rule == RecallRule::gsemm) v.fail("recognition", "is a test of the CMR keys, not of recall_rule = \"gsemm\"");
-    if (f.L + f.lures > f.N_items)
-      v.fail(v.given("lures") ? "lures" : "N_items",
-             fmt::format("L + lures = {} + {} items are probed, but the pool has N_items = {}", f.L, f.lures,
-                         f.N_items));
-  }
-  set_resolved(r, "lures", std::int64_t(f.lures));
-
-  r.cue_noise = v.num("cue_noise");
-  resolve_integrator_limits(v, r);
-  r.stepper = stepper_of(v.choice("stepper"));
-  if (v.given("cue_memory")) v.fail("cue_memory", "free recall is cued by its context (gsemm: recall_cue)");
-  if (f.rule == RecallRule::accumulator && !f.recognition && f.recall_period / r.dt > 1e7)
-    v.fail(v.given("dt") ? "dt" : "recall_period",
-           fmt::format("recall_period / dt = {:.3g} accumulator steps per list, more than 10^7", f.recall_period / r.dt));
-  if (f.rule == RecallRule::gsemm) {
-    if (f.item_vectors != ItemVectors::random)
-      v.fail("recall_rule", "gsemm stores the items as +-1 patterns: it needs item_vectors = \"random\"");
-    if (r.stepper != StepperKind::rk4 && r.stepper != StepperKind::dopri5)
-      v.fail("stepper", "the GSEMM recall integrates with rk4 or dopri5");
-    if (f.V_f_noise > 0 && v.given("stepper"))
-      v.fail("stepper", "with V_f_noise > 0 the GSEMM recall integrates by Euler-Maruyama at dt");
-    resolve_network(v, r.params);
-    resolve_sample_dt(v, r);
-    r.threshold = v.num("threshold");
-  }
-  return r;
-}
 
 // The capacity sweep is active when one of its axes is set; its other keys need the axes.
 bool sweep_given(const Values& v) {
