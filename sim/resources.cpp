@@ -107,16 +107,16 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files) {
   return e;
 }
 
-// kind = "free_recall" (sim/free_recall_runner.cpp): the pool, one list's network per thread
-// (the estimate takes 64 threads), a block of results and events; the event table on disk.
-ResourceEstimate estimate_free_recall(const RunSpec& r) {
+// kind = "free_recall" (sim/free_recall_runner.cpp): the pool, one list's network per thread, a
+// block of results and events; the event table on disk.
+ResourceEstimate estimate_free_recall(const RunSpec& r, int threads) {
   ResourceEstimate e;
   const auto& f = r.free_recall;
   const double N = r.N_f, P = f.N_items, L = f.L, lists = static_cast<double>(f.subjects) * f.lists;
   const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
   const double outputs = f.recognition ? 0 : gsemm ? L : std::min(P, 2 * L);  // recalls per list, at most
   const double per_thread = (N + 1) * (L + 3) + 8 * P + (gsemm ? 3 * N * L + 40 * (2 * N + L) : 0);
-  e.memory = kDouble * (N * P + 64 * per_thread) + 2048.0 * (L + outputs) * 28;
+  e.memory = kDouble * (N * P + std::max(1, threads) * per_thread) + 2048.0 * (L + outputs) * 28;
   e.memory_keys = "N_f, N_items";
   e.output = 20.0 * lists * (L + outputs) + kDouble * P;
   e.output_keys = "subjects, lists, L";
@@ -151,9 +151,9 @@ double physical_memory() {
   return pages > 0 && size > 0 ? static_cast<double>(pages) * static_cast<double>(size) : 8.0 * (1ull << 30);
 }
 
-ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files) {
+ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files, int threads) {
   if (r.model == ModelKind::diffusion) return estimate_diffusion(r, files);
-  if (r.model == ModelKind::free_recall) return estimate_free_recall(r);
+  if (r.model == ModelKind::free_recall) return estimate_free_recall(r, threads);
   ResourceEstimate e;
   if (r.command == Command::sweep) {  // one evaluation at K_max per thread
     const double N = r.N_f, K = r.sweep.K_max;
@@ -182,7 +182,7 @@ void check_resources(const Scenario& sc, const FileCache& files, int threads, co
   double total_output = 0;
   std::string output_keys;
   for (const RunSpec& r : sc.runs) {
-    const ResourceEstimate e = estimate_run(r, files);
+    const ResourceEstimate e = estimate_run(r, files, threads);
     const double threads_mem = r.command == Command::run ? at_once : std::max(1, threads);
     if (e.memory * threads_mem > memory_limit)
       throw InputError(fmt::format(

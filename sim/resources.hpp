@@ -21,7 +21,8 @@ struct ResourceEstimate {
   std::string memory_keys, output_keys, work_keys;  // the keys that set each
 };
 
-ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files);
+// threads: those a run uses inside itself (a free-recall run's lists).
+ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files, int threads);
 
 struct ResourceLimits {
   double memory = 0;  // bytes for all runs at once; 0: 80% of physical memory
