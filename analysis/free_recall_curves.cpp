@@ -110,6 +110,15 @@ std::vector<double> FreeRecallCurves::lag_crp() const {
   return r;
 }
 
+double FreeRecallCurves::same_category_crp() const {
+  return same_category_possible > 0 ? double(same_category_actual) / double(same_category_possible)
+                                    : std::numeric_limits<double>::quiet_NaN();
+}
+double FreeRecallCurves::other_category_crp() const {
+  return other_category_possible > 0 ? double(other_category_actual) / double(other_category_possible)
+                                     : std::numeric_limits<double>::quiet_NaN();
+}
+
 double FreeRecallCurves::hit_rate() const { return corrected(hits, hits + misses); }
 double FreeRecallCurves::false_alarm_rate() const {
   return corrected(false_alarms, false_alarms + correct_rejections);

@@ -47,6 +47,8 @@ struct FreeRecallCurves {
   std::vector<double> spc() const;
   std::vector<double> pfr() const;
   std::vector<double> lag_crp() const;  // NaN where nothing was possible
+  double same_category_crp() const;     // NaN without categories
+  double other_category_crp() const;
   double hit_rate() const;              // log-linear corrected
   double false_alarm_rate() const;
   double d_prime() const;

@@ -163,23 +163,23 @@ class CmrList {
 
 // Choice weights (unnormalised probabilities) over the pool from the support: Luce's rule a^tau
 // (CMR) or softmax exp(tau a), the Boltzmann distribution of the modern Hopfield energy
-// E = -log sum_i exp(tau a_i) (Ramsauer et al. 2021). Excluded items (a = 0 from support()) get 0.
-// Returns the sum of the weights.
+// E = -log sum_i exp(tau a_i) (Ramsauer et al. 2021). Both are computed relative to the largest
+// support, exp(tau (log a_i - log a_max)) and exp(tau (a_i - a_max)), so that no sensitivity
+// overflows. Excluded items (a = 0 from support()) get 0. Returns the sum of the weights (>= 1
+// when any item is left).
 inline double choice_weights(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax, Vec& w) {
+  double top = -1e300;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, softmax ? a(i) : std::log(a(i)));
   double sum = 0.0;
-  if (softmax) {
-    double top = -1e300;
-    for (Eigen::Index i = 0; i < a.size(); ++i)
-      if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, a(i));
-    for (Eigen::Index i = 0; i < a.size(); ++i) {
-      w(i) = excluded[static_cast<std::size_t>(i)] ? 0.0 : std::exp(tau * (a(i) - top));
-      sum += w(i);
+  for (Eigen::Index i = 0; i < a.size(); ++i) {
+    if (excluded[static_cast<std::size_t>(i)]) {
+      w(i) = 0.0;
+      continue;
     }
-  } else {
-    for (Eigen::Index i = 0; i < a.size(); ++i) {
-      w(i) = excluded[static_cast<std::size_t>(i)] ? 0.0 : std::pow(a(i), tau);
-      sum += w(i);
-    }
+    const double d = (softmax ? a(i) : std::log(a(i))) - top;  // <= 0
+    w(i) = d == 0.0 ? 1.0 : std::exp(tau * d);
+    sum += w(i);
   }
   return sum;
 }

@@ -6,8 +6,8 @@
 //                 (without categories f_i = e_i: CMR's localist items, Polyn et al. 2009)
 //   random:       f_i = x_i / sqrt(N_f), x_i in {-1, +1}^N_f; with categories each entry copies the
 //                 category's random prototype with probability sqrt(s) and is a fresh random sign
-//                 otherwise, so two members agree in an entry with probability (1 + sqrt(s)) / 2
-//                 and their expected cosine is s.
+//                 otherwise, so two members agree in an entry with probability (1 + s) / 2 and
+//                 their expected cosine is s.
 //
 // cat(i) = floor(i * categories / N_items): contiguous blocks of (nearly) equal size.
 #pragma once

@@ -22,7 +22,9 @@ bool has_events(hid_t runs, const std::string& id) {
 }  // namespace
 
 void write_events_csv(const std::string& path, const std::string& run, std::FILE* out) {
-  if (!std::filesystem::is_regular_file(path)) throw InputError(fmt::format("{}: no such file", path));
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such file", path));
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(fmt::format("{}: not a file", path));
   std::lock_guard<std::mutex> g(h5::lock());
   h5::Handle file;
   try {
@@ -52,22 +54,36 @@ void write_events_csv(const std::string& path, const std::string& run, std::FILE
     throw InputError(fmt::format("{}: no free-recall run '{}' (no runs/{}/events)", path, id, id));
   }
   h5::Handle events(H5Gopen2(runs.id(), (id + "/events").c_str(), H5P_DEFAULT), H5Gclose);
-  fmt::print(out, "subject,list,position,trial_type,item\n");
+  const char* columns[] = {"subject", "list", "position", "trial_type", "item"};
+  for (const char* col : columns) {  // integer columns, or the table is not seqmem's
+    if (H5Lexists(events.id(), col, H5P_DEFAULT) <= 0)
+      throw InputError(fmt::format("{}: runs/{}/events has no column '{}'", path, id, col));
+    h5::Handle d(H5Dopen2(events.id(), col, H5P_DEFAULT), H5Dclose);
+    h5::Handle t(H5Dget_type(d.id()), H5Tclose);
+    if (H5Tget_class(t.id()) != H5T_INTEGER)
+      throw InputError(fmt::format("{}: runs/{}/events/{} is not an integer column", path, id, col));
+  }
+  // Each block is checked before anything is printed, the header with the first.
+  std::string text = "subject,list,position,trial_type,item\n";
   for (hsize_t start = 0;; start += kRows) {
     std::vector<std::vector<std::int64_t>> c;
     try {
-      for (const char* col : {"subject", "list", "position", "trial_type", "item"})
-        c.push_back(h5::read_rows_i64(events.id(), col, start, kRows));
+      for (const char* col : columns) c.push_back(h5::read_rows_i64(events.id(), col, start, kRows));
     } catch (const std::exception& e) {
       throw InputError(fmt::format("{}: runs/{}/events: {}", path, id, e.what()));
     }
     const std::size_t n = c[0].size();
     for (const auto& col : c)
       if (col.size() != n) throw InputError(fmt::format("{}: runs/{}/events: columns of unequal length", path, id));
-    std::string text;
-    for (std::size_t i = 0; i < n; ++i)
-      text += fmt::format("{},{},{},{},{}\n", c[0][i], c[1][i], c[2][i], c[3][i] == 0 ? "study" : "recall", c[4][i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t type = c[3][i];
+      if (type != 0 && type != 1)
+        throw InputError(fmt::format("{}: runs/{}/events: trial_type {} in row {} (0 study, 1 recall)", path, id, type,
+                                     start + i + 1));
+      text += fmt::format("{},{},{},{},{}\n", c[0][i], c[1][i], c[2][i], type == 0 ? "study" : "recall", c[4][i]);
+    }
     std::fputs(text.c_str(), out);
+    text.clear();
     if (n < kRows) break;
   }
 }

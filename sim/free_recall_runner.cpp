@@ -49,7 +49,7 @@ WordPool make_pool(const RunSpec& spec) {
 
 namespace {
 
-constexpr int kBlock = 2048;  // lists per block
+constexpr int kBlock = 512;  // lists per block: the events written and the progress shown at a time
 
 // A uniform number in [0, 1) from the top 53 bits of one draw (the same on every platform).
 double uniform(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
@@ -120,13 +120,28 @@ class Trial {
       c = c_in;
       return;
     }
-    const double duration =
-        f_.drift == ContextDriftKind::continuous ? 1.0 : matched_duration(beta, c.dot(c_in), 1.0);
+    const bool matched = f_.drift == ContextDriftKind::continuous_matched;
+    const double duration = matched ? matched_duration(beta, c.dot(c_in), 1.0) : 1.0;
+    const double rate = matched ? 1.0 : drift_rate(beta);
     if (!(duration > 0.0)) return;
-    const ContextDrift drift{&c_in, f_.drift == ContextDriftKind::continuous ? drift_rate(beta) : 1.0};
+    // Beyond r t = 40 the remaining angle is below e^-40 of the start: the end point is the discrete
+    // update's (matched) or c_in itself, to rounding, and integrating to it is unbounded work
+    // (an infinite duration when CMR's update lands on c_in exactly).
+    if (!(duration * rate <= 40.0)) {
+      if (matched) context_update(c, c_in, beta);
+      else c = c_in;
+      return;
+    }
+    const ContextDrift drift{&c_in, rate};
     IntegratorSpec is = integrator_spec(spec_);
     is.stepper = StepperKind::dopri5;
-    integrate(drift, c, 0.0, SampleTimes(0.0, duration, duration), is, [](const Vec&, double) {});
+    const Vec start = c;
+    const auto r = integrate(drift, c, 0.0, SampleTimes(0.0, duration, duration), is, [](const Vec&, double) {});
+    if (r.status != EndStatus::completed) {  // not seen; the closed form of the same motion instead
+      c = start;
+      if (matched) context_update(c, c_in, beta);
+      else c = c_in;
+    }
   }
 
   void recognize(std::mt19937_64& rng, ListResult& out) {

@@ -94,11 +94,8 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
   h5::set_attr(G, "intrusions_per_list", per_list(c.intrusions, c.lists));
   h5::set_attr(G, "diverged_lists", o.diverged_lists);
   if (!o.pool.category.empty()) {
-    h5::set_attr(G, "same_category_crp",
-                 c.same_category_possible > 0 ? double(c.same_category_actual) / double(c.same_category_possible) : 0.0);
-    h5::set_attr(G, "other_category_crp",
-                 c.other_category_possible > 0 ? double(c.other_category_actual) / double(c.other_category_possible)
-                                               : 0.0);
+    h5::set_attr(G, "same_category_crp", c.same_category_crp());
+    h5::set_attr(G, "other_category_crp", c.other_category_crp());
   }
   h5::Handle s_pos = scale(G, "serial_position", range(1, f.L));
   write_on(G, "spc", c.spc(), s_pos);

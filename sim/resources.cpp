@@ -114,7 +114,17 @@ ResourceEstimate estimate_free_recall(const RunSpec& r, int threads) {
   const auto& f = r.free_recall;
   const double N = r.N_f, P = f.N_items, L = f.L, lists = static_cast<double>(f.subjects) * f.lists;
   const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
-  const double outputs = f.recognition ? 0 : gsemm ? L : std::min(P, 2 * L);  // recalls per list, at most
+  // recalls per list: the list (GSEMM); the expected outputs of the stop rule, at most the pool
+  // (Luce, softmax); for the accumulator, one per item at most
+  double outputs = f.recognition ? 0 : gsemm ? L : P;
+  if (!f.recognition && (f.rule == RecallRule::luce || f.rule == RecallRule::softmax)) {
+    double alive = 1, expected = 0;
+    for (int o = 0; o < f.N_items && alive > 1e-9; ++o) {
+      alive *= 1.0 - stop_probability(f.cmr, o);
+      expected += alive;
+    }
+    outputs = std::min(P, std::max(L, expected));
+  }
   const double per_thread = (N + 1) * (L + 3) + 8 * P + (gsemm ? 3 * N * L + 40 * (2 * N + L) : 0);
   e.memory = kDouble * (N * P + std::max(1, threads) * per_thread) + 2048.0 * (L + outputs) * 28;
   e.memory_keys = "N_f, N_items";

@@ -84,11 +84,7 @@ RunOutcome free_recall_summary(const RunSpec& spec, const FreeRecallOutcome& o) 
                          "  first recall:{}\n  lag-CRP:{}",
                          c.correct / lists, c.intrusions / lists, spc, pfr, crp);
   if (c.same_category_possible > 0)
-    r.detail += fmt::format("\n  category CRP: same {:.3f}, other {:.3f}",
-                            double(c.same_category_actual) / double(c.same_category_possible),
-                            c.other_category_possible > 0
-                                ? double(c.other_category_actual) / double(c.other_category_possible)
-                                : 0.0);
+    r.detail += fmt::format("\n  category CRP: same {:.3f}, other {:.3f}", c.same_category_crp(), c.other_category_crp());
   return r;
 }
 

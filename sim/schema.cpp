@@ -350,9 +350,9 @@ std::vector<KeyDef> make_schema() {
       {"context", "phi", Type::Float, "1.0",
        "free recall: weight of the temporal context in the retrieval key f_i (+) phi c_i: the learned context-to-item "
        "associations against the pre-experimental (semantic) ones (0: content only)",
-       F, ge(0), nullptr},
+       F, in(0, 1e6), nullptr},
       {"context", "phi_s", Type::Float, "0.0", "free recall: primacy gradient P_j = phi_s exp(-phi_d (j - 1)) + 1", F,
-       ge(0), nullptr},
+       in(0, 1e6), nullptr},
       {"context", "phi_d", Type::Float, "0.0", "free recall: decay of the primacy gradient over serial positions", F,
        ge(0), nullptr},
       {"context", "salience_decay_time", Type::Float, "0.0",

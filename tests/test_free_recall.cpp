@@ -276,6 +276,25 @@ TEST_CASE("GSEMM as a recall engine: cued with the first item it recalls the lis
   CHECK(n.outcome.curves.correct >= c.correct);
 }
 
+TEST_CASE("no sensitivity or primacy overflows the choice, and an extreme drift ends in bounded work") {
+  // Without a stop probability every studied item is recalled, whatever tau: Luce's a^tau is
+  // taken relative to the largest support (a^1000 of a support of 10^3 is no number).
+  const std::string base = "[lists]\nL = 8\nlists = 200\n[items]\nN_items = 8\n[recall]\nX_s = 0.0\nX_k = 0.0\n";
+  for (const char* tau : {"tau=0.01", "tau=1000.0", "tau=1e300"})
+    for (const char* rule : {"recall_rule=\"luce\"", "recall_rule=\"softmax\""}) {
+      CAPTURE(tau);
+      CAPTURE(rule);
+      const auto c = simulate(spec_of(base, {tau, rule, "phi_s=1e6", "phi_d=0.1"})).outcome.curves;
+      CHECK(c.correct == 8 * 200);
+    }
+  // CMR's update lands on c_in to rounding (theta_1 = 0): the matched duration is infinite and
+  // the drift is not integrated towards it; the run gives what the discrete update gives.
+  const std::string near_one = "[lists]\nL = 4\nlists = 50\n[items]\nN_items = 4\n[context]\nbeta_enc = 0.99999999\n"
+                               "beta_rec = 0.99999999\n";
+  const Run d = simulate(spec_of(near_one)), m = simulate(spec_of(near_one, {"drift=\"continuous_matched\""}));
+  CHECK(d.events.item == m.events.item);
+}
+
 TEST_CASE("the asymmetric Hebbian Phi of the GSEMM recall engine") {
   const Mat P = hebbian_phi(4, 1.0, 0.5, 0.0);
   CHECK(P(0, 1) == 1.0);

@@ -192,6 +192,12 @@ def test_bad_tables_are_refused():
         fr.merge(pd.concat([HAND, events({(3, 1): ("", "a")})]))
     with pytest.raises(ValueError, match="trial_type"):
         fr.merge(HAND.assign(trial_type="test"))
+    # a serial position beyond the list's length (the arrays are lists x positions: 10^9 would
+    # ask for gigabytes)
+    far = pd.DataFrame({"subject": [1, 1], "list": [1, 1], "position": [1, 10**9], "trial_type": ["study"] * 2,
+                        "item": ["a", "b"]})
+    with pytest.raises(ValueError, match="1..n"):
+        fr.spc(far)
 
 
 def write_events(path, runs):

@@ -389,8 +389,12 @@ def test_free_recall_events_as_csv_from_the_command_line_and_from_python(tmp_pat
     pooled = correct.groupby("input").size().reindex(range(1, 17), fill_value=0) / 15
     np.testing.assert_allclose(spc, pooled.to_numpy(), rtol=0, atol=1e-15)
     # errors: exit 2, one line naming the file
+    odd = tmp_path / "odd.h5"  # a trial_type code that is neither study nor recall
+    with h5py.File(odd, "w") as f:
+        for col, v in {"subject": [1, 1], "list": [1, 1], "position": [1, 1], "trial_type": [0, 7], "item": [3, 3]}.items():
+            f[f"runs/r0000/events/{col}"] = np.array(v, np.int32)
     for args in (["events", tmp_path / "none.h5"], ["events", out], ["events", out, "--run", "r0099"],
-                 ["events", SC / "free_recall_phi_sweep.toml"]):
+                 ["events", SC / "free_recall_phi_sweep.toml"], ["events", odd], ["events", tmp_path]):
         p = subprocess.run([SEQMEM, *map(str, args)], capture_output=True, text=True)
         assert p.returncode == 2, (args, p.stderr)
         assert p.stdout == "" and p.stderr.count("\n") == 1 and str(args[1]) in p.stderr, (args, p.stderr)

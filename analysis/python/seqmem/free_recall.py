@@ -57,6 +57,11 @@ def _split(df):
         raise ValueError("two study events share a serial position in one list")
     if len(study) and (study["position"] < 1).any():
         raise ValueError("serial positions of study events start at 1")
+    # unique positions >= 1 whose largest is the list's length are 1..n: the arrays built from
+    # them (lists x positions) are then no larger than the table
+    by_list = study.groupby(_LIST)["position"]
+    if len(study) and (by_list.max() > by_list.size()).any():
+        raise ValueError("the serial positions of a list's n study events must be 1..n")
     return study, recall
 
 
