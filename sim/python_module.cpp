@@ -314,7 +314,7 @@ PYBIND11_MODULE(_core, m) {
       r["default"] = std::string(k.def);
       r["range"] = k.choices ? std::string(k.choices) : k.range.text();
       r["meaning"] = std::string(k.doc);
-      r["family"] = k.family == Family::gsemm ? "gsemm" : k.family == Family::diffusion ? "diffusion" : "all";
+      r["family"] = family_token(k.family);
       rows.append(r);
     }
     return rows;

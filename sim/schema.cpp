@@ -444,6 +444,17 @@ const char* family_name(Family f) {
   return "?";
 }
 
+const char* family_token(Family f) {
+  switch (f) {
+    case Family::gsemm: return "gsemm";
+    case Family::diffusion: return "diffusion";
+    case Family::free_recall: return "free_recall";
+    case Family::gsemm_recall: return "gsemm, free_recall";
+    case Family::any: return "all";
+  }
+  return "?";
+}
+
 bool Range::contains(double x) const {
   if (has_sentinel && x == sentinel) return true;
   if (!std::isfinite(x)) return false;

@@ -21,6 +21,8 @@ inline bool in_family(Family key, Family kind) {
 }
 // "GSEMM", "diffusion", "free recall", "GSEMM, free recall" or "all" (docs, `seqmem keys`).
 const char* family_name(Family f);
+// The same as tokens (seqmem.keys()): "gsemm", "diffusion", "free_recall", "gsemm, free_recall", "all".
+const char* family_token(Family f);
 
 // The range of a number, or of each number of a list. Floats must also be finite. A key may
 // have one sentinel outside its range with a special meaning (-1: "automatic").

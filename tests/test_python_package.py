@@ -161,6 +161,10 @@ def test_validate_and_keys():
     assert seqmem.validate(SC / "fig3_capacity_quick.toml") == {"command": "sweep", "runs": ["r0000"]}
     k = seqmem.keys()
     assert k.loc["alpha_c", "section"] == "model" and k.loc["alpha_c", "default"] == "0.0"
+    # the kinds each key applies to, as in the CLI's table
+    assert k.loc["T_h", "family"] == "gsemm" and k.loc["sigma", "family"] == "diffusion"
+    assert k.loc["tau", "family"] == "free_recall" and k.loc["alpha_c", "family"] == "gsemm, free_recall"
+    assert k.loc["seed", "family"] == "all"
     table = cli("keys").stdout
     assert len(k) == table.count("\n") - 2  # one row per key below the header
 

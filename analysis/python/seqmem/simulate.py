@@ -159,7 +159,7 @@ def validate(scenario, overrides=None):
 def keys():
     """Every scenario key as a ``pandas.DataFrame`` indexed by key: ``section``, ``type``,
     ``default`` (TOML), ``range`` (the checked range or choices), ``meaning``, ``family`` (gsemm,
-    diffusion or all) — the table of ``seqmem keys`` and docs/scenarios.md."""
+    diffusion, free_recall, "gsemm, free_recall" or all) — the table of ``seqmem keys`` and docs/scenarios.md."""
     return pd.DataFrame(_need_core().keys()).set_index("key")
 
 
