@@ -3,7 +3,6 @@
 
 #include <cmath>
 
-#include "key_attributes.hpp"
 #include "scenario_values.hpp"
 
 namespace seqmem::scenario_detail {
@@ -96,13 +95,10 @@ RunSpec resolve_free_recall(const Values& v, RunSpec r) {
     resolve_sample_dt(v, r);
     r.threshold = v.num("threshold");
   }
-  // A key these settings never read is a mistake, not a setting (the [integrator] keys are left
-  // alone: which of them a run reads depends on the drift and the rule).
-  for (const auto& k : schema())
-    if (v.given(k.key) && std::string(k.section) != "integrator" && !key_applies(k, r))
-      v.fail(k.key, fmt::format("does not apply to this free-recall run (recall_rule = \"{}\"{}; "
-                                "docs/free_recall.md says which keys each setting reads); remove it",
-                                v.str("recall_rule"), f.recognition ? ", recognition = true" : ""));
+  refuse_unread_keys(v, r,
+                     fmt::format("this free-recall run (recall_rule = \"{}\"{}; docs/free_recall.md says which keys "
+                                 "each setting reads)",
+                                 v.str("recall_rule"), f.recognition ? ", recognition = true" : ""));
   return r;
 }
 

@@ -57,6 +57,13 @@ void resolve_network(const Values& v, GsemmParams& p) {
   p.sigma_h.beta_h = v.num("beta_h");
 }
 
+void refuse_unread_keys(const Values& v, const RunSpec& r, const std::string& what) {
+  for (const auto& k : schema())
+    if (v.given(k.key) && std::string(k.section) != "integrator" && std::string(k.section) != "sweep" &&
+        !key_applies(k, r))
+      v.fail(k.key, fmt::format("does not apply to {}; remove it", what));
+}
+
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r) {
   r.sample_dt = v.num("sample_dt");
@@ -432,15 +439,8 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_memories = to_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
   if (memory_plane && (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1]))
     v.fail("surface_memories", "needs two different memories");
-  // A sweep or a baseline builds its own runs: a key it never reads is a mistake, not a setting.
-  // Keys that only some settings read ([integrator] tolerances under rk4, K_min with K_list) are
-  // left alone: an override that changes the setting must not turn the file's keys into errors.
-  if (!runs)
-    for (const auto& k : schema())
-      if (v.given(k.key) && std::string(k.section) != "integrator" && std::string(k.section) != "sweep" &&
-          !key_applies(k, r))
-        v.fail(k.key, fmt::format("does not apply to a {}; remove it",
-                                  sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
+  // A sweep or a baseline builds its own runs: a key it never reads is a mistake.
+  if (!runs) refuse_unread_keys(v, r, sweep ? "a capacity sweep ([sweep])" : "a baseline ([baseline])");
   return r;
 }
 

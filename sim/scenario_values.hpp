@@ -127,6 +127,11 @@ void resolve_network(const Values& v, GsemmParams& p);
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r);
 
+// A key given (file, --set, [runs]) that the resolved run never reads is a mistake, not a setting:
+// fails with "does not apply to WHAT; remove it". The [integrator] and [sweep] keys are left alone:
+// which of them a run reads depends on settings an override may change (the stepper, K_list).
+void refuse_unread_keys(const Values& v, const RunSpec& r, const std::string& what);
+
 // The kinds with their own resolver: `r` comes with seed and the recorded keys.
 RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r);
 RunSpec resolve_free_recall(const Values& v, RunSpec r);
