@@ -145,8 +145,8 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const bool root = mpi::coordinator();
   // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
   // another: rank 0 alone.
-  const bool diffusion = sc.runs[0].model == ModelKind::diffusion || sc.runs[0].model == ModelKind::free_recall;
-  if (diffusion) {
+  const bool one_at_a_time = parallel_within_run(sc.runs[0].model);
+  if (one_at_a_time) {
     join_or_exit(sc.fingerprint());
     if (!root) return {};
   }
@@ -172,7 +172,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
           }
           b.put_string(of->partial());
         },
-        !diffusion);
+        !one_at_a_time);
     partial = setup.get_string();
   }
 
@@ -190,7 +190,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   // every rank writes its runs' parts next to OUT) and rank 0 joins them into the output in run
   // order as they finish: the file's bytes do not depend on the order in which runs end, nor on
   // the rank that ran them (h5::copy_group).
-  if (root && !diffusion) of->expect_parts(static_cast<std::size_t>(n));
+  if (root && !one_at_a_time) of->expect_parts(static_cast<std::size_t>(n));
   std::vector<char> finished(static_cast<std::size_t>(n), 0);
   int next = 0;
   std::mutex join_mu;
@@ -215,7 +215,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     const RunOutcome o = decode(m);
     std::lock_guard<std::mutex> g(join_mu);
     outcomes[static_cast<std::size_t>(i)] = o;
-    if (!diffusion) {
+    if (!one_at_a_time) {
       of->part_exists(static_cast<std::size_t>(i), true);
       finished[static_cast<std::size_t>(i)] = 1;
       try {
@@ -276,7 +276,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     }
     queue.result(encode(i, o));
   };
-  if (diffusion) {  // rank 0 alone, one run after another
+  if (one_at_a_time) {  // rank 0 alone, one run after another
     for (int i = 0; i < n && queue.failure().empty(); ++i) {
       try {
         run_one(i);

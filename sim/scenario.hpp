@@ -37,6 +37,10 @@ using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
 enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion, free_recall };
 
+// Kinds whose runs spread their own trajectories or lists over the threads: their runs go one
+// after another, on rank 0, each written when it ends (sim/run_scenario.cpp).
+inline bool parallel_within_run(ModelKind m) { return m == ModelKind::diffusion || m == ModelKind::free_recall; }
+
 // What a scenario is for: the command that runs it.
 enum class Command { run, sweep, baseline };
 
