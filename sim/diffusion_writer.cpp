@@ -7,20 +7,10 @@
 namespace seqmem {
 namespace {
 
-std::vector<int> range(int from, int n) {
-  std::vector<int> v(n);
-  for (int i = 0; i < n; ++i) v[i] = from + i;
-  return v;
-}
 std::vector<double> row_major(const Mat& M) {
   std::vector<double> v(M.size());
   Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(v.data(), M.rows(), M.cols()) = M;
   return v;
-}
-h5::Handle scale(hid_t grp, const std::string& name, const std::vector<int>& values) {
-  h5::Handle s = h5::write_dataset(grp, name, {values.size()}, values.data());
-  h5::make_scale(s.id(), name);
-  return s;
 }
 void attach(const h5::Handle& d, std::initializer_list<const h5::Handle*> scales) {
   unsigned i = 0;
@@ -50,8 +40,8 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   const hsize_t D = d.D, K = g.K(), M = d.trajectories, L = o.label_counts.size();
   // Coordinates: dim and label as the paper (dim 1..D; label 0 = semantic manifold, 1..N the
   // memories); trajectory and component are positions (0-based).
-  h5::Handle s_dim = scale(G, "dim", range(1, D)), s_comp = scale(G, "component", range(0, K)),
-             s_traj = scale(G, "trajectory", range(0, M)), s_label = scale(G, "label", range(0, L));
+  h5::Handle s_dim = h5::write_index_scale(G, "dim", 1, D), s_comp = h5::write_index_scale(G, "component", 0, K),
+             s_traj = h5::write_index_scale(G, "trajectory", 0, M), s_label = h5::write_index_scale(G, "label", 0, L);
 
   // The memories: means, prior weights, labels and covariance factors U sqrt(lambda).
   attach(h5::write_dataset(G, "means", {K, D}, g.means().data()), {&s_comp, &s_dim});
@@ -65,7 +55,7 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   attach(h5::write_dataset(G, "component_label", {K}, lab.data()), {&s_comp});
   attach(h5::write_dataset(G, "component_rank", {K}, rank.data()), {&s_comp});
   if (const hsize_t R = g.max_rank(); R > 0) {
-    h5::Handle s_rank = scale(G, "rank", range(1, R));
+    h5::Handle s_rank = h5::write_index_scale(G, "rank", 1, R);
     std::vector<double> f(K * D * R, 0.0);  // (component, dim, rank), zero-padded
     for (hsize_t k = 0; k < K; ++k) {
       const Mat F = g.basis(k) * g.variances(k).cwiseSqrt().asDiagonal();
@@ -107,7 +97,7 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
     const hsize_t P = r.paths.size(), n = r.path_time.size();
     h5::Handle s_pt = h5::write_dataset(G, "path_time", {n}, r.path_time.data());
     h5::make_scale(s_pt.id(), "path_time");
-    h5::Handle s_ptraj = scale(G, "path_trajectory", range(0, P));
+    h5::Handle s_ptraj = h5::write_index_scale(G, "path_trajectory", 0, P);
     std::vector<double> p;
     p.reserve(P * n * D);
     for (const Mat& x : r.paths) p.insert(p.end(), x.data(), x.data() + x.size());

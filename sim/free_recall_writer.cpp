@@ -9,17 +9,7 @@ namespace {
 
 constexpr hsize_t kChunk = 65536;  // events per chunk
 
-std::vector<int> range(int from, int n) {
-  std::vector<int> v(static_cast<std::size_t>(n));
-  std::iota(v.begin(), v.end(), from);
-  return v;
-}
 
-h5::Handle scale(hid_t grp, const std::string& name, const std::vector<int>& values) {
-  h5::Handle s = h5::write_dataset(grp, name, {values.size()}, values.data());
-  h5::make_scale(s.id(), name);
-  return s;
-}
 
 void write_on(hid_t grp, const std::string& name, const std::vector<double>& v, const h5::Handle& dim) {
   h5::Handle d = h5::write_dataset(grp, name, {v.size()}, v.data());
@@ -54,7 +44,8 @@ FreeRecallWriter::FreeRecallWriter(hid_t runs_group, const RunSpec& spec) : spec
 void FreeRecallWriter::append(const FreeRecallEvents& e) {
   std::lock_guard<std::mutex> lock(h5::lock());
   const auto n = static_cast<hsize_t>(e.size());
-  const std::vector<std::int32_t> number = range(static_cast<int>(event_.rows()) + 1, static_cast<int>(n));
+  std::vector<std::int32_t> number(n);
+  std::iota(number.begin(), number.end(), static_cast<std::int32_t>(event_.rows()) + 1);
   event_.append(number.data(), n);
   subject_.append(e.subject.data(), n);
   list_.append(e.list.data(), n);
@@ -74,7 +65,7 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
   h5::set_attr(G, "n_lists", std::int64_t(c.lists));
 
   // The pool: each item's category (0-based categories; -1 without).
-  h5::Handle s_item = scale(G, "item", range(1, o.pool.N_items()));
+  h5::Handle s_item = h5::write_index_scale(G, "item", 1, o.pool.N_items());
   std::vector<int> cat(static_cast<std::size_t>(o.pool.N_items()), -1);
   if (!o.pool.category.empty()) cat = o.pool.category;
   h5::Handle dc = h5::write_dataset(G, "item_category", {cat.size()}, cat.data());
@@ -97,10 +88,10 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
     h5::set_attr(G, "same_category_crp", c.same_category_crp());
     h5::set_attr(G, "other_category_crp", c.other_category_crp());
   }
-  h5::Handle s_pos = scale(G, "serial_position", range(1, f.L));
+  h5::Handle s_pos = h5::write_index_scale(G, "serial_position", 1, f.L);
   write_on(G, "spc", c.spc(), s_pos);
   write_on(G, "pfr", c.pfr(), s_pos);
-  h5::Handle s_lag = scale(G, "lag", range(1 - f.L, 2 * f.L - 1));
+  h5::Handle s_lag = h5::write_index_scale(G, "lag", 1 - f.L, 2 * f.L - 1);
   write_on(G, "lag_crp", c.lag_crp(), s_lag);
   write_counts(G, "lag_crp_actual", c.lag_actual, s_lag);
   write_counts(G, "lag_crp_possible", c.lag_possible, s_lag);

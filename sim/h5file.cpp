@@ -235,6 +235,14 @@ void write_string(hid_t loc, const std::string& name, const std::string& s) {
   check(H5Dwrite(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write string");
 }
 
+Handle write_index_scale(hid_t loc, const std::string& name, int from, hsize_t n) {
+  std::vector<int> v(n);
+  for (hsize_t i = 0; i < n; ++i) v[i] = from + static_cast<int>(i);
+  Handle s = write_dataset(loc, name, {n}, v.data());
+  make_scale(s.id(), name);
+  return s;
+}
+
 void make_scale(hid_t scale, const std::string& dim) { check(H5DSset_scale(scale, dim.c_str()), "set_scale"); }
 void attach_scale(hid_t dset, hid_t scale, unsigned idx) { check(H5DSattach_scale(dset, scale, idx), "attach_scale"); }
 

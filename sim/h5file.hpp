@@ -78,6 +78,10 @@ void write_string(hid_t loc, const std::string& name, const std::string& s);
 // copy do not depend on the order the source was written in.
 void copy_group(hid_t src_loc, const std::string& src_name, hid_t dst_loc, const std::string& dst_name);
 
+// A 1-D int dataset `name` holding from, from + 1, ..., from + n - 1, made the dimension scale
+// (coordinate) of the dimension of that name.
+Handle write_index_scale(hid_t loc, const std::string& name, int from, hsize_t n);
+
 // Make `scale` a dimension scale named `dim` and attach it to dimension `idx` of `dset`.
 void make_scale(hid_t scale, const std::string& dim);
 void attach_scale(hid_t dset, hid_t scale, unsigned idx);
