@@ -18,8 +18,12 @@ namespace seqmem {
 
 SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
-  OutputFile of(out, input_files(sc), Existing::refuse, "remove it first (a baseline sweep is not resumable)",
-                opt.progress);
+  if (opt.resume)
+    throw InputError(fmt::format("{}: --resume: a [baseline] sweep takes seconds and keeps no checkpoint; replace "
+                                 "its output with --overwrite",
+                                 sc.path));
+  OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                "replace it with --overwrite (a baseline sweep is not resumable)", opt.progress);
   struct Result {
     int config, N, degree;
     SingletonCapacityResult r;

@@ -9,32 +9,36 @@
 
 namespace seqmem {
 
-std::string capacity_table(const std::vector<Capacity>& caps, const std::vector<std::string>& config_ids) {
+std::string capacity_table(const std::vector<Capacity>& caps, const std::vector<std::string>& config_names) {
   std::map<int, std::vector<const Capacity*>> by_config;
   for (const Capacity& c : caps) by_config[c.config].push_back(&c);
   std::string out;
   bool gap = false;
   for (const auto& [config, list] : by_config) {
-    std::set<int> degrees;
+    // rows: the degrees (and, with capacity_per_alpha_c, each alpha_c); columns: the seeds
+    std::set<std::pair<int, double>> rows;
     std::set<std::uint64_t> seeds;
-    std::map<std::pair<int, std::uint64_t>, const Capacity*> cell;
+    std::map<std::tuple<int, double, std::uint64_t>, const Capacity*> cell;
+    bool per_alpha = false;
     for (const Capacity* c : list) {
-      degrees.insert(c->degree);
+      rows.insert({c->degree, c->alpha_c});
       seeds.insert(c->seed);
-      cell[{c->degree, c->seed}] = c;
+      cell[{c->degree, c->alpha_c, c->seed}] = c;
+      per_alpha |= c->alpha_c >= 0;
     }
     std::string name;
     if (by_config.size() > 1 || config != 0)
-      name = fmt::format(" ({})", config >= 0 && static_cast<std::size_t>(config) < config_ids.size()
-                                      ? config_ids[static_cast<std::size_t>(config)]
+      name = fmt::format(" ({})", config >= 0 && static_cast<std::size_t>(config) < config_names.size()
+                                      ? config_names[static_cast<std::size_t>(config)]
                                       : fmt::format("configuration {}", config));
-    out += fmt::format("capacity{}:\n{:>8}", name, "degree");
+    out += fmt::format("capacity{}:\n{:>8}{}", name, "degree", per_alpha ? fmt::format(" {:>8}", "alpha_c") : "");
     for (auto s : seeds) out += fmt::format(" {:>8}", fmt::format("seed {}", s));
     out += "\n";
-    for (int d : degrees) {
+    for (const auto& [d, a] : rows) {
       out += fmt::format("{:>8}", d);
+      if (per_alpha) out += fmt::format(" {:>8}", fmt::format("{:g}", a));
       for (auto s : seeds) {
-        const auto it = cell.find({d, s});
+        const auto it = cell.find({d, a, s});
         std::string v = "-";
         if (it == cell.end()) gap = true;
         else

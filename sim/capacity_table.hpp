@@ -1,5 +1,5 @@
 // The capacities of a sweep as the table `seqmem sweep` and `seqmem merge` print at the end (on
-// stdout): per configuration, one row per degree and one column per seed, the values of the file's
+// stdout): per configuration, one row per degree (and alpha_c) and one column per seed, the values of the file's
 // /capacity table; '≥' marks a value whose `censored` column is 1 (a lower bound: the search reached
 // K_max, or an evaluation ran out of its budget).
 //
@@ -18,8 +18,8 @@
 namespace seqmem {
 
 // The rows and columns are the degrees and seeds present in `caps` (ascending), so a shard's table
-// holds its own pairs. `config_ids`: the configurations' run ids (r0000, ...); a configuration
-// without an id is named by its index.
-std::string capacity_table(const std::vector<Capacity>& caps, const std::vector<std::string>& config_ids);
+// holds its own pairs; with capacity_per_alpha_c a row per (degree, alpha_c). `config_names`: the
+// configurations' names (config_name: "r0001: T_d=30"); one without a name is named by its index.
+std::string capacity_table(const std::vector<Capacity>& caps, const std::vector<std::string>& config_names);
 
 }  // namespace seqmem

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
 #include "h5file.hpp"
+#include "output_file.hpp"
 #include "scenario.hpp"
 
 namespace seqmem {
@@ -21,17 +23,9 @@ bool has_events(hid_t runs, const std::string& id) {
 
 }  // namespace
 
-void write_events_csv(const std::string& path, const std::string& run, std::FILE* out) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such file", path));
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(fmt::format("{}: not a file", path));
+void write_events_csv(const std::string& path, const std::string& run, std::FILE* out, const std::string& out_name) {
   std::lock_guard<std::mutex> g(h5::lock());
-  h5::Handle file;
-  try {
-    file = h5::open_file_readonly(path);
-  } catch (const std::exception&) {
-    throw InputError(fmt::format("{}: not an HDF5 file", path));
-  }
+  h5::Handle file = h5::open_input(path);
   if (H5Lexists(file.id(), "runs", H5P_DEFAULT) <= 0)
     throw InputError(fmt::format("{}: no /runs group: not a file of `seqmem run`", path));
   h5::Handle runs(H5Gopen2(file.id(), "runs", H5P_DEFAULT), H5Gclose);
@@ -82,7 +76,7 @@ void write_events_csv(const std::string& path, const std::string& run, std::FILE
                                      start + i + 1));
       text += fmt::format("{},{},{},{},{}\n", c[0][i], c[1][i], c[2][i], type == 0 ? "study" : "recall", c[4][i]);
     }
-    std::fputs(text.c_str(), out);
+    if (std::fputs(text.c_str(), out) == EOF || std::fflush(out) != 0) throw_write_error(out_name, std::strerror(errno));
     text.clear();
     if (n < kRows) break;
   }

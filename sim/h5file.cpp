@@ -2,9 +2,16 @@
 
 #include <algorithm>
 
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
+
+#include "input_error.hpp"
 
 namespace seqmem::h5 {
 
@@ -143,6 +150,41 @@ Handle open_file_readonly(const std::string& path) {
   H5E_END_TRY;
   if (f < 0) throw std::runtime_error("cannot open '" + path + "' as HDF5");
   return Handle(f, H5Fclose);
+}
+
+Handle open_input(const std::string& path, const std::string& why) {
+  init();
+  const std::string at = why.empty() ? path : path + ": " + why;
+  auto refuse = [&](const std::string& what) { throw InputError(at + ": " + what); };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    refuse(errno == ENOENT ? "no such file" : errno == EACCES ? "permission denied" : std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) refuse("is a directory, not an HDF5 file");
+  if (!S_ISREG(st.st_mode)) refuse("not a regular file");
+  {
+    // The HDF5 signature at offset 0, 512, 1024, ... (after a user block)
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) refuse(errno == EACCES || errno == EPERM ? "permission denied" : std::strerror(errno));
+    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    bool found = false;
+    for (off_t at_byte = 0; !found && at_byte + 8 <= st.st_size; at_byte = at_byte == 0 ? 512 : 2 * at_byte) {
+      unsigned char head[8] = {0};
+      found = ::pread(fd, head, 8, at_byte) == 8 && std::memcmp(head, signature, 8) == 0;
+    }
+    ::close(fd);
+    if (!found) refuse(st.st_size == 0 ? "an empty file, not HDF5" : "not an HDF5 file");
+  }
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f >= 0) return Handle(f, H5Fclose);
+  const std::string stack = error_stack();
+  if (stack.find("unable to lock file") != std::string::npos)
+    refuse("locked by another process that has it open for writing (HDF5 file locking); close it there or wait for "
+           "that process to finish");
+  if (stack.find("truncated file") != std::string::npos)
+    refuse("truncated: the file is shorter than its HDF5 header says (a copy or a write that did not finish)");
+  if (stack.find("errno = 13") != std::string::npos) refuse("permission denied");
+  refuse("cannot be read as HDF5 (" + stack + ")");
+  return {};
 }
 
 Handle create_group(hid_t loc, const std::string& name) {

@@ -53,6 +53,11 @@ Handle create_file(const std::string& path);  // truncates; throws Error
 // Closes a file with its status checked (a full disk shows here); throws Error.
 void close_file(Handle& f);
 Handle open_file_readonly(const std::string& path);
+// Opens an existing file that a command reads (events, --resume, merge), telling apart what can
+// stop it: missing, a directory, permission denied, locked by another process (HDF5's file lock:
+// open for writing elsewhere), not HDF5, truncated. Throws InputError "PATH: WHY: ..." (`why`
+// names the purpose, e.g. "--resume"; empty: none).
+Handle open_input(const std::string& path, const std::string& why = "");
 Handle create_group(hid_t loc, const std::string& name);
 void set_attr(hid_t obj, const std::string& name, const Scalar& v);
 void set_attr(hid_t obj, const std::string& name, const std::vector<double>& v);

@@ -185,6 +185,11 @@ bool key_applies(const KeyDef& k, const RunSpec& r) {
   return r.command == Command::sweep ? sweep_applies(section, k.key, r) : gsemm_run_applies(section, k.key, r);
 }
 
+bool key_read(const KeyDef& k, const RunSpec& r) {
+  if (key_applies(k, r)) return true;
+  return r.model == ModelKind::diffusion && is(k.key, "N") && !r.diffusion.Y_file.empty();
+}
+
 void write_key_attributes(hid_t group, const RunSpec& r) {
   for (const auto& [name, value] : r.resolved) {
     const KeyDef* k = find_key(name);

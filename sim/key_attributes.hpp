@@ -10,8 +10,12 @@
 
 namespace seqmem {
 
-// Whether the key `k` affects the run `r` (its command, model kind, stepper, options).
+// Whether the key `k` affects the run `r` (its command, model kind, stepper, options): recorded.
 bool key_applies(const KeyDef& k, const RunSpec& r);
+// Whether the run reads `k` when it is given: the keys that apply, and those it only checks
+// (N = 0 with Y_file says "no random patterns"; any other N is refused). A key given that the run
+// does not read is an error (sim/scenario.cpp).
+bool key_read(const KeyDef& k, const RunSpec& r);
 
 // Writes every applicable key of r.resolved on `group`: integers as int64, numbers as double,
 // booleans as int8 0/1, strings as UTF-8 strings, lists of numbers or strings as 1-D arrays

@@ -7,8 +7,11 @@
 #include <fmt/format.h>
 
 #include <Eigen/Core>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <new>
+#include <system_error>
 
 #include <omp.h>
 
@@ -30,17 +33,6 @@ using namespace seqmem;
 
 constexpr int kMaxThreads = 1024;
 
-std::string attr_text(const AttrValue& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::string>) return x;
-        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
-        else return fmt::format("{}", x);
-      },
-      v);
-}
-
 std::string cycle_text(const std::vector<int>& cycle) {
   std::string s;
   for (int m : cycle) s += fmt::format("{}ξ{}", s.empty() ? "" : "→", m + 1);
@@ -51,9 +43,8 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
   for (std::size_t i = 0; i < sc.runs.size(); ++i) {
     const RunSpec r = sc.runs[i];
     const auto& o = outcomes[i];
-    std::string label;
-    for (auto k : sc.varying)
-      if (k < r.resolved.size()) label += fmt::format(" {}={}", r.resolved[k].first, attr_text(r.resolved[k].second));
+    const std::string varying = run_label(sc, r);
+    const std::string label = varying.empty() ? "" : " " + varying;
     if (r.model == ModelKind::free_recall)
       fmt::print("{}{}: {}, {} lists of {} items, wall {:.3f} s\n", r.id, label, o.status, o.samples,
                  r.free_recall.L, o.wall_s);
@@ -98,18 +89,41 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
   }
 }
 
+// The scenario's notes (keys an override left unread, settings that cannot work), on stderr.
+void print_warnings(const Scenario& sc) {
+  if (!mpi::coordinator()) return;
+  for (const auto& w : sc.warnings) fmt::print(stderr, "seqmem: warning: {}\n", w);
+}
+
 std::string default_output(const std::string& scenario) {
   return std::filesystem::path(scenario).stem().string() + ".h5";
 }
 
-int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-            bool quiet, bool overwrite, bool allow_large) {
+// What every command that writes a file takes: -o/--output, --overwrite (and --resume for sweeps),
+// with the same meaning everywhere (sim/output_file.hpp).
+struct Output {
+  std::string path;
+  OutputOptions options;
+};
+void add_output_options(CLI::App* cmd, Output& o, const std::string& what, bool resumable) {
+  cmd->add_option("-o,--output", o.path, what);
+  auto* overwrite = cmd->add_flag("--overwrite", o.options.overwrite,
+                                  resumable ? "replace an existing output file (and its checkpoint)"
+                                            : "replace an existing output file");
+  if (resumable)
+    cmd->add_flag("--resume", o.options.resume, "continue an interrupted sweep from its checkpoint, computing only what is missing")
+        ->excludes(overwrite);
+}
+
+int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, const Output& output, int threads,
+            bool quiet, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
-  if (out.empty()) out = default_output(scenario);
+  print_warnings(sc);
+  const std::string out = output.path.empty() ? default_output(scenario) : output.path;
   RunOptions opt;
   opt.threads = threads;
   opt.progress = !quiet;
-  opt.overwrite = overwrite;
+  opt.overwrite = output.options.overwrite;
   opt.allow_large = allow_large;
   const auto outcomes = run_scenario(sc, out, opt);
   if (!mpi::coordinator()) return 0;
@@ -132,10 +146,12 @@ std::pair<int, int> parse_shard(const std::string& s) {
   return {i, n};
 }
 
-int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, std::string out, int threads,
-              bool quiet, bool resume, bool allow_large, const std::string& shard) {
+int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets, const Output& output, int threads,
+              bool quiet, bool allow_large, const std::string& shard) {
   const auto [shard_index, shard_count] = shard.empty() ? std::pair{0, 0} : parse_shard(shard);
   const Scenario sc = load_scenario(scenario, sets);
+  print_warnings(sc);
+  std::string out = output.path;
   if (out.empty())
     out = shard_count ? fmt::format("{}.shard-{}-of-{}.h5", std::filesystem::path(scenario).stem().string(), shard_index,
                                     shard_count)
@@ -145,7 +161,8 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
   opt.shard_count = shard_count;
   opt.threads = threads;
   opt.progress = !quiet;
-  opt.resume = resume;
+  opt.resume = output.options.resume;
+  opt.overwrite = output.options.overwrite;
   opt.allow_large = allow_large;
   const auto s = run_sweep(sc, out, opt);
   if (!mpi::coordinator()) return 0;
@@ -154,17 +171,45 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
   return 0;
 }
 
-int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool quiet) {
+// `seqmem merge SHARD... -o OUT`; without -o the first file is OUT (the form of seqmem 0.1).
+int cmd_merge(Output output, std::vector<std::string> shards, bool quiet) {
   if (!mpi::coordinator()) return 0;
-  const MergeSummary m = merge_shards(out, shards, !quiet);
-  fmt::print("{}", capacity_table(m.capacities, m.config_ids));
+  if (output.path.empty()) {
+    if (shards.size() < 2) throw InputError("merge: name the merged file with -o OUT (seqmem merge SHARD.h5... -o OUT.h5)");
+    output.path = shards.front();
+    shards.erase(shards.begin());
+  }
+  const MergeSummary m = merge_shards(output.path, shards, output.options.overwrite, !quiet);
+  fmt::print("{}", capacity_table(m.capacities, m.config_names));
   fmt::print("merged {} shards: {} evaluations, {} (configuration, degree, seed) pairs; wrote {}\n", m.shards,
-             m.evaluations, m.pairs, out);
+             m.evaluations, m.pairs, output.path);
+  return 0;
+}
+
+int cmd_events(const std::string& file, const std::string& run, const Output& output) {
+  if (!mpi::coordinator()) return 0;
+  if (output.path.empty()) {
+    write_events_csv(file, run, stdout, "standard output");
+    return 0;
+  }
+  OutputFile of(output.path, {file}, output.options.overwrite ? Existing::overwrite : Existing::refuse,
+                "replace it with --overwrite");
+  std::FILE* f = std::fopen(of.partial().c_str(), "w");
+  if (!f) throw_write_error(output.path, std::strerror(errno));
+  try {
+    write_events_csv(file, run, f, output.path);
+  } catch (...) {
+    std::fclose(f);
+    throw;
+  }
+  if (std::fclose(f) != 0) throw_write_error(output.path, std::strerror(errno));
+  of.commit();
   return 0;
 }
 
 int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets, int threads, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
+  print_warnings(sc);
   ResourceLimits limits;
   limits.allow_large = allow_large;
   load_checked_files(sc, threads > 0 ? threads : omp_get_max_threads(), limits);
@@ -197,6 +242,19 @@ struct MpiSession {
   ~MpiSession() { mpi::finalize(); }
 };
 
+// Standard output is a file like any other: a write that failed (a full disk, /dev/full) is an
+// error, not a silent success (exit 2).
+int check_stdout() {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
+  const int e = errno;
+  try {
+    throw_write_error("standard output", std::strerror(e));
+  } catch (const OutputError& err) {
+    fmt::print(stderr, "seqmem: error: {}\n", err.what());
+  }
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,28 +270,26 @@ int main(int argc, char** argv) {
                                    seqmem::kBuildType, seqmem::kBuildFlags, seqmem::kCompiler));
   app.require_subcommand(1);
 
-  std::string scenario, out, key;
+  std::string scenario, key;
+  Output output;
   std::vector<std::string> sets;
   int threads = 0;
-  bool quiet = false, overwrite = false, allow_large = false;
+  bool quiet = false, allow_large = false;
   const char* large_help = "go beyond the soft limits on output size (16 GiB) and work (24 core-hours per run)";
   const auto threads_check = CLI::Range(0, kMaxThreads);
   auto* run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
   run->add_option("scenario", scenario, "scenario file (TOML)")->required();
-  run->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
+  add_output_options(run, output, "output HDF5 file (default: <scenario stem>.h5)", false);
   run->add_option("--set", sets, "override a key: --set alpha_c=0.3 (repeatable)");
   run->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
-  run->add_flag("--overwrite", overwrite, "replace an existing output file");
   run->add_flag("--allow-large", allow_large, large_help);
   run->add_flag("-q,--quiet", quiet, "no progress on stderr");
 
-  bool resume = false;
   auto* sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] or [baseline] section, write HDF5");
   sweep->add_option("scenario", scenario, "scenario file (TOML) with a [sweep] or [baseline] section")->required();
-  sweep->add_option("-o,--output", out, "output HDF5 file (default: <scenario stem>.h5)");
+  add_output_options(sweep, output, "output HDF5 file (default: <scenario stem>.h5)", true);
   sweep->add_option("--set", sets, "override a key: --set K_max=50 (repeatable)");
   sweep->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
-  sweep->add_flag("--resume", resume, "continue an interrupted sweep in OUT, computing only what is missing");
   sweep->add_flag("--allow-large", allow_large, large_help);
   sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
   std::string shard;
@@ -243,8 +299,8 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> shard_files;
   auto* merge = app.add_subcommand("merge", "join the shards of a sweep (seqmem sweep --shard i/n) into one file");
-  merge->add_option("output", out, "the merged HDF5 file (must not exist)")->required();
   merge->add_option("shards", shard_files, "every shard file, 1/n to n/n, in any order")->required();
+  add_output_options(merge, output, "the merged HDF5 file", false);
   merge->add_flag("-q,--quiet", quiet, "no notes on stderr");
 
   auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
@@ -260,6 +316,7 @@ int main(int argc, char** argv) {
   auto* events = app.add_subcommand("events", "print the event table of a free-recall run as CSV (psifr's columns)");
   events->add_option("file", events_file, "HDF5 file of `seqmem run`")->required();
   events->add_option("--run", events_run, "the run (e.g. r0002; default: the file's only free-recall run)");
+  add_output_options(events, output, "write the CSV to this file (default: standard output)", false);
 
   // An unknown command is named as such (CLI11 would only say that a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -295,8 +352,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // An output named as empty is an error, not the default name.
-  for (auto* cmd : {run, sweep})
-    if (*cmd && cmd->count("-o") > 0 && out.empty()) {
+  for (auto* cmd : {run, sweep, merge, events})
+    if (*cmd && cmd->count("-o") > 0 && output.path.empty()) {
       fmt::print(stderr, "seqmem: error: -o: the output file name is empty\n");
       return 2;
     }
@@ -312,23 +369,24 @@ int main(int argc, char** argv) {
     }
     if (mpi::coordinator()) fmt::print(stderr, "seqmem: {}: {}\n", kind, what);
   };
+  auto dispatch = [&]() -> int {
+    if (*run) return cmd_run(scenario, sets, output, threads, quiet, allow_large);
+    if (*sweep) return cmd_sweep(scenario, sets, output, threads, quiet, allow_large, shard);
+    if (*merge) return cmd_merge(output, shard_files, quiet);
+    if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
+    if (*events) return cmd_events(events_file, events_run, output);
+    if (!key.empty() && !find_key(key)) {
+      const std::string hint = closest_key(key);
+      throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
+    }
+    if (mpi::coordinator()) fmt::print("{}", describe_keys(key));
+    return 0;
+  };
   try {
     MpiSession mpi_session(argc, argv);
     try {
-      if (*run) return cmd_run(scenario, sets, out, threads, quiet, overwrite, allow_large);
-      if (*sweep) return cmd_sweep(scenario, sets, out, threads, quiet, resume, allow_large, shard);
-      if (*merge) return cmd_merge(out, shard_files, quiet);
-      if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
-      if (*events) {
-        write_events_csv(events_file, events_run, stdout);
-        return 0;
-      }
-      if (!key.empty() && !find_key(key)) {
-        const std::string hint = closest_key(key);
-        throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
-      }
-      if (mpi::coordinator()) fmt::print("{}", describe_keys(key));
-      return 0;
+      const int status = dispatch();
+      return status != 0 ? status : check_stdout();
     } catch (const mpi::QuietExit& e) {
       return e.status;
     } catch (const InputError& e) {
@@ -337,6 +395,10 @@ int main(int argc, char** argv) {
     } catch (const OutputError& e) {
       error("error", e.what());
       return 2;
+    } catch (const std::system_error& e) {  // fmt::print's failed write to standard output
+      if (std::ferror(stdout)) return check_stdout();
+      error("internal error", e.what());
+      return 1;
     } catch (const std::bad_alloc&) {
       error("internal error", "out of memory (a size estimate missed this input; please report it)");
       return 1;

@@ -95,10 +95,6 @@ RunSpec resolve_free_recall(const Values& v, RunSpec r) {
     resolve_sample_dt(v, r);
     r.threshold = v.num("threshold");
   }
-  refuse_unread_keys(v, r,
-                     fmt::format("this free-recall run (recall_rule = \"{}\"{}; docs/free_recall.md says which keys "
-                                 "each setting reads)",
-                                 v.str("recall_rule"), f.recognition ? ", recognition = true" : ""));
   return r;
 }
 

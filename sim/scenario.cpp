@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -57,11 +59,39 @@ void resolve_network(const Values& v, GsemmParams& p) {
   p.sigma_h.beta_h = v.num("beta_h");
 }
 
-void refuse_unread_keys(const Values& v, const RunSpec& r, const std::string& what) {
-  for (const auto& k : schema())
-    if (v.given(k.key) && std::string(k.section) != "integrator" && std::string(k.section) != "sweep" &&
-        !key_applies(k, r))
-      v.fail(k.key, fmt::format("does not apply to {}; remove it", what));
+const char* kind_name(ModelKind m) {
+  switch (m) {
+    case ModelKind::gsemm: return "gsemm";
+    case ModelKind::dense_gsemm: return "dense_gsemm";
+    case ModelKind::gamm: return "gamm";
+    case ModelKind::diffusion: return "diffusion";
+    case ModelKind::free_recall: return "free_recall";
+  }
+  return "?";
+}
+
+const char* recall_rule_name(RecallRule r) {
+  switch (r) {
+    case RecallRule::luce: return "luce";
+    case RecallRule::softmax: return "softmax";
+    case RecallRule::accumulator: return "accumulator";
+    case RecallRule::gsemm: return "gsemm";
+  }
+  return "?";
+}
+
+std::string unread_context(const KeyDef& k, const RunSpec& r) {
+  const std::string stepper = std::string(k.section) == "integrator"
+                                  ? fmt::format("stepper = \"{}\"", to_string(r.stepper))
+                                  : std::string();
+  if (r.command == Command::baseline) return "a baseline ([baseline])";
+  if (r.command == Command::sweep) return "a capacity sweep ([sweep])" + (stepper.empty() ? "" : " with " + stepper);
+  if (r.model == ModelKind::free_recall)
+    return fmt::format("this free-recall run (recall_rule = \"{}\"{}{}; docs/free_recall.md says which keys each "
+                       "setting reads)",
+                       recall_rule_name(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "",
+                       stepper.empty() ? "" : ", " + stepper);
+  return fmt::format("this run (kind = \"{}\"{})", kind_name(r.model), stepper.empty() ? "" : ", " + stepper);
 }
 
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
@@ -134,14 +164,15 @@ std::string printable(const std::string& s) {
 
 
 // Checks the type of one key/value from the file, an override or [runs] and stores it.
-void assign(Values& v, const std::string& key, const toml::node& n, const std::string& from) {
+// `override`: set by --set, Python's overrides or a [runs] entry, not by the file's sections.
+void assign(Values& v, const std::string& key, const toml::node& n, const std::string& from, bool override = false) {
   const KeyDef* d = find_key(key);
   if (!d) {
     const std::string hint = closest_key(key);
     throw InputError(fmt::format("{}: unknown key '{}'{}", from, key, hint.empty() ? "" : "; " + hint));
   }
   if (!type_ok(n, d->type)) throw InputError(fmt::format("{}: key '{}': must be {}", from, key, type_name(d->type)));
-  v.set(key, n, from);
+  v.set(key, n, from, override);
 }
 
 // A key as --set and [runs] take it: bare (alpha_c) or with its section (model.alpha_c). A known
@@ -174,6 +205,19 @@ std::string node_text(const toml::node& n) {
   std::ostringstream os;
   n.visit([&](auto&& x) { os << x; });
   return os.str();
+}
+
+// The schema's default of a key as a TOML node.
+const toml::node& default_node(const KeyDef& k) {
+  static const toml::table defaults = [] {
+    toml::table t;
+    for (const auto& d : schema()) {
+      toml::table one = toml::parse(std::string("v = ") + d.def);
+      t.insert_or_assign(d.key, *one.get("v"));
+    }
+    return t;
+  }();
+  return *defaults.get(k.key);
 }
 
 // A key set (in the file, --set or [runs]) that does not apply to the run's model kind is an error;
@@ -242,7 +286,8 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   const bool sweep = sweep_given(v);
   if (!sweep)
     for (const char* k : {"K_min", "K_max", "criterion", "cycles_required", "K_growth", "K_list", "K_list_all", "K_resolution", "horizon",
-                          "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4"})
+                          "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4",
+                          "capacity_per_alpha_c"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
   const std::string baseline_model = v.choice("baseline_model");
   if (sweep && !baseline_model.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
@@ -355,6 +400,10 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   for (auto n : v.int_list("sweep_degrees")) sw.degrees.push_back(static_cast<int>(n));
   for (auto n : v.int_list("sweep_seeds")) sw.seeds.push_back(static_cast<std::uint64_t>(n));
   sw.alpha_c = v.num_list("sweep_alpha_c");
+  sw.per_alpha_c = v.boolean("capacity_per_alpha_c");
+  for (std::size_t i = 0; sw.per_alpha_c && i < sw.alpha_c.size(); ++i)
+    if (std::count(sw.alpha_c.begin(), sw.alpha_c.end(), sw.alpha_c[i]) > 1)
+      v.fail("sweep_alpha_c", fmt::format("capacity_per_alpha_c: alpha_c = {} is given twice", sw.alpha_c[i]));
   sw.K_min = v.int32("K_min");
   sw.K_max = v.int32("K_max");
   sw.cycles_required = v.int32("cycles_required");
@@ -439,8 +488,6 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   fp.surface_memories = to_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
   if (memory_plane && (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1]))
     v.fail("surface_memories", "needs two different memories");
-  // A sweep or a baseline builds its own runs: a key it never reads is a mistake.
-  if (!runs) refuse_unread_keys(v, r, sweep ? "a capacity sweep ([sweep])" : "a baseline ([baseline])");
   return r;
 }
 
@@ -463,22 +510,34 @@ struct RunList::Impl {
   std::string path, dir;
   std::shared_ptr<toml::table> doc;                  // the nodes the overrides point to
   std::vector<std::shared_ptr<toml::table>> set_docs;
-  Values base;
+  Values base;       // the file and --set
+  Values file_only;  // the file alone
   std::vector<Axis> axes;  // in the order they were applied
   std::size_t n = 1;
 
-  RunSpec resolve_run(std::size_t i) const {
-    Values v = base;
+  // Run i from `from` (base, or file_only) and its [runs] entries. A key given by an override
+  // (--set, Python's overrides) or by the run's [runs] entry that the run does not read is an
+  // error; the keys of the file's sections that it does not read are added to `unread` (the
+  // scenario decides: a key no run reads is an error, load_scenario_text).
+  RunSpec resolve_run(std::size_t i, const Values& from, std::vector<const KeyDef*>* unread) const {
+    Values v = from;
     for (const auto& a : axes)
-      for (const auto& o : a.choices[(i / a.stride) % a.choices.size()]) assign(v, o.key, *o.node, o.from);
+      for (const auto& o : a.choices[(i / a.stride) % a.choices.size()]) assign(v, o.key, *o.node, o.from, true);
     RunSpec r = resolve(v, dir);
     r.id = fmt::format("r{:04d}", i);
+    for (const auto& k : schema()) {
+      if (!v.given(k.key) || key_read(k, r)) continue;
+      // an override back to the key's default unsets it (Y_file = "" in a [runs] entry, K_list = [])
+      if (v.overridden(k.key) && node_text(v.get(k.key)) == node_text(default_node(k))) continue;
+      if (v.overridden(k.key)) v.fail(k.key, fmt::format("does not apply to {}; remove it", unread_context(k, r)));
+      if (unread) unread->push_back(&k);
+    }
     return r;
   }
 };
 
 std::size_t RunList::size() const { return impl_ ? impl_->n : 0; }
-RunSpec RunList::operator[](std::size_t i) const { return impl_->resolve_run(i); }
+RunSpec RunList::operator[](std::size_t i) const { return impl_->resolve_run(i, impl_->base, nullptr); }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Scenario sc;
@@ -521,10 +580,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
 
   Values& base = impl->base;
   base.path = path;
-  for (const auto& k : schema()) {
-    toml::table d = toml::parse(std::string("v = ") + k.def);
-    base.vals.insert_or_assign(k.key, *d.get("v"));
-  }
+  for (const auto& k : schema()) base.vals.insert_or_assign(k.key, default_node(k));
   const toml::table* runs = nullptr;
   for (auto&& [k, node] : doc) {
     const std::string key(k.str());
@@ -571,6 +627,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     }
   }
 
+  impl->file_only = base;
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
     if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", printable(o)));
@@ -595,7 +652,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     if (d->size() != 1 || !d->get("v"))
       throw InputError(fmt::format("--set {}: the value must be one TOML value", o));
     impl->set_docs.push_back(d);
-    assign(base, key, *d->get("v"), fmt::format("--set {}", o));
+    assign(base, key, *d->get("v"), fmt::format("--set {}", o), true);
   }
 
   // [runs]: list = [{...}, ...] and/or grid = {key = [values]}; the list crossed with the grid.
@@ -664,12 +721,16 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   sc.runs = RunList(impl);
 
   // Every run is resolved (validated) once; the keys that vary between runs label them.
-  auto value_text = [](const AttrValue& a) { return std::visit([](const auto& x) { return fmt::format("{}", x); }, a); };
   std::vector<std::pair<std::string, std::string>> first;  // run 0's keys and values
   std::vector<bool> varies;
+  std::vector<std::size_t> unread_by(schema().size(), 0);  // runs that do not read a key of the file
+  std::optional<RunSpec> first_run;
   for (std::size_t i = 0; i < n; ++i) {
-    const RunSpec r = sc.runs[i];
+    std::vector<const KeyDef*> unread;
+    const RunSpec r = impl->resolve_run(i, base, &unread);
+    for (const KeyDef* k : unread) ++unread_by[static_cast<std::size_t>(k - schema().data())];
     if (i == 0) {
+      first_run = r;
       sc.command = r.command;
       sc.name = base.str("name");
       for (const auto& [k, val] : r.resolved) first.emplace_back(k, value_text(val));
@@ -686,7 +747,52 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   }
   for (std::size_t k = 0; k < varies.size(); ++k)
     if (varies[k]) sc.varying.push_back(k);
+  // A key of the file that no run reads is a mistake; one that the file alone would have a run
+  // read, and only the --set overrides left unread (abs_tol after --set stepper=rk4), is ignored
+  // with a note, so that a file's settings can be overridden without editing it.
+  for (std::size_t k = 0; k < unread_by.size(); ++k) {
+    if (unread_by[k] < n) continue;
+    const KeyDef& def = schema()[k];
+    bool read_by_file_alone = false;
+    for (std::size_t i = 0; i < n && !overrides.empty() && !read_by_file_alone; ++i) {
+      try {
+        read_by_file_alone = key_read(def, impl->resolve_run(i, impl->file_only, nullptr));
+      } catch (const InputError&) {  // the file alone is not a valid scenario: nothing is excused
+        break;
+      }
+    }
+    if (!read_by_file_alone)
+      base.fail(def.key, fmt::format("does not apply to {}{}; remove it", unread_context(def, *first_run),
+                                     n > 1 ? " nor to any other run of this scenario" : ""));
+    sc.warnings.push_back(fmt::format("{}: key '{}' is not read by {} once the --set overrides are applied; it is "
+                                      "ignored",
+                                      base.origin.at(def.key), def.key, unread_context(def, *first_run)));
+  }
   return sc;
+}
+
+std::string value_text(const AttrValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) return x;
+        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        else return fmt::format("{}", x);
+      },
+      v);
+}
+
+std::string run_label(const Scenario& sc, const RunSpec& r) {
+  std::string label;
+  for (auto k : sc.varying)
+    if (k < r.resolved.size())
+      label += fmt::format("{}{}={}", label.empty() ? "" : " ", r.resolved[k].first, value_text(r.resolved[k].second));
+  return label;
+}
+
+std::string config_name(const Scenario& sc, const RunSpec& r) {
+  const std::string label = run_label(sc, r);
+  return label.empty() ? r.id : r.id + ": " + label;
 }
 
 }  // namespace seqmem

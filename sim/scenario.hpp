@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../analysis/capacity.hpp"
+#include "input_error.hpp"
 #include "integrator_spec.hpp"
 #include "../analysis/sequence_monitor.hpp"
 #include "../models/cmr.hpp"
@@ -19,11 +20,6 @@
 #include "../models/memories.hpp"
 
 namespace seqmem {
-
-// Bad input: the message names the file, line and key. The CLI exits with status 2.
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // A model's own error ("GaussianMixture::add: weight must be ...") without the C++ function name,
 // for a user's message.
@@ -65,6 +61,7 @@ struct SweepSpec {
   std::vector<int> degrees;
   std::vector<std::uint64_t> seeds;
   std::vector<double> alpha_c;
+  bool per_alpha_c = false;  // a capacity search for each alpha_c (capacity_per_alpha_c)
   int K_min = 2, K_max = 200;
   int cycles_required = 3;
   double K_growth = 2.0;
@@ -231,6 +228,9 @@ struct Scenario {
   // Indices into RunSpec::resolved of the keys whose values differ between runs.
   std::vector<std::size_t> varying;
   std::vector<std::string> sections;  // the tables of the file ([model], [sweep], ...)
+  // Notes for the user (printed as "seqmem: warning: ..."; Python: warnings.warn): keys of the file
+  // an override left unread, settings that cannot work as intended.
+  std::vector<std::string> warnings;
 
   // What the ranks of an MPI job compare (sim/mpi_job.hpp, join): the text and the overrides.
   std::string fingerprint() const { return text + '\n' + overrides_text(); }
@@ -242,6 +242,15 @@ struct Scenario {
     return s;
   }
 };
+
+// The text of a resolved value: 0.5, true, dopri5.
+std::string value_text(const AttrValue& v);
+// The keys whose values differ between the scenario's runs, with run r's values: "T_d=30 beta_d=7"
+// ("" when the runs do not differ).
+std::string run_label(const Scenario& sc, const RunSpec& r);
+// The name of a configuration of a sweep in the tables printed at its end: "r0001" or, when the
+// configurations differ, "r0001: T_d=30 beta_d=7".
+std::string config_name(const Scenario& sc, const RunSpec& r);
 
 // The most runs a scenario may expand to.
 constexpr std::size_t kMaxRuns = 100000;

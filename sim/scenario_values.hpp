@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,16 @@ struct Values {
   std::string path;  // the scenario file
   toml::table vals;
   std::map<std::string, std::string> origin;
+  std::set<std::string> overrides;  // keys set by --set, Python's overrides or a [runs] entry
 
-  void set(const std::string& key, const toml::node& n, std::string from) {
+  void set(const std::string& key, const toml::node& n, std::string from, bool override = false) {
     vals.insert_or_assign(key, n);
     origin[key] = std::move(from);
+    if (override) overrides.insert(key);
+    else overrides.erase(key);
   }
   bool given(const std::string& key) const { return origin.count(key) > 0; }
+  bool overridden(const std::string& key) const { return overrides.count(key) > 0; }
   const toml::node& get(const std::string& key) const { return *vals.get(key); }
   const KeyDef& def(const std::string& key) const { return *find_key(key); }
 
@@ -127,10 +132,6 @@ void resolve_network(const Values& v, GsemmParams& p);
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r);
 
-// A key given (file, --set, [runs]) that the resolved run never reads is a mistake, not a setting:
-// fails with "does not apply to WHAT; remove it". The [integrator] and [sweep] keys are left alone:
-// which of them a run reads depends on settings an override may change (the stepper, K_list).
-void refuse_unread_keys(const Values& v, const RunSpec& r, const std::string& what);
 
 // The kinds with their own resolver: `r` comes with seed and the recorded keys.
 RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r);

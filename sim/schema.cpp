@@ -231,6 +231,10 @@ std::vector<KeyDef> make_schema() {
       {"sweep", "sweep_seeds", Type::IntList, "[]", "capacity sweep: seeds of the memories", G, ints(0, i64max), nullptr},
       {"sweep", "sweep_alpha_c", Type::FloatList, "[]", "capacity sweep: alpha_c values; K succeeds if one of them does", G,
        ge(0), nullptr},
+      {"sweep", "capacity_per_alpha_c", Type::Bool, "false",
+       "capacity sweep: one capacity search for each alpha_c of sweep_alpha_c, the capacity per alpha_c (/capacity "
+       "gains an alpha_c column), instead of one search in which K succeeds when any alpha_c does",
+       G, kNone, nullptr},
       {"sweep", "K_min", Type::Int, "2", "capacity sweep: smallest K searched", G, ints(2, 100000), nullptr},
       {"sweep", "K_max", Type::Int, "200", "capacity sweep: largest K searched (>= K_min)", G, ints(2, 100000), nullptr},
       {"sweep", "criterion", Type::String, "\"cycles\"",

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -109,7 +110,7 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
 // --resume of a shard file: the same shard of the same count.
 void check_shard(const std::string& path, const SweepOptions& opt) {
   std::lock_guard<std::mutex> g(h5::lock());
-  h5::Handle f = h5::open_file_readonly(path);
+  h5::Handle f = h5::open_input(path, "--resume");
   const bool sharded = h5::has_attr(f.id(), "shard_count");
   const long long i = sharded ? h5::read_int_attr(f.id(), "shard_index") : 0;
   const long long n = sharded ? h5::read_int_attr(f.id(), "shard_count") : 0;
@@ -122,6 +123,27 @@ void check_shard(const std::string& path, const SweepOptions& opt) {
 
 }  // namespace
 
+std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_index, int shard_count) {
+  std::vector<Pair> pairs;
+  for (int c = 0; c < static_cast<int>(configs.size()); ++c) {
+    const SweepSpec& sw = configs[static_cast<std::size_t>(c)].sweep;
+    for (int d : sw.degrees)
+      for (auto s : sw.seeds) {
+        if (!sw.per_alpha_c) pairs.push_back({c, d, s, -1.0});
+        else
+          for (double a : sw.alpha_c) pairs.push_back({c, d, s, a});
+      }
+  }
+  // the dearest pairs (high degree: large K) first, for the dynamic schedule
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
+  if (shard_count <= 0) return pairs;
+  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
+  std::vector<Pair> mine;
+  for (std::size_t j = 0; j < pairs.size(); ++j)
+    if (static_cast<int>(j % static_cast<std::size_t>(shard_count)) == shard_index - 1) mine.push_back(pairs[j]);
+  return mine;
+}
+
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   if (sc.command == Command::run) {
     const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
@@ -132,6 +154,8 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
         : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
                       : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
   }
+  if (opt.resume && opt.overwrite)
+    throw InputError(fmt::format("{}: --resume continues the output, --overwrite replaces it: choose one", out));
   if (opt.shard_count > 0 && sc.command != Command::sweep)
     throw InputError(fmt::format("{}: --shard: a [baseline] scenario takes seconds; run it whole", sc.path));
   {
@@ -148,24 +172,9 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   const bool root = mpi::coordinator();
   const bool progress_on = opt.progress && root;
 
-  struct Pair {
-    int config, degree;
-    std::uint64_t seed;
-  };
   std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
   for (const RunSpec& r : sc.runs) configs.push_back(r);
-  std::vector<Pair> pairs;
-  for (int c = 0; c < static_cast<int>(configs.size()); ++c)
-    for (int d : configs[c].sweep.degrees)
-      for (auto s : configs[c].sweep.seeds) pairs.push_back({c, d, s});
-  // the dearest pairs (high degree: large K) first, for the dynamic schedule
-  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
-  if (opt.shard_count > 0) {  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
-    std::vector<Pair> mine;
-    for (std::size_t j = 0; j < pairs.size(); ++j)
-      if (static_cast<int>(j % static_cast<std::size_t>(opt.shard_count)) == opt.shard_index - 1) mine.push_back(pairs[j]);
-    pairs = mine;
-  }
+  const std::vector<Pair> pairs = sweep_pairs(configs, opt.shard_index, opt.shard_count);
   // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
   // and the rows to reuse.
   std::unique_ptr<OutputFile> of;
@@ -180,15 +189,18 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   {
     mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
       check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
-      of = std::make_unique<OutputFile>(out, input_files(sc), opt.resume ? Existing::resume : Existing::refuse,
-                                        "resume it with --resume, or remove it to start over", opt.progress);
-      if (of->existed()) {
-        cache = read_sweep_rows(out, sc.text, sc.overrides_text(), "--resume");
-        check_shard(out, opt);
+      of = std::make_unique<OutputFile>(
+          out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
+          "continue it with --resume (it is complete: nothing is computed again), or replace it with --overwrite",
+          opt.progress, true);
+      if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
+        cache = read_sweep_rows(from, sc.text, sc.overrides_text(), "--resume");
+        check_shard(from, opt);
       }
       std::vector<Row> rows;
       for (const auto& [k, r] : cache) rows.push_back(r);
-      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {});  // writable? now, before any work
+      // writable? now, before any work
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {}, false, opt.resume_hint);
       for (const auto& [k, r] : cache) b.put_string(encode(r, 'U'));
     });
     if (!root)
@@ -232,7 +244,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     rows.push_back(decode_row(m));
     ++summary.evaluations;
     if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
-      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, caps);
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, caps, false, opt.resume_hint);
       last_flush = Clock::now();
     }
     progress(false);
@@ -243,10 +255,12 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     const Pair& p = pairs[static_cast<std::size_t>(i)];
     const RunSpec& spec = configs[p.config];
     const auto& sw = spec.sweep;
+    // capacity_per_alpha_c: this pair's own alpha_c; else K succeeds when one of them does
+    const std::vector<double> alphas = p.alpha_c >= 0 ? std::vector<double>{p.alpha_c} : sw.alpha_c;
     double winner = -1;  // the alpha_c that succeeded at the previous K
     auto evaluate = [&](int K) {
       bool censored = false;
-      for (double a : alpha_order(sw.alpha_c, opt.alpha_from_previous ? winner : -1.0)) {
+      for (double a : alpha_order(alphas, opt.alpha_from_previous ? winner : -1.0)) {
         Row r{p.config, p.degree, p.seed, K, a, {}};
         if (auto it = cache.find(key(r)); it != cache.end()) {
           r = it->second;
@@ -268,22 +282,33 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
       return censored ? Verdict::censored : Verdict::failure;
     };
     const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all, sw.K_resolution);
-    queue.result(encode(Capacity{p.config, p.degree, p.seed, found}));
+    queue.result(encode(Capacity{p.config, p.degree, p.seed, p.alpha_c, found}));
   };
   const int n = static_cast<int>(pairs.size());
   queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
   if (!root) return summary;
   throw_if_cancelled();
+  // A failed write leaves the last checkpoint: say so, and how to go on.
+  auto kept = [&]() -> std::string {
+    std::error_code ec;
+    if (of->checkpoint().empty() || !std::filesystem::exists(of->checkpoint(), ec)) return "";
+    return fmt::format("; the checkpoint {} keeps the evaluations of its last write: {}", of->checkpoint(),
+                       opt.resume_hint);
+  };
   if (const std::string f = queue.failure(); !f.empty()) {
-    if (f.find("cannot write") != std::string::npos) throw OutputError(f);
+    if (f.find("cannot write") != std::string::npos) throw OutputError(f + kept());
     throw std::runtime_error(f);
   }
-  write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps);
+  try {
+    write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps, true);
+  } catch (const OutputError& e) {
+    throw OutputError(e.what() + kept());
+  }
   progress(true);
   bar.finish();
-  std::vector<std::string> ids;
-  for (const RunSpec& r : configs) ids.push_back(r.id);
-  if (opt.print_table) fmt::print("{}", capacity_table(caps, ids));
+  std::vector<std::string> names;
+  for (const RunSpec& r : configs) names.push_back(config_name(sc, r));
+  if (opt.print_table) fmt::print("{}", capacity_table(caps, names));
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

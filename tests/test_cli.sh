@@ -109,7 +109,7 @@ with h5py.File(sys.argv[1], "r") as f:
         assert np.isclose(s["mean"][i], b["capacity"][()][b["N"][()] == N].mean())
         assert 0.138 < s["mean_per_neuron"][i] < 0.138 + 1.0 / np.sqrt(N), s["mean_per_neuron"][i]
 PY
-expect 2 "exists; remove it first" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
+expect 2 "exists; replace it with --overwrite" -- "$seqmem" sweep scenarios/baseline_hopfield.toml -o "$tmp/base.h5"
 "$seqmem" keys | grep -q '`alpha_c`' && ok || bad "keys does not list alpha_c"
 
 # --- issue 12, item 4: a CLI that says what happened ---

@@ -71,7 +71,7 @@ TEST_CASE("progress: a disabled bar prints nothing, an enabled one respects its 
 
 TEST_CASE("capacity table: rows are degrees, columns seeds, censored values marked") {
   auto cap = [](int config, int degree, std::uint64_t seed, int capacity, SearchStop stop) {
-    Capacity c{config, degree, seed, {}};
+    Capacity c{config, degree, seed, -1.0, {}};
     c.search.capacity = capacity;
     c.search.largest_tried = capacity + 1;
     c.search.stop = stop;
@@ -96,6 +96,19 @@ TEST_CASE("capacity table: rows are degrees, columns seeds, censored values mark
         "capacity (r0001):\n"
         "  degree   seed 1\n"
         "       2        9\n"
+        "('≥': a lower bound, the search reached K_max or an evaluation's budget; '-': not in this file)\n");
+  // capacity_per_alpha_c: a row per (degree, alpha_c); configurations named by their values
+  auto per_alpha = [&](int degree, double alpha_c, std::uint64_t seed, int capacity) {
+    Capacity c = cap(0, degree, seed, capacity, SearchStop::failure);
+    c.alpha_c = alpha_c;
+    return c;
+  };
+  CHECK(capacity_table({per_alpha(2, 1.0, 1, 9), per_alpha(2, 0.5, 1, 30), per_alpha(2, 0.5, 2, 28)},
+                       {"r0000: T_d=30"}) ==
+        "capacity:\n"
+        "  degree  alpha_c   seed 1   seed 2\n"
+        "       2      0.5       30       28\n"
+        "       2        1        9        -\n"
         "('≥': a lower bound, the search reached K_max or an evaluation's budget; '-': not in this file)\n");
 }
 

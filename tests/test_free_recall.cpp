@@ -251,8 +251,9 @@ TEST_CASE("no primacy gradient, no primacy beyond the context's, and the gradien
 
 TEST_CASE("the continuous drift for the matched duration recalls what the discrete update recalls") {
   const std::string base = "[lists]\nL = 10\nlists = 300\n[items]\nN_items = 20\n[context]\ngamma_fc = 0.3\n"
-                           "beta_start = 0.2\n[recall]\ntau = 4.0\n[integrator]\nabs_tol = 1e-12\nrel_tol = 1e-12\n";
-  const Run d = simulate(spec_of(base)), m = simulate(spec_of(base, {"drift=continuous_matched"}));
+                           "beta_start = 0.2\n[recall]\ntau = 4.0\n";
+  const Run d = simulate(spec_of(base)),
+            m = simulate(spec_of(base, {"drift=continuous_matched", "abs_tol=1e-12", "rel_tol=1e-12"}));
   // the same random draws; the contexts agree to the integration tolerance, so a choice differs
   // only if a draw falls within ~1e-10 of a boundary
   CHECK(d.events.item == m.events.item);

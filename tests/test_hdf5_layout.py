@@ -349,7 +349,13 @@ class Layout(unittest.TestCase):
                     self.assertEqual(got, text(v) if isinstance(v, bytes) else v, k)
         self.assertEqual(tab.loc["r0000", "cycles"], SC["episodes"]["cycles"])
         self.assertNotIn("cycles_lengths", tab.columns)
-        self.assertEqual(seqmem.episodes(self.h5), SC["episodes"]["cycles"])
+        self.assertEqual(seqmem.episodes(self.h5, "r0000"), SC["episodes"]["cycles"])
+        # a file of several runs: no silent first run
+        with self.assertRaisesRegex(ValueError, r"holds 2 runs \(r0000, r0001\): name one with run="):
+            seqmem.episodes(self.h5)
+        with self.assertRaisesRegex(ValueError, "holds 2 runs"):
+            seqmem.load_run(self.h5)
+        self.assertEqual([d.attrs["run"] for d in seqmem.load_runs(self.h5)], ["r0000", "r0001"])
         tab_set = seqmem.runs_table(self.h5_set)
         self.assertTrue((tab_set["alpha_c"] == 0.3).all() and (tab_set["seed"] == 4).all())
 

@@ -133,23 +133,25 @@ class Mpi(unittest.TestCase):
         self.assertSameTables(out)
 
     def kill_midway(self, start, out):
-        """Starts a sweep, waits for its first checkpoint, SIGKILLs its process group at a random moment
-        after it (shorter waits if the sweep ended first) and returns True when the file then holds an
-        incomplete checkpoint."""
+        """Starts a sweep, waits for its first checkpoint (OUT.checkpoint), SIGKILLs its process group at a
+        random moment after it (shorter waits if the sweep ended first) and returns True when nothing is
+        under OUT's name and the checkpoint is an incomplete sweep file."""
+        checkpoint = out.with_name(out.name + ".checkpoint")
         for fraction in (0.5, 0.25, 0.1, 0.0):
-            if out.exists():
-                out.unlink()
+            for f in (out, checkpoint):
+                if f.exists():
+                    f.unlink()
             p = start()
             for _ in range(600):
-                if out.exists() or p.poll() is not None:
+                if checkpoint.exists() or p.poll() is not None:
                     break
                 time.sleep(0.01)
             time.sleep(random.uniform(0.5, 1.0) * fraction * self.ref_seconds)
             os.killpg(p.pid, signal.SIGKILL)  # mpirun and every rank
             p.wait()
             time.sleep(0.2)
-            if out.exists():
-                with h5py.File(out, "r") as f:  # the last checkpoint opens
+            if checkpoint.exists() and not out.exists():
+                with h5py.File(checkpoint, "r") as f:  # the last checkpoint opens
                     if not f.attrs["complete"]:
                         return True
         return False
@@ -175,7 +177,7 @@ class Mpi(unittest.TestCase):
                     continue
                 if b"OMPI_COMM_WORLD_RANK=2" in env and b"OMPI_COMM_WORLD_SIZE=3" in env:
                     victim = int(pid)
-            if victim and out.exists():
+            if victim and out.with_name(out.name + ".checkpoint").exists():
                 break
             time.sleep(0.05)
         self.assertIsNotNone(victim, "rank 2 not found")
@@ -184,7 +186,8 @@ class Mpi(unittest.TestCase):
         _, err = p.communicate(timeout=120)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("rank 2", err.decode())  # mpirun names the rank that died
-        with h5py.File(out, "r") as f:  # the last complete checkpoint
+        self.assertFalse(out.exists(), "an unfinished sweep under the final name")
+        with h5py.File(out.with_name(out.name + ".checkpoint"), "r") as f:  # the last complete checkpoint
             self.assertFalse(f.attrs["complete"])
         r = mpirun(3, "sweep", SCENARIO, "-o", str(out), "-j", "1", "-q", "--resume", *SETS, "--set", "K_max=48")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -205,7 +208,7 @@ class Mpi(unittest.TestCase):
             self.assertEqual((f.attrs["shard_index"], f.attrs["shard_count"]), (1, 3))
             self.assertEqual(len(f["capacity/capacity"]), 3)  # 9 pairs over 3 shards
         out = self.dir / "merged.h5"
-        p = seqmem("merge", str(out), parts[2], parts[0], parts[1])
+        p = seqmem("merge", parts[2], parts[0], parts[1], "-o", str(out))
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertSameTables(out)
         with h5py.File(out, "r") as f:
@@ -226,7 +229,7 @@ class Mpi(unittest.TestCase):
         part2 = self.dir / "kshard2.h5"
         self.assertEqual(seqmem("sweep", SCENARIO, "-o", str(part2), "-q", "--shard", "2/2", *SETS).returncode, 0)
         out = self.dir / "kmerged.h5"
-        self.assertEqual(seqmem("merge", str(out), str(part), str(part2)).returncode, 0)
+        self.assertEqual(seqmem("merge", str(out), str(part), str(part2)).returncode, 0)  # the form of seqmem 0.1
         self.assertSameTables(out)
 
     def test_bad_shards_and_merges(self):
@@ -251,20 +254,24 @@ class Mpi(unittest.TestCase):
             "other scenario": ([a[0], other], "another scenario text"),
             "other split": ([a[0], three], "another split"),
             "not a shard": ([a[0], self.ref], "not a shard"),
-            "no file": ([a[0], self.dir / "none.h5"], "cannot open"),
+            "no file": ([a[0], self.dir / "none.h5"], "none.h5: merge: no such file"),
         }
         for name, (files, message) in cases.items():
             with self.subTest(merge=name):
                 out = self.dir / "bad_merge.h5"
-                p = seqmem("merge", str(out), *map(str, files))
+                p = seqmem("merge", *map(str, files), "-o", str(out))
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertIn(message, p.stderr)
                 self.assertEqual(p.stderr.count("\n"), 1, "one line")
                 self.assertFalse(out.exists())
-        # an existing output is never replaced
-        p = seqmem("merge", str(self.ref), str(a[0]), str(a[1]))
+        # an existing output is never replaced, but with --overwrite
+        p = seqmem("merge", str(a[0]), str(a[1]), "-o", str(self.ref))
         self.assertEqual(p.returncode, 2)
+        self.assertIn("exists; replace it with --overwrite", p.stderr)
         self.assertSameTables(self.ref)
+        merged = self.dir / "again.h5"
+        self.assertEqual(seqmem("merge", str(a[0]), str(a[1]), "-o", str(merged)).returncode, 0)
+        self.assertEqual(seqmem("merge", str(a[0]), str(a[1]), "-o", str(merged), "--overwrite").returncode, 0)
 
     def test_run_grid_over_three_ranks_equals_one_process(self):
         grid = self.dir / "grid.toml"

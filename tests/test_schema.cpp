@@ -191,7 +191,9 @@ TEST_CASE("[runs] grids are counted before they are built and resolved on demand
 
 TEST_CASE("defaults of keys a run does not use refuse nothing, and a current that would never flow is refused") {
   const std::string g = write_temp("g.toml", kGsemm);
-  CHECK(outcome(g, {"t_on=5"}) == "");  // no input_memory: t_on and t_off are unused
+  CHECK(outcome(g, {}) == "");  // the defaults of t_on, t_off, ... are not checked against a run without a current
+  // ... but setting one that no run reads is a mistake (no input_memory: t_on is unused)
+  CHECK(outcome(g, {"t_on=5"}).find("key 't_on': does not apply to this run") != std::string::npos);
   CHECK(outcome(g, {"input_memory=1", "t_on=5"}).find("key 't_on': the current is on for t_on <= t < t_off") !=
         std::string::npos);
   CHECK(outcome(g, {"input_memory=1", "t_on=1e6", "t_off=2e6"})

@@ -1,5 +1,7 @@
-"""`seqmem sweep` interrupted by SIGINT and by SIGKILL: the file still opens and holds the evaluations
-written so far, and `--resume` completes it to the same tables as an uninterrupted sweep.
+"""`seqmem sweep` interrupted by SIGINT and by SIGKILL: nothing appears under the output's name, the
+checkpoint beside it (OUT.checkpoint) opens and holds the evaluations written so far, SIGINT says
+where it is and how to go on, and `--resume` completes it to the same tables as an uninterrupted
+sweep (the checkpoint then goes).
 
 usage: /usr/bin/python3 tests/test_sweep_resume.py /path/to/seqmem   (from the repository root)
 """
@@ -65,20 +67,31 @@ class SweepResume(unittest.TestCase):
 
     def interrupted(self, sig, name):
         out = self.dir / name
+        checkpoint = self.dir / (name + ".checkpoint")
         p = sweep(out, wait=False)
         time.sleep(min(1.5, 0.4 * self.ref_seconds))
         p.send_signal(sig)
-        p.wait()
-        # the file opens and holds what was written before the signal
-        ev, cap, complete = tables(out)
+        _, err = p.communicate()
+        # nothing under the final name; the checkpoint opens and holds what was written before the signal
+        self.assertFalse(out.exists(), "an unfinished sweep under the final name")
+        ev, cap, complete = tables(checkpoint)
         self.assertFalse(complete, "interrupted too late: the sweep had finished")
         self.assertLess(len(ev["K"]), len(self.ref_ev["K"]))
+        if sig == signal.SIGINT:  # says where the checkpoint is and how to go on
+            self.assertIn(f"interrupted; the checkpoint {checkpoint} keeps", err.decode())
+            self.assertIn("--resume", err.decode())
+        # without --resume the checkpoint is not thrown away
+        p2 = subprocess.run([SEQMEM, "sweep", str(ROOT / "scenarios/fig3_capacity_quick.toml"), "-o", str(out), "-q",
+                             *SETS], capture_output=True, text=True)
+        self.assertEqual(p2.returncode, 2)
+        self.assertIn(f"the checkpoint {checkpoint} of an interrupted sweep exists; continue it with --resume", p2.stderr)
         # resume: only the missing evaluations, then the same tables as without interruption
         done = len(ev["K"])
         r = sweep(out, "--resume")
         self.assertIn(f"{done} reused", r.stdout.replace(" reused from the file", " reused"))
         ev2, cap2, complete2 = tables(out)
         self.assertTrue(complete2)
+        self.assertFalse(checkpoint.exists(), "the checkpoint outlived the finished sweep")
         for c in COLUMNS:
             np.testing.assert_array_equal(ev2[c], self.ref_ev[c], err_msg=c)
         for c in cap2:
@@ -94,7 +107,7 @@ class SweepResume(unittest.TestCase):
         p = subprocess.run([SEQMEM, "sweep", str(ROOT / "scenarios/fig3_capacity_quick.toml"), "-o", str(self.ref),
                             "-q", *SETS], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
-        self.assertIn("exists; resume it with --resume", p.stderr)
+        self.assertIn("exists; continue it with --resume", p.stderr)
 
     def test_resume_refuses_another_scenario(self):
         p = subprocess.run([SEQMEM, "sweep", str(ROOT / "scenarios/fig3_capacity_quick.toml"), "-o", str(self.ref),

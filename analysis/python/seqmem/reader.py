@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["open_runs", "load_run", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list", "key_values", "episodes",
+__all__ = ["open_runs", "load_run", "load_runs", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list", "key_values", "episodes",
            "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES", "flags",
            "diffusion_run", "landscape", "diffusion_table", "diffusion_labels", "chi_square"]
 
@@ -79,11 +79,37 @@ def key_values(a):
     return out
 
 
-def episodes(path, run="r0000"):
+def _run_id(f, run, path):
+    """The run group to read: ``run`` when given (it must exist), else the file's only run; a file
+    of several runs without ``run`` is an error that lists them (no silent first run)."""
+    runs = sorted(f["runs"]) if "runs" in f else []
+    if run is not None:
+        if run not in runs:
+            raise KeyError(f"{path}: no run {run!r} (the file holds {_listing(runs)})")
+        return run
+    if len(runs) == 1:
+        return runs[0]
+    if not runs:
+        raise ValueError(f"{path}: no runs (not a file of `seqmem run`?)")
+    raise ValueError(f"{path} holds {len(runs)} runs ({_listing(runs)}): name one with run=..., or read them all "
+                     f"with seqmem.load_runs")
+
+
+def _listing(runs, shown=6):
+    return ", ".join(runs[:shown]) + (f", ... ({len(runs) - shown} more)" if len(runs) > shown else "") if runs else "none"
+
+
+def _run(path, run):
+    """The id of the run to read from the file at ``path`` (see :func:`_run_id`)."""
+    with h5py.File(path, "r") as f:
+        return _run_id(f, run, path)
+
+
+def episodes(path, run=None):
     """The episodes of a GSEMM run as lists of 1-based memory labels, e.g. ``[[1, 2, 3], [4, 5, 6, 7]]``
     (the ``cycles`` key); ``[]`` when the run has none (Phi from a file, or kind = "gamm")."""
     with h5py.File(path, "r") as f:
-        return key_values(attrs(f["runs"][run])).get("cycles", [])
+        return key_values(attrs(f["runs"][_run_id(f, run, path)])).get("cycles", [])
 
 
 def open_runs(path):
@@ -92,12 +118,15 @@ def open_runs(path):
         return sorted(f["runs"])
 
 
-def load_run(path, run="r0000"):
+def load_run(path, run=None):
     """One run as an ``xarray.Dataset``, loaded into memory (the file is closed on return).
 
     ``ds.attrs`` holds the run's attributes, the file's root attributes (``seqmem_version``,
-    ``scenario``, ``scenario_path``, ``created``, ``n_runs``) and ``run`` (the run id).
+    ``git_commit``, ``scenario``, ``scenario_path``, ``overrides``, ``created``, ``n_runs``, ...) and
+    ``run`` (the run id). ``run=None`` reads the file's only run; a file of several runs then raises
+    ``ValueError`` listing them (:func:`load_runs` reads them all).
     """
+    run = _run(path, run)
     with xr.open_dataset(path, group=f"runs/{run}", engine="h5netcdf") as ds:
         ds = ds.load()
     with h5py.File(path, "r") as f:
@@ -107,33 +136,38 @@ def load_run(path, run="r0000"):
     return ds
 
 
-def visits(path, run="r0000"):
+def load_runs(path):
+    """Every run of a file as a list of ``xarray.Dataset`` (:func:`load_run` of each, in run order)."""
+    return [load_run(path, r) for r in open_runs(path)]
+
+
+def visits(path, run=None):
     """The visited memories in order: a DataFrame with columns ``memory`` (1-based) and
     ``t_entry`` (time in units of T_f), indexed by ``visit`` (1, 2, ...). In the file these are
     the variables ``visit_memory`` and ``visit_time`` over the dimension ``visit``."""
     with h5py.File(path, "r") as f:
-        g = f["runs"][run]
+        g = f["runs"][_run_id(f, run, path)]
         df = pd.DataFrame({"memory": g["visit_memory"][()], "t_entry": g["visit_time"][()]},
                           index=pd.Index(g["visit"][()], name="visit"))
     return df
 
 
-def phi(path, run="r0000"):
+def phi(path, run=None):
     """Phi of a run as a dense K x K NumPy array: Phi[a - 1, b - 1] is the weight of the step
     xi_a -> xi_b. The file stores its nonzero entries (``Phi_from``, ``Phi_to``, ``Phi_value``
     over ``Phi_entry``, 1-based memory labels)."""
     with h5py.File(path, "r") as f:
-        g = f["runs"][run]
+        g = f["runs"][_run_id(f, run, path)]
         K = len(g["memory"])
         P = np.zeros((K, K))
         np.add.at(P, (g["Phi_from"][()] - 1, g["Phi_to"][()] - 1), g["Phi_value"][()])
     return P
 
 
-def overlaps(path, run="r0000"):
+def overlaps(path, run=None):
     """The overlaps m_mu(t): a DataFrame indexed by ``time`` with one column per memory label."""
     with h5py.File(path, "r") as f:
-        g = f["runs"][run]
+        g = f["runs"][_run_id(f, run, path)]
         return pd.DataFrame(g["overlaps"][()],
                             index=pd.Index(g["time"][()], name="time"),
                             columns=pd.Index(g["memory"][()], name="memory"))
@@ -157,7 +191,7 @@ def _run_coords(path, run, *names):
         return {n: g[n][()] for n in names if n in g}
 
 
-def fixed_points(path, run="r0000"):
+def fixed_points(path, run=None):
     """The fixed-point analysis of a run (group ``runs/<run>/fixed_points``, written when the
     scenario has ``[fixed_points] find_fixed_points = true``; paper Figure 2C, D) as an
     ``xarray.Dataset`` loaded into memory, with coordinates ``fp_time``, ``memory`` (1-based) and
@@ -172,6 +206,7 @@ def fixed_points(path, run="r0000"):
     ``memory_n_unstable``, ``memory_converged`` (fp_time, memory). The ``*_converged`` flags are
     returned as booleans. The energy surfaces are in :func:`energy_surfaces`.
     """
+    run = _run(path, run)
     group = f"runs/{run}/fixed_points"
     with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
         ds = ds.load()
@@ -184,7 +219,7 @@ def fixed_points(path, run="r0000"):
     return ds
 
 
-def energy_surfaces(path, run="r0000"):
+def energy_surfaces(path, run=None):
     """The energy surfaces of a run (group ``runs/<run>/fixed_points/surface``; paper Figure 2A) as
     an ``xarray.Dataset`` loaded into memory.
 
@@ -194,6 +229,7 @@ def energy_surfaces(path, run="r0000"):
     projected on (e1, e2). Coordinates: ``slice_time``, ``a``, ``b``, ``plane`` (1, 2), ``fp_time``
     and ``neuron`` (files before format 2: taken from the enclosing groups).
     """
+    run = _run(path, run)
     group = f"runs/{run}/fixed_points/surface"
     with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
         ds = ds.load()
@@ -237,7 +273,7 @@ def _table(group, dim):
     return pd.DataFrame({k: cols[k] for k in order}, index=index)
 
 
-def sweep_tables(path):
+def sweep_tables(path, partial=False):
     """The two tables of a capacity sweep file (``seqmem sweep``; paper Figure 3) as DataFrames:
     ``(evaluations, capacity)``.
 
@@ -258,16 +294,48 @@ def sweep_tables(path):
     Rows are sorted as in the file (by config, degree, seed, K, alpha_c). The search evaluates only
     some K (growing by K_growth, then bisection, or the K_list) and, at each K, the alpha_c in the
     order of analysis/capacity.hpp up to the first success, so not every (K, alpha_c) of the grid has
-    a row. An interrupted sweep (root attribute ``complete`` false) has partial tables.
+    a row.
+
+    An unfinished sweep (root attribute ``complete`` false: the checkpoint ``OUT.checkpoint`` of an
+    interrupted ``seqmem sweep``, or a file of seqmem 0.1 stopped midway) holds only what was done
+    before it stopped: it raises ``ValueError`` unless ``partial=True``, which reads it with a
+    ``UserWarning``. Capacity tables of configurations that differ (a ``[runs]`` grid) carry the
+    differing keys as columns (``T_d``, ...), so that ``cap.pivot_table(index="T_d",
+    columns="degree", values="capacity")`` needs nothing else; with ``capacity_per_alpha_c`` the
+    table has an ``alpha_c`` column.
     """
     with h5py.File(path, "r") as f:
+        if not bool(f.attrs.get("complete", True)):
+            what = (f"{path} is an unfinished sweep (complete = 0): its tables hold only the evaluations done "
+                    f"before it stopped")
+            if not partial:
+                raise ValueError(f"{what}; finish it with `seqmem sweep SCENARIO -o OUT --resume` (or "
+                                 f"seqmem.sweep(..., resume=True)), or pass partial=True to read it as it is")
+            import warnings
+            warnings.warn(what, UserWarning, stacklevel=2)
         ev = _table(f["evaluations"], "evaluation")
         cap = _table(f["capacity"], "pair")
+        has_configs = "configs" in f
         names = (flags(f["evaluations/outcome"]) if "outcome" in f["evaluations"] else {}) or dict(OUTCOMES)
     if "outcome" in ev:
         cats = [names[c] for c in sorted(names)]
         ev["outcome_name"] = pd.Categorical(ev["outcome"].map(names), categories=cats)
+    if "config" in cap and has_configs:
+        cap = _with_config_values(path, cap)
     return ev, cap
+
+
+def _with_config_values(path, cap):
+    """``cap`` with the keys whose values differ between the configurations as columns after
+    ``config`` (the configurations' values, by name: ``T_d``, ``beta_d``, ...)."""
+    configs = sweep_configs(path)
+    varying = [c for c in configs.columns if c != "id" and configs[c].map(repr).nunique() > 1]
+    if not varying:
+        return cap
+    values = configs[varying]
+    out = cap.join(values, on="config")
+    order = ["config", *varying] + [c for c in cap.columns if c != "config"]
+    return out[order]
 
 
 def sweep_configs(path):
@@ -317,7 +385,7 @@ def _group_dataset(g):
     return xr.Dataset(data, coords=coords)
 
 
-def diffusion_run(path, run="r0000"):
+def diffusion_run(path, run=None):
     """One diffusion run (``kind = "diffusion"``) as an ``xarray.Dataset`` loaded into memory.
 
     Coordinates: ``trajectory`` (0..M-1), ``dim`` (1..D), ``component`` (0..K-1), ``label``
@@ -343,6 +411,7 @@ def diffusion_run(path, run="r0000"):
     is in :func:`landscape`.
     """
     with h5py.File(path, "r") as f:
+        run = _run_id(f, run, path)
         g = f["runs"][run]
         ds = _group_dataset(g)
         ds.attrs.update(attrs(g))
@@ -352,7 +421,7 @@ def diffusion_run(path, run="r0000"):
     return ds
 
 
-def landscape(path, run="r0000"):
+def landscape(path, run=None):
     """The energy landscape of a diffusion run (group ``runs/<run>/landscape``; paper Figure 1) as
     an ``xarray.Dataset`` over (``y``, ``x``): ``energy`` = u_DM(x, t) = -sigma^2 log p_t(x)
     (Eq. 11-12), ``log_density`` = log p_t(x) and the score grad log p_t(x) as ``score_x``,
@@ -360,6 +429,7 @@ def landscape(path, run="r0000"):
     ``attrs`` also holds ``plane`` and ``run``; raises KeyError when the run has no landscape
     (``landscape_grid = 0``)."""
     with h5py.File(path, "r") as f:
+        run = _run_id(f, run, path)
         g = f["runs"][run]
         if "landscape" not in g:
             raise KeyError(f"{path}: run {run} has no landscape group (landscape_grid = 0)")
