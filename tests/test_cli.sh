@@ -58,6 +58,23 @@ grep -q "^r0000: completed at t = 50" "$tmp/stdout" && ok || bad "summary: $(hea
 ls "$tmp"/*.partial-* >/dev/null 2>&1 && bad "a .partial file was left" || ok
 rm -f "$tmp"/out.h5
 
+# a key of the file that only an override leaves unread is ignored with a warning, not an error
+# (abs_tol, rel_tol and flip_time of the event-driven file after --set stepper=rk4) ...
+expect 0 "warning: .*fig3_capacity_quick.toml:[0-9]+:1: key 'abs_tol' is not read by a capacity sweep \(\[sweep\]\) with stepper = \"rk4\" once the --set overrides are applied; it is ignored" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set stepper=rk4
+# ... and a key of the file that some run of a [runs] grid reads is no error for the others
+cat >"$tmp/grid_tol.toml" <<'T'
+[memories]
+K = 3
+[model]
+N_f = 20
+[integrator]
+t_end = 10.0
+abs_tol = 1e-9
+[runs]
+grid = { stepper = ["rk4", "dopri5"] }
+T
+expect 0 "" -- "$seqmem" validate "$tmp/grid_tol.toml"
+
 # diffusion runs: bad input names file, line and key; exit 2; no output
 cat >"$tmp/diff.toml" <<'T'
 [model]
