@@ -157,7 +157,7 @@ FixedPoint find_fixed_point(const Mat& Xi, const SpMat& Phi, const GsemmParams& 
     auto stepper = odeint::make_controlled(opt.step_tol, opt.step_tol, DoPri5());
     double tau = 0.0, dtau = 0.1;
     int rejected_in_a_row = 0;
-    while (!below(opt.descent_tol) && tau < opt.t_max) {
+    while (!below(opt.descent_tol) && tau < opt.t_max && !cancel_requested()) {
       dtau = std::min({dtau, 1.0, opt.t_max - tau});
       if (stepper.try_step(std::ref(flow), V, G, tau, dtau) == odeint::success)
         rejected_in_a_row = 0;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "cancel.hpp"
 #include "cvode_eigen.hpp"
 
 namespace seqmem {
@@ -49,6 +50,7 @@ struct CvodeBdf::Impl {
 
   static int rhs(realtype t, N_Vector y, N_Vector ydot, void* data) {
     auto& m = *static_cast<Impl*>(data);
+    if (cancel_requested()) return -1;  // unrecoverable: CVode returns at once (sim/cancel.hpp)
     m.x = vec(y);
     m.f(m.x, m.dx, t);
     if (!m.dx.allFinite()) {

@@ -6,6 +6,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "cancel.hpp"
 #include "progress.hpp"
 
 namespace seqmem {
@@ -132,6 +133,7 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   o.label_posterior = Vec::Zero(L + 1);
   PatternDiffusion local = dm;
   for (Eigen::Index i = 0; i < o.cues.cols(); ++i) {
+    throw_if_cancelled();  // M cues x K components: seconds for large mixtures
     const Vec& w = local.weights(o.cues.col(i), d.t0);
     for (int k = 0; k < o.memories.K(); ++k) o.label_posterior(o.memories.label(k)) += w(k);
   }

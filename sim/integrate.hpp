@@ -104,8 +104,9 @@ struct has_jacobian<S, std::void_t<decltype(std::declval<const S&>().jacobian(st
     : std::true_type {};
 
 // Calls the observer; observers that return nothing never stop the integration. A cancel
-// (sim/cancel.hpp) stops it at the next sample (the caller throws Cancelled outside any parallel
-// region).
+// (sim/cancel.hpp) stops it at the next sample, and the steppers at their next step (CVODE: at its
+// next right-hand side), so that a run with samples far apart stops as soon; the caller throws
+// Cancelled outside any parallel region.
 template <class Observer>
 bool observe(Observer& obs, const Vec& x, double t) {
   if (cancel_requested()) return false;
@@ -156,6 +157,7 @@ IntegrationResult integrate_rk4(const System& system, Vec& x, double t0, const S
   };
   double t = t0;
   for (long long k = 1; k <= steps; ++k) {
+    if (cancel_requested()) return {EndStatus::stopped, t, "cancelled", r.stats};  // at every step
     one_step(t, dt);
     t = t0 + static_cast<double>(k) * dt;
     if (!x.allFinite()) return diverged(t, r.stats);
@@ -198,6 +200,7 @@ IntegrationResult integrate_dopri5(const System& system, Vec& x, double t0, cons
   for (std::size_t j = 1; j < times.size(); ++j) {
     const double ts = every_step ? t_end : times[j];
     while (dense.current_time() < ts) {
+      if (cancel_requested()) return finish({EndStatus::stopped, dense.current_time(), "cancelled", {}});
       if (r.stats.steps >= spec.max_steps)
         return finish({EndStatus::failed, dense.current_time(),
                        fmt::format("more than max_steps = {} steps by t = {}", spec.max_steps, dense.current_time()),

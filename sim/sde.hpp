@@ -29,6 +29,7 @@
 #include <utility>
 
 #include "../models/activations.hpp"
+#include "cancel.hpp"
 
 namespace seqmem {
 
@@ -82,6 +83,7 @@ class EulerMaruyama {
     const double h = (t_end - t0) / static_cast<double>(K), sqrt_h = std::sqrt(h);
     for (long long k = 0; k < K; ++k) {
       const double t = t0 + static_cast<double>(k) * h;
+      if (cancel_requested()) return t;  // sim/cancel.hpp: the caller throws Cancelled
       drift(x, t, f_);
       for (Eigen::Index i = 0; i < xi_.size(); ++i) xi_(i) = gauss(rng);
       if constexpr (std::is_same_v<std::decay_t<Diffusion>, Vec>)

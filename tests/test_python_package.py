@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import h5py
@@ -353,10 +354,40 @@ def interrupt_after(seconds, call):
     timer = threading.Timer(seconds, lambda: signal.pthread_kill(main, signal.SIGINT))
     t0 = time.monotonic()
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        call()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call()
+    finally:
+        timer.cancel()  # a call that failed at once must not leave a signal to come
     timer.join()
     return time.monotonic() - t0 - seconds
+
+
+# Every engine polls the cancel flag at every step, not only at its samples: each case below has
+# samples (or lists, or trajectories) many seconds of work apart.
+ENGINES = {
+    "rk4": ("fig1_two_episodes.toml", {"t_end": 1e6, "sample_dt": 1e5, "states": []}),
+    "dopri5": ("fig1_two_episodes.toml", {"t_end": 1e7, "sample_dt": 1e6, "states": [], "stepper": "dopri5"}),
+    "cvode_bdf": ("gsemm_stiff_limit.toml", {"t_end": 1e6, "sample_dt": 1e5}),
+    "free recall, GSEMM with noise on V_f": ("free_recall_gsemm.toml", {"lists": 1, "t_end": 1e5, "sample_dt": 1e4}),
+    "free recall, accumulator": ("free_recall_peers.toml", {"recall_rule": "accumulator", "recall_period": 1e5,
+                                                             "accumulator_threshold": 1e9, "lists": 20,
+                                                             "subjects": 1, "dt": 0.01}),
+    "diffusion, reverse SDE": ("diffusion_recall.toml", {"trajectories": 2, "paths": 0, "dt": 1e-8}),
+    "diffusion, probability flow": ("diffusion_recall.toml", {"trajectories": 1000000, "paths": 0,
+                                                              "dynamics": "probability_flow"}),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_keyboard_interrupt_stops_every_engine_between_its_samples(engine, tmp_path):
+    scenario, overrides = ENGINES[engine]
+    out = tmp_path / "out.h5"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # keys of the file the overrides leave unread
+        late = interrupt_after(1.0, lambda: seqmem.run(SC / scenario, overrides=overrides, out=out, threads=1))
+    assert late < 2.0, f"{engine}: stopped {late:.2f} s after the signal"
+    assert list(tmp_path.iterdir()) == [], "a partial or output file was left"
 
 
 def test_keyboard_interrupt_stops_an_event_driven_evaluation_and_a_baseline(tmp_path):
