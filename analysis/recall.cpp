@@ -111,7 +111,6 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   {
     // Per thread: a copy of the model (its scratch buffers), the stepper and the state.
     PatternDiffusion local = dm;
-    const ModernHopfield mh(local.Y(), r.beta);
     EulerMaruyama em(D);
     Vec x(D), lw(L);
     const int me = omp_get_thread_num();

@@ -48,6 +48,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -61,18 +62,21 @@ class PatternDiffusion {
   static constexpr double kPi = 3.14159265358979323846;
 
   // gamma = 0: variance exploding; gamma > 0: variance preserving (Ornstein-Uhlenbeck).
-  PatternDiffusion(GaussianMixture g, double sigma, double T, double gamma = 0.0)
+  // Copies share the mixture (it does not change); each copy has its own scratch (one per thread).
+  PatternDiffusion(std::shared_ptr<const GaussianMixture> g, double sigma, double T, double gamma = 0.0)
       : g_(std::move(g)),
         sigma_(sigma),
         T_(T),
         gamma_(gamma),
-        uniform_points_(g_.all_points() && g_.equal_weights()),
-        w_(g_.K()),
-        q_(g_.max_rank(), g_.all_points() ? 0 : g_.K()),
-        r_(g_.all_points() ? 0 : g_.D()) {
-    if (g_.K() < 1) throw std::invalid_argument("PatternDiffusion: the mixture has no components");
-    half_sq_norms_ = 0.5 * g_.means().colwise().squaredNorm().transpose();
+        uniform_points_(g_->all_points() && g_->equal_weights()),
+        w_(g_->K()),
+        q_(g_->max_rank(), g_->all_points() ? 0 : g_->K()),
+        r_(g_->all_points() ? 0 : g_->D()) {
+    if (g_->K() < 1) throw std::invalid_argument("PatternDiffusion: the mixture has no components");
+    half_sq_norms_ = 0.5 * g_->means().colwise().squaredNorm().transpose();
   }
+  PatternDiffusion(GaussianMixture g, double sigma, double T, double gamma = 0.0)
+      : PatternDiffusion(std::make_shared<const GaussianMixture>(std::move(g)), sigma, T, gamma) {}
   // The finite pattern set of Eq. 8: the columns of Y, equal weights.
   PatternDiffusion(Mat Y, double sigma, double T, double gamma = 0.0)
       : PatternDiffusion(GaussianMixture::points(Y), sigma, T, gamma) {}
@@ -85,10 +89,11 @@ class PatternDiffusion {
     return {std::move(g), sigma, T, gamma};
   }
 
-  int D() const { return g_.D(); }
-  int N() const { return g_.K(); }                // number of mixture components
-  const Mat& Y() const { return g_.means(); }     // the component means mu_k (the patterns y_n), D x K
-  const GaussianMixture& mixture() const { return g_; }
+  int D() const { return g_->D(); }
+  int N() const { return g_->K(); }                // number of mixture components
+  const Mat& Y() const { return g_->means(); }     // the component means mu_k (the patterns y_n), D x K
+  const GaussianMixture& mixture() const { return *g_; }
+  const std::shared_ptr<const GaussianMixture>& shared_mixture() const { return g_; }
   double sigma() const { return sigma_; }  // the diffusion coefficient of both SDEs
   double T() const { return T_; }
   double gamma() const { return gamma_; }
@@ -141,7 +146,7 @@ class PatternDiffusion {
     const double a = kernel_scale(t), s2 = kernel_variance(t);
     posterior_logits(x, a, s2);
     softmax_inplace(w_);
-    out.noalias() = g_.means() * w_;
+    out.noalias() = g_->means() * w_;
     out = (a * out - x) / s2;
   }
 
@@ -166,7 +171,7 @@ class PatternDiffusion {
   // The pattern set of Eq. 8 (all rank 0, equal weights): w_n = -|x - a y_n|^2 / (2 s^2); returns
   // their log-sum-exp.
   double log_weights(const Vec& x, double a, double s2) const {
-    const Mat& Y = g_.means();
+    const Mat& Y = g_->means();
     for (Eigen::Index n = 0; n < Y.cols(); ++n) w_(n) = -(x - a * Y.col(n)).squaredNorm() / (2.0 * s2);
     return logsumexp(w_);
   }
@@ -177,7 +182,7 @@ class PatternDiffusion {
   // rounding error ~ eps a |x| |y_n| / s^2 (1e-4 for unit vectors at s^2 = 1e-12), harmless in a
   // softmax; log_p keeps the exact distances.
   void posterior_logits(const Vec& x, double a, double s2) const {
-    w_.noalias() = g_.means().transpose() * x;
+    w_.noalias() = g_->means().transpose() * x;
     w_ = (a / s2) * (w_ - a * half_sq_norms_);
   }
 
@@ -186,17 +191,17 @@ class PatternDiffusion {
   // -(D/2) log(2 pi s^2)); returns their log-sum-exp. For components of rank > 0 also
   // q_.col(k) <- c .* p_k / s^2 for the score.
   EIGEN_DONT_INLINE double mixture_log_terms(const Vec& x, double a, double s2) const {
-    const Mat& Y = g_.means();
-    const Vec& log_pi = g_.log_weights();
+    const Mat& Y = g_->means();
+    const Vec& log_pi = g_->log_weights();
     const double a2 = a * a;
     for (int k = 0; k < N(); ++k) {
-      const int rk = g_.rank(k);
+      const int rk = g_->rank(k);
       if (rk == 0) {
         w_(k) = log_pi(k) - (x - a * Y.col(k)).squaredNorm() / (2.0 * s2);
         continue;
       }
-      const Mat& U = g_.basis(k);
-      const Vec& lambda = g_.variances(k);
+      const Mat& U = g_->basis(k);
+      const Vec& lambda = g_->variances(k);
       auto p = q_.col(k).head(rk);
       r_.noalias() = x - a * Y.col(k);  // r_k
       p.noalias() = U.transpose() * r_;  // p = U_k^T r_k
@@ -218,17 +223,17 @@ class PatternDiffusion {
     const double a = kernel_scale(t), s2 = kernel_variance(t);
     mixture_log_terms(x, a, s2);
     softmax_inplace(w_);
-    out.noalias() = g_.means() * w_;
+    out.noalias() = g_->means() * w_;
     out = (a * out - x) / s2;
     // Low-rank corrections; q_.col(k) holds c .* p_k / s^2 from mixture_log_terms.
     for (int k = 0; k < N(); ++k) {
-      const int rk = g_.rank(k);
+      const int rk = g_->rank(k);
       if (rk == 0 || w_(k) == 0.0) continue;
-      out.noalias() += w_(k) * (g_.basis(k) * q_.col(k).head(rk));
+      out.noalias() += w_(k) * (g_->basis(k) * q_.col(k).head(rk));
     }
   }
 
-  GaussianMixture g_;
+  std::shared_ptr<const GaussianMixture> g_;
   double sigma_, T_, gamma_;
   bool uniform_points_;  // all rank 0 with equal weights: the pattern set of Eq. 8
   Vec half_sq_norms_;    // |mu_k|^2 / 2 (K)

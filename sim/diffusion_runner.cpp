@@ -91,9 +91,10 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   const auto t_start = std::chrono::steady_clock::now();
   const auto& d = spec.diffusion;
   DiffusionOutcome o;
-  o.memories = make_mixture(spec, files);
-  const PatternDiffusion dm = make_diffusion(spec, o.memories);
-  o.cues = make_cues(spec, o.memories);
+  const PatternDiffusion dm = make_diffusion(spec, make_mixture(spec, files));
+  o.memories = dm.shared_mixture();
+  const GaussianMixture& memories = *o.memories;
+  o.cues = make_cues(spec, memories);
 
   RecallSpec rs;
   rs.dynamics = d.dynamics == DiffusionDynamics::reverse_sde        ? RecallDynamics::reverse_sde
@@ -126,7 +127,7 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   }
 
   int L = 0;
-  for (int k = 0; k < o.memories.K(); ++k) L = std::max(L, o.memories.label(k));
+  for (int k = 0; k < memories.K(); ++k) L = std::max(L, memories.label(k));
   o.label_counts.assign(L + 1, 0);
   for (int l : o.result.label)
     if (l >= 0) ++o.label_counts[l];
@@ -135,7 +136,7 @@ DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files,
   for (Eigen::Index i = 0; i < o.cues.cols(); ++i) {
     throw_if_cancelled();  // M cues x K components: seconds for large mixtures
     const Vec& w = local.weights(o.cues.col(i), d.t0);
-    for (int k = 0; k < o.memories.K(); ++k) o.label_posterior(o.memories.label(k)) += w(k);
+    for (int k = 0; k < memories.K(); ++k) o.label_posterior(memories.label(k)) += w(k);
   }
   o.label_posterior /= static_cast<double>(o.cues.cols());
 

@@ -2,6 +2,7 @@
 // trajectories (analysis/recall.hpp) and the energy landscape (analysis/landscape.hpp).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ struct DiffusionOutcome {
   std::string status = "completed";  // completed | diverged (some end states not finite) | failed
   std::string message;
   double wall_s = 0;
-  GaussianMixture memories{1};
+  std::shared_ptr<const GaussianMixture> memories;  // shared with the model (one copy in memory)
   Mat cues;
   RecallResult result;
   // Per memory label l = 0 (semantic manifold), 1..N: trajectories whose end component has label

@@ -23,7 +23,7 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   std::lock_guard<std::mutex> lock(h5::lock());
   const auto& d = spec.diffusion;
   const auto& r = o.result;
-  const auto& g = o.memories;
+  const GaussianMixture& g = *o.memories;
   h5::Handle grp = h5::create_group(runs_group, spec.id);
   const hid_t G = grp.id();
   write_key_attributes(G, spec);

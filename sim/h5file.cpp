@@ -79,6 +79,8 @@ Handle create_props(const std::vector<hsize_t>& dims, const std::vector<hsize_t>
   return dcpl;
 }
 
+constexpr hsize_t kChunkBytes = 4u << 20;
+
 template <class T>
 Handle write_fixed(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const T* data,
                    hid_t type) {
@@ -86,8 +88,15 @@ Handle write_fixed(hid_t loc, const std::string& name, const std::vector<hsize_t
                H5Sclose);
   hsize_t n = 1;
   for (auto d : dims) n *= d;
+  // Compressed in one chunk up to kChunkBytes, else in chunks of whole rows of at most that size
+  // (HDF5 holds a chunk and its compressed copy in memory while writing, and refuses chunks of
+  // 4 GiB or more).
   std::vector<hsize_t> chunk;
-  if (n > 1024) chunk = dims;  // one chunk: compressed whole
+  if (n > 1024) {
+    chunk = dims;
+    const hsize_t row = n / std::max<hsize_t>(dims[0], 1);
+    chunk[0] = std::clamp<hsize_t>(kChunkBytes / (row * sizeof(T)), 1, std::max<hsize_t>(dims[0], 1));
+  }
   Handle dcpl = create_props(dims, chunk);
   Handle d(valid(H5Dcreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                  "create " + name),

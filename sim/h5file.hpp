@@ -68,7 +68,8 @@ void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>
 // "runs/r0000/fixed_points/V_f"), in name order.
 void for_each_dataset(hid_t loc, const std::function<void(const std::string&, hid_t)>& f);
 
-// A fixed-size row-major dataset of doubles or int32, compressed when larger than a few KiB.
+// A fixed-size row-major dataset of doubles or int32, compressed when larger than a few KiB, in
+// chunks of whole rows of at most 4 MiB (one chunk when it fits).
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
                      const double* data);
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,

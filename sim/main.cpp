@@ -212,7 +212,8 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   print_warnings(sc);
   ResourceLimits limits;
   limits.allow_large = allow_large;
-  load_checked_files(sc, threads > 0 ? threads : omp_get_max_threads(), limits);
+  const int at_once = threads > 0 ? threads : omp_get_max_threads();
+  const FileCache files = load_checked_files(sc, at_once, limits);
   if (!mpi::coordinator()) return 0;
   const std::size_t n = sc.runs.size();
   switch (sc.command) {
@@ -231,6 +232,12 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
       fmt::print("{}: OK, a baseline of {} configuration{} (seqmem sweep)\n", scenario, n, n == 1 ? "" : "s");
       break;
   }
+  // what each run will cost (upper bounds of the leading terms, sim/resources.hpp); the first few
+  for (std::size_t i = 0; i < std::min<std::size_t>(n, 8); ++i) {
+    const RunSpec r = sc.runs[i];
+    fmt::print("{}: {}\n", r.id, estimate_text(estimate_run(r, files, at_once)));
+  }
+  if (n > 8) fmt::print("... ({} more runs)\n", n - 8);
   return 0;
 }
 

@@ -41,4 +41,11 @@ FileCache load_checked_files(const Scenario& sc, int threads, const ResourceLimi
 // Physical memory of this machine in bytes.
 double physical_memory();
 
+// "1.2 GiB", "3.4 MiB"; "2.1 s", "3.5 min", "1.2 days".
+std::string bytes_text(double bytes);
+std::string seconds_text(double seconds);
+// The estimate of one run as `seqmem validate` prints it: "about 1.2 GiB of memory (N_f, K, chunk),
+// 3.4 MiB of output, 2.1 s of one core".
+std::string estimate_text(const ResourceEstimate& e);
+
 }  // namespace seqmem

@@ -112,7 +112,7 @@ TEST_CASE("diffusion run: bitwise the same for 1 and 2 threads - paths end at th
     CHECK(a.result.paths[i].col(6) == a.result.end_states.col(i));
     CHECK(a.result.paths[i].col(0) == a.cues.col(i));
   }
-  const PatternDiffusion dm = make_diffusion(r, a.memories);
+  const PatternDiffusion dm = make_diffusion(r, *a.memories);
   CHECK(a.result.path_energy(2, 3) == doctest::Approx(dm.energy(a.result.paths[2].col(3), pt(3))).epsilon(1e-14));
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("diffusion run: the posterior of a shared cue is the softmax of -|x0 -
   REQUIRE(o.cues.cols() == 1);
   Vec logw(3);
   for (int n = 0; n < 3; ++n)
-    logw(n) = -(o.cues.col(0) - o.memories.means().col(n)).squaredNorm() / (2 * (1.0 - r.diffusion.t0) * 4.0);
+    logw(n) = -(o.cues.col(0) - o.memories->means().col(n)).squaredNorm() / (2 * (1.0 - r.diffusion.t0) * 4.0);
   const Vec w = (logw.array() - logw.maxCoeff()).exp();
   REQUIRE(o.label_posterior.size() == 4);  // label 0 (no manifold here) and memories 1..3
   CHECK(o.label_posterior(0) == 0.0);
@@ -136,7 +136,7 @@ TEST_CASE("diffusion run: hopfield at the matching beta - flow paths end where t
   CHECK(oh.result.beta == doctest::Approx(25.0).epsilon(1e-12));
   const RunSpec f = load_one({"dynamics=probability_flow", "trajectories=6", "rel_tol=1e-10", "abs_tol=1e-12"});
   const DiffusionOutcome of = simulate_diffusion(f, {}, 2, false);
-  const PatternDiffusion dm = make_diffusion(f, of.memories);
+  const PatternDiffusion dm = make_diffusion(f, *of.memories);
   for (int i = 0; i < 4; ++i) {
     const Vec x = probability_flow_recall(dm, of.cues.col(i), f.diffusion.t0, f.t_end, 1e-12, 1e-10);
     CHECK((x - of.result.end_states.col(i)).norm() < 1e-8);
