@@ -5,9 +5,10 @@
 // on r = alpha_c beta_d (Eq. 10 with V_d(0) = 0 depends on alpha_c and beta_d only through r):
 // measured 11, 13.5, 17, 25 and 38 time units at r = 7, 4.9, 3.5, 2.1 and 1.4 (beta_d = 7), about
 // 11 (r / 7)^-0.7. Failures end within a few dwells and cost little. The seconds per right-hand
-// side are measured on this machine at the sweep's K_max when the sweep starts; the work per memory
-// is in right-hand sides (or their equivalent for event_driven), from the measurements of the
-// steppers on the Figure 3 problem (bench/capacity_validation.cpp, bench/bench_capacity.cpp).
+// side are measured on this machine at the sweep's K_max when the sweep starts (the least of five
+// batches, in CPU time: the machine's load does not move it); the work per memory is in right-hand
+// sides (or their equivalent for event_driven), from the measurements of the steppers on the
+// Figure 3 problem (bench/capacity_validation.cpp, bench/bench_capacity.cpp).
 #pragma once
 
 #include "capacity.hpp"

@@ -101,10 +101,10 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
              "sweep: cost model (analysis/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
              "with about {:.0f} right-hand sides per memory (dwell {:.0f} to {:.0f} per memory); a success at K = {} "
              "({} cycles, degree {}) costs {} to {} of one core; {} pairs, each succeeding up to K = {} at most: at "
-             "most {:.1f} core-hours\n",
+             "most {} of one core\n",
              K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
              std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree,
-             duration_text(best), duration_text(worst), pairs, K, total / 3600);
+             duration_text(best), duration_text(worst), pairs, K, duration_text(total));
 }
 
 // --resume of a shard file: the same shard of the same count.
