@@ -5,7 +5,7 @@
 #   ./setup.sh check   the checking builds: every C++ test, the CLI and bad-input tests under
 #                      AddressSanitizer + UndefinedBehaviorSanitizer (clang), a one-minute libFuzzer
 #                      run of the scenario loader, and valgrind on the files each command writes
-#   ./setup.sh build   install what is missing, build
+#   ./setup.sh build   install what is missing, build (and the Python package into .venv)
 # .ci/run runs `test` and then `check`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,17 +16,22 @@ cd "$(dirname "$0")"
 # libsundials-dev depends on MPI, PETSc, hypre and gfortran, so they come with it; seqmem uses
 # MPI when CMake finds it (sweeps and run grids over ranks, docs/cluster.md).
 # doctest-dev: CMake configures the test targets in every build. pybind11-dev and python3-dev:
-# the Python package seqmem (its compiled core, built against Debian's /usr/bin/python3).
+# the Python package seqmem (its compiled core, built against Debian's /usr/bin/python3), installed
+# with Debian's pip, setuptools and wheel into the checkout's own virtual environment .venv, which
+# sees Debian's NumPy, SciPy, pandas, xarray, h5py, h5netcdf, matplotlib and Jupyter (nbclient,
+# ipykernel): the package, its notebooks and the README's Python work after `demo`.
 BUILD_PACKAGES=(
   g++ cmake make pkg-config
   libboost-dev libeigen3-dev libhdf5-dev libcli11-dev doctest-dev libtomlplusplus-dev libfmt-dev
   libsundials-dev pybind11-dev python3-dev
-)
-# test, besides: Debian's Python for the reader module, the notebooks and their tests (SciPy,
-# pytest), ncdump (netcdf-bin) for the netCDF tests, and OpenMPI's mpirun for the MPI tests.
-TEST_PACKAGES=(
+  python3-venv python3-pip python3-setuptools python3-wheel
   python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pandas python3-xarray python3-h5netcdf
-  python3-nbclient python3-nbformat python3-ipykernel python3-pytest
+  python3-nbclient python3-nbformat python3-ipykernel
+)
+# test, besides: pytest, ncdump (netcdf-bin) for the netCDF tests, and OpenMPI's mpirun for the MPI
+# tests.
+TEST_PACKAGES=(
+  python3-pytest
   netcdf-bin
   libopenmpi-dev openmpi-bin
 )
@@ -48,22 +53,40 @@ install_missing() {
 }
 
 build() {
+  venv  # before CMake: the tests run the environment's python
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build -j "$(nproc)"
-  python_path
+  python_package
 }
 
-# Makes the package importable by /usr/bin/python3 from any folder: a .pth file naming build/python
-# in the system site folder (root) or the user's (docs/python.md). The last checkout built wins.
-python_path() {
-  local site
-  if [ "$(id -u)" -eq 0 ]; then
-    site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
-  else
-    site=$(/usr/bin/python3 -m site --user-site)
-  fi
-  mkdir -p "$site"
-  echo "$PWD/build/python" >"$site/seqmem.pth"
+# The checkout's own Python environment, .venv: Debian's /usr/bin/python3 with the system's site
+# packages (NumPy, SciPy, xarray... stay Debian's) and, after the build, the package seqmem
+# installed into it by pip. Nothing outside the checkout changes; each checkout imports its own
+# build. (setup.sh before 0.2 wrote a seqmem.pth into the system's site folder instead.)
+venv() {
+  [ -x .venv/bin/python ] || /usr/bin/python3 -m venv --system-site-packages --without-pip .venv
+}
+
+python_package() {
+  # --no-deps: NumPy, SciPy, pandas, xarray, h5py and h5netcdf are Debian's (Debian names h5py
+  # "h5py._debian_h5py_serial", which pip cannot match); the import below checks they are there
+  .venv/bin/python -m pip install --quiet --no-build-isolation --no-index --no-deps --no-cache-dir . 2>&1 |
+    grep -v -e "^\[notice\]" -e "running as 'root'" >&2 || true
+  .venv/bin/python -c "import seqmem, seqmem._core" || { echo "setup: the package seqmem did not install" >&2; exit 1; }
+  # Jupyter kernels of the environment, inside it: "python3" (what the notebooks name) and one
+  # under the checkout's name, for a Jupyter started from .venv/bin/jupyter
+  local name
+  name="seqmem-$(basename "$PWD" | tr -c 'A-Za-z0-9._\n-' '-')"
+  for k in python3 "$name"; do
+    PYDEVD_DISABLE_FILE_VALIDATION=1 .venv/bin/python -Xfrozen_modules=off -m ipykernel install --sys-prefix \
+      --name "$k" --display-name "seqmem ($PWD)" >/dev/null
+  done
+  local old
+  for old in /usr/local/lib/python3*/dist-packages/seqmem.pth "$HOME"/.local/lib/python3*/site-packages/seqmem.pth; do
+    [ -f "$old" ] && echo "setup: note: $old, written by an earlier setup.sh, puts another checkout's" \
+      "build on /usr/bin/python3's path; this checkout uses .venv/bin/python: remove that file" >&2
+  done
+  return 0
 }
 
 check() {
@@ -92,7 +115,7 @@ check() {
   #    decode AVX-512, so this build is portable and unoptimised.
   cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DSEQMEM_NATIVE=OFF -DSEQMEM_BENCH=OFF -DSEQMEM_PYTHON=OFF >/dev/null
   cmake --build build-valgrind -j "$(nproc)" --target seqmem enospc_shim
-  SEQMEM_VALGRIND="$PWD/build-valgrind/seqmem" /usr/bin/python3 tests/test_robustness.py build/seqmem \
+  SEQMEM_VALGRIND="$PWD/build-valgrind/seqmem" .venv/bin/python tests/test_robustness.py build/seqmem \
     build/tests/libenospc_shim.so
 }
 

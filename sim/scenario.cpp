@@ -3,6 +3,7 @@
 #include "scenario.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -558,7 +559,14 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 }
 
 Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
-                            const std::vector<std::string>& overrides) {
+                            const std::vector<std::string>& overrides, const SourceNames& names) {
+  // Where a value came from, in messages: FILE:LINE:COLUMN, or the key path the caller names.
+  auto at_key = [&](const toml::source_region& r, const std::vector<std::string>& key_path) {
+    return names.key ? names.key(key_path) : where(path, r);
+  };
+  auto at_override = [&](std::size_t i) {
+    return i < names.overrides.size() ? names.overrides[i] : fmt::format("--set {}", overrides[i]);
+  };
   Scenario sc;
   sc.path = path;
   sc.overrides = overrides;
@@ -584,7 +592,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   const toml::table* runs = nullptr;
   for (auto&& [k, node] : doc) {
     const std::string key(k.str());
-    const std::string at = where(path, k.source());
+    const std::string at = at_key(k.source(), {key});
     if (const auto* t = node.as_table()) {
       if (!is_section(key)) {
         const KeyDef* d = find_key(key);
@@ -602,7 +610,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
       for (auto&& [k2, n2] : *t) {
         const std::string key2(k2.str());
         const KeyDef* d = find_key(key2);
-        const std::string at2 = where(path, k2.source());
+        const std::string at2 = at_key(k2.source(), {key, key2});
         if (!d) {
           const std::string hint = closest_key(key2);
           throw InputError(fmt::format("{}: unknown key '{}' in [{}]{}", at2, key2, key, hint.empty() ? "" : "; " + hint));
@@ -628,13 +636,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   }
 
   impl->file_only = base;
-  for (const auto& o : overrides) {
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& o = overrides[i];
+    const std::string from = at_override(i);
     const auto eq = o.find('=');
     if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", printable(o)));
     for (char c : o)
       if (c == '\n' || c == '\r' || c == '\0')
         throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", printable(o)));
-    const std::string key = strip_section(o.substr(0, eq), fmt::format("--set {}", o));
+    const std::string key = strip_section(o.substr(0, eq), from);
     const std::string val = o.substr(eq + 1);
     auto d = std::make_shared<toml::table>();
     try {
@@ -642,17 +652,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     } catch (const toml::parse_error&) {
       if (!val.empty() && val.find_first_not_of("+-0123456789_") == std::string::npos &&
           val.find_first_of("0123456789") != std::string::npos)
-        throw InputError(fmt::format("--set {}: key '{}': {} is beyond the 64-bit integer range", o, key, val));
+        throw InputError(fmt::format("{}: key '{}': {} is beyond the 64-bit integer range", from, key, val));
       try {  // a bare word is a string: --set stepper=dopri5
         *d = toml::parse("v = \"" + val + "\"");
       } catch (const toml::parse_error& e) {
-        throw InputError(fmt::format("--set {}: {}", printable(o), e.description()));
+        throw InputError(fmt::format("{}: {}", printable(from), e.description()));
       }
     }
     if (d->size() != 1 || !d->get("v"))
-      throw InputError(fmt::format("--set {}: the value must be one TOML value", o));
+      throw InputError(fmt::format("{}: the value must be one TOML value", from));
     impl->set_docs.push_back(d);
-    assign(base, key, *d->get("v"), fmt::format("--set {}", o), true);
+    assign(base, key, *d->get("v"), from, true);
   }
 
   // [runs]: list = [{...}, ...] and/or grid = {key = [values]}; the list crossed with the grid.
@@ -667,17 +677,19 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     if (runs->empty()) throw InputError(fmt::format("{}: [runs] needs list = [...] or grid = {{...}}", path));
     for (auto&& [k, node] : *runs) {
       const std::string key(k.str());
-      const std::string at = where(path, k.source());
+      const std::string at = at_key(k.source(), {"runs", key});
       if (key == "list") {
         const auto* a = node.as_array();
         if (!a || a->empty()) throw InputError(fmt::format("{}: [runs] list must be a non-empty array of tables", at));
         Axis axis;
-        for (const auto& e : *a) {
+        for (std::size_t j = 0; j < a->size(); ++j) {
+          const auto& e = *a->get(j);
           const auto* t = e.as_table();
-          if (!t) throw InputError(fmt::format("{}: [runs] list must hold tables", where(path, e.source())));
+          if (!t)
+            throw InputError(fmt::format("{}: [runs] list must hold tables", at_key(e.source(), {"runs", "list", std::to_string(j)})));
           std::vector<Override> c;
           for (auto&& [k2, n2] : *t) {
-            const std::string at2 = where(path, k2.source());
+            const std::string at2 = at_key(k2.source(), {"runs", "list", std::to_string(j), std::string(k2.str())});
             c.push_back({strip_section(std::string(k2.str()), at2), &n2, at2});
           }
           axis.choices.push_back(std::move(c));
@@ -690,12 +702,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
         if (!t) throw InputError(fmt::format("{}: [runs] grid must be a table of key = [values]", at));
         for (auto&& [k2, n2] : *t) {
           const auto* a = n2.as_array();
-          const std::string at2 = where(path, k2.source());
+          const std::string at2 = at_key(k2.source(), {"runs", "grid", std::string(k2.str())});
           if (!a || a->empty())
             throw InputError(fmt::format("{}: key '{}': a grid axis must be a non-empty array", at2, std::string(k2.str())));
           Axis axis;
-          for (const auto& e : *a)
-            axis.choices.push_back({{strip_section(std::string(k2.str()), at2), &e, where(path, e.source())}});
+          for (std::size_t j = 0; j < a->size(); ++j)
+            axis.choices.push_back({{strip_section(std::string(k2.str()), at2), a->get(j),
+                                     at_key(a->get(j)->source(), {"runs", "grid", std::string(k2.str()), std::to_string(j)})}});
           grow(axis.choices.size(), at2);
           for (auto& prev : impl->axes) prev.stride *= axis.choices.size();  // inner
           axis.stride = 1;
@@ -709,13 +722,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   // A key set by both the list and the grid would have no defined value.
   if (const toml::node *l = runs ? runs->get("list") : nullptr, *g = runs ? runs->get("grid") : nullptr; l && g) {
     std::set<std::string> grid_keys;
-    for (auto&& [k2, n2] : *g->as_table())
-      grid_keys.insert(strip_section(std::string(k2.str()), where(path, k2.source())));
-    for (const auto& e : *l->as_array())
-      for (auto&& [k2, n2] : *e.as_table())
-        if (grid_keys.count(strip_section(std::string(k2.str()), where(path, k2.source()))))
+    for (auto&& [k2, n2] : *g->as_table()) grid_keys.insert(strip_section(std::string(k2.str()), ""));
+    const auto& list = *l->as_array();
+    for (std::size_t j = 0; j < list.size(); ++j)
+      for (auto&& [k2, n2] : *list.get(j)->as_table())
+        if (grid_keys.count(strip_section(std::string(k2.str()), "")))
           throw InputError(fmt::format("{}: key '{}' is set by both the [runs] list and the grid: give it in one of them",
-                                       where(path, k2.source()), strip_section(std::string(k2.str()), "")));
+                                       at_key(k2.source(), {"runs", "list", std::to_string(j), std::string(k2.str())}),
+                                       strip_section(std::string(k2.str()), "")));
   }
   impl->n = n;
   sc.runs = RunList(impl);
@@ -729,6 +743,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     std::vector<const KeyDef*> unread;
     const RunSpec r = impl->resolve_run(i, base, &unread);
     for (const KeyDef* k : unread) ++unread_by[static_cast<std::size_t>(k - schema().data())];
+    if (i < 64) add_transition_warnings(sc, r);  // the first runs of a grid: one line each at most
     if (i == 0) {
       first_run = r;
       sc.command = r.command;
@@ -769,6 +784,74 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
                                       base.origin.at(def.key), def.key, unread_context(def, *first_run)));
   }
   return sc;
+}
+
+namespace {
+
+// The delayed drive against the memory in place (docs/models.md §1.6): in a memory state, with the
+// delay caught up (V_d = beta_d xi), the successor's hidden input is d_in alpha_c beta_d w N_f
+// (w: the episode's weight in Phi) and the current memory's k_in N_f, so a transition needs
+//   r = alpha_c beta_d w / k_in  (Eq. 10: k_in = 1; Eq. 9: k_in = sqrt(alpha_s))
+// of order 1: above 1 at degree >= 2 and for softmax (the successor's sigma_h must exceed the
+// current one's), above about 0.5 at degree 1 (mixtures carry the transition; Figure 1 moves at
+// r = 0.94, the literal Figure 3 at r >= 0.8). The public code's linear delay term competes with
+// alpha_s sigma_h(N_f) = alpha_s N_f^n: r = alpha_c beta_d w / (alpha_s N_f^(n-1)). "" when it can.
+std::string weak_drive(const RunSpec& r, double alpha_c) {
+  const auto& p = r.params;
+  const bool linear = p.sigma_h.kind != HiddenKind::softmax && p.sigma_h.degree == 1;
+  double w = 0;
+  for (const auto& e : r.episodes) w = std::max(w, std::abs(e.weight));
+  if (!r.Phi_file.empty() || r.command == Command::sweep) w = std::max(w, 1.0);
+  if (w == 0) return "";
+  const int n = p.sigma_h.kind == HiddenKind::softmax ? 1 : p.sigma_h.degree;
+  double ratio = alpha_c * p.beta_d * w;
+  std::string formula = "alpha_c beta_d";
+  if (p.alpha_s_placement == AlphaSPlacement::eq9 || r.model == ModelKind::gsemm) {
+    ratio /= std::sqrt(p.alpha_s);
+    formula += " / sqrt(alpha_s)";
+  } else if (p.alpha_s_placement == AlphaSPlacement::public_code) {
+    ratio /= p.alpha_s * std::pow(static_cast<double>(r.N_f), n - 1);
+    formula += fmt::format(" / (alpha_s N_f^{})", n - 1);
+  }
+  if (w != 1.0) formula += " (times the episode weight)";
+  const double need = linear ? 0.5 : 1.0;
+  if (ratio > need) return "";
+  return fmt::format("{} = {:.3g}, {} the {} a transition needs{}", formula, ratio, ratio == need ? "at" : "below",
+                     need, linear ? " at degree 1" : fmt::format(" with {} sigma_h{}", to_string(p.sigma_h.kind),
+                                                                  n > 1 ? fmt::format(" of degree {}", n) : ""));
+}
+
+}  // namespace
+
+void add_transition_warnings(Scenario& sc, const RunSpec& r) {
+  if (r.model != ModelKind::gsemm && r.model != ModelKind::dense_gsemm) return;
+  std::string why;
+  if (r.command == Command::sweep) {  // each degree of the sweep, at the largest of its alpha_c
+    double best = 0;
+    for (double a : r.sweep.alpha_c) best = std::max(best, a);
+    std::vector<int> weak;
+    std::string first;
+    for (int d : r.sweep.degrees) {
+      RunSpec at = r;
+      at.params.sigma_h.degree = d;
+      const std::string w = weak_drive(at, best);
+      if (!w.empty()) {
+        weak.push_back(d);
+        if (first.empty()) first = w;
+      }
+    }
+    if (!weak.empty())
+      why = fmt::format("at degree{} {} with the largest of sweep_alpha_c ({}): {}", weak.size() > 1 ? "s" : "",
+                        fmt::join(weak, ", "), best, first);
+  } else if (r.command == Command::run) {
+    why = weak_drive(r, r.params.alpha_c);
+  }
+  if (why.empty()) return;
+  const std::string w = fmt::format("{}{}: the delayed drive cannot overcome the memory in place: {} (docs/models.md "
+                                    "§1.6; working values by degree: docs/guide.md, \"Parameters by degree\"); raise "
+                                    "alpha_c or beta_d",
+                                    sc.runs.size() > 1 ? r.id + ", " : "", sc.path, why);
+  if (std::find(sc.warnings.begin(), sc.warnings.end(), w) == sc.warnings.end()) sc.warnings.push_back(w);
 }
 
 std::string value_text(const AttrValue& v) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -243,6 +244,10 @@ struct Scenario {
   }
 };
 
+// Adds to sc.warnings when run r's delayed drive cannot overcome the memory in place, so that it
+// never makes a transition (GSEMM kinds; docs/models.md §1.6). load_scenario_text calls it.
+void add_transition_warnings(Scenario& sc, const RunSpec& r);
+
 // The text of a resolved value: 0.5, true, dopri5.
 std::string value_text(const AttrValue& v);
 // The keys whose values differ between the scenario's runs, with run r's values: "T_d=30 beta_d=7"
@@ -259,10 +264,20 @@ constexpr std::size_t kMaxRuns = 100000;
 // expands [runs]. Throws InputError naming file, line and key. Files named in the scenario are
 // checked to exist here; their shape is checked when loaded (sim/memory_io.hpp).
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// How messages name the place a value came from. The command line: FILE:LINE:COLUMN and
+// "--set key=value". The Python package: the key path of the object the value came from
+// (scenario['model']['N_f'], overrides['alpha_c'], DenseGSEMM(alpha_c=...)).
+struct SourceNames {
+  // The place of a key from its path in the document: {"model", "N_f"}, {"seed"},
+  // {"runs", "list", "2", "degree"}, {"runs", "grid", "alpha_c", "0"} (indices as digits).
+  std::function<std::string(const std::vector<std::string>& path)> key;
+  std::vector<std::string> overrides;  // the name of each override ("" for all: "--set key=value")
+};
+
 // The same from the scenario's text: `path` names it in messages and in the files' provenance
 // (e.g. "<string>"), `dir` is where the files it names are looked up (the Python package).
 Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
-                            const std::vector<std::string>& overrides = {});
+                            const std::vector<std::string>& overrides = {}, const SourceNames& names = {});
 
 
 }  // namespace seqmem

@@ -1,8 +1,8 @@
 """The documentation stands alone and cannot drift from the program.
 
 Usage (from the repository root, as ctest does):
-    /usr/bin/python3 tests/test_docs.py /path/to/seqmem            # check
-    /usr/bin/python3 tests/test_docs.py /path/to/seqmem --write    # regenerate docs/scenarios.md
+    .venv/bin/python tests/test_docs.py /path/to/seqmem            # check
+    .venv/bin/python tests/test_docs.py /path/to/seqmem --write    # regenerate docs/scenarios.md
 
 Checks:
   - docs/scenarios.md ends with exactly what `seqmem keys` prints (the table is generated from the

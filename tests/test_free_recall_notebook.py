@@ -29,7 +29,7 @@ LAGS = [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5]
 CURVES = ["spc", "pfr", "lag_crp"]
 
 # Upper bounds on the RMSE of each curve, model against human: the values of the shipped fit
-# (scenarios/free_recall_peers.toml, made by analysis/fit_free_recall.py; the simulation is
+# (scenarios/free_recall_peers.toml, made by seqmem-fit; the simulation is
 # deterministic, seed 1) plus 0.005, room for rounding differences between builds that change a
 # few of the 14 112 simulated lists, not for a worse model. Fit: spc 0.01925, pfr 0.01343, lag_crp 0.03526.
 BOUNDS = {"spc": 0.0243, "pfr": 0.0185, "lag_crp": 0.0403}

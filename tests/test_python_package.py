@@ -60,8 +60,19 @@ def cli(*args):
     return p
 
 
+def toml_value(v):
+    """A Python value as TOML text, written here independently of the package's conversion."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, str):
+        return '"' + v + '"'
+    return repr(v)
+
+
 def sets(overrides):
-    return [a for k, v in overrides.items() for a in ("--set", f"{k}={seqmem._core.toml_text({'v': v}).partition('=')[2].strip()}")]
+    return [a for k, v in overrides.items() for a in ("--set", f"{k}={toml_value(v)}")]
 
 
 def assert_same_attrs(a, b, where):
@@ -93,7 +104,9 @@ def test_run_equals_the_command_line_bitwise(name, tmp_path):
                 np.testing.assert_array_equal(a, b, err_msg=f"{run}/{k}")  # NaN == NaN, bit for bit
                 for attr in ("units", "long_name", "equation"):
                     assert ds[k].attrs.get(attr) == g[k].attrs.get(attr), (run, k, attr)
-            assert_same_attrs({k: v for k, v in g.attrs.items()}, ds.attrs, run)
+            # the run's attributes, the file's provenance and the run id, as load_run gives them
+            expected = {**{k: v for k, v in f.attrs.items()}, **{k: v for k, v in g.attrs.items()}, "run": run}
+            assert_same_attrs(expected, ds.attrs, run)
 
 
 @pytest.mark.parametrize("name", sorted(SWEEPS))
@@ -120,7 +133,7 @@ def test_path_toml_string_and_dict_give_the_same_run():
     for other in (b, c):
         for v in a.variables:
             np.testing.assert_array_equal(a[v].values, other[v].values, err_msg=v)
-        for k in set(a.attrs) - PROCESS:
+        for k in set(a.attrs) - PROCESS - {"scenario", "scenario_path", "title"}:  # the source, named as given
             np.testing.assert_array_equal(a.attrs[k], other.attrs[k], err_msg=k)
 
 
@@ -146,20 +159,22 @@ def test_out_keeps_the_file_and_refuses_to_overwrite(tmp_path):
 def test_bad_input_raises_input_error_with_file_line_and_key(tmp_path):
     with pytest.raises(seqmem.InputError, match=r"^<string>:3:1: unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c'"):
         seqmem.run("[model]\nN_f = 20\nalpah_c = 0.3\n[memories]\nK = 3\n")
-    with pytest.raises(seqmem.InputError, match=r"^<dict>:\d+:\d+: key 'N_f': .*integer"):
+    with pytest.raises(seqmem.InputError, match=r"^scenario\['model'\]\['N_f'\] = 'many': must be an integer in 1\.\.1000000$"):
         seqmem.run({"model": {"N_f": "many"}, "memories": {"K": 3}})
     with pytest.raises(ValueError):  # InputError is a ValueError
         seqmem.validate({"memories": {"K": -1}})
     with pytest.raises(seqmem.InputError, match=r"no_such\.toml: cannot read the scenario file"):
         seqmem.run(tmp_path / "no_such.toml")
-    with pytest.raises(seqmem.InputError, match=r"--set alpah_c=1: unknown key 'alpah_c'"):
+    with pytest.raises(seqmem.InputError, match=r"^overrides\['alpah_c'\]: unknown key 'alpah_c'; did you mean 'alpha_c'"):
         seqmem.run(SC / "gamm_recall.toml", overrides={"alpah_c": 1})
     with pytest.raises(seqmem.InputError, match="no \\[sweep\\] or \\[baseline\\]"):
         seqmem.sweep(SC / "gamm_recall.toml")
 
 
 def test_validate_and_keys():
-    assert seqmem.validate(SC / "fig3_capacity_quick.toml") == {"command": "sweep", "runs": ["r0000"]}
+    v = seqmem.validate(SC / "fig3_capacity_quick.toml")
+    assert (v["command"], v["runs"], v["warnings"]) == ("sweep", ["r0000"], [])
+    assert v["estimates"][0]["memory_bytes"] > 0
     k = seqmem.keys()
     assert k.loc["alpha_c", "section"] == "model" and k.loc["alpha_c", "default"] == "0.0"
     # the kinds each key applies to, as in the CLI's table
@@ -251,18 +266,106 @@ def test_modern_hopfield_against_its_formula():
 def test_wrong_arrays_raise_value_error_naming_the_shape():
     Xi = np.sign(np.random.default_rng(3).standard_normal((10, 3)))
     model = seqmem.DenseGSEMM(Xi, np.zeros((3, 3)), alpha_c=0.1)
-    with pytest.raises(ValueError, match=r"expected a float64 array of shape \(23,\)"):
+    with pytest.raises(ValueError, match=r"x: expected shape \(23,\), got \(5,\)"):
         model.rhs(np.zeros(5))
-    with pytest.raises(ValueError, match="float64"):
-        model.rhs(np.zeros(23, dtype=np.float32))
-    with pytest.raises(ValueError, match="C-contiguous"):
-        model.rhs(np.zeros((23, 2))[:, 0])
-    with pytest.raises(ValueError, match=r"Phi: expected a 2-D float64 NumPy array of shape \(3, 3\)"):
-        seqmem.DenseGSEMM(Xi, np.zeros((3, 3), dtype=int))
+    with pytest.raises(ValueError, match=r"y: expected shape \(23,\) or \(23, k\) for k states, got \(5, 2\)"):
+        model.fun(0.0, np.zeros((5, 2)))
+    with pytest.raises(TypeError, match="expected real numbers, got an array of dtype complex128"):
+        model.fun(0.0, np.zeros(23, dtype=complex))
     with pytest.raises(ValueError, match=r"Phi: expected shape \(3, 3\)"):
         seqmem.DenseGSEMM(Xi, np.zeros((4, 4)))
-    with pytest.raises(seqmem.InputError, match="key 'alpha_c'"):
+    with pytest.raises(ValueError, match="Xi: expected a 2-D array of real numbers"):
+        seqmem.DenseGSEMM(Xi[:, 0], np.zeros((3, 3)))
+    with pytest.raises(seqmem.InputError, match=r"^DenseGSEMM\(alpha_c=-1\.0\): must be a number >= 0$"):
         seqmem.DenseGSEMM(Xi, np.zeros((3, 3)), alpha_c=-1.0)
+    with pytest.raises(seqmem.InputError, match=r"^DenseGSEMM\(alpah_c=\.\.\.\): not a parameter of the model.*'alpha_c'"):
+        seqmem.DenseGSEMM(Xi, np.zeros((3, 3)), alpah_c=1.0)
+    # SciPy's order is fun(t, y): rhs(t, x) is told so, in Python's terms
+    y = model.state(np.ones(10), np.zeros(10))
+    with pytest.raises(TypeError, match=r"SciPy's order is fun\(t, y\)"):
+        model.rhs(0.0, y)
+    with pytest.raises(TypeError, match=r"SciPy's order is fun\(t, y\)"):
+        model.fun(y, 0.0)
+
+
+def test_models_follow_scipys_conventions():
+    from scipy.integrate import solve_ivp
+    rng = np.random.default_rng(5)
+    Xi = np.sign(rng.standard_normal((20, 4))).astype(np.int64)  # integer +-1 memories
+    Phi = np.roll(np.eye(4), 1, axis=1)
+    params = dict(alpha_s=1.0, alpha_c=0.5, beta_d=7.0, degree=2)
+    model = seqmem.DenseGSEMM(Xi, Phi, **params)
+    as_float = seqmem.DenseGSEMM(Xi.astype(float), Phi, **params)
+    y0 = model.state(3.0 * Xi[:, 0], np.zeros(20))
+    np.testing.assert_array_equal(model.fun(0.0, y0), as_float.fun(0.0, y0))
+    # any real dtype and layout: float32, a non-contiguous column, a list
+    ys = np.stack([y0, 2 * y0], axis=1)
+    np.testing.assert_array_equal(model.fun(1.0, ys[:, 1]), model.fun(1.0, 2 * y0))
+    np.testing.assert_allclose(model.fun(1.0, y0.astype(np.float32)), model.fun(1.0, y0.astype(np.float32).astype(float)))
+    np.testing.assert_array_equal(model.fun(1.0, list(y0)), model.fun(1.0, y0))
+    # vectorised: one state per column, as solve_ivp(vectorized=True) and its Jacobians call it
+    F = model.fun(0.0, ys)
+    assert F.shape == ys.shape
+    np.testing.assert_array_equal(F[:, 0], model.fun(0.0, y0))
+    np.testing.assert_array_equal(model.jac(0.0, y0), model.jacobian(y0, 0.0))
+    # the three ways of SciPy agree: RK45, BDF with the analytic Jacobian, Radau vectorised
+    kw = dict(t_span=(0.0, 30.0), y0=y0, rtol=1e-9, atol=1e-9, t_eval=[30.0])
+    a = solve_ivp(model.fun, method="RK45", **kw)
+    b = solve_ivp(model.fun, method="BDF", jac=model.jac, **kw)
+    c = solve_ivp(model.fun, method="Radau", vectorized=True, **kw)
+    assert a.success and b.success and c.success
+    np.testing.assert_allclose(b.y[:, -1], a.y[:, -1], atol=1e-5, rtol=1e-5)
+    np.testing.assert_allclose(c.y[:, -1], a.y[:, -1], atol=1e-5, rtol=1e-5)
+    r = repr(model)
+    assert r.startswith("DenseGSEMM(N_f=20, K=4, alpha_s=1.0, alpha_c=0.5, ") and "degree=2" in r and "beta_d=7.0" in r
+    assert repr(seqmem.ModernHopfield(Xi, 2.0)) == "ModernHopfield(D=20, N=4, beta=2.0)"
+    d = seqmem.Diffusion(Xi, sigma=1.0, T=1.0)
+    assert repr(d) == "Diffusion(D=20, N=4, sigma=1.0, T=1.0, process='ve')"
+    np.testing.assert_array_equal(d.fun(0.5, np.stack([y0[:20], y0[:20]], axis=1))[:, 1], d.rhs(y0[:20], 0.5))
+
+
+def test_python_values_are_checked_as_the_schema_checks_a_file():
+    fig1 = SC / "fig1_two_episodes.toml"
+    cases = [
+        (dict(threads=100000), r"^threads = 100000: must be None or an integer in 0\.\.1024"),
+        (dict(threads=-1), r"^threads = -1: must be None or an integer in 0\.\.1024"),
+        (dict(threads=2.5), r"^threads = 2\.5: must be None or an integer"),
+        (dict(overrides={"t_end": 10**30}), r"^overrides\['t_end'\] = 10{30}: must be a number > 0$"),
+        (dict(overrides={"alpha_c": None}), r"^overrides\['alpha_c'\] = None: None is not a value; leave the key out for its default 0\.0$"),
+        (dict(overrides={"model": 0.1}), r"^overrides\['model'\] = 0\.1: \[model\] is a section"),
+        (dict(overrides={"model": {"alpha_c": "big"}}), r"^overrides\['model'\]\['alpha_c'\] = 'big': must be a number >= 0$"),
+        (dict(overrides={"cycles": [[1, 2, 9]]}), r"^overrides\['cycles'\]: key 'cycles': memory 9 does not exist"),
+        (dict(overrides={"expect_cycle": [4, 5.5]}), r"^overrides\['expect_cycle'\]\[1\] = 5\.5: must be an integer"),
+        (dict(overrides={"stepper": "rk5"}), r"^overrides\['stepper'\] = 'rk5': must be one of 'rk4', 'dopri5'"),
+        (dict(overrides={"seed": True}), r"^overrides\['seed'\] = True: must be an integer"),
+        (dict(overrides={"model.T_d": 0}), r"^overrides\['model\.T_d'\] = 0: must be a number > 0$"),
+        (dict(overrides={"memories.alpha_c": 1.0}), r"^overrides\['memories\.alpha_c'\]: key 'alpha_c' does not belong in \[memories\]; it belongs overrides\['model'\]\['alpha_c'\]"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(seqmem.InputError, match=message):
+            seqmem.run(fig1, **kwargs)
+    with pytest.raises(seqmem.InputError, match=r"^overrides\['lists'\] = 10{30}: must be an integer in 1\.\.10000000$"):
+        seqmem.run(SC / "free_recall_peers.toml", overrides={"lists": 10**30})
+    with pytest.raises(seqmem.InputError, match=r"^scenario\['runs'\]\['grid'\]\['alpha_c'\]\[1\] = -1: must be a number >= 0$"):
+        seqmem.run({"model": {"N_f": 10}, "memories": {"K": 3}, "runs": {"grid": {"alpha_c": [0.1, -1]}}})
+    # a check of one key against another names the key path too
+    with pytest.raises(seqmem.InputError, match=r"^scenario\['input'\]\['t_off'\]: key 't_off': the current is on for"):
+        seqmem.run({"memories": {"K": 3}, "input": {"input_memory": 1, "t_on": 5.0, "t_off": 1.0}})
+    # nested, dotted and NumPy values are the same override
+    a = seqmem.run(fig1, overrides={"model": {"alpha_c": 0.01}, "t_end": np.float64(50.0)})[0]
+    b = seqmem.run(fig1, overrides={"model.alpha_c": 0.01, "t_end": 50})[0]
+    np.testing.assert_array_equal(a.overlaps.values, b.overlaps.values)
+    assert a.attrs["overrides"] == "alpha_c=0.01\nt_end=50.0"
+
+
+def test_in_process_results_carry_the_files_provenance(tmp_path):
+    ds = seqmem.run(SC / "fig1_two_episodes.toml", overrides={"t_end": 10.0}, out=tmp_path / "f.h5")[0]
+    assert ds.attrs["run"] == "r0000" and ds.attrs["git_commit"] == seqmem._core.git_commit
+    assert ds.attrs["scenario"] == (SC / "fig1_two_episodes.toml").read_text()
+    on_disk = seqmem.load_run(tmp_path / "f.h5")
+    assert set(ds.attrs) == set(on_disk.attrs)
+    for k in set(ds.attrs) - PROCESS:
+        np.testing.assert_array_equal(ds.attrs[k], on_disk.attrs[k], err_msg=k)
 
 
 # --- interruption and memory --------------------------------------------------------------------

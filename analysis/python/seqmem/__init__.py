@@ -10,11 +10,12 @@ Two halves, one package:
 - the reader of the HDF5 files the simulator writes (``load_run``, ``visits``, ``sweep_tables``,
   ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python;
 - the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event
-  table, and the human reference curves; module :mod:`seqmem.free_recall`), pure Python.
+  table, and the human reference curves; module :mod:`seqmem.free_recall`), pure Python;
+- the fit of CMR to free-recall data (:func:`seqmem.fit_free_recall`, the command ``seqmem-fit``;
+  module :mod:`seqmem.fit`).
 
-Time is in units of the feature time constant T_f throughout. The package lives in
-``build/python`` after the build; ``./setup.sh build`` makes Debian's ``/usr/bin/python3`` find it
-(docs/python.md).
+Time is in units of the feature time constant T_f throughout. ``./setup.sh build`` installs the
+package into the checkout's own environment ``.venv`` (``.venv/bin/python``; docs/python.md).
 """
 
 from .reader import *  # noqa: F401,F403
@@ -28,4 +29,13 @@ from .simulate import _core  # noqa: E402  (None when only the pure-Python modul
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
-           "ModernHopfield", "Diffusion", *_reader_all]
+           "ModernHopfield", "Diffusion", "fit_free_recall", *_reader_all]
+
+
+def __getattr__(name):
+    # seqmem.fit_free_recall, imported when first used (`python -m seqmem.fit` then runs the module
+    # without a copy already imported by the package)
+    if name == "fit_free_recall":
+        from .fit import fit_free_recall
+        return fit_free_recall
+    raise AttributeError(f"module 'seqmem' has no attribute {name!r}")

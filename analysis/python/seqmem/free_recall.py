@@ -34,11 +34,10 @@ __all__ = ["merge", "spc", "pfr", "lag_crp", "intrusion_rate", "category_crp", "
 COLUMNS = ["subject", "list", "position", "trial_type", "item"]
 _LIST = ["subject", "list"]
 
-# The subject-averaged curves of the PEERS sample shipped with psifr (analysis/peers_summary.py).
-# The .py files of the built package are links to analysis/python/seqmem/: resolve them to reach
-# the repository's analysis/data.
-HUMAN_SUMMARY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))),
-                             "data", "peers_summary.csv")
+# The subject-averaged curves of the PEERS sample shipped with psifr (analysis/peers_summary.py):
+# analysis/data/peers_summary.csv, which the package carries as seqmem/data/peers_summary.csv (the
+# build links it there, pip copies it: setup.py).
+HUMAN_SUMMARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "peers_summary.csv")
 
 
 def _split(df):

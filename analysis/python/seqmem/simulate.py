@@ -8,8 +8,9 @@ A scenario is given as
   directory;
 - a nested ``dict`` with the same sections and keys as a file (``{"model": {"N_f": 100}, ...}``).
 
-``overrides`` behave like the command line's ``--set``: a ``dict`` ``{"alpha_c": 0.3}`` or a list
-of ``"key=value"`` strings (``"model.alpha_c=0.3"`` works too).
+``overrides`` behave like the command line's ``--set``: a ``dict`` (``{"alpha_c": 0.3}``,
+``{"model.alpha_c": 0.3}`` or ``{"model": {"alpha_c": 0.3}}``) or a list of ``"key=value"``
+strings.
 
 Results are read back from the HDF5 file the C++ writer produced, so an in-process run and
 ``seqmem run -o FILE`` give the same variables, dimensions, coordinates and attributes (one layout,
@@ -18,20 +19,27 @@ docs/output.md). Without ``out=`` that file lives in a private temporary folder 
 loaded into memory, so a run whose output does not fit in memory should use ``out=`` and read the
 file lazily with ``xarray.open_dataset``.
 
-Errors: bad input raises :class:`InputError` (a ``ValueError``) with the command line's message
-(``FILE:LINE:COL: key 'K': ...``; the file is ``<string>`` or ``<dict>`` for text and dicts); a
-failed write raises :class:`OutputError` (an ``OSError``). Ctrl-C (``KeyboardInterrupt``) stops a
-run at its next sample, a sweep evaluation at its next event or sample (the evaluation is not
-recorded), a diffusion run at its next trajectory, a fixed-point analysis at its next state, and
-removes the partial output.
+Values: a scenario dict and ``overrides`` take Python values (``int``, ``float``, ``bool``, ``str``,
+lists and NumPy scalars and arrays), converted once and checked against the same types and ranges
+as a file's (``seqmem keys``).
+
+Errors: bad input raises :class:`InputError` (a ``ValueError``) naming where the value came from,
+in Python's terms for Python values (``overrides['lists'] = 1000000000000000000000000000000: must
+be an integer in 1..10000000``; ``scenario['model']['T_d']: key 'T_d': must be > 0, got -2``;
+``DenseGSEMM(alpha_c=-1.0): must be >= 0``) and as the command line for files (``FILE:LINE:COL:
+key 'K': ...``); ``threads`` outside 0..1024 is an InputError too. A failed write raises
+:class:`OutputError` (an ``OSError``). Ctrl-C (``KeyboardInterrupt``) stops a run within a step of
+its integration, a sweep evaluation likewise (the evaluation is not recorded), a diffusion run in
+its current trajectory, a fixed-point analysis in its current descent, and removes the partial
+output. Keys of a file that only the overrides leave unread give a ``UserWarning``.
 """
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import h5py
-import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -59,10 +67,11 @@ def _need_core():
 
 
 def _scenario(scenario):
-    """(text, name in messages, folder for relative file names) of a path, TOML string or dict."""
-    core = _need_core()
+    """(TOML text or dict, name in messages, folder for relative file names) of a path, TOML
+    string or dict."""
+    _need_core()
     if isinstance(scenario, dict):
-        return core.toml_text(scenario), "<dict>", os.getcwd()
+        return scenario, "<dict>", os.getcwd()
     if isinstance(scenario, os.PathLike) or (isinstance(scenario, str) and "\n" not in scenario
                                              and "=" not in scenario):
         p = Path(scenario)
@@ -76,84 +85,93 @@ def _scenario(scenario):
     raise TypeError(f"scenario: expected a path, a TOML string or a dict, got {type(scenario).__name__}")
 
 
-def _overrides(overrides):
-    """The --set strings of a dict or a list of "key=value"."""
-    if overrides is None:
-        return []
-    if isinstance(overrides, dict):
-        core = _need_core()
-        out = []
-        for k, v in overrides.items():
-            text = core.toml_text({"v": v}).strip()  # "v = <value>"
-            out.append(f"{k}={text.partition('=')[2].strip()}")
-        return out
-    if isinstance(overrides, str):
-        return [overrides]
-    return [str(o) for o in overrides]
-
-
-def _load(path, group):
-    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
-        return ds.load()
+def _warn(notes):
+    for n in notes:
+        warnings.warn(n, UserWarning, stacklevel=3)
 
 
 def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progress=False):
     """Run every run of a scenario (``seqmem run``) in this process.
 
-    Parameters: ``scenario`` (path, TOML string or dict; see the module), ``overrides`` (like
-    ``--set``), ``threads`` (OpenMP threads over the runs; ``None``: OpenMP's default, as the
-    command line), ``out`` (also keep the HDF5 file there; refused if it exists unless
-    ``overwrite``), ``progress`` (the command line's progress lines on stderr).
+    Parameters: ``scenario`` (path, TOML string or dict; see the module), ``overrides`` (a dict
+    ``{"alpha_c": 0.3}``, ``{"model.alpha_c": 0.3}`` or ``{"model": {"alpha_c": 0.3}}``, or
+    ``"key=value"`` strings as ``--set``), ``threads`` (OpenMP threads over the runs, 0..1024;
+    ``None``: OpenMP's default, as the command line), ``out`` (also keep the HDF5 file there;
+    refused if it exists unless ``overwrite``), ``progress`` (the command line's progress lines on
+    stderr).
 
     Returns a list with one ``xarray.Dataset`` per run (``runs/r0000``, ``runs/r0001``, ...), loaded
-    into memory: the variables, dimensions, coordinates and attributes of the run's HDF5 group
-    (docs/output.md; e.g. ``overlaps(time, memory)``, time in units of T_f). Sub-groups (the
-    fixed-point analysis, diffusion landscapes) are read from a file kept with ``out=`` by
-    :func:`seqmem.fixed_points`, :func:`seqmem.energy_surfaces`, :func:`seqmem.landscape`.
+    into memory by :func:`seqmem.load_run`: the variables, dimensions, coordinates and attributes of
+    the run's HDF5 group (docs/output.md; e.g. ``overlaps(time, memory)``, time in units of T_f)
+    with the file's provenance (``run``, ``git_commit``, ``seqmem_version``, ``scenario``,
+    ``overrides``, ``created``, ...), as from the file. Sub-groups (the fixed-point analysis,
+    diffusion landscapes) are read from a file kept with ``out=`` by :func:`seqmem.fixed_points`,
+    :func:`seqmem.energy_surfaces`, :func:`seqmem.landscape`.
 
-    Raises :class:`InputError` (bad scenario or overrides), :class:`OutputError`,
+    Raises :class:`InputError` (bad scenario, overrides or threads), :class:`OutputError`,
     ``KeyboardInterrupt``.
     """
-    text, name, folder = _scenario(scenario)
-    sets = _overrides(overrides)
+    source, name, folder = _scenario(scenario)
     with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "run.h5")
-        outcomes = _core.run(text, name, folder, sets, target, int(threads or 0), bool(overwrite), bool(progress))
-        return [_load(target, f"runs/{o['id']}") for o in outcomes]
+        result = _core.run(source, name, folder, overrides, target, threads, bool(overwrite), bool(progress))
+        _warn(result["warnings"])
+        return [reader.load_run(target, o["id"]) for o in result["runs"]]
 
 
-def sweep(scenario, overrides=None, threads=None, out=None, resume=False, progress=False):
+def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwrite=False, progress=False):
     """A capacity sweep (``[sweep]``) or a classical baseline (``[baseline]``), like ``seqmem sweep``.
 
     Returns two ``pandas.DataFrame``: for a capacity sweep ``(evaluations, capacity)`` as
     :func:`seqmem.sweep_tables` gives them (one row per simulated (K, alpha_c); one row per
-    (config, degree, seed) with the capacity, ``censored`` 1 for a lower bound); for a baseline
-    ``(baseline, baseline_summary)`` (one row per trial; one per (config, N, degree)).
-    ``out``/``resume`` keep and continue a checkpoint file as ``--resume`` does.
+    (config, degree, seed[, alpha_c]) with the capacity, ``censored`` 1 for a lower bound, and the
+    keys in which the configurations differ); for a baseline ``(baseline, baseline_summary)`` (one
+    row per trial; one per (config, N, degree)). With ``out``, the sweep keeps its checkpoints as
+    ``OUT.checkpoint`` and writes ``out`` at the end; ``resume=True`` continues from the
+    checkpoint (or a finished ``out``), ``overwrite=True`` replaces ``out`` (as ``--resume`` and
+    ``--overwrite``).
 
     Raises :class:`InputError` (also for a scenario without ``[sweep]`` or ``[baseline]``),
-    :class:`OutputError`, ``KeyboardInterrupt`` (the last checkpoint of ``out`` stays resumable).
+    :class:`OutputError`, ``KeyboardInterrupt`` (with ``out``, after a ``UserWarning`` naming the
+    checkpoint, which ``resume=True`` continues).
     """
-    text, name, folder = _scenario(scenario)
-    sets = _overrides(overrides)
+    source, name, folder = _scenario(scenario)
     with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "sweep.h5")
-        _core.sweep(text, name, folder, sets, target, int(threads or 0), bool(resume), bool(progress))
+        try:
+            result = _core.sweep(source, name, folder, overrides, target, threads, bool(resume), bool(overwrite),
+                                 bool(progress))
+        except KeyboardInterrupt:
+            checkpoint = _core.checkpoint_of(target)
+            if out is not None and os.path.exists(checkpoint):
+                warnings.warn(f"interrupted; the checkpoint {checkpoint} keeps what was done: continue it with "
+                              f"seqmem.sweep(..., out={str(out)!r}, resume=True)", UserWarning, stacklevel=2)
+            raise
+        _warn(result["warnings"])
         with h5py.File(target, "r") as f:
             capacity_sweep = "evaluations" in f
         if capacity_sweep:
             return reader.sweep_tables(target)
-        return tuple(_load(target, g).to_dataframe() for g in ("baseline", "baseline_summary"))
+        return tuple(_table(target, g) for g in ("baseline", "baseline_summary"))
 
 
-def validate(scenario, overrides=None):
+def _table(path, group):
+    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
+        return ds.load().to_dataframe()
+
+
+def validate(scenario, overrides=None, threads=None):
     """Check a scenario and the files it names, like ``seqmem validate``; writes nothing.
 
-    Returns ``{"command": "run" | "sweep" | "baseline", "runs": ["r0000", ...]}``; raises
-    :class:`InputError`.
+    Returns ``{"command": "run" | "sweep" | "baseline", "runs": ["r0000", ...], "estimates":
+    [{"memory_bytes", "output_bytes", "work_core_seconds"}, ...], "warnings": [...]}`` (the
+    estimates with ``threads`` runs at once, docs/guide.md "Sizes"); the warnings are also given as
+    ``UserWarning``. Raises :class:`InputError`.
     """
-    text, name, folder = _scenario(scenario)
-    return _core.validate(text, name, folder, _overrides(overrides))
+    source, name, folder = _scenario(scenario)
+    result = _core.validate(source, name, folder, overrides, threads)
+    _warn(result["warnings"])
+    return result
 
 
 def keys():
@@ -163,65 +181,60 @@ def keys():
     return pd.DataFrame(_need_core().keys()).set_index("key")
 
 
-def _model_toml(kind, N_f, K, params):
-    model = {"kind": kind, "N_f": int(N_f), **params}
-    return _need_core().toml_text({"model": model, "memories": {"K": int(K)}})
+def _model_class(name, doc):
+    """The compiled model class `name` of seqmem._core with its documentation (or, without the core,
+    a placeholder that says so)."""
+    if _core is None:
+        def missing(*args, **kwargs):
+            _need_core()
+        missing.__doc__ = doc
+        return missing
+    cls = getattr(_core, name)
+    try:
+        cls.__doc__ = doc
+    except (AttributeError, TypeError):
+        pass
+    return cls
 
 
-def _matrix(a, name, shape=None):
-    a = np.ascontiguousarray(a, dtype=np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float64 else a
-    if not isinstance(a, np.ndarray) or a.dtype != np.float64 or a.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D float64 NumPy array"
-                         + (f" of shape {shape}" if shape else "") + f", got {getattr(a, 'dtype', type(a).__name__)}"
-                         + (f" of shape {a.shape}" if isinstance(a, np.ndarray) else ""))
-    return a
+DenseGSEMM = _model_class("DenseGSEMM", """Dense GSEMM (GSEMM Eq. 9-10; docs/models.md §1.4) as an object for
+your own integrators: ``DenseGSEMM(Xi, Phi, **params)``.
 
+``Xi``: (N_f, K) real array, the memories as columns (float or integer +-1); ``Phi``: (K, K),
+``Phi[a, b]`` the step xi_(a+1) -> xi_(b+1). ``params``: the ``[model]`` keys of a scenario
+(``alpha_s``, ``alpha_c``, ``T_f``, ``T_d``, ``beta_d``, ``gamma``, ``sigma_h``, ``degree``,
+``beta_h``, ``alpha_s_placement``, ``hidden_normalization``), checked like a scenario's
+(``InputError``: ``DenseGSEMM(alpha_c=-1.0): must be >= 0``).
 
-def DenseGSEMM(Xi, Phi, **params):
-    """Dense GSEMM (GSEMM Eq. 9-10; docs/models.md §1.4) as an object for your own integrators.
+The state is ``y = [V_f, V_d, u_d]`` (2 N_f + K entries; ``u_d = Xi^T V_d`` is carried for
+speed): ``model.state(V_f, V_d)`` builds it. SciPy's conventions: ``model.fun(t, y)`` is dy/dt
+(time in units of T_f) for ``y`` of shape (n,) or (n, k) (one state per column:
+``solve_ivp(model.fun, ..., vectorized=True)``), ``model.jac(t, y)`` the (n, n) Jacobian (for
+Radau, BDF, LSODA): ``scipy.integrate.solve_ivp(model.fun, (0, 100), y0, jac=model.jac)``.
+``model.rhs(x, t)`` and ``model.jacobian(x, t)`` are the same in odeint's order;
+``model.energy(y)`` is E(V_f; V_d) (Eq. 13 in the limit). Arrays of real numbers of any dtype and
+layout are taken; a wrong shape or type raises ``ValueError`` / ``TypeError`` naming the expected
+shape. ``repr(model)`` gives the sizes and parameters.""")
 
-    ``Xi``: (N_f, K) float64, the memories as columns; ``Phi``: (K, K) float64, ``Phi[a, b]`` the
-    step xi_(a+1) -> xi_(b+1). ``params``: the ``[model]`` keys of a scenario (``alpha_s``,
-    ``alpha_c``, ``T_f``, ``T_d``, ``beta_d``, ``gamma``, ``sigma_h``, ``degree``, ``beta_h``,
-    ``alpha_s_placement``, ``hidden_normalization``), checked like a scenario's (InputError).
+GSEMM = _model_class("GSEMM", """GSEMM with three layers (GSEMM Eq. 1; docs/models.md §1.1): as
+:class:`DenseGSEMM`, with the state ``y = [V_f, V_h, V_d]`` (2 N_f + K entries;
+``model.state(V_f, V_d)`` puts V_h at the value where dV_h/dt = 0) and the key ``T_h``.
+``energy`` is Eq. 4.""")
 
-    The state is ``x = [V_f, V_d, u_d]`` (2 N_f + K entries; ``u_d = Xi^T V_d`` is carried for
-    speed): ``model.state(V_f, V_d)`` builds it. ``model.rhs(x, t)`` is dx/dt (time in units of
-    T_f), ``model.energy(x)`` E(V_f; V_d) (Eq. 13 in the limit), ``model.jacobian(x, t)`` the
-    (2 N_f + K)^2 Jacobian. Arrays are float64, C-contiguous, of the stated shapes (ValueError
-    otherwise). ``scipy.integrate.solve_ivp(lambda t, x: model.rhs(x, t), ...)`` integrates it.
-    """
-    Xi = _matrix(Xi, "Xi")
-    Phi = _matrix(Phi, "Phi", (Xi.shape[1], Xi.shape[1]))
-    return _core.DenseGSEMM(Xi, Phi, _model_toml("dense_gsemm", Xi.shape[0], Xi.shape[1], params))
+ModernHopfield = _model_class("ModernHopfield", """The continuous modern Hopfield network (Ambrogioni 2024
+Eq. 5; docs/models.md §2.1): ``ModernHopfield(Y, beta)``, ``Y`` (D, N) the patterns as columns,
+``beta`` > 0. ``fun(t, y)`` = Y softmax(beta Y^T y) - y for y of shape (D,) or (D, k),
+``jac(t, y)`` (D x D), ``energy(x)`` = u_MH(x, beta); ``rhs(x, t)`` and ``jacobian(x, t)`` in
+odeint's order.""")
 
+Diffusion = _model_class("Diffusion", """A diffusion model whose data are the patterns ``Y`` (D, N), columns y_n,
+with equal weights (Ambrogioni 2024 Eq. 8; docs/models.md §2): ``Diffusion(Y, sigma=1.0, T=1.0,
+process="ve", gamma_v=0.5)``, ``process`` ``"ve"`` (variance exploding, Eq. 7-8) or ``"vp"``
+(Ornstein-Uhlenbeck with ``gamma_v``, Eq. 15-21); time t runs from 0 to ``T`` (clean data at T),
+in the process's own units.
 
-def GSEMM(Xi, Phi, **params):
-    """GSEMM with three layers (GSEMM Eq. 1; docs/models.md §1.1): as :func:`DenseGSEMM`, with the
-    state ``x = [V_f, V_h, V_d]`` (2 N_f + K entries; ``model.state(V_f, V_d)`` puts V_h at the
-    value where dV_h/dt = 0) and the key ``T_h``. ``energy`` is Eq. 4."""
-    Xi = _matrix(Xi, "Xi")
-    Phi = _matrix(Phi, "Phi", (Xi.shape[1], Xi.shape[1]))
-    return _core.GSEMM(Xi, Phi, _model_toml("gsemm", Xi.shape[0], Xi.shape[1], params))
-
-
-def ModernHopfield(Y, beta):
-    """The continuous modern Hopfield network (Ambrogioni 2024 Eq. 5; docs/models.md §2.1):
-    ``Y`` (D, N) float64, the patterns as columns; ``beta`` > 0. ``rhs(x, t)`` = Y softmax(beta
-    Y^T x) - x, ``energy(x)`` = u_MH(x, beta), ``jacobian(x, t)`` (D x D); ``x`` has shape (D,)."""
-    return _need_core().ModernHopfield(_matrix(Y, "Y"), float(beta))
-
-
-def Diffusion(Y, sigma=1.0, T=1.0, process="ve", gamma_v=0.5):
-    """A diffusion model whose data are the patterns ``Y`` (D, N) float64, columns y_n, with equal
-    weights (Ambrogioni 2024 Eq. 8; docs/models.md §2): ``process`` ``"ve"`` (variance exploding,
-    Eq. 7-8) or ``"vp"`` (Ornstein-Uhlenbeck with ``gamma_v``, Eq. 15-21); time t runs from 0 to
-    ``T`` (clean data at T), in the process's own units.
-
-    Methods, x of shape (D,): ``rhs(x, t)`` the probability-flow drift dx/dt = sigma^2/2 score (+
-    gamma_v x), ``reverse_drift(x, t)`` the reverse SDE's drift, ``score(x, t)`` = grad log p_t(x)
-    (exact, closed form), ``log_p(x, t)``, ``energy(x, t)`` = -sigma^2 log p_t(x) (Eq. 11-12),
-    ``hopfield_beta(t)`` the matching modern Hopfield inverse temperature (Eq. 13-14). There is no
-    Jacobian. Wrong shapes or dtypes raise ``ValueError``.
-    """
-    return _need_core().Diffusion(_matrix(Y, "Y"), float(sigma), float(T), str(process), float(gamma_v))
+Methods: ``fun(t, y)`` the probability-flow drift dy/dt = sigma^2/2 score (+ gamma_v y) for y of
+shape (D,) or (D, k) (SciPy's order), ``rhs(x, t)`` the same for one x, ``reverse_drift(x, t)``
+the reverse SDE's drift, ``score(x, t)`` = grad log p_t(x) (exact, closed form), ``log_p(x, t)``,
+``energy(x, t)`` = -sigma^2 log p_t(x) (Eq. 11-12), ``hopfield_beta(t)`` the matching modern
+Hopfield inverse temperature (Eq. 13-14). There is no Jacobian.""")
