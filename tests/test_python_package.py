@@ -358,6 +358,29 @@ def test_python_values_are_checked_as_the_schema_checks_a_file():
     assert a.attrs["overrides"] == "alpha_c=0.01\nt_end=50.0"
 
 
+def test_capacity_per_alpha_c_and_configurations_by_their_values(tmp_path):
+    # one capacity search per alpha_c: a tidy table with an alpha_c column, ready to pivot
+    small = {"sweep_degrees": [2, 3], "sweep_seeds": [1, 2], "K_max": 16, "sweep_alpha_c": [0.2, 1.0],
+             "capacity_per_alpha_c": True}
+    ev, cap = seqmem.sweep(SC / "fig3_capacity_quick.toml", overrides=small)
+    assert list(cap.columns[:4]) == ["config", "degree", "seed", "alpha_c"] and len(cap) == 8
+    table = cap.pivot_table(index="alpha_c", columns="degree", values="capacity", aggfunc="min")
+    assert table.shape == (2, 2)
+    # each search used its own alpha_c only
+    for _, row in cap.iterrows():
+        rows = ev[(ev.degree == row.degree) & (ev.seed == row.seed) & (ev.alpha_c == row.alpha_c)]
+        assert len(rows) > 0
+    # configurations of a [runs] grid carry their values: as columns, and in the printed table
+    text = (SC / "fig3_capacity_quick.toml").read_text() + "\n[runs]\ngrid = { T_d = [10.0, 30.0] }\n"
+    scenario = tmp_path / "grid.toml"
+    scenario.write_text(text)
+    sets = ["--set", "sweep_degrees=[2]", "--set", "sweep_seeds=[1]", "--set", "K_max=8", "--set", "sweep_alpha_c=[0.5]"]
+    p = cli("sweep", scenario, "-o", tmp_path / "grid.h5", "-q", *sets)
+    assert "capacity (r0000: T_d=10):" in p.stdout and "capacity (r0001: T_d=30):" in p.stdout
+    ev, cap = seqmem.sweep_tables(tmp_path / "grid.h5")
+    assert list(cap.columns[:2]) == ["config", "T_d"] and sorted(cap.T_d) == [10.0, 30.0]
+
+
 def test_in_process_results_carry_the_files_provenance(tmp_path):
     ds = seqmem.run(SC / "fig1_two_episodes.toml", overrides={"t_end": 10.0}, out=tmp_path / "f.h5")[0]
     assert ds.attrs["run"] == "r0000" and ds.attrs["git_commit"] == seqmem._core.git_commit
