@@ -89,12 +89,6 @@ void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) 
   }
 }
 
-// The scenario's notes (keys an override left unread, settings that cannot work), on stderr.
-void print_warnings(const Scenario& sc) {
-  if (!mpi::coordinator()) return;
-  for (const auto& w : sc.warnings) fmt::print(stderr, "seqmem: warning: {}\n", w);
-}
-
 std::string default_output(const std::string& scenario) {
   return std::filesystem::path(scenario).stem().string() + ".h5";
 }
@@ -118,13 +112,13 @@ void add_output_options(CLI::App* cmd, Output& o, const std::string& what, bool 
 int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, const Output& output, int threads,
             bool quiet, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
-  print_warnings(sc);
   const std::string out = output.path.empty() ? default_output(scenario) : output.path;
   RunOptions opt;
   opt.threads = threads;
   opt.progress = !quiet;
   opt.overwrite = output.options.overwrite;
   opt.allow_large = allow_large;
+  opt.print_warnings = true;
   const auto outcomes = run_scenario(sc, out, opt);
   if (!mpi::coordinator()) return 0;
   print_summary(sc, outcomes);
@@ -150,7 +144,6 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
               bool quiet, bool allow_large, const std::string& shard) {
   const auto [shard_index, shard_count] = shard.empty() ? std::pair{0, 0} : parse_shard(shard);
   const Scenario sc = load_scenario(scenario, sets);
-  print_warnings(sc);
   std::string out = output.path;
   if (out.empty())
     out = shard_count ? fmt::format("{}.shard-{}-of-{}.h5", std::filesystem::path(scenario).stem().string(), shard_index,
@@ -164,6 +157,7 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
   opt.resume = output.options.resume;
   opt.overwrite = output.options.overwrite;
   opt.allow_large = allow_large;
+  opt.print_warnings = true;
   const auto s = run_sweep(sc, out, opt);
   if (!mpi::coordinator()) return 0;
   fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
@@ -209,12 +203,12 @@ int cmd_events(const std::string& file, const std::string& run, const Output& ou
 
 int cmd_validate(const std::string& scenario, const std::vector<std::string>& sets, int threads, bool allow_large) {
   const Scenario sc = load_scenario(scenario, sets);
-  print_warnings(sc);
   ResourceLimits limits;
   limits.allow_large = allow_large;
   const int at_once = threads > 0 ? threads : omp_get_max_threads();
   const FileCache files = load_checked_files(sc, at_once, limits);
   if (!mpi::coordinator()) return 0;
+  print_warnings(sc);
   const std::size_t n = sc.runs.size();
   switch (sc.command) {
     case Command::run:

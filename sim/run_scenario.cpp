@@ -127,6 +127,11 @@ RunOutcome decode(mpi::Bytes& b) {
 
 }  // namespace
 
+void print_warnings(const Scenario& sc) {
+  if (!mpi::coordinator()) return;
+  for (const auto& w : sc.warnings) fmt::print(stderr, "seqmem: warning: {}\n", w);
+}
+
 std::vector<std::string> input_files(const Scenario& sc) {
   std::vector<std::string> in{sc.path};
   for (const RunSpec& r : sc.runs)
@@ -142,6 +147,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   ResourceLimits limits;
   limits.allow_large = opt.allow_large;
   const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
+  if (opt.print_warnings) print_warnings(sc);
   const bool root = mpi::coordinator();
   // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
   // another: rank 0 alone.

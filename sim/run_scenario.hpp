@@ -17,7 +17,12 @@ struct RunOptions {
   bool progress = true;    // a line per finished run on stderr
   bool overwrite = false;  // replace an existing OUT (else refused)
   bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
+  bool print_warnings = false;  // the scenario's warnings on stderr once its checks have passed
 };
+
+// The scenario's warnings (keys an override left unread, settings that cannot work) on stderr, as
+// "seqmem: warning: ...", by rank 0; after the checks, so that bad input gives its one message.
+void print_warnings(const Scenario& sc);
 
 // Every file a scenario reads: the scenario itself and the files its runs name. No output may be one of them.
 std::vector<std::string> input_files(const Scenario& sc);

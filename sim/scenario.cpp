@@ -738,12 +738,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   std::vector<std::pair<std::string, std::string>> first;  // run 0's keys and values
   std::vector<bool> varies;
   std::vector<std::size_t> unread_by(schema().size(), 0);  // runs that do not read a key of the file
+  std::map<std::string, std::vector<std::string>> weak;    // transition_problem -> the runs it concerns
   std::optional<RunSpec> first_run;
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<const KeyDef*> unread;
     const RunSpec r = impl->resolve_run(i, base, &unread);
     for (const KeyDef* k : unread) ++unread_by[static_cast<std::size_t>(k - schema().data())];
-    if (i < 64) add_transition_warnings(sc, r);  // the first runs of a grid: one line each at most
+    if (const std::string t = transition_problem(r); !t.empty()) weak[t].push_back(r.id);
     if (i == 0) {
       first_run = r;
       sc.command = r.command;
@@ -762,6 +763,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   }
   for (std::size_t k = 0; k < varies.size(); ++k)
     if (varies[k]) sc.varying.push_back(k);
+  for (const auto& [why, ids] : weak) {
+    const std::string which =
+        n == 1 ? "" : ids.size() == n ? fmt::format(" (all {} runs)", n)
+                    : fmt::format(" (runs {}{})", fmt::join(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), 6), ", "),
+                                  ids.size() > 6 ? fmt::format(", ... {} of {}", ids.size(), n) : "");
+    sc.warnings.push_back(fmt::format("{}{}: {}", path, which, why));
+  }
   // A key of the file that no run reads is a mistake; one that the file alone would have a run
   // read, and only the --set overrides left unread (abs_tol after --set stepper=rk4), is ignored
   // with a note, so that a file's settings can be overridden without editing it.
@@ -815,7 +823,7 @@ std::string weak_drive(const RunSpec& r, double alpha_c) {
   }
   if (w != 1.0) formula += " (times the episode weight)";
   const double need = linear ? 0.5 : 1.0;
-  if (ratio > need) return "";
+  if (linear ? ratio >= need : ratio > need) return "";
   return fmt::format("{} = {:.3g}, {} the {} a transition needs{}", formula, ratio, ratio == need ? "at" : "below",
                      need, linear ? " at degree 1" : fmt::format(" with {} sigma_h{}", to_string(p.sigma_h.kind),
                                                                   n > 1 ? fmt::format(" of degree {}", n) : ""));
@@ -823,8 +831,8 @@ std::string weak_drive(const RunSpec& r, double alpha_c) {
 
 }  // namespace
 
-void add_transition_warnings(Scenario& sc, const RunSpec& r) {
-  if (r.model != ModelKind::gsemm && r.model != ModelKind::dense_gsemm) return;
+std::string transition_problem(const RunSpec& r) {
+  if (r.model != ModelKind::gsemm && r.model != ModelKind::dense_gsemm) return "";
   std::string why;
   if (r.command == Command::sweep) {  // each degree of the sweep, at the largest of its alpha_c
     double best = 0;
@@ -846,12 +854,10 @@ void add_transition_warnings(Scenario& sc, const RunSpec& r) {
   } else if (r.command == Command::run) {
     why = weak_drive(r, r.params.alpha_c);
   }
-  if (why.empty()) return;
-  const std::string w = fmt::format("{}{}: the delayed drive cannot overcome the memory in place: {} (docs/models.md "
-                                    "§1.6; working values by degree: docs/guide.md, \"Parameters by degree\"); raise "
-                                    "alpha_c or beta_d",
-                                    sc.runs.size() > 1 ? r.id + ", " : "", sc.path, why);
-  if (std::find(sc.warnings.begin(), sc.warnings.end(), w) == sc.warnings.end()) sc.warnings.push_back(w);
+  if (why.empty()) return "";
+  return fmt::format("the delayed drive cannot overcome the memory in place: {} (docs/models.md §1.6; working values "
+                     "by degree: docs/guide.md, \"Parameters by degree\"); raise alpha_c or beta_d",
+                     why);
 }
 
 std::string value_text(const AttrValue& v) {

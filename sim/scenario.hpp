@@ -244,9 +244,10 @@ struct Scenario {
   }
 };
 
-// Adds to sc.warnings when run r's delayed drive cannot overcome the memory in place, so that it
-// never makes a transition (GSEMM kinds; docs/models.md §1.6). load_scenario_text calls it.
-void add_transition_warnings(Scenario& sc, const RunSpec& r);
+// Why run r's delayed drive cannot overcome the memory in place, so that it never makes a
+// transition (GSEMM kinds; docs/models.md §1.6); "" when it can. load_scenario_text turns it into
+// the scenario's warnings.
+std::string transition_problem(const RunSpec& r);
 
 // The text of a resolved value: 0.5, true, dopri5.
 std::string value_text(const AttrValue& v);

@@ -163,6 +163,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
     limits.allow_large = opt.allow_large;
     check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
   }
+  if (opt.print_warnings) print_warnings(sc);
   if (sc.command == Command::baseline) {  // seconds of work: rank 0 alone
     join_or_exit(sc.fingerprint());
     if (!mpi::coordinator()) return {};

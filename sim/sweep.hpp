@@ -29,6 +29,7 @@ struct SweepOptions {
   std::string resume_hint = "continue it with the same command and --resume";
   double flush_seconds = 1.0;
   bool allow_large = false;  // beyond the soft limits of sim/resources.hpp
+  bool print_warnings = false;  // the scenario's warnings on stderr once its checks have passed
   // --shard i/n: only every n-th (configuration, degree, seed) pair from the i-th (1 <= i <= n) of the
   // pairs in their cost order; joined by `seqmem merge` (sim/merge.hpp). 0/0: the whole sweep.
   int shard_index = 0, shard_count = 0;

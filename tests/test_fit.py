@@ -65,7 +65,8 @@ def test_the_command_writes_only_its_output_and_the_scenario_runs(events, tmp_pa
     assert sorted(x.name for x in tmp_path.iterdir()) == ["fitted.toml"]
     assert tracked_digest() == before, "the fit changed a file of the repository"
     text = out.read_text()
-    assert "# Made by: seqmem-fit" in text and "tau in [1, 10]; X_s in [0.01, 0.2] (log scale)" in text
+    unwrapped = text.replace("\n# ", " ")
+    assert "# Made by: seqmem-fit" in text and "tau in [1, 10]; X_s in [0.01, 0.2] (log scale)" in unwrapped
     v = subprocess.run([SEQMEM, "validate", out], capture_output=True, text=True)
     assert v.returncode == 0, v.stderr
     # an existing output is refused, and replaced with --overwrite

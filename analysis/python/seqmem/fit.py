@@ -227,6 +227,12 @@ def fit_free_recall(data, free=None, fixed=None, objective="summary", subjects=N
             print(f"  DE generation: best SSE {state['best']:.5f} after {state['calls']} simulations, "
                   f"{time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
+    # every value the search may try is one the model takes: the fixed keys, and the bounds of the
+    # free ones (checked before the search, which would hide the message)
+    from .simulate import validate
+    for corner in (0, 1):
+        validate(_scenario({k: (lo, hi)[corner] for k, (lo, hi, _) in free.items()}, fixed, L, subjects, lists, seed,
+                           keys))
     popsize, maxiter, polish = SEARCHES[search]
     de = differential_evolution(objective_value, bounds, seed=seed, popsize=popsize, maxiter=maxiter, tol=1e-4,
                                 polish=False, callback=report)
