@@ -1,4 +1,4 @@
-#include "free_recall_curves.hpp"
+#include "analysis/free_recall_curves.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 

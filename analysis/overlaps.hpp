@@ -2,7 +2,7 @@
 //   m_mu = (1/N_f) sum_i Xi_{i mu} sigma_f(V_f)_i
 #pragma once
 
-#include "../models/activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "../models/activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -1,6 +1,6 @@
 // The watch kept over a sequence run at every sample: visits (analysis/sequence.hpp), the episode
 // check against an expected cycle, stall detection, and the stop rules of a run ([analysis]) or of
-// a capacity evaluation (analysis/capacity.hpp). Memory: the visit list only.
+// a capacity evaluation (sim/experiments/capacity.hpp). Memory: the visit list only.
 #pragma once
 
 #include <limits>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "sequence.hpp"
+#include "analysis/sequence.hpp"
 
 namespace seqmem {
 

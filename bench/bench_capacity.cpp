@@ -1,9 +1,9 @@
-// The capacity engine (analysis/capacity.hpp) side by side with the engine before it, in one run:
+// The capacity engine (sim/experiments/capacity.hpp) side by side with the engine before it, in one run:
 //   products    the right-hand side of Dense GSEMM at N_f = 100, K = 8192, degree 3, in a dwell:
 //               Eigen's dense products against a = Xi^T s from bits and saturation, equal to rounding
 //   evaluation  one successful evaluation at N_f = 100, K = 1000, degree 3, alpha_c = 1.0 (3 cycles):
 //               RK4 dt = 0.01 with dense products (the engine before) against the event-driven
-//               engine (sim/event_driven.hpp) and dopri5 at 1e-3, both with the bit-packed product;
+//               engine (sim/solvers/event_driven.hpp) and dopri5 at 1e-3, both with the bit-packed product;
 //               the same outcome and visit sequence
 //   memory      resident size of one evaluation at K = 8192
 //   grid        scenarios/fig3_capacity_quick.toml on all threads: with the engine before (RK4,
@@ -21,13 +21,13 @@
 #include <string>
 
 
-#include "analysis/capacity.hpp"
-#include "machine.hpp"
+#include "bench/machine.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
-#include "sim/h5file.hpp"
-#include "sim/scenario.hpp"
-#include "sim/sweep.hpp"
+#include "sim/experiments/capacity.hpp"
+#include "sim/output/h5file.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/sweeps/sweep.hpp"
 
 using namespace seqmem;
 

@@ -1,7 +1,7 @@
 // seqmem_bench: how fast is Dense GSEMM on one core, is RK4 the right integrator, and how fast is
 // stochastic recall with the diffusion model?
 //   1.  microseconds per RK4 step and per right-hand-side evaluation, N_f = 100, K in {10, 100},
-//       degree in {1, 15} (Boost.Odeint runge_kutta4 on Eigen::VectorXd, sim/integrate.hpp's RK4);
+//       degree in {1, 15} (Boost.Odeint runge_kutta4 on Eigen::VectorXd, sim/solvers/integrate.hpp's RK4);
 //   2.  wall time of one whole Figure 1 run (scenarios/fig1_two_episodes.toml, no output file);
 //   2b. the same run with larger RK4 steps and with odeint's dopri5;
 //   3.  the same Figure 1 problem with SUNDIALS CVODE (Adams, BDF), sampled every sample_dt with
@@ -10,7 +10,7 @@
 //       replaced by Eigen code compiled here ("O3");
 //   4.  where the time of one RHS evaluation goes (its building blocks timed one by one);
 //   5.  the Figure 2 analysis (scenarios/fig2_energy_landscape.toml) on 1 and 2 threads;
-//   6.  reverse-SDE recall (analysis/recall.hpp, sim/sde.hpp), the project's speed target
+//   6.  reverse-SDE recall (sim/experiments/recall.hpp, sim/solvers/sde.hpp), the project's speed target
 //       "10 000 trajectories in D = 100 with 50 patterns and 1000 steps in under 10 s on 2 cores":
 //       10 000 trajectories, D = 100, N = 50 random unit-norm patterns, VE, 1000 Euler-Maruyama
 //       steps, on 1 thread and on omp_get_max_threads() threads (wall s, trajectories/s, whether
@@ -46,17 +46,17 @@
 #include <vector>
 
 #include "analysis/overlaps.hpp"
-#include "analysis/recall.hpp"
 #include "analysis/sequence.hpp"
+#include "bench/machine.hpp"
 #include "models/cue.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
-#include "machine.hpp"
-#include "sim/cvode_eigen.hpp"
-#include "sim/integrate.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/sde.hpp"
+#include "sim/experiments/recall.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/solvers/cvode_eigen.hpp"
+#include "sim/solvers/integrate.hpp"
+#include "sim/solvers/sde.hpp"
 
 using namespace seqmem;
 
@@ -307,7 +307,7 @@ double check_jacobian(const DenseGsemm& model, const Mat& Phi, const Vec& x) {
 }
 
 // The "O3" rows: CVODE with its per-step vector operations, dense matrix operations and dense LU
-// replaced by Eigen code compiled here (sim/cvode_eigen.hpp: Debian's libsundials is -O0).
+// replaced by Eigen code compiled here (sim/solvers/cvode_eigen.hpp: Debian's libsundials is -O0).
 namespace o3 = seqmem::cvode_eigen;
 
 struct CvConfig {
@@ -368,7 +368,7 @@ CvResult run_cvode(const RunSpec& spec, const RunInputs& in, const CvConfig& cfg
     if (cfg.analytic) CV_CHECK(CVodeSetJacFn(mem, cv_jac));
   }
 
-  // The recorder without output (sim/recorder.hpp): overlaps and visits at t = n * sample_dt.
+  // The recorder without output (sim/kinds/gsemm/recorder.hpp): overlaps and visits at t = n * sample_dt.
   VisitDetector visits(spec.threshold);
   Vec s(N), m(model.K());
   auto record = [&](Eigen::Ref<const Vec> x, double t) {

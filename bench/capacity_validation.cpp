@@ -1,12 +1,12 @@
 // The evaluation engines of the capacity sweep against a reference, on a fixed validation set
 // (issue: "capacity that answers"). For each (degree, K, alpha_c, seed) of the set, one evaluation
-// (analysis/capacity.hpp: cue xi_1, success after 3 cycles, a wrong visit or a stall ends it) with
+// (sim/experiments/capacity.hpp: cue xi_1, success after 3 cycles, a wrong visit or a stall ends it) with
 //   reference   dopri5 at abs = rel = 1e-8, min_step 1e-16 (degrees 1-4), or RK4 at dt = 0.001 for
 //               degrees >= 5, where no adaptive stepper can resolve the flips of saturated neurons in
 //               double precision (|V_f| reaches 1e10 and beyond: a neuron crosses |V| < 19 within
 //               1e-9 time units, below the resolution of t)
 //   candidates  RK4 at dt = 0.01 (the paper's), dopri5 at two tolerances, and the event-driven engine
-//               (sim/event_driven.hpp) at two flip_time bounds and two tolerances of its dopri5
+//               (sim/solvers/event_driven.hpp) at two flip_time bounds and two tolerances of its dopri5
 //               stretches; the adaptive ones fall back to RK4 at dt = 0.01 when their stepper gives
 //               up, as seqmem sweep does (column "rk4 after": how many did)
 // and counts how many give the reference's outcome and its visit sequence (the memories in order).
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/capacity.hpp"
+#include "sim/experiments/capacity.hpp"
 
 using namespace seqmem;
 

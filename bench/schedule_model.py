@@ -3,7 +3,7 @@
 
 A work unit is one (configuration, degree, seed) pair: its K search runs on one thread, and its cost is
 the sum of the wall times of its evaluations (column /evaluations/wall_time_s of a sweep file). The
-coordinator (sim/work_queue.cpp) hands out units in the sweep's order (highest degree first, then the
+coordinator (sim/parallel/work_queue.cpp) hands out units in the sweep's order (highest degree first, then the
 scenario's order) to whichever worker thread is free; this program replays that as a discrete-event
 simulation for P ranks x T threads, with a per-message cost on rank 0 (a request and its answer per
 unit, one message per evaluation), and prints the predicted wall time, the parallel efficiency
@@ -14,7 +14,7 @@ The full Figure 3 grid (degrees 1-15 x 30 seeds) is built from the measured pair
 sweep files: a pair measured in two files counts once, from the first): a degree with measured pairs
 draws its 30 seeds from them (with replacement, seeded); a degree without them takes the pairs of the
 nearest measured degree n_m scaled by (n + 2) / (n_m + 2), the event-driven engine's cost per memory
-(analysis/capacity_cost.hpp). Those are assumptions; the measured sweep is reported as it is.
+(sim/experiments/capacity_cost.hpp). Those are assumptions; the measured sweep is reported as it is.
 
 usage: /usr/bin/python3 bench/schedule_model.py SWEEP.h5[:DEGREES] [MORE.h5 ...] [--threads T] [--message-us 50]
        [--ranks 2,16,64,256,512] [--grid-degrees 15 --grid-seeds 30]

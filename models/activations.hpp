@@ -9,6 +9,8 @@
 #include <cmath>
 #include <string>
 
+#include "models/choice_names.hpp"
+
 namespace seqmem {
 
 using Vec = Eigen::VectorXd;
@@ -25,15 +27,12 @@ inline void sigma_f(const Eigen::MatrixBase<In>& V, double gamma, Eigen::MatrixB
 }
 
 enum class HiddenKind { polynomial, rectified_polynomial, softmax };
-
-inline const char* to_string(HiddenKind k) {
-  switch (k) {
-    case HiddenKind::polynomial: return "polynomial";
-    case HiddenKind::rectified_polynomial: return "rectified_polynomial";
-    case HiddenKind::softmax: return "softmax";
-  }
-  return "?";
-}
+inline constexpr ChoiceName<HiddenKind> kHiddenKindNames[] = {
+    {"polynomial", HiddenKind::polynomial},
+    {"rectified_polynomial", HiddenKind::rectified_polynomial},
+    {"softmax", HiddenKind::softmax}};
+constexpr const auto& choice_names(HiddenKind) { return kHiddenKindNames; }
+inline const char* to_string(HiddenKind v) { return name_in(kHiddenKindNames, v); }
 
 // The hidden-layer activation sigma_h and its Lagrangian L_h (grad L_h = sigma_h). With the scales
 // of a normalised reading (GsemmParams::hidden_activation) it is out_scale sigma(in_scale h), and

@@ -1,5 +1,5 @@
 // Bit-packed products with binary memories (see binary_patterns.hpp).
-#include "binary_patterns.hpp"
+#include "models/binary_patterns.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -2,7 +2,7 @@
 // TCM: Howard & Kahana 2002) for one studied list: the temporal context, the Hebbian associations
 // learned at study, the support each pool item receives from the context, and recognition by key
 // similarity. The equations, with their numbers, are in docs/free_recall.md §2-4; what happens in
-// which order during a trial (and the random draws) is in sim/free_recall_runner.cpp.
+// which order during a trial (and the random draws) is in sim/kinds/free_recall/free_recall_runner.cpp.
 //
 // Context c lives in R^{N_f + 1}: the item features plus one start-of-list unit. With localist
 // items the model is CMR with
@@ -18,8 +18,8 @@
 #include <cmath>
 #include <vector>
 
-#include "activations.hpp"
-#include "word_pool.hpp"
+#include "models/activations.hpp"
+#include "models/word_pool.hpp"
 
 namespace seqmem {
 

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

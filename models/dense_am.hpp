@@ -37,7 +37,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hopfield.hpp"
+#include "models/hopfield.hpp"
 
 namespace seqmem {
 

@@ -31,8 +31,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "binary_patterns.hpp"
-#include "gsemm_params.hpp"
+#include "models/binary_patterns.hpp"
+#include "models/gsemm_params.hpp"
 
 namespace seqmem {
 
@@ -139,7 +139,7 @@ class DenseGsemm {
   // exp(-tau / T_d) instead cancels catastrophically at high degree: terms of 1400^15 for a drive
   // of 100^15 at the cue). Returns the y up to which the terms stay within 4^n max|h0|^n (1 when
   // any y is fine). W: K x (n + 1), column k = W_k (the factor of Xi w included).
-  // models/saturated_phase.hpp solves the V_f equation with it; sim/event_driven.cpp strings the
+  // models/saturated_phase.hpp solves the V_f equation with it; sim/solvers/event_driven.cpp strings the
   // phases together.
   bool has_saturated_phases() const {
     return sigma_h_.kind == HiddenKind::polynomial && sigma_h_.degree < 32 && input_.I.size() == 0;

@@ -52,8 +52,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "gaussian_mixture.hpp"
-#include "modern_hopfield.hpp"
+#include "models/gaussian_mixture.hpp"
+#include "models/modern_hopfield.hpp"
 
 namespace seqmem {
 

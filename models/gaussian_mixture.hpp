@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -12,7 +12,7 @@
 // false for x^n with even n where h < 0 (docs/guide.md, "Energy, F and G"; tests/test_energy.cpp shows it).
 #pragma once
 
-#include "gsemm_params.hpp"
+#include "models/gsemm_params.hpp"
 
 namespace seqmem {
 

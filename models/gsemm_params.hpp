@@ -3,7 +3,8 @@
 
 #include <Eigen/Sparse>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
+#include "models/choice_names.hpp"
 
 namespace seqmem {
 
@@ -14,10 +15,20 @@ namespace seqmem {
 //                       T_f dV_f = alpha_s Xi sigma_h(Xi^T s) + alpha_c Xi Phi^T Xi^T V_d - V_f
 // The three-layer model always has sqrt(alpha_s) there (Eq. 1).
 enum class AlphaSPlacement { eq10, eq9, public_code };
+inline constexpr ChoiceName<AlphaSPlacement> kAlphaSPlacementNames[] = {
+    {"eq10", AlphaSPlacement::eq10}, {"eq9", AlphaSPlacement::eq9}, {"public_code", AlphaSPlacement::public_code}};
+constexpr const auto& choice_names(AlphaSPlacement) { return kAlphaSPlacementNames; }
+inline const char* to_string(AlphaSPlacement v) { return name_in(kAlphaSPlacementNames, v); }
 
 // The argument of sigma_h (a reading of Figure 3): none, sigma_h(h); inside, sigma_h(h / N_f);
 // inside_rescaled, N_f sigma_h(h / N_f). Set as the scales of HiddenActivation.
 enum class HiddenNormalization { none, inside, inside_rescaled };
+inline constexpr ChoiceName<HiddenNormalization> kHiddenNormalizationNames[] = {
+    {"none", HiddenNormalization::none},
+    {"inside", HiddenNormalization::inside},
+    {"inside_rescaled", HiddenNormalization::inside_rescaled}};
+constexpr const auto& choice_names(HiddenNormalization) { return kHiddenNormalizationNames; }
+inline const char* to_string(HiddenNormalization v) { return name_in(kHiddenNormalizationNames, v); }
 
 struct GsemmParams {
   double alpha_s = 1.0;  // strength of the feature-hidden synapses Xi

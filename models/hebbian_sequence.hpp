@@ -13,7 +13,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

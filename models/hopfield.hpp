@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

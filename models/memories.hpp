@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <utility>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

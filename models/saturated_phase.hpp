@@ -10,14 +10,14 @@
 // carried forward from an anchor: F_k(tau) = e^{-(tau - t_a)/T_f} F_k(t_a) + the integral over
 // [t_a, tau] by 8-point Gauss-Legendre (Boost.Math): its error relative to the integral is about
 // 6e-10 (h r)^8 for a panel of length h and rates r (below 1e-17 for the panels of
-// sim/event_driven.cpp, h r <= 0.1 plus a flip's passage), and it integrates y^k exactly in the
+// sim/solvers/event_driven.cpp, h r <= 0.1 plus a flip's passage), and it integrates y^k exactly in the
 // polynomial part up to k = 15; beyond, y^k near the phase's start is too small to matter.
 #pragma once
 
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 
-#include "dense_gsemm.hpp"
+#include "models/dense_gsemm.hpp"
 
 namespace seqmem {
 

@@ -23,7 +23,7 @@
 #include <cmath>
 #include <limits>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "activations.hpp"
+#include "models/activations.hpp"
 
 namespace seqmem {
 

@@ -1,5 +1,5 @@
 // Classical singleton-capacity baselines (models/hopfield.hpp, models/dense_am.hpp,
-// analysis/singleton_capacity.hpp; models.md §3): Hebbian weights and updates by hand, the dense
+// sim/experiments/singleton_capacity.hpp; models.md §3): Hebbian weights and updates by hand, the dense
 // drive against its definition, n = 2 dense = Hopfield, the mean-field variant, the Hopfield
 // capacities against theory (McEliece et al. 1987 for exact stability, Amit, Gutfreund & Sompolinsky
 // 1985 for retrieval, with the finite-size correction measured here), dense capacities growing with
@@ -12,10 +12,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "analysis/singleton_capacity.hpp"
 #include "models/dense_am.hpp"
 #include "models/hopfield.hpp"
 #include "models/memories.hpp"
+#include "sim/experiments/singleton_capacity.hpp"
 
 using namespace seqmem;
 

@@ -1,12 +1,12 @@
-// The sequence-capacity kernel of the sweeper (analysis/capacity.hpp): one evaluation and the K search.
+// The sequence-capacity kernel of the sweeper (sim/experiments/capacity.hpp): one evaluation and the K search.
 #include <doctest/doctest.h>
 
 #include <set>
 
-#include "analysis/capacity.hpp"
 #include "models/binary_patterns.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
+#include "sim/experiments/capacity.hpp"
 
 #include <random>
 

@@ -2,7 +2,7 @@
 // sweep and merge, the keys table as Markdown, and the hints for a misspelt or misplaced key.
 #include <doctest/doctest.h>
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -10,10 +10,10 @@
 #include <sstream>
 #include <string>
 
-#include "sim/capacity_table.hpp"
-#include "sim/progress.hpp"
-#include "sim/scenario.hpp"
-#include "sim/schema.hpp"
+#include "sim/core/progress.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/schema.hpp"
+#include "sim/sweeps/capacity_table.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;

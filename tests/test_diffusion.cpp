@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "random_fields.hpp"
 #include "models/diffusion.hpp"
 #include "models/modern_hopfield.hpp"
+#include "tests/random_fields.hpp"
 
 using namespace seqmem;
 using namespace seqmem::testing;

@@ -2,16 +2,16 @@
 // and their recorded paths, against the model's own formulas and hand computations.
 #include <doctest/doctest.h>
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "sim/diffusion_runner.hpp"
-#include "sim/h5file.hpp"
-#include "sim/scenario.hpp"
+#include "sim/kinds/diffusion/diffusion_runner.hpp"
+#include "sim/output/h5file.hpp"
+#include "sim/scenario/scenario.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@ Usage (from the repository root, as ctest does):
 
 Checks:
   - docs/scenarios.md ends with exactly what `seqmem keys` prints (the table is generated from the
-    schema, sim/schema.cpp);
+    schema, sim/scenario/schema.cpp);
   - every relative link of README.md and docs/*.md resolves to a file, and every #anchor to a
     heading of that file (GitHub's anchor rules);
   - nothing users read points outside the repository (no ../shared, no /work/);

@@ -8,8 +8,8 @@
 #include "models/dense_gsemm.hpp"
 #include "models/gsemm.hpp"
 #include "models/memories.hpp"
-#include "sim/integrate.hpp"
-#include "sim/runner.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;
 

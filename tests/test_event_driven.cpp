@@ -1,16 +1,16 @@
-// The event-driven engine (sim/event_driven.hpp): the closed-form saturated phase against a tight
+// The event-driven engine (sim/solvers/event_driven.hpp): the closed-form saturated phase against a tight
 // numerical integration of the same equations, the drive coefficients of every reading against
 // the model's right-hand side, and whole evaluations against RK4 at a small step.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "analysis/capacity.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
 #include "models/saturated_phase.hpp"
-#include "sim/event_driven.hpp"
-#include "sim/integrate.hpp"
+#include "sim/experiments/capacity.hpp"
+#include "sim/solvers/event_driven.hpp"
+#include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;
 

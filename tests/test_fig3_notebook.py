@@ -125,7 +125,7 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
         self.assertTrue(self.summary["monotone_as_recorded"])
 
     def test_search_replayed(self):
-        # The K search and the alpha_c order, replayed from the recorded outcomes (analysis/capacity.hpp):
+        # The K search and the alpha_c order, replayed from the recorded outcomes (sim/experiments/capacity.hpp):
         # K doubles from K_min until a failure, then bisection; at each K the alpha_c that won at the
         # previous K first, then the smaller ones from the largest down, then the larger ones upwards.
         def order(prev, grid):

@@ -1,4 +1,4 @@
-// Instantaneous fixed points of Dense GSEMM at frozen V_d (analysis/fixed_points.hpp; paper
+// Instantaneous fixed points of Dense GSEMM at frozen V_d (sim/experiments/fixed_points.hpp; paper
 // Appendix B.2, Figure 2): energy and Jacobian against finite differences and hand formulas, GAMM
 // recall, the origin's unstable directions, Newton's convergence, thread-count independence, the
 // Figure 1 network.
@@ -15,10 +15,10 @@
 #include <random>
 #include <sstream>
 
-#include "analysis/fixed_points.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/memories.hpp"
-#include "sim/runner.hpp"
+#include "sim/experiments/fixed_points.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
 
 using namespace seqmem;
 

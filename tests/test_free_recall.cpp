@@ -1,6 +1,6 @@
 // Free recall (docs/free_recall.md): the temporal context (models/temporal_context.hpp), the
 // analyses (analysis/free_recall_curves.hpp) against hand-computed tables, and the mechanisms of
-// CMR (models/cmr.hpp, sim/free_recall_runner.cpp) against what the theory says they must do.
+// CMR (models/cmr.hpp, sim/kinds/free_recall/free_recall_runner.cpp) against what the theory says they must do.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -13,9 +13,9 @@
 #include "models/hebbian_sequence.hpp"
 #include "models/temporal_context.hpp"
 #include "models/word_pool.hpp"
-#include "sim/free_recall_runner.hpp"
-#include "sim/integrate.hpp"
-#include "sim/scenario.hpp"
+#include "sim/kinds/free_recall/free_recall_runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;
 

@@ -1,4 +1,4 @@
-// The integration driver (sim/integrate.hpp): sample times, the last sample at t_end, bounded work
+// The integration driver (sim/solvers/integrate.hpp): sample times, the last sample at t_end, bounded work
 // (NaN / Inf, step-size underflow, max_steps), solver statistics, CVODE BDF against closed forms
 // and against dopri5; the analytic Jacobians against finite differences; the stop rules and the
 // stall detection of a sequence run (analysis/sequence_monitor.hpp).
@@ -12,7 +12,7 @@
 #include "models/gsemm.hpp"
 #include "models/memories.hpp"
 #include "models/modern_hopfield.hpp"
-#include "sim/integrate.hpp"
+#include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "random_fields.hpp"
 #include "models/diffusion.hpp"
 #include "models/gaussian_mixture.hpp"
+#include "tests/random_fields.hpp"
 
 using namespace seqmem;
 using namespace seqmem::testing;

@@ -8,7 +8,7 @@
 #include "models/dense_gsemm.hpp"
 #include "models/gsemm.hpp"
 #include "models/memories.hpp"
-#include "sim/integrate.hpp"
+#include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;
 

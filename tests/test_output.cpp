@@ -2,14 +2,14 @@
 // streaming in chunks, and no file under the requested name when anything goes wrong.
 #include <doctest/doctest.h>
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
 
-#include "sim/h5file.hpp"
-#include "sim/run_scenario.hpp"
-#include "sim/runner.hpp"
+#include "sim/drivers/run_scenario.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/output/h5file.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;

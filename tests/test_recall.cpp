@@ -1,6 +1,6 @@
 // Probabilistic recall by the reverse SDE (Ambrogioni 2024, §5.1), its thread-count independence,
 // the Euler-Maruyama observer, and the probability-flow ODE against the modern Hopfield flow at
-// beta(t_end) (Eq. 13-14); analysis/recall.hpp, sim/sde.hpp. (The speed of 10 000 trajectories,
+// beta(t_end) (Eq. 13-14); sim/experiments/recall.hpp, sim/solvers/sde.hpp. (The speed of 10 000 trajectories,
 // D = 100, N = 50, is measured by bench/bench_steps.cpp, section 6, not here.)
 #include <doctest/doctest.h>
 
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <vector>
 
-#include "analysis/recall.hpp"
-#include "sim/sde.hpp"
+#include "sim/experiments/recall.hpp"
+#include "sim/solvers/sde.hpp"
 
 using namespace seqmem;
 

@@ -1,15 +1,15 @@
 // Scenario files: every key reaches the run; bad input gives one message naming file, line and key.
 #include <doctest/doctest.h>
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "sim/h5file.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/output/h5file.hpp"
+#include "sim/scenario/scenario.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;

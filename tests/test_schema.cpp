@@ -4,16 +4,16 @@
 // [runs] counted before they are built.
 #include <doctest/doctest.h>
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
 
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/schema.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/schema.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/resources.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/drivers/resources.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path =

@@ -6,7 +6,7 @@ Two halves, one package:
   ``seqmem.keys``) and the models as objects with ``rhs``/``energy``/``jacobian``
   (``seqmem.DenseGSEMM``, ``seqmem.GSEMM``, ``seqmem.ModernHopfield``): C++ compiled into
   ``seqmem._core`` by the project's CMake build (module :mod:`seqmem.simulate`; sources in
-  ``sim/python_module.cpp`` and ``analysis/python/seqmem/``);
+  ``sim/app/python_module.cpp`` and ``analysis/python/seqmem/``);
 - the reader of the HDF5 files the simulator writes (``load_run``, ``visits``, ``sweep_tables``,
   ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python;
 - the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event

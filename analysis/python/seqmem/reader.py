@@ -241,7 +241,7 @@ def energy_surfaces(path, run=None):
     return ds
 
 
-# The outcome codes of /evaluations/outcome (analysis/capacity.hpp), used when the file's
+# The outcome codes of /evaluations/outcome (sim/experiments/capacity.hpp), used when the file's
 # flag_values / flag_meanings attributes are missing.
 OUTCOMES = {0: "success", 1: "wrong", 2: "stalled", 3: "horizon", 4: "diverged", 5: "censored"}
 
@@ -293,7 +293,7 @@ def sweep_tables(path, partial=False):
     ``stop`` (0 a K failed, 1 every K up to K_max succeeded, 2 an evaluation ran out of its budget).
     Rows are sorted as in the file (by config, degree, seed, K, alpha_c). The search evaluates only
     some K (growing by K_growth, then bisection, or the K_list) and, at each K, the alpha_c in the
-    order of analysis/capacity.hpp up to the first success, so not every (K, alpha_c) of the grid has
+    order of sim/experiments/capacity.hpp up to the first success, so not every (K, alpha_c) of the grid has
     a row.
 
     An unfinished sweep (root attribute ``complete`` false: the checkpoint ``OUT.checkpoint`` of an

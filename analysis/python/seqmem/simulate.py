@@ -1,5 +1,5 @@
 """The simulator in-process: run, sweep and validate scenarios, list the keys, and the models as
-objects. Wraps the compiled module ``seqmem._core`` (sim/python_module.cpp).
+objects. Wraps the compiled module ``seqmem._core`` (sim/app/python_module.cpp).
 
 A scenario is given as
 

@@ -1,0 +1,317 @@
+#include "sim/drivers/run_scenario.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "sim/core/cancel.hpp"
+#include "sim/core/progress.hpp"
+#include "sim/drivers/resources.hpp"
+#include "sim/kinds/diffusion/diffusion_writer.hpp"
+#include "sim/kinds/free_recall/free_recall_writer.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/output/output_file.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/output/variables.hpp"
+#include "sim/parallel/mpi_job.hpp"
+#include "sim/parallel/work_queue.hpp"
+
+namespace seqmem {
+namespace {
+
+// The outcome line of a diffusion run: where the trajectories ended, against the posterior.
+RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
+  RunOutcome r;
+  r.status = o.status;
+  r.message = o.message;
+  r.wall_s = o.wall_s;
+  r.t_stop = spec.t_end;
+  r.samples = spec.diffusion.trajectories;
+  const double M = spec.diffusion.trajectories;
+  // The most frequent end labels first (at most 6), then how many others.
+  std::vector<std::size_t> order;
+  for (std::size_t l = 0; l < o.label_counts.size(); ++l)
+    if (o.label_counts[l] > 0) order.push_back(l);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return o.label_counts[a] > o.label_counts[b]; });
+  std::string s;
+  for (std::size_t j = 0; j < std::min<std::size_t>(order.size(), 6); ++j) {
+    const std::size_t l = order[j];
+    s += fmt::format(" {} {:.3f} ({:.3f})", l == 0 ? std::string("manifold") : fmt::format("ξ{}", l),
+                     o.label_counts[l] / M, o.label_posterior(l));
+  }
+  if (order.size() > 6) s += fmt::format(" … ({} more)", order.size() - 6);
+  if (o.result.mixtures > 0)
+    s += fmt::format(" mixture {:.3f} (largest memory weight below {})", o.result.mixtures / M,
+                     spec.diffusion.mixture_threshold);
+  if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
+  if (o.result.failed > 0) s += fmt::format(" stepper gave up {:.3f}", o.result.failed / M);
+  r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
+  return r;
+}
+
+// The outcome lines of a free-recall run: the curves in brief.
+RunOutcome free_recall_summary(const RunSpec& spec, const FreeRecallOutcome& o) {
+  RunOutcome r;
+  r.status = o.status;
+  r.message = o.message;
+  r.wall_s = o.wall_s;
+  r.samples = static_cast<long>(o.curves.lists);
+  const auto& c = o.curves;
+  const int L = spec.free_recall.L;
+  if (spec.free_recall.recognition) {
+    r.detail = fmt::format("recognition: hit rate {:.3f}, false-alarm rate {:.3f}, d' {:.3f}", c.hit_rate(),
+                           c.false_alarm_rate(), c.d_prime());
+    return r;
+  }
+  std::string spc, pfr, crp;
+  const auto s = c.spc(), p = c.pfr(), l = c.lag_crp();
+  for (int j = 0; j < L; ++j) spc += fmt::format(" {:.2f}", s[static_cast<std::size_t>(j)]);
+  for (int j = 0; j < L; ++j) pfr += fmt::format(" {:.2f}", p[static_cast<std::size_t>(j)]);
+  for (int lag = -std::min(5, L - 1); lag <= std::min(5, L - 1); ++lag)
+    if (lag != 0) crp += fmt::format(" {:+d}:{:.2f}", lag, l[static_cast<std::size_t>(lag + L - 1)]);
+  const double lists = std::max<double>(1.0, static_cast<double>(c.lists));
+  r.detail = fmt::format("recalls per list {:.2f}, intrusions per list {:.3f}\n  serial-position curve:{}\n"
+                         "  first recall:{}\n  lag-CRP:{}",
+                         c.correct / lists, c.intrusions / lists, spc, pfr, crp);
+  if (c.same_category_possible > 0)
+    r.detail += fmt::format("\n  category CRP: same {:.3f}, other {:.3f}", c.same_category_crp(), c.other_category_crp());
+  return r;
+}
+
+// A run's outcome as a message to rank 0 (sim/parallel/work_queue.hpp): the run's index first.
+std::string encode(int i, const RunOutcome& o) {
+  mpi::Bytes b;
+  b.put(i).put_string(o.status).put_string(o.message).put(o.t_stop).put(o.stats).put(o.stalled).put(o.stalled_at);
+  b.put(o.any_visit).put(o.recovered_stalls).put<std::uint64_t>(o.visits.size());
+  for (const Visit& v : o.visits) b.put(v);
+  b.put<std::int64_t>(o.m_final.size());
+  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) b.put(o.m_final[k]);
+  b.put(o.checked).put(o.check).put(o.wall_s).put(o.samples).put(o.fixed_points).put(o.fixed_points_wall_s);
+  b.put_string(o.detail);
+  return b.str();
+}
+
+RunOutcome decode(mpi::Bytes& b) {
+  RunOutcome o;
+  o.status = b.get_string();
+  o.message = b.get_string();
+  o.t_stop = b.get<double>();
+  o.stats = b.get<SolverStats>();
+  o.stalled = b.get<bool>();
+  o.stalled_at = b.get<double>();
+  o.any_visit = b.get<bool>();
+  o.recovered_stalls = b.get<int>();
+  o.visits.resize(b.get<std::uint64_t>());
+  for (Visit& v : o.visits) v = b.get<Visit>();
+  o.m_final.resize(b.get<std::int64_t>());
+  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) o.m_final[k] = b.get<double>();
+  o.checked = b.get<bool>();
+  o.check = b.get<EpisodeCheck>();
+  o.wall_s = b.get<double>();
+  o.samples = b.get<long long>();
+  o.fixed_points = b.get<int>();
+  o.fixed_points_wall_s = b.get<double>();
+  o.detail = b.get_string();
+  return o;
+}
+
+}  // namespace
+
+void print_warnings(const Scenario& sc) {
+  if (!mpi::coordinator()) return;
+  for (const auto& w : sc.warnings) fmt::print(stderr, "seqmem: warning: {}\n", w);
+}
+
+std::vector<std::string> input_files(const Scenario& sc) {
+  std::vector<std::string> in{sc.path};
+  for (const RunSpec& r : sc.runs)
+    for (const std::string* f : {&r.Xi_file, &r.Phi_file, &r.diffusion.Y_file, &r.diffusion.covariance_file})
+      if (!f->empty() && std::find(in.begin(), in.end(), *f) == in.end()) in.push_back(*f);
+  return in;
+}
+
+std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt) {
+  if (sc.command != Command::run)
+    throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
+                                 sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
+  ResourceLimits limits;
+  limits.allow_large = opt.allow_large;
+  const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
+  if (opt.print_warnings) print_warnings(sc);
+  const bool root = mpi::coordinator();
+  // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
+  // another: rank 0 alone.
+  const bool one_at_a_time = parallel_within_run(sc.runs[0].model);
+  if (one_at_a_time) {
+    join_or_exit(sc.fingerprint());
+    if (!root) return {};
+  }
+
+  // Rank 0 opens OUT; the other ranks learn whether it could, and the partial name their parts take.
+  std::unique_ptr<OutputFile> of;
+  h5::Handle file, runs;
+  std::string partial;
+  {
+    mpi::Bytes setup = on_rank0(
+        sc.fingerprint(),
+        [&](mpi::Bytes& b) {
+          of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                                            "use --overwrite to replace it", opt.progress);
+          try {
+            std::lock_guard<std::mutex> g(h5::lock());
+            file = h5::create_file(of->partial());
+            write_provenance(file.id(), sc);
+            h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
+            runs = h5::create_group(file.id(), "runs");
+          } catch (const h5::Error& e) {
+            throw_write_error(out, e.what());
+          }
+          b.put_string(of->partial());
+        },
+        !one_at_a_time);
+    partial = setup.get_string();
+  }
+
+  std::vector<RunOutcome> outcomes(sc.runs.size());
+  int done = 0;
+  std::string write_error;
+  const int n = static_cast<int>(sc.runs.size());
+  Progress progress("run", "runs", n, opt.progress && root);
+  // No more threads than runs: with one run the team has one thread, and the fixed-point
+  // analysis inside a run can use the cores (its own parallel region).
+  const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  const int threads = std::max(1, std::min(n, all));
+  if (opt.threads > 0) omp_set_num_threads(opt.threads);
+  // GSEMM runs stream into a part file each (memory does not grow with the duration; in an MPI job
+  // every rank writes its runs' parts next to OUT) and rank 0 joins them into the output in run
+  // order as they finish: the file's bytes do not depend on the order in which runs end, nor on
+  // the rank that ran them (h5::copy_group).
+  if (root && !one_at_a_time) of->expect_parts(static_cast<std::size_t>(n));
+  std::vector<char> finished(static_cast<std::size_t>(n), 0);
+  int next = 0;
+  std::mutex join_mu;
+  auto join_finished = [&]() {  // under join_mu, rank 0
+    while (next < n && finished[static_cast<std::size_t>(next)]) {
+      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(next));
+      {
+        std::lock_guard<std::mutex> g(h5::lock());
+        h5::Handle pf = h5::open_file_readonly(part);
+        h5::copy_group(pf.id(), sc.runs[static_cast<std::size_t>(next)].id, runs.id(),
+                       sc.runs[static_cast<std::size_t>(next)].id);
+      }
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      of->part_exists(static_cast<std::size_t>(next), false);
+      ++next;
+    }
+  };
+  auto deliver = [&](const std::string& bytes) {  // rank 0: a run has finished (its part is on disk)
+    mpi::Bytes m(bytes);
+    const int i = m.get<int>();
+    const RunOutcome o = decode(m);
+    std::lock_guard<std::mutex> g(join_mu);
+    outcomes[static_cast<std::size_t>(i)] = o;
+    if (!one_at_a_time) {
+      of->part_exists(static_cast<std::size_t>(i), true);
+      finished[static_cast<std::size_t>(i)] = 1;
+      try {
+        join_finished();
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+    }
+    ++done;
+    progress.report(done, fmt::format("{} {} in {:.2f} s", sc.runs[static_cast<std::size_t>(i)].id, o.status, o.wall_s),
+                    true);
+  };
+  WorkQueue queue(n, deliver);
+  auto run_one = [&](int i) {
+    throw_if_cancelled();  // the queue stops at the first failure
+    const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
+    RunOutcome o;
+    if (spec.model == ModelKind::free_recall) {
+      try {
+        FreeRecallWriter w(runs.id(), spec);
+        const FreeRecallOutcome fr =
+            simulate_free_recall(spec, all, opt.progress, [&](const FreeRecallEvents& e) { w.append(e); });
+        w.finish(fr);
+        o = free_recall_summary(spec, fr);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+    } else if (spec.model == ModelKind::diffusion) {
+      const DiffusionOutcome d = simulate_diffusion(spec, files, all, opt.progress);
+      throw_if_cancelled();  // a landscape or trajectories cut short are not written
+      try {
+        write_diffusion_run(runs.id(), spec, d);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+      o = diffusion_summary(spec, d);
+    } else {
+      const RunInputs in = make_inputs(spec, files);
+      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(i));
+      try {
+        h5::Handle pf;
+        {
+          std::lock_guard<std::mutex> g(h5::lock());
+          if (root) of->part_exists(static_cast<std::size_t>(i), true);
+          pf = h5::create_file(part);
+        }
+        {
+          RunWriter w(pf.id(), spec, in.Xi, in.Phi);
+          o = simulate(spec, in, &w, opt.progress && root);
+          throw_if_cancelled();  // the run stopped at a sample: no outcome to record
+          w.finish(o);
+        }
+        std::lock_guard<std::mutex> g(h5::lock());
+        h5::close_file(pf);
+      } catch (const h5::Error& e) {
+        throw_write_error(out, e.what());
+      }
+    }
+    queue.result(encode(i, o));
+  };
+  if (one_at_a_time) {  // rank 0 alone, one run after another
+    for (int i = 0; i < n && queue.failure().empty(); ++i) {
+      try {
+        run_one(i);
+      } catch (const std::exception& e) {
+        queue.fail(e.what());
+      }
+    }
+  } else {
+    queue.run(threads, run_one);
+  }
+  if (!root) return {};
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    runs = h5::Handle();
+    try {
+      if (write_error.empty() && queue.failure().empty()) describe_variables(file.id());
+      h5::close_file(file);
+    } catch (const h5::Error& e) {
+      write_error = e.what();
+    }
+  }
+  const std::string failure = queue.failure();
+  // ~OutputFile removes the partial file and the parts
+  throw_if_cancelled();
+  if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
+  if (!failure.empty()) throw std::runtime_error(failure);
+  if (!write_error.empty()) throw_write_error(out, write_error);
+  of->commit();
+  return outcomes;
+}
+
+}  // namespace seqmem

@@ -1,0 +1,255 @@
+#include "sim/experiments/recall.hpp"
+
+#include <omp.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include "sim/core/cancel.hpp"
+#include "sim/solvers/sde.hpp"
+
+namespace seqmem {
+
+NearestPattern nearest_pattern(const Mat& Y, const Vec& x) {
+  NearestPattern best;
+  best.distance = std::numeric_limits<double>::infinity();
+  for (Eigen::Index n = 0; n < Y.cols(); ++n) {
+    const double d = (x - Y.col(n)).norm();
+    if (d < best.distance) {
+      best.index = static_cast<int>(n);
+      best.distance = d;
+    }
+  }
+  if (best.index >= 0) best.overlap = Y.col(best.index).dot(x) / Y.col(best.index).squaredNorm();
+  return best;
+}
+
+Vec RecallResult::frequencies() const {
+  Vec f(static_cast<Eigen::Index>(counts.size()));
+  for (std::size_t n = 0; n < counts.size(); ++n)
+    f(static_cast<Eigen::Index>(n)) = static_cast<double>(counts[n]) / static_cast<double>(component.size());
+  return f;
+}
+
+namespace {
+
+// The recorded steps of a path: k = 0, e, 2e, ... and the last step K.
+std::vector<long long> path_steps(long long K, int every) {
+  std::vector<long long> ks;
+  for (long long k = 0; k <= K; k += every) ks.push_back(k);
+  if (ks.back() != K) ks.push_back(K);
+  return ks;
+}
+
+// The probability-flow ODE from times.front() to times.back(), obs(j, x) at times[j].
+template <class Obs>
+IntegrationResult flow(const PatternDiffusion& dm, Vec& x, const std::vector<double>& times, IntegratorSpec spec,
+                       Obs&& obs) {
+  // First trial step: a tenth of the remaining noise time at the end, where the drift is
+  // stiffest (its rate is 1 / (2 (T - t)) for VE).
+  spec.dt = std::min(times.back() - times.front(),
+                     std::max(0.1 * (dm.T() - times.back()), 10 * spec.min_step * std::max(1.0, std::abs(times.front()))));
+  std::size_t j = 0;
+  return integrate(dm, x, times.front(), SampleTimes(times), spec, [&](const Vec& xs, double) { obs(j++, xs); });
+}
+
+}  // namespace
+
+RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec) {
+  if (!(spec.t0 < spec.t_end && spec.t_end < dm.T())) throw std::invalid_argument("recall: need t0 < t_end < T");
+  if (!(spec.dt > 0) || spec.trajectories < 1 || spec.path_every < 1)
+    throw std::invalid_argument("recall: dt > 0, trajectories >= 1, path_every >= 1");
+  const int M = spec.trajectories, D = dm.D();
+  if (cues.rows() != D || (cues.cols() != 1 && cues.cols() != M))
+    throw std::invalid_argument("recall: cues must be D x 1 or D x trajectories");
+  if (spec.paths > 0 && spec.dynamics == RecallDynamics::hopfield)
+    throw std::invalid_argument("recall: no paths for the hopfield dynamics");
+  RecallResult r;
+  r.end_states.resize(D, M);
+  r.component.assign(M, -1);
+  r.label.assign(M, -1);
+  r.weight.setConstant(M, std::numeric_limits<double>::quiet_NaN());
+  const GaussianMixture& mix = dm.mixture();
+  int L = 0;  // labels 0 (manifold) .. max label
+  for (int k = 0; k < mix.K(); ++k) L = std::max(L, mix.label(k));
+  ++L;
+  if (static_cast<double>(L) * M <= 1e7) r.weights.setZero(L, M);
+  r.nearest.assign(M, -1);
+  r.distance.setConstant(M, std::numeric_limits<double>::quiet_NaN());
+  r.overlap.setConstant(M, std::numeric_limits<double>::quiet_NaN());
+  r.beta = spec.beta > 0 ? spec.beta : dm.hopfield_beta(spec.t_end);
+
+  // Path grid: the Euler-Maruyama steps t0 + k h, every path_every-th and the last.
+  const long long K = EulerMaruyama::steps(spec.t0, spec.t_end, spec.dt);
+  const double h = (spec.t_end - spec.t0) / static_cast<double>(K);
+  const std::vector<long long> ks = path_steps(K, spec.path_every);
+  std::vector<double> times(ks.size());
+  for (std::size_t j = 0; j < ks.size(); ++j) times[j] = spec.t0 + static_cast<double>(ks[j]) * h;
+  times.back() = spec.t_end;
+  const int P = std::min(spec.paths, M);
+  if (P > 0) {
+    r.path_time = Eigen::Map<const Vec>(times.data(), static_cast<Eigen::Index>(times.size()));
+    // NaN where a path is not reached (a trajectory whose stepper gave up): never uninitialised memory
+    r.paths.assign(P, Mat::Constant(D, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN()));
+    r.path_energy.setConstant(P, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN());
+  }
+  const std::vector<double> ends{spec.t0, spec.t_end};
+  const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
+  std::atomic<long> done{0};
+  auto last_report = std::chrono::steady_clock::now();
+  std::vector<SolverStats> thread_stats(threads);
+  std::vector<int> thread_failed(threads, 0);
+  std::vector<std::pair<int, std::string>> failures;  // (trajectory, message)
+
+#pragma omp parallel num_threads(threads)
+  {
+    // Per thread: a copy of the model (its scratch buffers), the stepper and the state.
+    PatternDiffusion local = dm;
+    EulerMaruyama em(D);
+    Vec x(D), lw(L);
+    const int me = omp_get_thread_num();
+    bool gave_up = false;  // the current trajectory's stepper gave up: it did not reach t_end
+    auto account = [&](int i, const IntegrationResult& ir) {
+      thread_stats[me] += ir.stats;
+      if (ir.status == EndStatus::failed) {
+        gave_up = true;
+        ++thread_failed[me];
+#pragma omp critical(recall_failures)
+        failures.emplace_back(i, ir.message);
+      }
+    };
+    auto drift = [&local](const Vec& xs, double t, Vec& out) { local.reverse_drift(xs, t, out); };
+#pragma omp for schedule(dynamic, 16)
+    for (int i = 0; i < M; ++i) {
+      if (cancel_requested()) continue;  // thrown below, outside the parallel region
+      x = cues.col(cues.cols() == 1 ? 0 : i);
+      const bool rec = i < P;
+      gave_up = false;
+      switch (spec.dynamics) {
+        case RecallDynamics::reverse_sde:
+          if (rec) {
+            std::size_t j = 0;
+            em.run(drift, local.sigma(), x, spec.t0, spec.t_end, spec.dt, spec.seed, static_cast<std::uint64_t>(i),
+                   [&](long long k, double t, const Vec& xs) {
+                     if (j < ks.size() && k == ks[j]) {
+                       r.paths[i].col(j) = xs;
+                       r.path_energy(i, j) = local.energy(xs, times[j]);
+                       ++j;
+                     }
+                   });
+          } else {
+            em.run(drift, local.sigma(), x, spec.t0, spec.t_end, spec.dt, spec.seed, static_cast<std::uint64_t>(i));
+          }
+          thread_stats[me].steps += K;  // Euler-Maruyama: one drift per step
+          thread_stats[me].rhs_evals += K;
+          break;
+        case RecallDynamics::probability_flow:
+          if (rec)
+            account(i, flow(local, x, times, spec.integrator, [&](std::size_t j, const Vec& xs) {
+                      r.paths[i].col(j) = xs;
+                      r.path_energy(i, j) = local.energy(xs, times[j]);
+                    }));
+          else
+            account(i, flow(local, x, ends, spec.integrator, [](std::size_t, const Vec&) {}));
+          break;
+        case RecallDynamics::hopfield: {
+          HopfieldRecall h = hopfield_recall(local.Y(), r.beta, x, 1e-9, 1e3, spec.integrator);
+          account(i, h.integration);
+          x = h.x;
+          break;
+        }
+      }
+      r.end_states.col(i) = x;
+      if (!x.allFinite() || gave_up) {  // not a recall: end_component, label -1
+        ++done;
+        continue;
+      }
+      const Vec& w = local.weights(x, spec.t_end);
+      Eigen::Index k = 0;
+      w.maxCoeff(&k);
+      r.component[i] = static_cast<int>(k);
+      // The memory weights: the posterior mass of each label, or the network's own softmax weights.
+      lw.setZero();
+      if (spec.dynamics == RecallDynamics::hopfield) {
+        Vec p = r.beta * (local.Y().transpose() * x);
+        softmax_inplace(p);
+        for (Eigen::Index n = 0; n < p.size(); ++n) lw(mix.label(static_cast<int>(n))) += p(n);
+      } else {
+        for (int c = 0; c < mix.K(); ++c) lw(mix.label(c)) += w(c);
+      }
+      Eigen::Index top = 0;
+      r.weight(i) = lw.maxCoeff(&top);
+      r.label[i] = r.weight(i) >= spec.mixture_threshold ? static_cast<int>(top) : kMixture;
+      if (r.weights.size() > 0) r.weights.col(i) = lw;
+      const NearestPattern p = nearest_pattern(local.Y(), x);
+      r.nearest[i] = p.index;
+      r.distance(i) = p.distance;
+      r.overlap(i) = p.overlap;
+      const long d = ++done;
+      if (spec.progress && omp_get_thread_num() == 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_report).count() >= spec.progress_s) {
+          last_report = now;
+          spec.progress(d, M);
+        }
+      }
+    }
+  }
+  r.counts.assign(dm.N(), 0);
+  throw_if_cancelled();
+  for (int k : r.component) {
+    if (k >= 0) ++r.counts[k];
+    else ++r.diverged;
+  }
+  for (int l : r.label) r.mixtures += l == kMixture;
+  for (int t = 0; t < threads; ++t) {
+    r.stats += thread_stats[t];
+    r.failed += thread_failed[t];
+  }
+  r.diverged -= r.failed;  // the others that did not reach t_end: not finite
+  if (!failures.empty()) {
+    std::sort(failures.begin(), failures.end());  // the same message for any thread count
+    r.first_failure = fmt::format("trajectory {}: {}", failures.front().first, failures.front().second);
+  }
+  return r;
+}
+
+RecallResult reverse_sde_recall(const PatternDiffusion& dm, const Vec& x0, RecallSpec spec) {
+  if (x0.size() != dm.D()) throw std::invalid_argument("reverse_sde_recall: cue has the wrong dimension");
+  spec.dynamics = RecallDynamics::reverse_sde;
+  return recall(dm, x0, spec);
+}
+
+Vec probability_flow_recall(const PatternDiffusion& dm, const Vec& x0, double t0, double t_end, double abs_tol,
+                            double rel_tol) {
+  if (!(t0 <= t_end && t_end < dm.T())) throw std::invalid_argument("probability_flow_recall: need t0 <= t_end < T");
+  Vec x = x0;
+  if (t_end == t0) return x;
+  const PatternDiffusion local = dm;
+  flow(local, x, {t0, t_end}, {StepperKind::dopri5, 0.0, abs_tol, rel_tol}, [](std::size_t, const Vec&) {});
+  return x;
+}
+
+HopfieldRecall hopfield_recall(const Mat& Y, double beta, const Vec& x0, double tol, double t_max,
+                               const IntegratorSpec& integrator) {
+  const ModernHopfield mh(Y, beta);
+  HopfieldRecall r;
+  r.x = x0;
+  Vec dxdt(x0.size());
+  // Observed at unit times (the relaxation rate of -x), stopping once |dx/dt| < tol.
+  r.integration = integrate(mh, r.x, 0.0, SampleTimes(0.0, t_max, 1.0), integrator, [&](const Vec& xs, double t) {
+    mh(xs, dxdt, t);
+    r.t = t;
+    r.converged = dxdt.norm() < tol;
+    return !r.converged;
+  });
+  return r;
+}
+
+}  // namespace seqmem

@@ -1,0 +1,59 @@
+// The HDF5 group of one run, /runs/<id>/ (layout in docs/output.md). Streams samples
+// in chunks; every call takes the process-wide HDF5 lock, so runs on many threads can share a file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/sequence.hpp"
+#include "sim/kinds/gsemm/fixed_point_analysis.hpp"
+#include "sim/output/h5file.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/solvers/solver_stats.hpp"
+
+namespace seqmem {
+
+struct RunOutcome {
+  std::string status = "completed";  // completed | stopped (a stop rule) | diverged | failed
+  std::string message;               // why, when not completed
+  double t_stop = 0.0;               // last time reached (the divergence time when diverged)
+  SolverStats stats;                 // of the integration
+  bool stalled = false;              // a sequence run that stopped visiting new memories (at its end)
+  double stalled_at = 0.0;           // ... after its last visit at this time (0: no visit at all)
+  bool any_visit = false;
+  int recovered_stalls = 0;          // earlier gaps longer than stall_time it recovered from
+  std::vector<Visit> visits;
+  Vec m_final;  // overlaps at the last sample
+  bool checked = false;  // expect_cycle given
+  EpisodeCheck check;
+  double wall_s = 0.0;
+  long long samples = 0;
+  int fixed_points = 0;  // samples analysed by [fixed_points]
+  double fixed_points_wall_s = 0.0;
+  std::string detail;  // diffusion runs: where the trajectories ended
+};
+
+// The solver statistics of a run as attributes of its group: solver_steps, solver_rhs_evals,
+// solver_rejected_steps, solver_jacobian_evals. The caller holds h5::lock().
+void write_solver_stats(hid_t group, const SolverStats& s);
+
+class RunWriter {
+ public:
+  RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const SpMat& Phi);
+  ~RunWriter();
+  // n samples: times t[n], overlaps row-major (n x K), and E, F, G (null when not recorded)
+  void append_samples(const double* t, const double* overlaps, const double* E, const double* F, const double* G,
+                      hsize_t n);
+  // n state samples: times t[n]; each state row-major (n x size), null if not recorded
+  void append_states(const double* t, const double* V_f, const double* V_h, const double* V_d, hsize_t n);
+  // /runs/<id>/fixed_points/ (docs/output.md)
+  void write_fixed_points(const FixedPointAnalysis& fp);
+  void finish(const RunOutcome& outcome);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace seqmem

@@ -1,0 +1,538 @@
+// Scenario parsing, validation and run expansion (toml++). See scenario.hpp; the keys, types,
+// defaults and ranges are in the schema (schema.cpp).
+#include "sim/scenario/scenario.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "sim/scenario/key_attributes.hpp"
+#include "sim/scenario/scenario_values.hpp"
+#include "sim/scenario/schema.hpp"
+
+namespace seqmem {
+
+namespace scenario_detail {
+
+void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
+  for (auto& [k, val] : r.resolved)
+    if (k == key) val = std::move(v);
+}
+
+void resolve_integrator_limits(const Values& v, RunSpec& r) {
+  r.dt = v.num("dt");
+  r.t_end = v.num("t_end");
+  r.abs_tol = v.num("abs_tol");
+  r.rel_tol = v.num("rel_tol");
+  r.max_steps = v.integer("max_steps");
+  r.min_step = v.num("min_step");
+  r.flip_time = v.num("flip_time");
+}
+
+// The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.
+void resolve_network(const Values& v, GsemmParams& p) {
+  p.alpha_s = v.num("alpha_s");
+  p.alpha_c = v.num("alpha_c");
+  p.T_d = v.num("T_d");
+  p.beta_d = v.num("beta_d");
+  p.gamma = v.num("gamma");
+  p.sigma_h.kind = parse_choice<HiddenKind>(v.choice("sigma_h"));
+  p.sigma_h.degree = v.int32("degree");
+  p.sigma_h.beta_h = v.num("beta_h");
+}
+
+const char* kind_name(ModelKind m) {
+  switch (m) {
+    case ModelKind::gsemm: return "gsemm";
+    case ModelKind::dense_gsemm: return "dense_gsemm";
+    case ModelKind::gamm: return "gamm";
+    case ModelKind::diffusion: return "diffusion";
+    case ModelKind::free_recall: return "free_recall";
+  }
+  return "?";
+}
+
+const char* recall_rule_name(RecallRule r) {
+  switch (r) {
+    case RecallRule::luce: return "luce";
+    case RecallRule::softmax: return "softmax";
+    case RecallRule::accumulator: return "accumulator";
+    case RecallRule::gsemm: return "gsemm";
+  }
+  return "?";
+}
+
+std::string unread_context(const KeyDef& k, const RunSpec& r) {
+  const std::string stepper = std::string(k.section) == "integrator"
+                                  ? fmt::format("stepper = \"{}\"", to_string(r.stepper))
+                                  : std::string();
+  if (r.command == Command::baseline) return "a baseline ([baseline])";
+  if (r.command == Command::sweep) return "a capacity sweep ([sweep])" + (stepper.empty() ? "" : " with " + stepper);
+  if (r.model == ModelKind::free_recall)
+    return fmt::format("this free-recall run (recall_rule = \"{}\"{}{}; docs/free_recall.md says which keys each "
+                       "setting reads)",
+                       recall_rule_name(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "",
+                       stepper.empty() ? "" : ", " + stepper);
+  return fmt::format("this run (kind = \"{}\"{})", kind_name(r.model), stepper.empty() ? "" : ", " + stepper);
+}
+
+// sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
+void resolve_sample_dt(const Values& v, RunSpec& r) {
+  r.sample_dt = v.num("sample_dt");
+  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
+    const double ratio = r.sample_dt / r.dt;
+    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
+      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
+  }
+  if (r.t_end / r.sample_dt > 1e9)
+    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
+           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
+                       r.t_end / r.sample_dt));
+}
+
+}  // namespace scenario_detail
+
+namespace {
+
+using namespace scenario_detail;
+
+std::string where(const std::string& file, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
+}
+
+// Does node `n` have type t? Integers count as numbers.
+bool type_ok(const toml::node& n, Type t) {
+  auto all = [&](auto pred) {
+    const auto* a = n.as_array();
+    if (!a) return false;
+    for (const auto& e : *a)
+      if (!pred(e)) return false;
+    return true;
+  };
+  switch (t) {
+    case Type::Int: return n.is_integer();
+    case Type::Float: return n.is_number();
+    case Type::Bool: return n.is_boolean();
+    case Type::String: return n.is_string();
+    case Type::IntList: return all([](const toml::node& e) { return e.is_integer(); });
+    case Type::FloatList: return all([](const toml::node& e) { return e.is_number(); });
+    case Type::StringList: return all([](const toml::node& e) { return e.is_string(); });
+    case Type::BoolList: return n.is_boolean() || all([](const toml::node& e) { return e.is_boolean(); });
+    case Type::IntListList:
+      return all([](const toml::node& e) {
+        const auto* a = e.as_array();
+        if (!a) return false;
+        for (const auto& x : *a)
+          if (!x.is_integer()) return false;
+        return true;
+      });
+  }
+  return false;
+}
+
+// Control characters shown as escapes (\n), so that a message stays one line.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else out += c;
+  }
+  return out;
+}
+
+// Checks the type of one key/value from the file, an override or [runs] and stores it.
+// `override`: set by --set, Python's overrides or a [runs] entry, not by the file's sections.
+void assign(Values& v, const std::string& key, const toml::node& n, const std::string& from, bool override = false) {
+  const KeyDef* d = find_key(key);
+  if (!d) {
+    const std::string hint = closest_key(key);
+    throw InputError(fmt::format("{}: unknown key '{}'{}", from, key, hint.empty() ? "" : "; " + hint));
+  }
+  if (!type_ok(n, d->type)) throw InputError(fmt::format("{}: key '{}': must be {}", from, key, type_name(d->type)));
+  v.set(key, n, from, override);
+}
+
+// A key as --set and [runs] take it: bare (alpha_c) or with its section (model.alpha_c). A known
+// key under another section is refused with the section it belongs in; an unknown key after a
+// section's name gets the hint for the bare key.
+std::string strip_section(const std::string& k, const std::string& from) {
+  const auto dot = k.find('.');
+  if (dot == std::string::npos) return k;
+  const std::string sec = k.substr(0, dot), key = k.substr(dot + 1);
+  if (!is_section(sec)) return k;  // unknown key 'k' (assign)
+  const KeyDef* d = find_key(key);
+  if (d && sec == d->section) return key;
+  if (d)
+    throw InputError(fmt::format("{}: key '{}' does not belong in [{}]; it belongs {}", from, key, sec,
+                                 *d->section ? fmt::format("in [{}]", d->section) : std::string("at the top level")));
+  const std::string hint = closest_key(key);
+  throw InputError(fmt::format("{}: unknown key '{}' in [{}]{}", from, key, sec, hint.empty() ? "" : "; " + hint));
+}
+
+std::string node_text(const toml::node& n) {
+  std::ostringstream os;
+  n.visit([&](auto&& x) { os << x; });
+  return os.str();
+}
+
+// The schema's default of a key as a TOML node.
+const toml::node& default_node(const KeyDef& k) {
+  static const toml::table defaults = [] {
+    toml::table t;
+    for (const auto& d : schema()) {
+      toml::table one = toml::parse(std::string("v = ") + d.def);
+      t.insert_or_assign(d.key, *one.get("v"));
+    }
+    return t;
+  }();
+  return *defaults.get(k.key);
+}
+
+// A key set (in the file, --set or [runs]) that does not apply to the run's model kind is an error;
+// the resolved values of the keys that apply are recorded.
+void check_family(const Values& v, Family fam, const std::string& kind, RunSpec& r) {
+  for (const auto& k : schema()) {
+    if (!in_family(k.family, fam)) {
+      if (v.given(k.key)) v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
+      continue;
+    }
+    const toml::node& n = v.get(k.key);
+    if (n.is_integer()) r.resolved.emplace_back(k.key, AttrValue(n.as_integer()->get()));
+    else if (n.is_floating_point()) r.resolved.emplace_back(k.key, AttrValue(n.as_floating_point()->get()));
+    else if (n.is_boolean()) r.resolved.emplace_back(k.key, AttrValue(n.as_boolean()->get()));
+    else if (n.is_string()) r.resolved.emplace_back(k.key, AttrValue(n.as_string()->get()));
+    else r.resolved.emplace_back(k.key, AttrValue(node_text(n)));
+  }
+}
+
+RunSpec resolve(const Values& v, const std::string& dir) {
+  RunSpec r;
+  r.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  const std::string kind = v.choice("kind");
+  r.model = parse_choice<ModelKind>(kind);
+  if (r.model == ModelKind::free_recall) {
+    check_family(v, Family::free_recall, kind, r);
+    return resolve_free_recall(v, std::move(r));
+  }
+  if (r.model == ModelKind::diffusion) {
+    check_family(v, Family::diffusion, kind, r);
+    return resolve_diffusion(v, dir, std::move(r));
+  }
+  check_family(v, Family::gsemm, kind, r);
+  return resolve_gsemm(v, dir, std::move(r));
+}
+
+// One run's overrides from [runs]: (key, node, origin).
+struct Override {
+  std::string key;
+  const toml::node* node;
+  std::string from;
+};
+
+// One axis of the [runs] expansion: the list (each entry a set of overrides) or one grid key.
+struct Axis {
+  std::vector<std::vector<Override>> choices;
+  std::size_t stride = 1;  // of its choice in the run index
+};
+
+}  // namespace
+
+struct RunList::Impl {
+  std::string path, dir;
+  std::shared_ptr<toml::table> doc;                  // the nodes the overrides point to
+  std::vector<std::shared_ptr<toml::table>> set_docs;
+  Values base;       // the file and --set
+  Values file_only;  // the file alone
+  std::vector<Axis> axes;  // in the order they were applied
+  std::size_t n = 1;
+
+  // Run i from `from` (base, or file_only) and its [runs] entries. A key given by an override
+  // (--set, Python's overrides) or by the run's [runs] entry that the run does not read is an
+  // error; the keys of the file's sections that it does not read are added to `unread` (the
+  // scenario decides: a key no run reads is an error, load_scenario_text).
+  RunSpec resolve_run(std::size_t i, const Values& from, std::vector<const KeyDef*>* unread) const {
+    Values v = from;
+    for (const auto& a : axes)
+      for (const auto& o : a.choices[(i / a.stride) % a.choices.size()]) assign(v, o.key, *o.node, o.from, true);
+    RunSpec r = resolve(v, dir);
+    r.id = fmt::format("r{:04d}", i);
+    for (const auto& k : schema()) {
+      if (!v.given(k.key) || key_read(k, r)) continue;
+      // an override back to the key's default unsets it (Y_file = "" in a [runs] entry, K_list = [])
+      if (v.overridden(k.key) && node_text(v.get(k.key)) == node_text(default_node(k))) continue;
+      if (v.overridden(k.key)) v.fail(k.key, fmt::format("does not apply to {}; remove it", unread_context(k, r)));
+      if (unread) unread->push_back(&k);
+    }
+    return r;
+  }
+};
+
+std::size_t RunList::size() const { return impl_ ? impl_->n : 0; }
+RunSpec RunList::operator[](std::size_t i) const { return impl_->resolve_run(i, impl_->base, nullptr); }
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Scenario sc;
+  sc.path = path;
+  sc.overrides = overrides;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("{}: is a directory, not a scenario file", path));
+  {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw InputError(fmt::format("{}: cannot read the scenario file", path));
+    std::ostringstream os;
+    os << f.rdbuf();
+    if (f.bad()) throw InputError(fmt::format("{}: cannot read the scenario file", path));
+    sc.text = os.str();
+  }
+  return load_scenario_text(sc.text, path, std::filesystem::path(path).parent_path().string(), overrides);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
+                            const std::vector<std::string>& overrides, const SourceNames& names) {
+  // Where a value came from, in messages: FILE:LINE:COLUMN, or the key path the caller names.
+  auto at_key = [&](const toml::source_region& r, const std::vector<std::string>& key_path) {
+    return names.key ? names.key(key_path) : where(path, r);
+  };
+  auto at_override = [&](std::size_t i) {
+    return i < names.overrides.size() ? names.overrides[i] : fmt::format("--set {}", overrides[i]);
+  };
+  Scenario sc;
+  sc.path = path;
+  sc.overrides = overrides;
+  sc.text = text;
+  auto impl = std::make_shared<RunList::Impl>();
+  impl->path = path;
+  impl->dir = dir;
+  impl->doc = std::make_shared<toml::table>();
+  try {
+    *impl->doc = toml::parse(sc.text, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}: {}", where(path, e.source()), e.description()));
+  }
+  const toml::table& doc = *impl->doc;
+  if (doc.empty() && overrides.empty())
+    throw InputError(fmt::format("{}: the scenario is empty: it needs at least [memories] K (GSEMM) or [model] kind = "
+                                 "\"diffusion\" (see `seqmem keys`)",
+                                 path));
+
+  Values& base = impl->base;
+  base.path = path;
+  for (const auto& k : schema()) base.vals.insert_or_assign(k.key, default_node(k));
+  const toml::table* runs = nullptr;
+  for (auto&& [k, node] : doc) {
+    const std::string key(k.str());
+    const std::string at = at_key(k.source(), {key});
+    if (const auto* t = node.as_table()) {
+      if (!is_section(key)) {
+        const KeyDef* d = find_key(key);
+        const std::string hint = closest_section(key);
+        throw InputError(fmt::format("{}: unknown section [{}]{}", at, key,
+                                     d ? fmt::format("; '{}' is a key of [{}]", key, *d->section ? d->section : "top level")
+                                     : hint.empty() ? ""
+                                                    : "; " + hint));
+      }
+      sc.sections.push_back(key);
+      if (key == "runs") {
+        runs = t;
+        continue;
+      }
+      for (auto&& [k2, n2] : *t) {
+        const std::string key2(k2.str());
+        const KeyDef* d = find_key(key2);
+        const std::string at2 = at_key(k2.source(), {key, key2});
+        if (!d) {
+          const std::string hint = closest_key(key2);
+          throw InputError(fmt::format("{}: unknown key '{}' in [{}]{}", at2, key2, key, hint.empty() ? "" : "; " + hint));
+        }
+        if (key != d->section)
+          throw InputError(fmt::format("{}: key '{}' does not belong in [{}]; it belongs {}", at2, key2, key,
+                                       *d->section ? fmt::format("in [{}]", d->section) : std::string("at the top level")));
+        assign(base, key2, n2, at2);
+      }
+    } else {
+      if (is_section(key))
+        throw InputError(fmt::format("{}: '{}' is a section: write [{}] followed by its keys (one table, not an "
+                                     "array of tables or a value)",
+                                     at, key, key));
+      const KeyDef* d = find_key(key);
+      if (!d || std::string(d->section) != "") {
+        const std::string hint = d ? fmt::format(" (it belongs in [{}])", d->section)
+                                   : (closest_key(key).empty() ? "" : "; " + closest_key(key));
+        throw InputError(fmt::format("{}: unknown top-level key '{}'{}", at, key, hint));
+      }
+      assign(base, key, node, at);
+    }
+  }
+
+  impl->file_only = base;
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& o = overrides[i];
+    const std::string from = at_override(i);
+    const auto eq = o.find('=');
+    if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", printable(o)));
+    for (char c : o)
+      if (c == '\n' || c == '\r' || c == '\0')
+        throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", printable(o)));
+    const std::string key = strip_section(o.substr(0, eq), from);
+    const std::string val = o.substr(eq + 1);
+    auto d = std::make_shared<toml::table>();
+    try {
+      *d = toml::parse("v = " + val);
+    } catch (const toml::parse_error&) {
+      if (!val.empty() && val.find_first_not_of("+-0123456789_") == std::string::npos &&
+          val.find_first_of("0123456789") != std::string::npos)
+        throw InputError(fmt::format("{}: key '{}': {} is beyond the 64-bit integer range", from, key, val));
+      try {  // a bare word is a string: --set stepper=dopri5
+        *d = toml::parse("v = \"" + val + "\"");
+      } catch (const toml::parse_error& e) {
+        throw InputError(fmt::format("{}: {}", printable(from), e.description()));
+      }
+    }
+    if (d->size() != 1 || !d->get("v"))
+      throw InputError(fmt::format("{}: the value must be one TOML value", from));
+    impl->set_docs.push_back(d);
+    assign(base, key, *d->get("v"), from, true);
+  }
+
+  // [runs]: list = [{...}, ...] and/or grid = {key = [values]}; the list crossed with the grid.
+  // The list becomes the outer axis, each grid key an inner one (in the order of the table).
+  std::size_t n = 1;
+  auto grow = [&](std::size_t size, const std::string& at) {
+    if (size > kMaxRuns || n > kMaxRuns / size)
+      throw InputError(fmt::format("{}: [runs] expands to more than {} runs", at, kMaxRuns));
+    n *= size;
+  };
+  if (runs) {
+    if (runs->empty()) throw InputError(fmt::format("{}: [runs] needs list = [...] or grid = {{...}}", path));
+    for (auto&& [k, node] : *runs) {
+      const std::string key(k.str());
+      const std::string at = at_key(k.source(), {"runs", key});
+      if (key == "list") {
+        const auto* a = node.as_array();
+        if (!a || a->empty()) throw InputError(fmt::format("{}: [runs] list must be a non-empty array of tables", at));
+        Axis axis;
+        for (std::size_t j = 0; j < a->size(); ++j) {
+          const auto& e = *a->get(j);
+          const auto* t = e.as_table();
+          if (!t)
+            throw InputError(fmt::format("{}: [runs] list must hold tables", at_key(e.source(), {"runs", "list", std::to_string(j)})));
+          std::vector<Override> c;
+          for (auto&& [k2, n2] : *t) {
+            const std::string at2 = at_key(k2.source(), {"runs", "list", std::to_string(j), std::string(k2.str())});
+            c.push_back({strip_section(std::string(k2.str()), at2), &n2, at2});
+          }
+          axis.choices.push_back(std::move(c));
+        }
+        axis.stride = n;  // outer
+        grow(axis.choices.size(), at);
+        impl->axes.push_back(std::move(axis));
+      } else if (key == "grid") {
+        const auto* t = node.as_table();
+        if (!t) throw InputError(fmt::format("{}: [runs] grid must be a table of key = [values]", at));
+        for (auto&& [k2, n2] : *t) {
+          const auto* a = n2.as_array();
+          const std::string at2 = at_key(k2.source(), {"runs", "grid", std::string(k2.str())});
+          if (!a || a->empty())
+            throw InputError(fmt::format("{}: key '{}': a grid axis must be a non-empty array", at2, std::string(k2.str())));
+          Axis axis;
+          for (std::size_t j = 0; j < a->size(); ++j)
+            axis.choices.push_back({{strip_section(std::string(k2.str()), at2), a->get(j),
+                                     at_key(a->get(j)->source(), {"runs", "grid", std::string(k2.str()), std::to_string(j)})}});
+          grow(axis.choices.size(), at2);
+          for (auto& prev : impl->axes) prev.stride *= axis.choices.size();  // inner
+          axis.stride = 1;
+          impl->axes.push_back(std::move(axis));
+        }
+      } else {
+        throw InputError(fmt::format("{}: unknown key '{}' in [runs] (list or grid)", at, key));
+      }
+    }
+  }
+  // A key set by both the list and the grid would have no defined value.
+  if (const toml::node *l = runs ? runs->get("list") : nullptr, *g = runs ? runs->get("grid") : nullptr; l && g) {
+    std::set<std::string> grid_keys;
+    for (auto&& [k2, n2] : *g->as_table()) grid_keys.insert(strip_section(std::string(k2.str()), ""));
+    const auto& list = *l->as_array();
+    for (std::size_t j = 0; j < list.size(); ++j)
+      for (auto&& [k2, n2] : *list.get(j)->as_table())
+        if (grid_keys.count(strip_section(std::string(k2.str()), "")))
+          throw InputError(fmt::format("{}: key '{}' is set by both the [runs] list and the grid: give it in one of them",
+                                       at_key(k2.source(), {"runs", "list", std::to_string(j), std::string(k2.str())}),
+                                       strip_section(std::string(k2.str()), "")));
+  }
+  impl->n = n;
+  sc.runs = RunList(impl);
+
+  // Every run is resolved (validated) once; the keys that vary between runs label them.
+  std::vector<std::pair<std::string, std::string>> first;  // run 0's keys and values
+  std::vector<bool> varies;
+  std::vector<std::size_t> unread_by(schema().size(), 0);  // runs that do not read a key of the file
+  std::map<std::string, std::vector<std::string>> weak;    // transition_problem -> the runs it concerns
+  std::optional<RunSpec> first_run;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<const KeyDef*> unread;
+    const RunSpec r = impl->resolve_run(i, base, &unread);
+    for (const KeyDef* k : unread) ++unread_by[static_cast<std::size_t>(k - schema().data())];
+    if (const std::string t = transition_problem(r); !t.empty()) weak[t].push_back(r.id);
+    if (i == 0) {
+      first_run = r;
+      sc.command = r.command;
+      sc.name = base.str("name");
+      for (const auto& [k, val] : r.resolved) first.emplace_back(k, value_text(val));
+      varies.assign(first.size(), false);
+      continue;
+    }
+    if (r.command != sc.command)
+      throw InputError(fmt::format("{}: runs r0000 and {} need different commands (run, sweep): one scenario, one command",
+                                   path, r.id));
+    for (std::size_t k = 0; k < first.size(); ++k)
+      if (!varies[k] && (k >= r.resolved.size() || r.resolved[k].first != first[k].first ||
+                         value_text(r.resolved[k].second) != first[k].second))
+        varies[k] = true;
+  }
+  for (std::size_t k = 0; k < varies.size(); ++k)
+    if (varies[k]) sc.varying.push_back(k);
+  for (const auto& [why, ids] : weak) {
+    const std::string which =
+        n == 1 ? "" : ids.size() == n ? fmt::format(" (all {} runs)", n)
+                    : fmt::format(" (runs {}{})", fmt::join(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), 6), ", "),
+                                  ids.size() > 6 ? fmt::format(", ... {} of {}", ids.size(), n) : "");
+    sc.warnings.push_back(fmt::format("{}{}: {}", path, which, why));
+  }
+  // A key of the file that no run reads is a mistake; one that the file alone would have a run
+  // read, and only the --set overrides left unread (abs_tol after --set stepper=rk4), is ignored
+  // with a note, so that a file's settings can be overridden without editing it.
+  for (std::size_t k = 0; k < unread_by.size(); ++k) {
+    if (unread_by[k] < n) continue;
+    const KeyDef& def = schema()[k];
+    bool read_by_file_alone = false;
+    for (std::size_t i = 0; i < n && !overrides.empty() && !read_by_file_alone; ++i) {
+      try {
+        read_by_file_alone = key_read(def, impl->resolve_run(i, impl->file_only, nullptr));
+      } catch (const InputError&) {  // the file alone is not a valid scenario: nothing is excused
+        break;
+      }
+    }
+    if (!read_by_file_alone)
+      base.fail(def.key, fmt::format("does not apply to {}{}; remove it", unread_context(def, *first_run),
+                                     n > 1 ? " nor to any other run of this scenario" : ""));
+    sc.warnings.push_back(fmt::format("{}: key '{}' is not read by {} once the --set overrides are applied; it is "
+                                      "ignored",
+                                      base.origin.at(def.key), def.key, unread_context(def, *first_run)));
+  }
+  return sc;
+}
+
+}  // namespace seqmem

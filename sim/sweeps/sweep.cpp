@@ -1,0 +1,317 @@
+// `seqmem sweep` on a [sweep] scenario (see sweep.hpp).
+#include "sim/sweeps/sweep.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include "sim/core/cancel.hpp"
+#include "sim/core/progress.hpp"
+#include "sim/drivers/resources.hpp"
+#include "sim/drivers/run_scenario.hpp"
+#include "sim/experiments/capacity.hpp"
+#include "sim/experiments/capacity_cost.hpp"
+#include "sim/output/h5file.hpp"
+#include "sim/output/output_file.hpp"
+#include "sim/parallel/work_queue.hpp"
+#include "sim/solvers/integrate.hpp"
+#include "sim/sweeps/capacity_table.hpp"
+#include "sim/sweeps/sweep_file.hpp"
+#include "sim/sweeps/sweep_tables.hpp"
+
+namespace seqmem {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One evaluation's task from a configuration of the scenario.
+SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int K, double alpha_c) {
+  const auto& sw = spec.sweep;
+  SequenceTask t;
+  t.N_f = spec.N_f;
+  t.K = K;
+  t.seed = seed;
+  t.params = spec.params;
+  t.params.sigma_h.degree = degree;
+  t.params.alpha_c = alpha_c;
+  t.cue_amplitude = spec.cue_amplitude;
+  t.threshold = spec.threshold;
+  t.cycles_required = sw.cycles_required;
+  t.stall_time = spec.stop.stall_time;
+  t.horizon = sw.horizon;
+  t.t_max = sw.horizon == Horizon::fixed          ? sw.horizon_time
+            : sw.horizon == Horizon::proportional ? sw.horizon_per_memory * K
+                                                  : spec.t_end;
+  t.success_rule = sw.success_rule;
+  t.max_wall_s = sw.max_wall_s;
+  t.integrator = integrator_spec(spec);
+  if (sw.fallback_rk4) t.fallback_rk4_dt = spec.dt;
+  return t;
+}
+
+// The alpha_c values in the order they are tried at the next K: the one that succeeded at the
+// previous K first (the working alpha_c falls slowly as K grows), then the smaller ones from the
+// largest down, then the larger ones from the smallest up. Without a previous success: largest first
+// (the shortest dwell, the fastest outcome). K succeeds when any of them does, so the order changes
+// the cost, not the capacity.
+std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
+  std::sort(alphas.rbegin(), alphas.rend());
+  if (std::find(alphas.begin(), alphas.end(), previous) == alphas.end()) return alphas;
+  std::vector<double> out{previous};
+  for (double a : alphas)
+    if (a < previous) out.push_back(a);
+  for (auto it = alphas.rbegin(); it != alphas.rend(); ++it)
+    if (*it > previous) out.push_back(*it);
+  return out;
+}
+
+// The cost model before the work starts (sim/experiments/capacity_cost.hpp): a success at K_max at the
+// largest and the smallest alpha_c (their dwells differ; the event-driven engine's cost does not
+// depend on the dwell), and an upper bound for the sweep: every pair succeeding up to K_max, its
+// grow phase costing about twice its last success. Refuses (InputError on K_max) one evaluation
+// beyond ResourceLimits::work (24 core-hours) unless allow_large.
+void check_cost(const std::string& path, const std::vector<RunSpec>& configs, std::size_t pairs, bool print, bool allow_large) {
+  const RunSpec& spec = configs.front();
+  const auto& sw = spec.sweep;
+  const int K = sw.K_list.empty() ? sw.K_max : sw.K_list.back();
+  const int degree = *std::max_element(sw.degrees.begin(), sw.degrees.end());
+  const double alpha_lo = *std::min_element(sw.alpha_c.begin(), sw.alpha_c.end());
+  const double alpha_hi = *std::max_element(sw.alpha_c.begin(), sw.alpha_c.end());
+  const CapacityCost c = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha_hi));
+  const CapacityCost c_lo = capacity_cost(make_task(spec, degree, sw.seeds.front(), K, alpha_lo));
+  const double s1 = c.success_seconds(K, sw.cycles_required), s2 = c_lo.success_seconds(K, sw.cycles_required);
+  const double best = std::min(s1, s2), worst = std::max(s1, s2);
+  const double total = 2 * worst * static_cast<double>(pairs);
+  if (!allow_large && worst > ResourceLimits().work)
+    throw InputError(fmt::format("{}: key 'K_max': one successful evaluation at K = {} (degree {}) would take about {} "
+                                 "of one core (cost model), beyond the 24 core-hours allowed without --allow-large",
+                                 path, K, degree, duration_text(worst)));
+  if (!print) return;
+  fmt::print(stderr,
+             "sweep: cost model (sim/experiments/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
+             "with about {:.0f} right-hand sides per memory (dwell {:.0f} to {:.0f} per memory); a success at K = {} "
+             "({} cycles, degree {}) costs {} to {} of one core; {} pairs, each succeeding up to K = {} at most: at "
+             "most {} of one core\n",
+             K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
+             std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree,
+             duration_text(best), duration_text(worst), pairs, K, duration_text(total));
+}
+
+// --resume of a shard file: the same shard of the same count.
+void check_shard(const std::string& path, const SweepOptions& opt) {
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::Handle f = h5::open_input(path, "--resume");
+  const bool sharded = h5::has_attr(f.id(), "shard_count");
+  const long long i = sharded ? h5::read_int_attr(f.id(), "shard_index") : 0;
+  const long long n = sharded ? h5::read_int_attr(f.id(), "shard_count") : 0;
+  if (i != opt.shard_index || n != opt.shard_count)
+    throw InputError(fmt::format("{}: --resume: the file holds {} but this command computes {}", path,
+                                 n ? fmt::format("shard {}/{}", i, n) : std::string("a whole sweep"),
+                                 opt.shard_count ? fmt::format("shard {}/{}", opt.shard_index, opt.shard_count)
+                                                 : std::string("the whole sweep")));
+}
+
+}  // namespace
+
+std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_index, int shard_count) {
+  std::vector<Pair> pairs;
+  for (int c = 0; c < static_cast<int>(configs.size()); ++c) {
+    const SweepSpec& sw = configs[static_cast<std::size_t>(c)].sweep;
+    for (int d : sw.degrees)
+      for (auto s : sw.seeds) {
+        if (!sw.per_alpha_c) pairs.push_back({c, d, s, -1.0});
+        else
+          for (double a : sw.alpha_c) pairs.push_back({c, d, s, a});
+      }
+  }
+  // the dearest pairs (high degree: large K) first, for the dynamic schedule
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.degree > b.degree; });
+  if (shard_count <= 0) return pairs;
+  // shard i of n: every n-th pair of that order, so each shard gets dear and cheap ones
+  std::vector<Pair> mine;
+  for (std::size_t j = 0; j < pairs.size(); ++j)
+    if (static_cast<int>(j % static_cast<std::size_t>(shard_count)) == shard_index - 1) mine.push_back(pairs[j]);
+  return mine;
+}
+
+SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+  if (sc.command == Command::run) {
+    const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
+    const bool empty_sweep = std::find(sc.sections.begin(), sc.sections.end(), "sweep") != sc.sections.end();
+    throw InputError(fmt::format(
+        "{}: {}", sc.path,
+        diffusion     ? "key 'kind': a diffusion scenario has no capacity sweep: run it with `seqmem run`"
+        : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
+                      : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
+  }
+  if (opt.resume && opt.overwrite)
+    throw InputError(fmt::format("{}: --resume continues the output, --overwrite replaces it: choose one", out));
+  if (opt.shard_count > 0 && sc.command != Command::sweep)
+    throw InputError(fmt::format("{}: --shard: a [baseline] scenario takes seconds; run it whole", sc.path));
+  {
+    ResourceLimits limits;
+    limits.allow_large = opt.allow_large;
+    check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
+  }
+  if (opt.print_warnings) print_warnings(sc);
+  if (sc.command == Command::baseline) {  // seconds of work: rank 0 alone
+    join_or_exit(sc.fingerprint());
+    if (!mpi::coordinator()) return {};
+    return run_baselines(sc, out, opt);
+  }
+  const auto t0 = Clock::now();
+  const bool root = mpi::coordinator();
+  const bool progress_on = opt.progress && root;
+
+  std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
+  for (const RunSpec& r : sc.runs) configs.push_back(r);
+  const std::vector<Pair> pairs = sweep_pairs(configs, opt.shard_index, opt.shard_count);
+  // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
+  // and the rows to reuse.
+  std::unique_ptr<OutputFile> of;
+  std::map<Key, Row> cache;
+  auto header = [&](hid_t r, bool complete) {
+    write_sweep_header(r, sc, complete);
+    if (opt.shard_count > 0) {
+      h5::set_attr(r, "shard_index", std::int64_t(opt.shard_index));
+      h5::set_attr(r, "shard_count", std::int64_t(opt.shard_count));
+    }
+  };
+  {
+    mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
+      check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
+      of = std::make_unique<OutputFile>(
+          out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
+          "continue it with --resume (it is complete: nothing is computed again), or replace it with --overwrite",
+          opt.progress, true);
+      if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
+        cache = read_sweep_rows(from, sc.text, sc.overrides_text(), "--resume");
+        check_shard(from, opt);
+      }
+      std::vector<Row> rows;
+      for (const auto& [k, r] : cache) rows.push_back(r);
+      // writable? now, before any work
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {}, false, opt.resume_hint);
+      for (const auto& [k, r] : cache) b.put_string(encode(r, 'U'));
+    });
+    if (!root)
+      while (!setup.done()) {
+        mpi::Bytes m(setup.get_string());
+        m.get<char>();
+        const Row r = decode_row(m);
+        cache[key(r)] = r;
+      }
+  }
+
+  // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
+  std::mutex mu;  // guards rows, caps, counters and the file
+  std::vector<Row> rows;
+  for (const auto& [k, r] : cache) rows.push_back(r);
+  std::vector<Capacity> caps;
+  SweepSummary summary;
+  auto last_flush = Clock::now();
+  int pairs_done = 0;
+  // A live line on a terminal, a line every few seconds otherwise (sim/core/progress.hpp).
+  const bool tty = ::isatty(2);
+  Progress bar("sweep", "pairs", static_cast<double>(pairs.size()), progress_on, tty ? 0.2 : progress_interval(5.0));
+  bar.set_live(tty);
+  auto progress = [&](bool force) {  // under mu
+    bar.report(pairs_done, fmt::format("{} evaluations (+{} resumed)", summary.evaluations, summary.reused), force);
+  };
+  auto deliver = [&](const std::string& bytes) {  // rank 0
+    mpi::Bytes m(bytes);
+    const char kind = m.get<char>();
+    std::lock_guard<std::mutex> g(mu);
+    if (kind == 'U') {
+      ++summary.reused;
+      return;
+    }
+    if (kind == 'C') {
+      caps.push_back(decode_capacity(m));
+      ++pairs_done;
+      progress(false);
+      return;
+    }
+    rows.push_back(decode_row(m));
+    ++summary.evaluations;
+    if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
+      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, caps, false, opt.resume_hint);
+      last_flush = Clock::now();
+    }
+    progress(false);
+  };
+
+  WorkQueue queue(static_cast<int>(pairs.size()), deliver);
+  auto work = [&](int i) {
+    const Pair& p = pairs[static_cast<std::size_t>(i)];
+    const RunSpec& spec = configs[p.config];
+    const auto& sw = spec.sweep;
+    // capacity_per_alpha_c: this pair's own alpha_c; else K succeeds when one of them does
+    const std::vector<double> alphas = p.alpha_c >= 0 ? std::vector<double>{p.alpha_c} : sw.alpha_c;
+    double winner = -1;  // the alpha_c that succeeded at the previous K
+    auto evaluate = [&](int K) {
+      bool censored = false;
+      for (double a : alpha_order(alphas, opt.alpha_from_previous ? winner : -1.0)) {
+        Row r{p.config, p.degree, p.seed, K, a, {}};
+        if (auto it = cache.find(key(r)); it != cache.end()) {
+          r = it->second;
+          queue.result(encode(r, 'U'));
+        } else {
+          throw_if_cancelled();  // the queue stops; the last checkpoint stays resumable
+          SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
+          t.dense_products = opt.dense_products;
+          r.e = evaluate_sequence(t);
+          throw_if_cancelled();  // a cancelled evaluation stopped early: its outcome is not recorded
+          queue.result(encode(r, 'R'));
+        }
+        if (r.e.success()) {
+          winner = a;
+          return Verdict::success;
+        }
+        censored |= r.e.censored();
+      }
+      return censored ? Verdict::censored : Verdict::failure;
+    };
+    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all, sw.K_resolution);
+    queue.result(encode(Capacity{p.config, p.degree, p.seed, p.alpha_c, found}));
+  };
+  const int n = static_cast<int>(pairs.size());
+  queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
+  if (!root) return summary;
+  throw_if_cancelled();
+  // A failed write leaves the last checkpoint: say so, and how to go on.
+  auto kept = [&]() -> std::string {
+    std::error_code ec;
+    if (of->checkpoint().empty() || !std::filesystem::exists(of->checkpoint(), ec)) return "";
+    return fmt::format("; the checkpoint {} keeps the evaluations of its last write: {}", of->checkpoint(),
+                       opt.resume_hint);
+  };
+  if (const std::string f = queue.failure(); !f.empty()) {
+    if (f.find("cannot write") != std::string::npos) throw OutputError(f + kept());
+    throw std::runtime_error(f);
+  }
+  try {
+    write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps, true);
+  } catch (const OutputError& e) {
+    throw OutputError(e.what() + kept());
+  }
+  progress(true);
+  bar.finish();
+  std::vector<std::string> names;
+  for (const RunSpec& r : configs) names.push_back(config_name(sc, r));
+  if (opt.print_table) fmt::print("{}", capacity_table(caps, names));
+  summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace seqmem
