@@ -53,6 +53,7 @@
 #include "models/memories.hpp"
 #include "sim/experiments/recall.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/solvers/cvode_eigen.hpp"
 #include "sim/solvers/integrate.hpp"

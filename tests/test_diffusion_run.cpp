@@ -10,6 +10,7 @@
 #include <string>
 
 #include "sim/kinds/diffusion/diffusion_runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/output/h5file.hpp"
 #include "sim/scenario/scenario.hpp"
 

@@ -9,6 +9,7 @@
 #include "models/gsemm.hpp"
 #include "models/memories.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/solvers/integrate.hpp"
 
 using namespace seqmem;

@@ -19,6 +19,7 @@
 #include "models/memories.hpp"
 #include "sim/experiments/fixed_points.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 
 using namespace seqmem;
 

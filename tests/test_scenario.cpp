@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/output/h5file.hpp"
 #include "sim/scenario/scenario.hpp"
 

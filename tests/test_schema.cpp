@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 

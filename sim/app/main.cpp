@@ -17,7 +17,7 @@
 
 #include "sim/drivers/resources.hpp"
 #include "sim/drivers/run_scenario.hpp"
-#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/output/events_csv.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/provenance.hpp"
@@ -33,59 +33,13 @@ using namespace seqmem;
 
 constexpr int kMaxThreads = 1024;
 
-std::string cycle_text(const std::vector<int>& cycle) {
-  std::string s;
-  for (int m : cycle) s += fmt::format("{}ξ{}", s.empty() ? "" : "→", m + 1);
-  return s;
-}
-
 void print_summary(const Scenario& sc, const std::vector<RunOutcome>& outcomes) {
   for (std::size_t i = 0; i < sc.runs.size(); ++i) {
     const RunSpec r = sc.runs[i];
     const auto& o = outcomes[i];
     const std::string varying = run_label(sc, r);
     const std::string label = varying.empty() ? "" : " " + varying;
-    if (r.model == ModelKind::free_recall)
-      fmt::print("{}{}: {}, {} lists of {} items, wall {:.3f} s\n", r.id, label, o.status, o.samples,
-                 r.free_recall.L, o.wall_s);
-    else if (r.model == ModelKind::diffusion)
-      fmt::print("{}{}: {}, {} trajectories to t = {:g}, wall {:.3f} s\n", r.id, label, o.status, o.samples, o.t_stop,
-                 o.wall_s);
-    else
-      fmt::print("{}{}: {} at t = {:g}, {} samples, wall {:.3f} s\n", r.id, label, o.status, o.t_stop, o.samples,
-                 o.wall_s);
-    if (!o.message.empty()) fmt::print("  {}\n", o.message);
-    if (r.model == ModelKind::diffusion || r.model == ModelKind::free_recall) {
-      fmt::print("  {}\n", o.detail);
-      continue;
-    }
-    if (o.fixed_points > 0)
-      fmt::print("  fixed points at {} samples ({:.2f} s)\n", o.fixed_points, o.fixed_points_wall_s);
-    std::string v;
-    const std::size_t shown = std::min<std::size_t>(o.visits.size(), 40);
-    for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
-    if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
-    fmt::print("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
-    if (o.stalled && o.any_visit)
-      fmt::print("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
-                 r.stop.stall_time);
-    else if (o.stalled)
-      fmt::print("  stalled from the start: no visit within stall_time = {}\n", r.stop.stall_time);
-    if (o.recovered_stalls > 0)
-      fmt::print("  {} gap{} longer than stall_time = {} before later visits\n", o.recovered_stalls,
-                 o.recovered_stalls == 1 ? "" : "s", r.stop.stall_time);
-    if (o.checked) {
-      const std::string cyc = cycle_text(r.expect_cycle);
-      // A run that did not reach its end is not a clean result: say so.
-      const bool cut = o.status == "diverged" || o.status == "failed";
-      const std::string until = cut ? fmt::format(" before the run {} at t = {:g}", o.status, o.t_stop) : "";
-      if (o.check.ok())
-        fmt::print("  episode {}: {} complete cycles{}, no wrong visit{}\n", cyc, o.check.cycles_completed, until,
-                   cut ? " until then" : "");
-      else
-        fmt::print("  episode {}: {} complete cycles, first wrong visit ξ{} at t = {:.2f}\n", cyc,
-                   o.check.cycles_completed, o.check.first_wrong_memory + 1, o.check.first_wrong_time);
-    }
+    fmt::print("{}{}: {}", r.id, label, kind_of(r.model).summary(r, o));
   }
 }
 

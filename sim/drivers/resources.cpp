@@ -226,7 +226,7 @@ void check_resources(const Scenario& sc, const FileCache& files, int threads, co
   const double memory_limit = limits.memory > 0 ? limits.memory : 0.8 * physical_memory();
   const std::size_t n = sc.runs.size();
   const double at_once =
-      parallel_within_run(sc.runs[0].model) ? 1.0 : std::max(1.0, std::min<double>(n, std::max(1, threads)));
+      kind_of(sc.runs[0].model).parallel_within_run ? 1.0 : std::max(1.0, std::min<double>(n, std::max(1, threads)));
   double total_output = 0;
   std::string output_keys;
   for (const RunSpec& r : sc.runs) {

@@ -9,7 +9,8 @@
 
 #include <string>
 
-#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/file_cache.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {

@@ -16,9 +16,7 @@
 #include "sim/core/cancel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
-#include "sim/kinds/diffusion/diffusion_writer.hpp"
-#include "sim/kinds/free_recall/free_recall_writer.hpp"
-#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/variables.hpp"
@@ -27,66 +25,6 @@
 
 namespace seqmem {
 namespace {
-
-// The outcome line of a diffusion run: where the trajectories ended, against the posterior.
-RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
-  RunOutcome r;
-  r.status = o.status;
-  r.message = o.message;
-  r.wall_s = o.wall_s;
-  r.t_stop = spec.t_end;
-  r.samples = spec.diffusion.trajectories;
-  const double M = spec.diffusion.trajectories;
-  // The most frequent end labels first (at most 6), then how many others.
-  std::vector<std::size_t> order;
-  for (std::size_t l = 0; l < o.label_counts.size(); ++l)
-    if (o.label_counts[l] > 0) order.push_back(l);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return o.label_counts[a] > o.label_counts[b]; });
-  std::string s;
-  for (std::size_t j = 0; j < std::min<std::size_t>(order.size(), 6); ++j) {
-    const std::size_t l = order[j];
-    s += fmt::format(" {} {:.3f} ({:.3f})", l == 0 ? std::string("manifold") : fmt::format("ξ{}", l),
-                     o.label_counts[l] / M, o.label_posterior(l));
-  }
-  if (order.size() > 6) s += fmt::format(" … ({} more)", order.size() - 6);
-  if (o.result.mixtures > 0)
-    s += fmt::format(" mixture {:.3f} (largest memory weight below {})", o.result.mixtures / M,
-                     spec.diffusion.mixture_threshold);
-  if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
-  if (o.result.failed > 0) s += fmt::format(" stepper gave up {:.3f}", o.result.failed / M);
-  r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
-  return r;
-}
-
-// The outcome lines of a free-recall run: the curves in brief.
-RunOutcome free_recall_summary(const RunSpec& spec, const FreeRecallOutcome& o) {
-  RunOutcome r;
-  r.status = o.status;
-  r.message = o.message;
-  r.wall_s = o.wall_s;
-  r.samples = static_cast<long>(o.curves.lists);
-  const auto& c = o.curves;
-  const int L = spec.free_recall.L;
-  if (spec.free_recall.recognition) {
-    r.detail = fmt::format("recognition: hit rate {:.3f}, false-alarm rate {:.3f}, d' {:.3f}", c.hit_rate(),
-                           c.false_alarm_rate(), c.d_prime());
-    return r;
-  }
-  std::string spc, pfr, crp;
-  const auto s = c.spc(), p = c.pfr(), l = c.lag_crp();
-  for (int j = 0; j < L; ++j) spc += fmt::format(" {:.2f}", s[static_cast<std::size_t>(j)]);
-  for (int j = 0; j < L; ++j) pfr += fmt::format(" {:.2f}", p[static_cast<std::size_t>(j)]);
-  for (int lag = -std::min(5, L - 1); lag <= std::min(5, L - 1); ++lag)
-    if (lag != 0) crp += fmt::format(" {:+d}:{:.2f}", lag, l[static_cast<std::size_t>(lag + L - 1)]);
-  const double lists = std::max<double>(1.0, static_cast<double>(c.lists));
-  r.detail = fmt::format("recalls per list {:.2f}, intrusions per list {:.3f}\n  serial-position curve:{}\n"
-                         "  first recall:{}\n  lag-CRP:{}",
-                         c.correct / lists, c.intrusions / lists, spc, pfr, crp);
-  if (c.same_category_possible > 0)
-    r.detail += fmt::format("\n  category CRP: same {:.3f}, other {:.3f}", c.same_category_crp(), c.other_category_crp());
-  return r;
-}
 
 // A run's outcome as a message to rank 0 (sim/parallel/work_queue.hpp): the run's index first.
 std::string encode(int i, const RunOutcome& o) {
@@ -151,7 +89,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   const bool root = mpi::coordinator();
   // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
   // another: rank 0 alone.
-  const bool one_at_a_time = parallel_within_run(sc.runs[0].model);
+  const bool one_at_a_time = kind_of(sc.runs[0].model).parallel_within_run;
   if (one_at_a_time) {
     join_or_exit(sc.fingerprint());
     if (!root) return {};
@@ -238,47 +176,16 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
   auto run_one = [&](int i) {
     throw_if_cancelled();  // the queue stops at the first failure
     const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
+    RunContext ctx{files, all, opt.progress && root, runs.id(), [&, i] {
+                     std::lock_guard<std::mutex> g(h5::lock());
+                     if (root) of->part_exists(static_cast<std::size_t>(i), true);
+                     return h5::create_file(OutputFile::part_of(partial, static_cast<std::size_t>(i)));
+                   }};
     RunOutcome o;
-    if (spec.model == ModelKind::free_recall) {
-      try {
-        FreeRecallWriter w(runs.id(), spec);
-        const FreeRecallOutcome fr =
-            simulate_free_recall(spec, all, opt.progress, [&](const FreeRecallEvents& e) { w.append(e); });
-        w.finish(fr);
-        o = free_recall_summary(spec, fr);
-      } catch (const h5::Error& e) {
-        throw_write_error(out, e.what());
-      }
-    } else if (spec.model == ModelKind::diffusion) {
-      const DiffusionOutcome d = simulate_diffusion(spec, files, all, opt.progress);
-      throw_if_cancelled();  // a landscape or trajectories cut short are not written
-      try {
-        write_diffusion_run(runs.id(), spec, d);
-      } catch (const h5::Error& e) {
-        throw_write_error(out, e.what());
-      }
-      o = diffusion_summary(spec, d);
-    } else {
-      const RunInputs in = make_inputs(spec, files);
-      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(i));
-      try {
-        h5::Handle pf;
-        {
-          std::lock_guard<std::mutex> g(h5::lock());
-          if (root) of->part_exists(static_cast<std::size_t>(i), true);
-          pf = h5::create_file(part);
-        }
-        {
-          RunWriter w(pf.id(), spec, in.Xi, in.Phi);
-          o = simulate(spec, in, &w, opt.progress && root);
-          throw_if_cancelled();  // the run stopped at a sample: no outcome to record
-          w.finish(o);
-        }
-        std::lock_guard<std::mutex> g(h5::lock());
-        h5::close_file(pf);
-      } catch (const h5::Error& e) {
-        throw_write_error(out, e.what());
-      }
+    try {
+      o = kind_of(spec.model).run(spec, ctx);
+    } catch (const h5::Error& e) {
+      throw_write_error(out, e.what());
     }
     queue.result(encode(i, o));
   };

@@ -42,10 +42,6 @@ inline constexpr ChoiceName<ModelKind> kModelKindNames[] = {{"gsemm", ModelKind:
 constexpr const auto& choice_names(ModelKind) { return kModelKindNames; }
 inline const char* to_string(ModelKind v) { return name_in(kModelKindNames, v); }
 
-// Kinds whose runs spread their own trajectories or lists over the threads: their runs go one
-// after another, on rank 0, each written when it ends (sim/drivers/run_scenario.cpp).
-inline bool parallel_within_run(ModelKind m) { return m == ModelKind::diffusion || m == ModelKind::free_recall; }
-
 // What a scenario is for: the command that runs it.
 enum class Command { run, sweep, baseline };
 

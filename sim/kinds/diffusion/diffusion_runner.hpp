@@ -9,7 +9,7 @@
 #include "models/gaussian_mixture.hpp"
 #include "sim/experiments/landscape.hpp"
 #include "sim/experiments/recall.hpp"
-#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/file_cache.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {

@@ -6,33 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "analysis/sequence.hpp"
 #include "sim/kinds/gsemm/fixed_point_analysis.hpp"
+#include "sim/kinds/run_outcome.hpp"
 #include "sim/output/h5file.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/solvers/solver_stats.hpp"
 
 namespace seqmem {
-
-struct RunOutcome {
-  std::string status = "completed";  // completed | stopped (a stop rule) | diverged | failed
-  std::string message;               // why, when not completed
-  double t_stop = 0.0;               // last time reached (the divergence time when diverged)
-  SolverStats stats;                 // of the integration
-  bool stalled = false;              // a sequence run that stopped visiting new memories (at its end)
-  double stalled_at = 0.0;           // ... after its last visit at this time (0: no visit at all)
-  bool any_visit = false;
-  int recovered_stalls = 0;          // earlier gaps longer than stall_time it recovered from
-  std::vector<Visit> visits;
-  Vec m_final;  // overlaps at the last sample
-  bool checked = false;  // expect_cycle given
-  EpisodeCheck check;
-  double wall_s = 0.0;
-  long long samples = 0;
-  int fixed_points = 0;  // samples analysed by [fixed_points]
-  double fixed_points_wall_s = 0.0;
-  std::string detail;  // diffusion runs: where the trajectories ended
-};
 
 // The solver statistics of a run as attributes of its group: solver_steps, solver_rhs_evals,
 // solver_rejected_steps, solver_jacobian_evals. The caller holds h5::lock().

@@ -15,36 +15,8 @@
 #include "sim/output/memory_io.hpp"
 
 namespace seqmem {
-std::string file_key(const std::string& path, const std::string& dataset) { return path + "#" + dataset; }
-
 namespace {
 const auto& key = file_key;
-
-// Diffusion runs: Y_file (D x N) and covariance_file (N covariances D x D).
-void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
-  const auto& d = r.diffusion;
-  int N = d.N;
-  if (!d.Y_file.empty()) {
-    if (!cache.count(key(d.Y_file, d.Y_dataset))) cache[key(d.Y_file, d.Y_dataset)] = load_matrix(d.Y_file, d.Y_dataset, "Y_file");
-    const Mat& Y = cache.at(key(d.Y_file, d.Y_dataset));
-    if (Y.rows() != d.D)
-      throw InputError(fmt::format("{}: key 'Y_file': has {} rows, D = {} (one pattern per column)", d.Y_file,
-                                   Y.rows(), d.D));
-    N = static_cast<int>(Y.cols());
-    if (r.cue_memory >= N)
-      throw InputError(fmt::format("{}: key 'cue_memory': memory {} does not exist ({} has {} patterns)", sc.path,
-                                   r.cue_memory + 1, d.Y_file, N));
-  }
-  if (!d.covariance_file.empty()) {
-    const std::string k = stack_key(d.covariance_file, d.covariance_dataset);
-    if (!cache.count(k)) cache[k] = load_matrix_stack(d.covariance_file, d.covariance_dataset);
-    const Mat& C = cache.at(k);
-    if (C.cols() != d.D || C.rows() != static_cast<Eigen::Index>(N) * d.D)
-      throw InputError(fmt::format("{}: key 'covariance_file': holds {} x {} numbers, expected N x D x D = {} x {} x {} "
-                                   "(or (N D) x D)",
-                                   d.covariance_file, C.rows(), C.cols(), N, d.D, d.D));
-  }
-}
 
 template <class Model>
 RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, const InitialConditions& ic,
@@ -82,57 +54,6 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
   return o;
 }
 }  // namespace
-
-FileCache load_files(const Scenario& sc) {
-  FileCache cache;
-  for (const RunSpec& r : sc.runs) {  // one pass: every access to a run resolves it
-    if (r.model == ModelKind::diffusion) {
-      load_diffusion_files(sc, r, cache);
-      // The memories are built here so that a covariance that is not positive semi-definite is
-      // reported before any output exists.
-      try {
-        make_mixture(r, cache);
-      } catch (const std::invalid_argument& e) {  // a combination of [patterns] keys the model refuses
-        throw InputError(fmt::format("{}: [patterns] of run {}: {}", sc.path, r.id, without_function_name(e.what())));
-      }
-      continue;
-    }
-    if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
-      cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset, "Xi_file");
-    if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
-      cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset, "Phi_file");
-    int K = r.K;  // shapes
-    if (!r.Xi_file.empty()) {
-      const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));
-      if (Xi.rows() != r.N_f)
-        throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)", r.Xi_file,
-                                     Xi.rows(), r.N_f));
-      if (Xi.cols() < 1) throw InputError(fmt::format("{}: key 'Xi_file': holds no memory (0 columns)", r.Xi_file));
-      if (!Xi.allFinite()) throw InputError(fmt::format("{}: key 'Xi_file': holds NaN or Inf", r.Xi_file));
-      K = static_cast<int>(Xi.cols());
-      auto check = [&](int idx, const char* k) {
-        if (idx >= K)
-          throw InputError(fmt::format("{}: key '{}': memory {} does not exist ({} has {} memories)", sc.path, k,
-                                       idx + 1, r.Xi_file, K));
-      };
-      check(r.cue_memory, "cue_memory");
-      check(r.input_memory, "input_memory");
-      for (const auto& e : r.episodes)
-        for (int m : e.memories) check(m, "cycles");
-      for (int m : r.expect_cycle) check(m, "expect_cycle");
-      if (r.fixed_points.enabled && r.fixed_points.surface_slices > 0 && !r.fixed_points.surface_pca)
-        for (int m : r.fixed_points.surface_memories) check(m, "surface_memories");
-    }
-    if (!r.Phi_file.empty()) {
-      const Mat& Phi = cache.at(key(r.Phi_file, r.Phi_dataset));
-      if (Phi.rows() != K || Phi.cols() != K)
-        throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.Phi_file,
-                                     Phi.rows(), Phi.cols(), K, K));
-      if (!Phi.allFinite()) throw InputError(fmt::format("{}: key 'Phi_file': holds NaN or Inf", r.Phi_file));
-    }
-  }
-  return cache;
-}
 
 RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
   RunInputs in;

@@ -5,22 +5,11 @@
 #include <string>
 
 #include "models/gsemm_params.hpp"
+#include "sim/kinds/file_cache.hpp"
 #include "sim/kinds/gsemm/run_writer.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {
-
-// Matrices named by the scenario's files, loaded once (key: path + "#" + dataset).
-using FileCache = std::map<std::string, Mat>;
-std::string file_key(const std::string& path, const std::string& dataset);
-// The key of a stack of matrices (memory_io.hpp, load_matrix_stack) in the cache.
-inline std::string stack_key(const std::string& path, const std::string& dataset) {
-  return "stack:" + file_key(path, dataset);
-}
-
-// Loads every file the runs name and checks the shapes (InputError on a mismatch). Call before
-// any output is created.
-FileCache load_files(const Scenario& sc);
 
 struct RunInputs {
   Mat Xi;   // N_f x K

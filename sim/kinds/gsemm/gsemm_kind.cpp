@@ -1,0 +1,113 @@
+// kind = "gsemm", "dense_gsemm", "gamm" as a module (sim/kinds/kind.hpp): files Xi_file and Phi_file,
+// a run streamed into its part file, and the lines the command line prints (visits, episode check).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "sim/core/cancel.hpp"
+#include "sim/kinds/gsemm/runner.hpp"
+#include "sim/kinds/kind.hpp"
+#include "sim/output/memory_io.hpp"
+
+namespace seqmem {
+namespace {
+
+const auto& key = file_key;
+
+// Xi_file (N_f x K) and Phi_file (K x K), and every memory index the run names against them.
+void load_gsemm_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
+  if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
+    cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset, "Xi_file");
+  if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
+    cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset, "Phi_file");
+  int K = r.K;  // shapes
+  if (!r.Xi_file.empty()) {
+    const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));
+    if (Xi.rows() != r.N_f)
+      throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)", r.Xi_file,
+                                   Xi.rows(), r.N_f));
+    if (Xi.cols() < 1) throw InputError(fmt::format("{}: key 'Xi_file': holds no memory (0 columns)", r.Xi_file));
+    if (!Xi.allFinite()) throw InputError(fmt::format("{}: key 'Xi_file': holds NaN or Inf", r.Xi_file));
+    K = static_cast<int>(Xi.cols());
+    auto check = [&](int idx, const char* k) {
+      if (idx >= K)
+        throw InputError(fmt::format("{}: key '{}': memory {} does not exist ({} has {} memories)", sc.path, k,
+                                     idx + 1, r.Xi_file, K));
+    };
+    check(r.cue_memory, "cue_memory");
+    check(r.input_memory, "input_memory");
+    for (const auto& e : r.episodes)
+      for (int m : e.memories) check(m, "cycles");
+    for (int m : r.expect_cycle) check(m, "expect_cycle");
+    if (r.fixed_points.enabled && r.fixed_points.surface_slices > 0 && !r.fixed_points.surface_pca)
+      for (int m : r.fixed_points.surface_memories) check(m, "surface_memories");
+  }
+  if (!r.Phi_file.empty()) {
+    const Mat& Phi = cache.at(key(r.Phi_file, r.Phi_dataset));
+    if (Phi.rows() != K || Phi.cols() != K)
+      throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.Phi_file,
+                                   Phi.rows(), Phi.cols(), K, K));
+    if (!Phi.allFinite()) throw InputError(fmt::format("{}: key 'Phi_file': holds NaN or Inf", r.Phi_file));
+  }
+}
+
+RunOutcome run_gsemm(const RunSpec& spec, const RunContext& ctx) {
+  const RunInputs in = make_inputs(spec, ctx.files);
+  h5::Handle pf = ctx.create_part();
+  RunOutcome o;
+  {
+    RunWriter w(pf.id(), spec, in.Xi, in.Phi);
+    o = simulate(spec, in, &w, ctx.progress);
+    throw_if_cancelled();  // the run stopped at a sample: no outcome to record
+    w.finish(o);
+  }
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::close_file(pf);
+  return o;
+}
+
+std::string cycle_text(const std::vector<int>& cycle) {
+  std::string s;
+  for (int m : cycle) s += fmt::format("{}ξ{}", s.empty() ? "" : "→", m + 1);
+  return s;
+}
+
+std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
+  std::string s = fmt::format("{} at t = {:g}, {} samples, wall {:.3f} s\n", o.status, o.t_stop, o.samples, o.wall_s);
+  if (!o.message.empty()) s += fmt::format("  {}\n", o.message);
+  if (o.fixed_points > 0)
+    s += fmt::format("  fixed points at {} samples ({:.2f} s)\n", o.fixed_points, o.fixed_points_wall_s);
+  std::string v;
+  const std::size_t shown = std::min<std::size_t>(o.visits.size(), 40);
+  for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
+  if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
+  s += fmt::format("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
+  if (o.stalled && o.any_visit)
+    s += fmt::format("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
+                     r.stop.stall_time);
+  else if (o.stalled)
+    s += fmt::format("  stalled from the start: no visit within stall_time = {}\n", r.stop.stall_time);
+  if (o.recovered_stalls > 0)
+    s += fmt::format("  {} gap{} longer than stall_time = {} before later visits\n", o.recovered_stalls,
+                     o.recovered_stalls == 1 ? "" : "s", r.stop.stall_time);
+  if (o.checked) {
+    const std::string cyc = cycle_text(r.expect_cycle);
+    // A run that did not reach its end is not a clean result: say so.
+    const bool cut = o.status == "diverged" || o.status == "failed";
+    const std::string until = cut ? fmt::format(" before the run {} at t = {:g}", o.status, o.t_stop) : "";
+    if (o.check.ok())
+      s += fmt::format("  episode {}: {} complete cycles{}, no wrong visit{}\n", cyc, o.check.cycles_completed, until,
+                       cut ? " until then" : "");
+    else
+      s += fmt::format("  episode {}: {} complete cycles, first wrong visit ξ{} at t = {:.2f}\n", cyc,
+                       o.check.cycles_completed, o.check.first_wrong_memory + 1, o.check.first_wrong_time);
+  }
+  return s;
+}
+
+}  // namespace
+
+extern const Kind kGsemmKind{false, load_gsemm_files, run_gsemm, gsemm_summary};
+
+}  // namespace seqmem
