@@ -1,6 +1,7 @@
 """The layers run one way (docs/architecture.md): no C++ file includes a file of a layer below its
-own in the table below (a larger number is further from the equations). Every project include is
-written from the repository root, so the check reads the #include lines.
+own in the table below (a larger number is further from the equations), and no model kind's folder
+includes another kind's (sim/kinds/<kind>/ stands alone behind sim/kinds/kind.hpp). Every project
+include is written from the repository root, so the check reads the #include lines.
 
 usage: python3 tests/test_layers.py
 """
@@ -56,10 +57,13 @@ def main():
             arrows += 1
             if theirs and theirs[1] > mine[1]:
                 bad.append(f"{rel} (layer {mine[1]}, {mine[0]}) includes {target} (layer {theirs[1]}, {theirs[0]})")
+            kind_of = lambda p: p.split("/")[2] if p.startswith("sim/kinds/") and p.count("/") >= 3 else None
+            if kind_of(rel) and kind_of(target) and kind_of(rel) != kind_of(target):
+                bad.append(f"{rel} (kind {kind_of(rel)}) includes {target} (kind {kind_of(target)})")
     for line in unplaced:
         print(f"not in any layer: {line}")
     for line in bad:
-        print(f"upward: {line}")
+        print(f"against the layers: {line}")
     print(f"{len(sources)} files, {arrows} includes; {len(bad)} against the layers, {len(unplaced)} outside them")
     sys.exit(1 if bad or unplaced else 0)
 

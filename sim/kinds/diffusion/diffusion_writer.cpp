@@ -1,7 +1,7 @@
 #include "sim/kinds/diffusion/diffusion_writer.hpp"
 
-#include "sim/kinds/gsemm/run_writer.hpp"
 #include "sim/output/h5file.hpp"
+#include "sim/output/solver_attributes.hpp"
 #include "sim/scenario/key_attributes.hpp"
 
 namespace seqmem {

@@ -26,13 +26,6 @@ std::vector<double> row_major(const Mat& M) {
 }
 }  // namespace
 
-void write_solver_stats(hid_t group, const SolverStats& s) {
-  h5::set_attr(group, "solver_steps", std::int64_t(s.steps));
-  h5::set_attr(group, "solver_rhs_evals", std::int64_t(s.rhs_evals));
-  h5::set_attr(group, "solver_rejected_steps", std::int64_t(s.rejected));
-  h5::set_attr(group, "solver_jacobian_evals", std::int64_t(s.jac_evals));
-}
-
 RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const SpMat& Phi) : impl_(new Impl) {
   std::lock_guard<std::mutex> g(h5::lock());
   auto& m = *impl_;

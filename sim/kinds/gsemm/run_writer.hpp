@@ -8,15 +8,12 @@
 
 #include "sim/kinds/gsemm/fixed_point_analysis.hpp"
 #include "sim/kinds/run_outcome.hpp"
+#include "sim/output/solver_attributes.hpp"
 #include "sim/output/h5file.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/solvers/solver_stats.hpp"
 
 namespace seqmem {
-
-// The solver statistics of a run as attributes of its group: solver_steps, solver_rhs_evals,
-// solver_rejected_steps, solver_jacobian_evals. The caller holds h5::lock().
-void write_solver_stats(hid_t group, const SolverStats& s);
 
 class RunWriter {
  public:

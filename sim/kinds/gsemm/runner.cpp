@@ -9,7 +9,6 @@
 #include "models/cue.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/gsemm.hpp"
-#include "sim/kinds/diffusion/diffusion_runner.hpp"
 #include "sim/kinds/gsemm/recorder.hpp"
 #include "sim/kinds/run_integrate.hpp"
 #include "sim/output/memory_io.hpp"
