@@ -81,6 +81,11 @@ python_package() {
     PYDEVD_DISABLE_FILE_VALIDATION=1 .venv/bin/python -Xfrozen_modules=off -m ipykernel install --sys-prefix \
       --name "$k" --display-name "seqmem ($PWD)" >/dev/null
   done
+  # The notebook runner of the environment: Debian's /usr/bin/jupyter-execute runs under
+  # /usr/bin/python3 and would start the system's kernels, which cannot import this checkout's seqmem
+  printf '#!%s\nimport os, sys\nos.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")\nfrom nbclient.cli import main\nsys.exit(main())\n' \
+    "$PWD/.venv/bin/python" >.venv/bin/jupyter-execute
+  chmod +x .venv/bin/jupyter-execute
   local old
   for old in /usr/local/lib/python3*/dist-packages/seqmem.pth "$HOME"/.local/lib/python3*/site-packages/seqmem.pth; do
     [ -f "$old" ] && echo "setup: note: $old, written by an earlier setup.sh, puts another checkout's" \

@@ -85,6 +85,22 @@ class Install(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("10 [5 6 7 4 5 6 7 4]", p.stdout)
 
+    def test_the_readmes_notebook_command_runs_from_another_folder(self):
+        # the command as README.md prints it, run from a folder outside the checkout: the notebook's
+        # kernel is the environment's and imports this checkout's seqmem
+        readme = (ROOT / "README.md").read_text()
+        line = re.search(r"^SEQMEM_FILE=\$PWD/fig1\.h5 (\.venv/bin/jupyter-execute) (analysis/fig1_overlaps\.ipynb)$",
+                         readme, re.MULTILINE)
+        self.assertIsNotNone(line, "README.md no longer gives the Figure 1 notebook command")
+        fig1 = Path(self.cwd) / "fig1.h5"
+        run = subprocess.run([SEQMEM, "run", ROOT / "scenarios/fig1_two_episodes.toml", "-o", fig1, "-q",
+                              "--set", "t_end=200"], capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        p = subprocess.run([ROOT / line.group(1), ROOT / line.group(2)], cwd=self.cwd, capture_output=True, text=True,
+                           env=dict(os.environ, SEQMEM_FILE=str(fig1)), timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        self.assertNotIn("Error", p.stderr)
+
 
 def main():
     global SEQMEM

@@ -502,6 +502,9 @@ ENGINES = {
     "diffusion, reverse SDE": ("diffusion_recall.toml", {"trajectories": 2, "paths": 0, "dt": 1e-8}),
     "diffusion, probability flow": ("diffusion_recall.toml", {"trajectories": 1000000, "paths": 0,
                                                               "dynamics": "probability_flow"}),
+    # the Figure 2 run (about 2.5 s): the signal comes during the fixed-point analysis, whose skipped
+    # descents and slices must not be written (this crashed Python before)
+    "fixed-point analysis": ("fig2_energy_landscape.toml", {}),
 }
 
 

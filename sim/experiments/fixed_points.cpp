@@ -227,6 +227,7 @@ TrajectoryFixedPoints fixed_points_along(const Mat& Xi, const SpMat& Phi, const 
       out.from_memory[i][start - 1] =
           find_fixed_point(Xi, Phi, p, V_d[i], Vec(start_amplitude * Xi.col(start - 1)), opt);
   }
+  throw_if_cancelled();  // the tasks skipped after Ctrl-C left points unset: no result
   return out;
 }
 

@@ -76,6 +76,7 @@ FixedPointAnalysis analyse_fixed_points(const FixedPointSpec& spec, const Mat& X
       S.t[j] = s.t[k];
       S.energy[j] = energy_slice(Xi, Phi, p, s.V_d[k], S.e1, S.e2, S.a, S.b);
     }
+    throw_if_cancelled();  // the slices skipped after Ctrl-C are empty: no result
   }
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

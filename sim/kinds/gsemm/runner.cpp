@@ -9,6 +9,7 @@
 #include "models/cue.hpp"
 #include "models/dense_gsemm.hpp"
 #include "models/gsemm.hpp"
+#include "sim/core/cancel.hpp"
 #include "sim/kinds/gsemm/recorder.hpp"
 #include "sim/kinds/run_integrate.hpp"
 #include "sim/output/memory_io.hpp"
@@ -35,6 +36,7 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
                                            std::move(rec.fixed_point_samples()));
       o.fixed_points = static_cast<int>(fp.samples.t.size());
       o.fixed_points_wall_s = fp.wall_s;
+      throw_if_cancelled();  // an analysis cut short is not written
       if (out) out->write_fixed_points(fp);
     }
   }
