@@ -49,27 +49,6 @@ void resolve_network(const Values& v, GsemmParams& p) {
   p.sigma_h.beta_h = v.num("beta_h");
 }
 
-const char* kind_name(ModelKind m) {
-  switch (m) {
-    case ModelKind::gsemm: return "gsemm";
-    case ModelKind::dense_gsemm: return "dense_gsemm";
-    case ModelKind::gamm: return "gamm";
-    case ModelKind::diffusion: return "diffusion";
-    case ModelKind::free_recall: return "free_recall";
-  }
-  return "?";
-}
-
-const char* recall_rule_name(RecallRule r) {
-  switch (r) {
-    case RecallRule::luce: return "luce";
-    case RecallRule::softmax: return "softmax";
-    case RecallRule::accumulator: return "accumulator";
-    case RecallRule::gsemm: return "gsemm";
-  }
-  return "?";
-}
-
 std::string unread_context(const KeyDef& k, const RunSpec& r) {
   const std::string stepper = std::string(k.section) == "integrator"
                                   ? fmt::format("stepper = \"{}\"", to_string(r.stepper))
@@ -79,9 +58,9 @@ std::string unread_context(const KeyDef& k, const RunSpec& r) {
   if (r.model == ModelKind::free_recall)
     return fmt::format("this free-recall run (recall_rule = \"{}\"{}{}; docs/free_recall.md says which keys each "
                        "setting reads)",
-                       recall_rule_name(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "",
+                       to_string(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "",
                        stepper.empty() ? "" : ", " + stepper);
-  return fmt::format("this run (kind = \"{}\"{})", kind_name(r.model), stepper.empty() ? "" : ", " + stepper);
+  return fmt::format("this run (kind = \"{}\"{})", to_string(r.model), stepper.empty() ? "" : ", " + stepper);
 }
 
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
