@@ -61,6 +61,26 @@ rm -f "$tmp"/out.h5
 # a key of the file that only an override leaves unread is ignored with a warning, not an error
 # (abs_tol, rel_tol and flip_time of the event-driven file after --set stepper=rk4) ...
 expect 0 "warning: .*fig3_capacity_quick.toml:[0-9]+:1: key 'abs_tol' is not read by a capacity sweep \(\[sweep\]\) with stepper = \"rk4\" once the --set overrides are applied; it is ignored" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set stepper=rk4
+# a key a run does not read names the setting that leaves it out, not only the kind
+cat >"$tmp/fp_off.toml" <<'T'
+[model]
+N_f = 20
+[memories]
+K = 3
+[integrator]
+t_end = 10
+[fixed_points]
+find_fixed_points = false
+fp_t_end = 5
+T
+expect 2 "fp_off.toml:9:1: key 'fp_t_end': does not apply to this run \(kind = \"dense_gsemm\"\) with find_fixed_points = false; remove it" -- "$seqmem" validate "$tmp/fp_off.toml"
+sed -e 's/^find_fixed_points = false/find_fixed_points = true/' -e 's/^fp_t_end = 5/surface_slices = 1\nsurface_plane = "pca"\nsurface_memories = [1, 1]/' "$tmp/fp_off.toml" >"$tmp/fp_pca.toml"
+expect 2 "key 'surface_memories': does not apply to this run \(kind = \"dense_gsemm\"\) with surface_plane = \"pca\"; remove it" -- "$seqmem" validate "$tmp/fp_pca.toml"
+expect 2 "--set degree=3: key 'degree': does not apply to a capacity sweep \(\[sweep\]\): sweep_degrees sets it; remove it" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set degree=3
+# [runs] is a table of the file, not an override; validate gives a sweep's cost
+expect 2 "--set runs.grid.alpha_c=\[1\]: \[runs\] cannot be overridden" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set 'runs.grid.alpha_c=[1]'
+expect 0 "" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml
+grep -qE "^cost model .*: at most [0-9.]+ (s|min|h) of one core$" "$tmp/stdout" && ok || bad "validate of a sweep: no cost: $(cat "$tmp/stdout")"
 # ... and a key of the file that some run of a [runs] grid reads is no error for the others
 cat >"$tmp/grid_tol.toml" <<'T'
 [memories]

@@ -113,7 +113,14 @@ class OutputPolicy(unittest.TestCase):
             with self.subTest(command=name), open(full_device, "w") as full:
                 p = run(*args, stdout=full)
                 self.assertEqual(p.returncode, 2, p.stderr)
-                self.assertIn("cannot write standard output: no space left on device", p.stderr)
+                out = args[args.index("-o") + 1] if "-o" in args else None
+                if out is None:
+                    self.assertIn("cannot write standard output: no space left on device", p.stderr)
+                else:  # the file was complete before its summary failed: it stays, and the message says so
+                    self.assertIn(f"cannot write standard output ({out} was written and is complete): no space left "
+                                  "on device", p.stderr)
+                    with h5py.File(out, "r") as f:
+                        self.assertNotEqual(f.attrs.get("complete", 1), 0)
 
     def full_device(self):
         def is_full_device(path):
@@ -132,6 +139,18 @@ class OutputPolicy(unittest.TestCase):
         except OSError as e:
             self.skipTest(f"no full device: /dev/full is missing or not the device, and mknod failed ({e})")
         return made
+
+    def test_a_folder_that_refuses_new_files_is_named_up_front(self):
+        # /proc passes the permission checks for root, yet refuses every new file; the message names
+        # the user's path, not the partial file's, in one line, before any work
+        if not Path("/proc/self").exists():
+            self.skipTest("no /proc")
+        for args in (["run", FIG1, *SHORT], ["sweep", QUICK, *SMALL_SWEEP]):
+            with self.subTest(command=args[0]):
+                p = run(*args, "-o", "/proc/seqmem-test.h5", "-q")
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertRegex(p.stderr, r"^seqmem: error: /proc/seqmem-test\.h5: cannot create a file in '/proc' "
+                                           r"\(No such file or directory\)\n$")
 
     # --- the final name holds only complete files ------------------------------------------------
 

@@ -156,6 +156,23 @@ def test_out_keeps_the_file_and_refuses_to_overwrite(tmp_path):
     seqmem.run(SC / "gamm_recall.toml", out=out, overwrite=True)
 
 
+def test_messages_name_the_packages_arguments_not_the_command_lines_flags(tmp_path):
+    out = tmp_path / "kept.h5"
+    seqmem.run(SC / "gamm_recall.toml", out=out)
+    with pytest.raises(seqmem.InputError, match=r"exists; use overwrite=True to replace it$"):
+        seqmem.run(SC / "gamm_recall.toml", out=out)
+    with pytest.raises(seqmem.InputError, match=r"resume=True continues the output, overwrite=True replaces it"):
+        seqmem.sweep(SC / "fig3_capacity_quick.toml", out=tmp_path / "s.h5", resume=True, overwrite=True)
+    with pytest.raises(seqmem.InputError, match=r"^overrides\[0\] = 'alpha_c': expected key=value$"):
+        seqmem.validate(SC / "fig1_two_episodes.toml", overrides=["alpha_c"])
+    with pytest.raises(seqmem.InputError, match=r"^overrides\['runs'\]: \[runs\] cannot be overridden"):
+        seqmem.validate(SC / "fig1_two_episodes.toml", overrides={"runs": {"grid": {"alpha_c": [0.1, 0.2]}}})
+    with pytest.warns(UserWarning, match=r"key 'abs_tol' is not read by a capacity sweep \(\[sweep\]\) with "
+                                         r"stepper = \"rk4\" once the overrides are applied") as record:
+        seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"stepper": "rk4"})
+    assert not [w for w in record if "--" in str(w.message)]
+
+
 def test_bad_input_raises_input_error_with_file_line_and_key(tmp_path):
     with pytest.raises(seqmem.InputError, match=r"^<string>:3:1: unknown key 'alpah_c' in \[model\]; did you mean 'alpha_c'"):
         seqmem.run("[model]\nN_f = 20\nalpah_c = 0.3\n[memories]\nK = 3\n")

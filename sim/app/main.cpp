@@ -29,6 +29,11 @@
 #include "version.hpp"
 
 namespace {
+
+// The output file the command wrote (complete, under its final name), for the message of a failed
+// write to standard output after it.
+std::string g_written;
+
 using namespace seqmem;
 
 constexpr int kMaxThreads = 1024;
@@ -74,6 +79,7 @@ int cmd_run(const std::string& scenario, const std::vector<std::string>& sets, c
   opt.allow_large = allow_large;
   opt.print_warnings = true;
   const auto outcomes = run_scenario(sc, out, opt);
+  g_written = out;
   if (!mpi::coordinator()) return 0;
   print_summary(sc, outcomes);
   if (!quiet) fmt::print(stderr, "wrote {}\n", out);
@@ -113,6 +119,7 @@ int cmd_sweep(const std::string& scenario, const std::vector<std::string>& sets,
   opt.allow_large = allow_large;
   opt.print_warnings = true;
   const auto s = run_sweep(sc, out, opt);
+  g_written = out;
   if (!mpi::coordinator()) return 0;
   fmt::print("{} evaluations computed, {} reused from the file, wall {:.1f} s; wrote {}\n", s.evaluations, s.reused,
              s.wall_s, out);
@@ -128,6 +135,7 @@ int cmd_merge(Output output, std::vector<std::string> shards, bool quiet) {
     shards.erase(shards.begin());
   }
   const MergeSummary m = merge_shards(output.path, shards, output.options.overwrite, !quiet);
+  g_written = output.path;
   fmt::print("{}", capacity_table(m.capacities, m.config_names));
   fmt::print("merged {} shards: {} evaluations, {} (configuration, degree, seed) pairs; wrote {}\n", m.shards,
              m.evaluations, m.pairs, output.path);
@@ -152,6 +160,7 @@ int cmd_events(const std::string& file, const std::string& run, const Output& ou
   }
   if (std::fclose(f) != 0) throw_write_error(output.path, std::strerror(errno));
   of.commit();
+  g_written = output.path;
   return 0;
 }
 
@@ -174,6 +183,7 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
                  "(seqmem sweep)\n",
                  scenario, n, n == 1 ? "" : "s", r.sweep.degrees.size(), r.sweep.seeds.size(), r.sweep.alpha_c.size(),
                  r.sweep.K_min, r.sweep.K_max);
+      fmt::print("{}\n", sweep_cost_text(sc, allow_large));
       break;
     }
     case Command::baseline:
@@ -199,11 +209,14 @@ struct MpiSession {
 
 // Standard output is a file like any other: a write that failed (a full disk, /dev/full) is an
 // error, not a silent success (exit 2).
+// The output file is complete by then (its final name holds only complete files); the message says so.
 int check_stdout() {
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
   const int e = errno;
   try {
-    throw_write_error("standard output", std::strerror(e));
+    throw_write_error(g_written.empty() ? std::string("standard output")
+                                        : fmt::format("standard output ({} was written and is complete)", g_written),
+                      std::strerror(e));
   } catch (const OutputError& err) {
     fmt::print(stderr, "seqmem: error: {}\n", err.what());
   }

@@ -22,6 +22,7 @@
 #include "sim/app/python_models.hpp"
 #include "sim/app/python_values.hpp"
 #include "sim/core/cancel.hpp"
+#include "sim/core/front_end.hpp"
 #include "sim/drivers/resources.hpp"
 #include "sim/drivers/run_scenario.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
@@ -123,6 +124,7 @@ py::dict outcome_dict(const RunSpec& spec, const RunOutcome& o) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "seqmem's C++ core (pybind11); use the package `seqmem`, which wraps it.";
   OutputFile::set_signal_cleanup(false);  // Python owns the signals; Ctrl-C cancels (sim/core/cancel.hpp)
+  front_end_words() = {"overwrite=True", "resume=True", "overrides"};  // messages in the package's terms
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   py::register_exception<OutputError>(m, "OutputError", PyExc_OSError);
   m.attr("version") = kVersion;

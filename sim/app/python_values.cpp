@@ -311,6 +311,7 @@ Overrides overrides_from(const py::handle& o) {
   if (py::isinstance<py::dict>(o)) {
     for (auto [k, v] : o.cast<py::dict>()) {
       const std::string key = key_text(k, "overrides");
+      if (key == "runs") throw InputError(fmt::format("{}: {}", paths({key}), kRunsNotOverridable));
       if (is_section(key) && py::isinstance<py::dict>(v)) {  // {"model": {"alpha_c": 0.3}}
         for (auto [k2, v2] : v.cast<py::dict>()) {
           const std::string key2 = key_text(k2, paths({key}));

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 
+#include "sim/core/front_end.hpp"
 #include "sim/core/cancel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
@@ -104,7 +105,7 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
         sc.fingerprint(),
         [&](mpi::Bytes& b) {
           of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
-                                            "use --overwrite to replace it", opt.progress);
+                                            fmt::format("use {} to replace it", front_end_words().overwrite), opt.progress);
           try {
             std::lock_guard<std::mutex> g(h5::lock());
             file = h5::create_file(of->partial());

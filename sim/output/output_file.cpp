@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "sim/core/front_end.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {
@@ -205,14 +206,22 @@ OutputFile::OutputFile(std::string out, const std::vector<std::string>& inputs, 
   if (checkpointed) {
     checkpoint_ = stem_ + ".checkpoint";
     if (existing == Existing::refuse && fs::exists(checkpoint_, ec))
-      throw InputError(fmt::format("{}: the checkpoint {} of an interrupted sweep exists; continue it with --resume, "
-                                   "or start over with --overwrite",
-                                   out_, checkpoint_));
+      throw InputError(fmt::format("{}: the checkpoint {} of an interrupted sweep exists; continue it with {}, "
+                                   "or start over with {}",
+                                   out_, checkpoint_, front_end_words().resume, front_end_words().overwrite));
   }
   remove_stale_partials(stem_);
   (void)notes;
   partial_ = fmt::format("{}.partial-{}-{}", stem_, host_tag(), ::getpid());
   if (partial_.size() >= sizeof g_partial) throw InputError(fmt::format("{}: output path too long", out_));
+  // A folder that passes the checks above may still refuse new files (/proc, /sys, a read-only
+  // mount seen by root): try it once, so that the message names the user's path, not the partial.
+  if (const int fd = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); fd >= 0) {
+    ::close(fd);
+    ::unlink(partial_.c_str());
+  } else if (const int e = errno; e != EEXIST) {
+    throw InputError(fmt::format("{}: cannot create a file in '{}' ({})", out_, dir.string(), std::strerror(e)));
+  }
   std::snprintf(g_partial, sizeof g_partial, "%s", partial_.c_str());
   set_message(fmt::format("seqmem: interrupted; {} was not written\n", out_));
   replace_ = replace_checkpoint_ = existing != Existing::refuse;

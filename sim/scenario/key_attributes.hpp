@@ -16,6 +16,9 @@ bool key_applies(const KeyDef& k, const RunSpec& r);
 // (N = 0 with Y_file says "no random patterns"; any other N is refused). A key given that the run
 // does not read is an error (sim/scenario/scenario.cpp).
 bool key_read(const KeyDef& k, const RunSpec& r);
+// For a key that does not apply to `r`: the setting that leaves it out (`surface_plane = "pca"`,
+// `find_fixed_points = false`, "without Xi_file"), or "" when the run's kind or command decides alone.
+std::string key_unread_reason(const KeyDef& k, const RunSpec& r);
 
 // Writes every applicable key of r.resolved on `group`: integers as int64, numbers as double,
 // booleans as int8 0/1, strings as UTF-8 strings, lists of numbers or strings as 1-D arrays

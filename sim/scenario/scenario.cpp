@@ -14,6 +14,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "sim/core/front_end.hpp"
 #include "sim/scenario/key_attributes.hpp"
 #include "sim/scenario/scenario_values.hpp"
 #include "sim/scenario/schema.hpp"
@@ -50,17 +51,17 @@ void resolve_network(const Values& v, GsemmParams& p) {
 }
 
 std::string unread_context(const KeyDef& k, const RunSpec& r) {
-  const std::string stepper = std::string(k.section) == "integrator"
-                                  ? fmt::format("stepper = \"{}\"", to_string(r.stepper))
-                                  : std::string();
-  if (r.command == Command::baseline) return "a baseline ([baseline])";
-  if (r.command == Command::sweep) return "a capacity sweep ([sweep])" + (stepper.empty() ? "" : " with " + stepper);
+  // "... with surface_plane = \"pca\"", "... without Xi_file", "...: sweep_degrees sets it"
+  std::string why = key_unread_reason(k, r);
+  if (why.find(" sets it") != std::string::npos) why = ": " + why;
+  else if (!why.empty()) why = (why.compare(0, 4, "with") == 0 ? " " : " with ") + why;
+  if (r.command == Command::baseline) return "a baseline ([baseline])" + why;
+  if (r.command == Command::sweep) return "a capacity sweep ([sweep])" + why;
   if (r.model == ModelKind::free_recall)
-    return fmt::format("this free-recall run (recall_rule = \"{}\"{}{}; docs/free_recall.md says which keys each "
-                       "setting reads)",
-                       to_string(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "",
-                       stepper.empty() ? "" : ", " + stepper);
-  return fmt::format("this run (kind = \"{}\"{})", to_string(r.model), stepper.empty() ? "" : ", " + stepper);
+    return fmt::format("this free-recall run (recall_rule = \"{}\"{}){}; docs/free_recall.md says which keys each "
+                       "setting reads",
+                       to_string(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "", why);
+  return fmt::format("this run (kind = \"{}\"){}", to_string(r.model), why);
 }
 
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
@@ -149,6 +150,7 @@ std::string strip_section(const std::string& k, const std::string& from) {
   const auto dot = k.find('.');
   if (dot == std::string::npos) return k;
   const std::string sec = k.substr(0, dot), key = k.substr(dot + 1);
+  if (sec == "runs") throw InputError(fmt::format("{}: {}", from, kRunsNotOverridable));
   if (!is_section(sec)) return k;  // unknown key 'k' (assign)
   const KeyDef* d = find_key(key);
   if (d && sec == d->section) return key;
@@ -360,10 +362,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     const std::string& o = overrides[i];
     const std::string from = at_override(i);
     const auto eq = o.find('=');
-    if (eq == std::string::npos) throw InputError(fmt::format("--set {}: expected key=value", printable(o)));
+    if (eq == std::string::npos) throw InputError(fmt::format("{}: expected key=value", printable(from)));
     for (char c : o)
       if (c == '\n' || c == '\r' || c == '\0')
-        throw InputError(fmt::format("--set {}: the value must be one TOML value on one line", printable(o)));
+        throw InputError(fmt::format("{}: the value must be one TOML value on one line", printable(from)));
     const std::string key = strip_section(o.substr(0, eq), from);
     const std::string val = o.substr(eq + 1);
     auto d = std::make_shared<toml::table>();
@@ -507,9 +509,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     if (!read_by_file_alone)
       base.fail(def.key, fmt::format("does not apply to {}{}; remove it", unread_context(def, *first_run),
                                      n > 1 ? " nor to any other run of this scenario" : ""));
-    sc.warnings.push_back(fmt::format("{}: key '{}' is not read by {} once the --set overrides are applied; it is "
-                                      "ignored",
-                                      base.origin.at(def.key), def.key, unread_context(def, *first_run)));
+    sc.warnings.push_back(fmt::format("{}: key '{}' is not read by {} once the {} are applied; it is ignored",
+                                      base.origin.at(def.key), def.key, unread_context(def, *first_run),
+                                      front_end_words().overrides));
   }
   return sc;
 }

@@ -57,6 +57,10 @@ const std::vector<KeyDef>& schema();
 std::vector<KeyDef> make_schema();
 const KeyDef* find_key(const std::string& key);
 bool is_section(const std::string& name);
+// Why an override (--set, Python's overrides) cannot name [runs] or a key in it.
+constexpr const char* kRunsNotOverridable =
+    "[runs] cannot be overridden: an override sets one key for every run; write the runs in the scenario's [runs] "
+    "table";
 const char* type_name(Type t);
 // "did you mean 'alpha_c'?" for a misspelt key, or "" when nothing is close.
 std::string closest_key(const std::string& key);

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "sim/core/front_end.hpp"
 #include "sim/core/cancel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
@@ -80,7 +81,7 @@ std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
 // depend on the dwell), and an upper bound for the sweep: every pair succeeding up to K_max, its
 // grow phase costing about twice its last success. Refuses (InputError on K_max) one evaluation
 // beyond ResourceLimits::work (24 core-hours) unless allow_large.
-void check_cost(const std::string& path, const std::vector<RunSpec>& configs, std::size_t pairs, bool print, bool allow_large) {
+std::string check_cost(const std::string& path, const std::vector<RunSpec>& configs, std::size_t pairs, bool allow_large) {
   const RunSpec& spec = configs.front();
   const auto& sw = spec.sweep;
   const int K = sw.K_list.empty() ? sw.K_max : sw.K_list.back();
@@ -96,12 +97,11 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
     throw InputError(fmt::format("{}: key 'K_max': one successful evaluation at K = {} (degree {}) would take about {} "
                                  "of one core (cost model), beyond the 24 core-hours allowed without --allow-large",
                                  path, K, degree, duration_text(worst)));
-  if (!print) return;
-  fmt::print(stderr,
-             "sweep: cost model (sim/experiments/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
+  return fmt::format(
+             "cost model (sim/experiments/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
              "with about {:.0f} right-hand sides per memory (dwell {:.0f} to {:.0f} per memory); a success at K = {} "
              "({} cycles, degree {}) costs {} to {} of one core; {} pairs, each succeeding up to K = {} at most: at "
-             "most {} of one core\n",
+             "most {} of one core",
              K, 1e6 * c.rhs_seconds, to_string(spec.stepper), std::max(c.evals_per_memory, c_lo.evals_per_memory),
              std::min(c.dwell, c_lo.dwell), std::max(c.dwell, c_lo.dwell), K, sw.cycles_required, degree,
              duration_text(best), duration_text(worst), pairs, K, duration_text(total));
@@ -110,18 +110,24 @@ void check_cost(const std::string& path, const std::vector<RunSpec>& configs, st
 // --resume of a shard file: the same shard of the same count.
 void check_shard(const std::string& path, const SweepOptions& opt) {
   std::lock_guard<std::mutex> g(h5::lock());
-  h5::Handle f = h5::open_input(path, "--resume");
+  h5::Handle f = h5::open_input(path, front_end_words().resume);
   const bool sharded = h5::has_attr(f.id(), "shard_count");
   const long long i = sharded ? h5::read_int_attr(f.id(), "shard_index") : 0;
   const long long n = sharded ? h5::read_int_attr(f.id(), "shard_count") : 0;
   if (i != opt.shard_index || n != opt.shard_count)
-    throw InputError(fmt::format("{}: --resume: the file holds {} but this command computes {}", path,
+    throw InputError(fmt::format("{}: {}: the file holds {} but this command computes {}", path, front_end_words().resume,
                                  n ? fmt::format("shard {}/{}", i, n) : std::string("a whole sweep"),
                                  opt.shard_count ? fmt::format("shard {}/{}", opt.shard_index, opt.shard_count)
                                                  : std::string("the whole sweep")));
 }
 
 }  // namespace
+
+std::string sweep_cost_text(const Scenario& sc, bool allow_large) {
+  std::vector<RunSpec> configs;
+  for (const RunSpec& r : sc.runs) configs.push_back(r);
+  return check_cost(sc.path, configs, sweep_pairs(configs, 0, 0).size(), allow_large);
+}
 
 std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_index, int shard_count) {
   std::vector<Pair> pairs;
@@ -155,7 +161,8 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
                       : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
   }
   if (opt.resume && opt.overwrite)
-    throw InputError(fmt::format("{}: --resume continues the output, --overwrite replaces it: choose one", out));
+    throw InputError(fmt::format("{}: {} continues the output, {} replaces it: choose one", out,
+                                 front_end_words().resume, front_end_words().overwrite));
   if (opt.shard_count > 0 && sc.command != Command::sweep)
     throw InputError(fmt::format("{}: --shard: a [baseline] scenario takes seconds; run it whole", sc.path));
   {
@@ -189,13 +196,15 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   };
   {
     mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
-      check_cost(sc.path, configs, pairs.size(), progress_on, opt.allow_large);
+      const std::string cost = check_cost(sc.path, configs, pairs.size(), opt.allow_large);
+      if (progress_on) fmt::print(stderr, "sweep: {}\n", cost);
       of = std::make_unique<OutputFile>(
           out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
-          "continue it with --resume (it is complete: nothing is computed again), or replace it with --overwrite",
+          fmt::format("continue it with {} (it is complete: nothing is computed again), or replace it with {}",
+                      front_end_words().resume, front_end_words().overwrite),
           opt.progress, true);
       if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
-        cache = read_sweep_rows(from, sc.text, sc.overrides_text(), "--resume");
+        cache = read_sweep_rows(from, sc.text, sc.overrides_text(), front_end_words().resume);
         check_shard(from, opt);
       }
       std::vector<Row> rows;

@@ -45,6 +45,12 @@ struct SweepSummary {
   double wall_s = 0;
 };
 
+// The cost model's account of a capacity sweep (sim/experiments/capacity_cost.hpp): the cost of one
+// right-hand side measured here, of a success at the largest K, and the bound for the whole sweep,
+// as `seqmem sweep` prints it and `seqmem validate` reports it. Throws InputError (key K_max) for one
+// evaluation beyond 24 core-hours unless allow_large.
+std::string sweep_cost_text(const Scenario& sc, bool allow_large);
+
 // The (configuration, degree, seed[, alpha_c]) pairs of a sweep, each one capacity search, in the
 // order they are handed out (the dearest first); with shard_count > 0 only shard shard_index of
 // shard_count (every shard_count-th pair of that order). `seqmem merge` checks the shards against it.

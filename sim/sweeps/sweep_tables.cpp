@@ -7,6 +7,7 @@
 #include <limits>
 #include <mutex>
 
+#include "sim/core/front_end.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/variables.hpp"
@@ -186,7 +187,7 @@ std::map<Key, Row> read_sweep_rows(const std::string& path, const std::string& s
   if (h5::read_string_attr(f.id(), "scenario") != scenario_text)
     throw InputError(fmt::format("{}: the file was written from another scenario text", at));
   if (h5::read_string_attr(f.id(), "overrides") != overrides_text)
-    throw InputError(fmt::format("{}: the file was written with other --set overrides", at));
+    throw InputError(fmt::format("{}: the file was written with other {}", at, front_end_words().overrides));
   const Columns c = read_columns(f.id(), at, "evaluations", evaluation_columns(), {"evaluation"},
                                  {"seed", "solver_steps", "solver_rhs_evals"});
   for (std::size_t i = 0; i < c.rows; ++i) {
