@@ -9,18 +9,12 @@
 
 #include <string>
 
+#include "sim/kinds/estimate.hpp"
 #include "sim/kinds/file_cache.hpp"
 #include "sim/kinds/kind.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {
-
-struct ResourceEstimate {
-  double memory = 0;  // bytes, one run
-  double output = 0;  // bytes written, one run
-  double work = 0;    // seconds of one core, one run
-  std::string memory_keys, output_keys, work_keys;  // the keys that set each
-};
 
 // threads: those a run uses inside itself (a free-recall run's lists).
 ResourceEstimate estimate_run(const RunSpec& r, const FileCache& files, int threads);

@@ -13,8 +13,8 @@
 #include <memory>
 #include <mutex>
 
-#include "sim/core/front_end.hpp"
 #include "sim/core/cancel.hpp"
+#include "sim/core/front_end.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
 #include "sim/kinds/kind.hpp"

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "sim/kinds/estimate.hpp"
 #include "sim/kinds/file_cache.hpp"
 #include "sim/kinds/run_outcome.hpp"
 #include "sim/output/h5file.hpp"
@@ -34,7 +35,9 @@ struct Kind {
   // Simulates the run and writes its group /runs/<id>/ (h5::Error on a failed write); polls Ctrl-C.
   RunOutcome (*run)(const RunSpec& r, const RunContext& ctx) = nullptr;
   // What the command line prints for the run after "<id> <varying keys>: ", newline-terminated.
-  std::string (*summary)(const RunSpec& r, const RunOutcome& o) = nullptr;
+  std::string (*summary)(const RunSpec& r, const RunOutcome& o) = nullptr;  // What the run will cost (memory, output, work) from its keys and the shapes in `files` (which
+  // may be empty: the first check runs before any file is loaded); `threads` are those it may use.
+  ResourceEstimate (*estimate)(const RunSpec& r, const FileCache& files, int threads) = nullptr;
 };
 
 // The module of a model kind (sim/kinds/registry.cpp).

@@ -16,6 +16,7 @@
 
 #include "sim/core/front_end.hpp"
 #include "sim/scenario/key_attributes.hpp"
+#include "sim/scenario/key_rules.hpp"
 #include "sim/scenario/scenario_values.hpp"
 #include "sim/scenario/schema.hpp"
 
@@ -57,11 +58,8 @@ std::string unread_context(const KeyDef& k, const RunSpec& r) {
   else if (!why.empty()) why = (why.compare(0, 4, "with") == 0 ? " " : " with ") + why;
   if (r.command == Command::baseline) return "a baseline ([baseline])" + why;
   if (r.command == Command::sweep) return "a capacity sweep ([sweep])" + why;
-  if (r.model == ModelKind::free_recall)
-    return fmt::format("this free-recall run (recall_rule = \"{}\"{}){}; docs/free_recall.md says which keys each "
-                       "setting reads",
-                       to_string(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "", why);
-  return fmt::format("this run (kind = \"{}\"){}", to_string(r.model), why);
+  const auto describe = kind_rules(r.model).describe;
+  return (describe ? describe(r) : fmt::format("this run (kind = \"{}\")", to_string(r.model))) + why;
 }
 
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
@@ -202,16 +200,9 @@ RunSpec resolve(const Values& v, const std::string& dir) {
   r.seed = static_cast<std::uint64_t>(v.integer("seed"));
   const std::string kind = v.choice("kind");
   r.model = parse_choice<ModelKind>(kind);
-  if (r.model == ModelKind::free_recall) {
-    check_family(v, Family::free_recall, kind, r);
-    return resolve_free_recall(v, std::move(r));
-  }
-  if (r.model == ModelKind::diffusion) {
-    check_family(v, Family::diffusion, kind, r);
-    return resolve_diffusion(v, dir, std::move(r));
-  }
-  check_family(v, Family::gsemm, kind, r);
-  return resolve_gsemm(v, dir, std::move(r));
+  const KindRules& rules = kind_rules(r.model);
+  check_family(v, rules.family, kind, r);
+  return rules.resolve(v, dir, std::move(r));
 }
 
 // One run's overrides from [runs]: (key, node, origin).

@@ -132,9 +132,6 @@ void resolve_network(const Values& v, GsemmParams& p);
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r);
 
-// The kinds with their own resolver: `r` comes with seed and the recorded keys.
-RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r);
-RunSpec resolve_free_recall(const Values& v, RunSpec r);
-RunSpec resolve_gsemm(const Values& v, const std::string& dir, RunSpec r);
+// Each kind's resolver is listed in sim/scenario/kind_rules.cpp (sim/scenario/key_rules.hpp).
 
 }  // namespace seqmem::scenario_detail

@@ -15,8 +15,8 @@
 #include <mutex>
 #include <tuple>
 
-#include "sim/core/front_end.hpp"
 #include "sim/core/cancel.hpp"
+#include "sim/core/front_end.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
 #include "sim/drivers/run_scenario.hpp"
@@ -25,6 +25,7 @@
 #include "sim/output/h5file.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/parallel/work_queue.hpp"
+#include "sim/scenario/key_rules.hpp"
 #include "sim/solvers/integrate.hpp"
 #include "sim/sweeps/capacity_table.hpp"
 #include "sim/sweeps/sweep_file.hpp"
@@ -152,11 +153,12 @@ std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_ind
 
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   if (sc.command == Command::run) {
-    const bool diffusion = sc.runs[0].model == ModelKind::diffusion;
+    const ModelKind kind = sc.runs[0].model;  // a capacity sweep evaluates GSEMM networks
     const bool empty_sweep = std::find(sc.sections.begin(), sc.sections.end(), "sweep") != sc.sections.end();
     throw InputError(fmt::format(
         "{}: {}", sc.path,
-        diffusion     ? "key 'kind': a diffusion scenario has no capacity sweep: run it with `seqmem run`"
+        kind_rules(kind).family != Family::gsemm
+            ? fmt::format("key 'kind': a {} scenario has no capacity sweep: run it with `seqmem run`", to_string(kind))
         : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
                       : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
   }

@@ -103,6 +103,8 @@ std::string summary(const RunSpec&, const RunOutcome& o) {
 
 }  // namespace
 
-extern const Kind kDiffusionKind{true, load_files_and_mixture, run_diffusion, summary};
+ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, int threads);  // diffusion_estimate.cpp
+
+extern const Kind kDiffusionKind{true, load_files_and_mixture, run_diffusion, summary, estimate_diffusion};
 
 }  // namespace seqmem

@@ -58,6 +58,8 @@ std::string summary(const RunSpec& r, const RunOutcome& o) {
 
 }  // namespace
 
-extern const Kind kFreeRecallKind{true, no_files, run_free_recall, summary};
+ResourceEstimate estimate_free_recall(const RunSpec& r, const FileCache& files, int threads);  // free_recall_estimate.cpp
+
+extern const Kind kFreeRecallKind{true, no_files, run_free_recall, summary, estimate_free_recall};
 
 }  // namespace seqmem

@@ -108,6 +108,8 @@ std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
 
 }  // namespace
 
-extern const Kind kGsemmKind{false, load_gsemm_files, run_gsemm, gsemm_summary};
+ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int threads);  // gsemm_estimate.cpp
+
+extern const Kind kGsemmKind{false, load_gsemm_files, run_gsemm, gsemm_summary, estimate_gsemm};
 
 }  // namespace seqmem
