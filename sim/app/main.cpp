@@ -223,6 +223,79 @@ int check_stdout() {
   return 2;
 }
 
+// The command line: every command's options, bound to one object (CLI11 keeps their addresses).
+struct CommandLine {
+  std::string scenario, key, shard, events_file, events_run;
+  Output output;
+  std::vector<std::string> sets, shard_files;
+  int threads = 0;
+  bool quiet = false, allow_large = false;
+  CLI::App *run = nullptr, *sweep = nullptr, *merge = nullptr, *validate = nullptr, *keys = nullptr,
+           *events = nullptr;
+
+  // "run " etc.: the command given, for "see seqmem run --help"
+  const char* chosen() const {
+    return *run ? "run " : *sweep ? "sweep " : *merge ? "merge " : *validate ? "validate " : *keys ? "keys "
+                                                                          : *events ? "events " : "";
+  }
+
+  int dispatch() const {
+    if (*run) return cmd_run(scenario, sets, output, threads, quiet, allow_large);
+    if (*sweep) return cmd_sweep(scenario, sets, output, threads, quiet, allow_large, shard);
+    if (*merge) return cmd_merge(output, shard_files, quiet);
+    if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
+    if (*events) return cmd_events(events_file, events_run, output);
+    if (!key.empty() && !find_key(key)) {
+      const std::string hint = closest_key(key);
+      throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
+    }
+    if (mpi::coordinator()) fmt::print("{}", describe_keys(key));
+    return 0;
+  }
+};
+
+void add_commands(CLI::App& app, CommandLine& c) {
+  const char* large_help = "go beyond the soft limits on output size (16 GiB) and work (24 core-hours per run)";
+  const auto threads_check = CLI::Range(0, kMaxThreads);
+  auto* run = c.run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
+  run->add_option("scenario", c.scenario, "scenario file (TOML)")->required();
+  add_output_options(run, c.output, "output HDF5 file (default: <scenario stem>.h5)", false);
+  run->add_option("--set", c.sets, "override a key: --set alpha_c=0.3 (repeatable)");
+  run->add_option("-j,--threads", c.threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
+  run->add_flag("--allow-large", c.allow_large, large_help);
+  run->add_flag("-q,--quiet", c.quiet, "no progress on stderr");
+
+  auto* sweep = c.sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] or [baseline] section, write HDF5");
+  sweep->add_option("scenario", c.scenario, "scenario file (TOML) with a [sweep] or [baseline] section")->required();
+  add_output_options(sweep, c.output, "output HDF5 file (default: <scenario stem>.h5)", true);
+  sweep->add_option("--set", c.sets, "override a key: --set K_max=50 (repeatable)");
+  sweep->add_option("-j,--threads", c.threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
+  sweep->add_flag("--allow-large", c.allow_large, large_help);
+  sweep->add_flag("-q,--quiet", c.quiet, "no progress on stderr");
+  sweep->add_option("--shard", c.shard,
+                    "compute only shard i of n (1 <= i <= n) of the (configuration, degree, seed) pairs, for job arrays; "
+                    "join the shards with seqmem merge");
+
+  auto* merge = c.merge = app.add_subcommand("merge", "join the shards of a sweep (seqmem sweep --shard i/n) into one file");
+  merge->add_option("shards", c.shard_files, "every shard file, 1/n to n/n, in any order")->required();
+  add_output_options(merge, c.output, "the merged HDF5 file", false);
+  merge->add_flag("-q,--quiet", c.quiet, "no notes on stderr");
+
+  auto* validate = c.validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
+  validate->add_option("scenario", c.scenario, "scenario file (TOML)")->required();
+  validate->add_option("--set", c.sets, "override a key (as for run)");
+  validate->add_option("-j,--threads", c.threads, "threads the run will use, for the memory estimate")->check(threads_check);
+  validate->add_flag("--allow-large", c.allow_large, large_help);
+
+  auto* keys = c.keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
+  keys->add_option("key", c.key, "one key");
+
+  auto* events = c.events = app.add_subcommand("events", "print the event table of a free-recall run as CSV (psifr's columns)");
+  events->add_option("file", c.events_file, "HDF5 file of `seqmem run`")->required();
+  events->add_option("--run", c.events_run, "the run (e.g. r0002; default: the file's only free-recall run)");
+  add_output_options(events, c.output, "write the CSV to this file (default: standard output)", false);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -238,53 +311,8 @@ int main(int argc, char** argv) {
                                    seqmem::kBuildType, seqmem::kBuildFlags, seqmem::kCompiler));
   app.require_subcommand(1);
 
-  std::string scenario, key;
-  Output output;
-  std::vector<std::string> sets;
-  int threads = 0;
-  bool quiet = false, allow_large = false;
-  const char* large_help = "go beyond the soft limits on output size (16 GiB) and work (24 core-hours per run)";
-  const auto threads_check = CLI::Range(0, kMaxThreads);
-  auto* run = app.add_subcommand("run", "run every run of a scenario, write HDF5");
-  run->add_option("scenario", scenario, "scenario file (TOML)")->required();
-  add_output_options(run, output, "output HDF5 file (default: <scenario stem>.h5)", false);
-  run->add_option("--set", sets, "override a key: --set alpha_c=0.3 (repeatable)");
-  run->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
-  run->add_flag("--allow-large", allow_large, large_help);
-  run->add_flag("-q,--quiet", quiet, "no progress on stderr");
-
-  auto* sweep = app.add_subcommand("sweep", "capacity sweep of a scenario's [sweep] or [baseline] section, write HDF5");
-  sweep->add_option("scenario", scenario, "scenario file (TOML) with a [sweep] or [baseline] section")->required();
-  add_output_options(sweep, output, "output HDF5 file (default: <scenario stem>.h5)", true);
-  sweep->add_option("--set", sets, "override a key: --set K_max=50 (repeatable)");
-  sweep->add_option("-j,--threads", threads, "OpenMP threads, 0..1024 (default 0: all cores)")->check(threads_check);
-  sweep->add_flag("--allow-large", allow_large, large_help);
-  sweep->add_flag("-q,--quiet", quiet, "no progress on stderr");
-  std::string shard;
-  sweep->add_option("--shard", shard,
-                    "compute only shard i of n (1 <= i <= n) of the (configuration, degree, seed) pairs, for job arrays; "
-                    "join the shards with seqmem merge");
-
-  std::vector<std::string> shard_files;
-  auto* merge = app.add_subcommand("merge", "join the shards of a sweep (seqmem sweep --shard i/n) into one file");
-  merge->add_option("shards", shard_files, "every shard file, 1/n to n/n, in any order")->required();
-  add_output_options(merge, output, "the merged HDF5 file", false);
-  merge->add_flag("-q,--quiet", quiet, "no notes on stderr");
-
-  auto* validate = app.add_subcommand("validate", "check a scenario and the files it names, write nothing");
-  validate->add_option("scenario", scenario, "scenario file (TOML)")->required();
-  validate->add_option("--set", sets, "override a key (as for run)");
-  validate->add_option("-j,--threads", threads, "threads the run will use, for the memory estimate")->check(threads_check);
-  validate->add_flag("--allow-large", allow_large, large_help);
-
-  auto* keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
-  keys->add_option("key", key, "one key");
-
-  std::string events_file, events_run;
-  auto* events = app.add_subcommand("events", "print the event table of a free-recall run as CSV (psifr's columns)");
-  events->add_option("file", events_file, "HDF5 file of `seqmem run`")->required();
-  events->add_option("--run", events_run, "the run (e.g. r0002; default: the file's only free-recall run)");
-  add_output_options(events, output, "write the CSV to this file (default: standard output)", false);
+  CommandLine c;
+  add_commands(app, c);
 
   // An unknown command is named as such (CLI11 would only say that a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -307,21 +335,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {  // one line, like every other error
     std::string what = e.what();
-    for (char& c : what)
-      if (c == '\n') c = ' ';
-    fmt::print(stderr, "seqmem: error: {} (see seqmem {}--help)\n", what,
-               *run        ? "run "
-               : *sweep    ? "sweep "
-               : *merge    ? "merge "
-               : *validate ? "validate "
-               : *keys     ? "keys "
-               : *events   ? "events "
-                           : "");
+    for (char& ch : what)
+      if (ch == '\n') ch = ' ';
+    fmt::print(stderr, "seqmem: error: {} (see seqmem {}--help)\n", what, c.chosen());
     return 2;
   }
   // An output named as empty is an error, not the default name.
-  for (auto* cmd : {run, sweep, merge, events})
-    if (*cmd && cmd->count("-o") > 0 && output.path.empty()) {
+  for (auto* cmd : {c.run, c.sweep, c.merge, c.events})
+    if (*cmd && cmd->count("-o") > 0 && c.output.path.empty()) {
       fmt::print(stderr, "seqmem: error: -o: the output file name is empty\n");
       return 2;
     }
@@ -329,7 +350,7 @@ int main(int argc, char** argv) {
   // `sweep` that fails before the ranks have joined (sim/parallel/mpi_job.hpp) joins as failed, so that no
   // rank waits for it; the lowest failing rank says why.
   auto error = [&](const char* kind, const std::string& what) {
-    if (mpi::size() > 1 && (*run || *sweep) && !mpi::joined()) {
+    if (mpi::size() > 1 && (*c.run || *c.sweep) && !mpi::joined()) {
       const int failed = mpi::join("", false);
       if (failed == mpi::rank())
         fmt::print(stderr, "seqmem: {}{}: {}\n", failed ? fmt::format("rank {}: ", failed) : "", kind, what);
@@ -337,23 +358,10 @@ int main(int argc, char** argv) {
     }
     if (mpi::coordinator()) fmt::print(stderr, "seqmem: {}: {}\n", kind, what);
   };
-  auto dispatch = [&]() -> int {
-    if (*run) return cmd_run(scenario, sets, output, threads, quiet, allow_large);
-    if (*sweep) return cmd_sweep(scenario, sets, output, threads, quiet, allow_large, shard);
-    if (*merge) return cmd_merge(output, shard_files, quiet);
-    if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
-    if (*events) return cmd_events(events_file, events_run, output);
-    if (!key.empty() && !find_key(key)) {
-      const std::string hint = closest_key(key);
-      throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
-    }
-    if (mpi::coordinator()) fmt::print("{}", describe_keys(key));
-    return 0;
-  };
   try {
     MpiSession mpi_session(argc, argv);
     try {
-      const int status = dispatch();
+      const int status = c.dispatch();
       return status != 0 ? status : check_stdout();
     } catch (const mpi::QuietExit& e) {
       return e.status;

@@ -79,6 +79,98 @@ std::vector<std::string> input_files(const Scenario& sc) {
   return in;
 }
 
+namespace {
+
+// The output of `run`: rank 0 holds OUT's partial file with its provenance and /runs; every rank
+// knows the partial name, next to which it writes its runs' part files.
+struct RunOutput {
+  std::unique_ptr<OutputFile> of;  // rank 0
+  h5::Handle file, runs;           // rank 0
+  std::string partial;
+};
+
+// Rank 0 opens OUT; the other ranks (all_ranks: an MPI job whose runs go over the ranks) learn
+// whether it could, and the partial name. InputError for an OUT that may not be written.
+RunOutput open_run_output(const Scenario& sc, const std::string& out, const RunOptions& opt, bool all_ranks) {
+  RunOutput o;
+  mpi::Bytes setup = on_rank0(
+      sc.fingerprint(),
+      [&](mpi::Bytes& b) {
+        o.of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
+                                            fmt::format("use {} to replace it", front_end_words().overwrite),
+                                            opt.progress);
+        try {
+          std::lock_guard<std::mutex> g(h5::lock());
+          o.file = h5::create_file(o.of->partial());
+          write_provenance(o.file.id(), sc);
+          h5::set_attr(o.file.id(), "n_runs", std::int64_t(sc.runs.size()));
+          o.runs = h5::create_group(o.file.id(), "runs");
+        } catch (const h5::Error& e) {
+          throw_write_error(out, e.what());
+        }
+        b.put_string(o.of->partial());
+      },
+      all_ranks);
+  o.partial = setup.get_string();
+  return o;
+}
+
+// GSEMM runs stream into a part file each (memory does not grow with the duration; in an MPI job
+// every rank writes its runs' parts next to OUT) and rank 0 joins them into /runs in run order as
+// they finish: the file's bytes depend neither on the order in which runs end nor on the rank that
+// ran them (h5::copy_group). Called under the caller's lock; h5::Error on a failed copy.
+class PartJoiner {
+ public:
+  PartJoiner(const Scenario& sc, RunOutput& o) : sc_(sc), o_(o), finished_(sc.runs.size(), 0) {
+    o_.of->expect_parts(sc.runs.size());
+  }
+  void finished(std::size_t i) {
+    o_.of->part_exists(i, true);
+    finished_[i] = 1;
+    while (next_ < finished_.size() && finished_[next_]) {
+      const std::string part = OutputFile::part_of(o_.partial, next_);
+      {
+        std::lock_guard<std::mutex> g(h5::lock());
+        h5::Handle pf = h5::open_file_readonly(part);
+        h5::copy_group(pf.id(), sc_.runs[next_].id, o_.runs.id(), sc_.runs[next_].id);
+      }
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      o_.of->part_exists(next_, false);
+      ++next_;
+    }
+  }
+
+ private:
+  const Scenario& sc_;
+  RunOutput& o_;
+  std::vector<char> finished_;
+  std::size_t next_ = 0;
+};
+
+// Rank 0, after the last run: describes the variables, closes the file and renames it to OUT; or,
+// after a failure (the queue's first), throws it, and ~OutputFile removes the partial file and parts.
+void finish_run_output(RunOutput& o, const std::string& out, const std::string& failure) {
+  std::string write_error;
+  {
+    std::lock_guard<std::mutex> g(h5::lock());
+    o.runs = h5::Handle();
+    try {
+      if (failure.empty()) describe_variables(o.file.id());
+      h5::close_file(o.file);
+    } catch (const h5::Error& e) {
+      write_error = e.what();
+    }
+  }
+  throw_if_cancelled();
+  if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
+  if (!failure.empty()) throw std::runtime_error(failure);
+  if (!write_error.empty()) throw_write_error(out, write_error);
+  o.of->commit();
+}
+
+}  // namespace
+
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt) {
   if (sc.command != Command::run)
     throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
@@ -95,92 +187,43 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     join_or_exit(sc.fingerprint());
     if (!root) return {};
   }
+  RunOutput output = open_run_output(sc, out, opt, !one_at_a_time);
+  std::unique_ptr<PartJoiner> joiner;
+  if (root && !one_at_a_time) joiner = std::make_unique<PartJoiner>(sc, output);
 
-  // Rank 0 opens OUT; the other ranks learn whether it could, and the partial name their parts take.
-  std::unique_ptr<OutputFile> of;
-  h5::Handle file, runs;
-  std::string partial;
-  {
-    mpi::Bytes setup = on_rank0(
-        sc.fingerprint(),
-        [&](mpi::Bytes& b) {
-          of = std::make_unique<OutputFile>(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
-                                            fmt::format("use {} to replace it", front_end_words().overwrite), opt.progress);
-          try {
-            std::lock_guard<std::mutex> g(h5::lock());
-            file = h5::create_file(of->partial());
-            write_provenance(file.id(), sc);
-            h5::set_attr(file.id(), "n_runs", std::int64_t(sc.runs.size()));
-            runs = h5::create_group(file.id(), "runs");
-          } catch (const h5::Error& e) {
-            throw_write_error(out, e.what());
-          }
-          b.put_string(of->partial());
-        },
-        !one_at_a_time);
-    partial = setup.get_string();
-  }
-
+  const int n = static_cast<int>(sc.runs.size());
   std::vector<RunOutcome> outcomes(sc.runs.size());
   int done = 0;
-  std::string write_error;
-  const int n = static_cast<int>(sc.runs.size());
   Progress progress("run", "runs", n, opt.progress && root);
-  // No more threads than runs: with one run the team has one thread, and the fixed-point
-  // analysis inside a run can use the cores (its own parallel region).
-  const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
-  const int threads = std::max(1, std::min(n, all));
-  if (opt.threads > 0) omp_set_num_threads(opt.threads);
-  // GSEMM runs stream into a part file each (memory does not grow with the duration; in an MPI job
-  // every rank writes its runs' parts next to OUT) and rank 0 joins them into the output in run
-  // order as they finish: the file's bytes do not depend on the order in which runs end, nor on
-  // the rank that ran them (h5::copy_group).
-  if (root && !one_at_a_time) of->expect_parts(static_cast<std::size_t>(n));
-  std::vector<char> finished(static_cast<std::size_t>(n), 0);
-  int next = 0;
-  std::mutex join_mu;
-  auto join_finished = [&]() {  // under join_mu, rank 0
-    while (next < n && finished[static_cast<std::size_t>(next)]) {
-      const std::string part = OutputFile::part_of(partial, static_cast<std::size_t>(next));
-      {
-        std::lock_guard<std::mutex> g(h5::lock());
-        h5::Handle pf = h5::open_file_readonly(part);
-        h5::copy_group(pf.id(), sc.runs[static_cast<std::size_t>(next)].id, runs.id(),
-                       sc.runs[static_cast<std::size_t>(next)].id);
-      }
-      std::error_code ec;
-      std::filesystem::remove(part, ec);
-      of->part_exists(static_cast<std::size_t>(next), false);
-      ++next;
-    }
-  };
+  std::mutex mu;
   auto deliver = [&](const std::string& bytes) {  // rank 0: a run has finished (its part is on disk)
     mpi::Bytes m(bytes);
-    const int i = m.get<int>();
+    const auto i = static_cast<std::size_t>(m.get<int>());
     const RunOutcome o = decode(m);
-    std::lock_guard<std::mutex> g(join_mu);
-    outcomes[static_cast<std::size_t>(i)] = o;
-    if (!one_at_a_time) {
-      of->part_exists(static_cast<std::size_t>(i), true);
-      finished[static_cast<std::size_t>(i)] = 1;
+    std::lock_guard<std::mutex> g(mu);
+    outcomes[i] = o;
+    if (joiner) {
       try {
-        join_finished();
+        joiner->finished(i);
       } catch (const h5::Error& e) {
         throw_write_error(out, e.what());
       }
     }
     ++done;
-    progress.report(done, fmt::format("{} {} in {:.2f} s", sc.runs[static_cast<std::size_t>(i)].id, o.status, o.wall_s),
-                    true);
+    progress.report(done, fmt::format("{} {} in {:.2f} s", sc.runs[i].id, o.status, o.wall_s), true);
   };
   WorkQueue queue(n, deliver);
+  // No more threads than runs: with one run the team has one thread, and the fixed-point
+  // analysis inside a run can use the cores (its own parallel region).
+  const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  if (opt.threads > 0) omp_set_num_threads(opt.threads);
   auto run_one = [&](int i) {
     throw_if_cancelled();  // the queue stops at the first failure
     const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
-    RunContext ctx{files, all, opt.progress && root, runs.id(), [&, i] {
+    RunContext ctx{files, all, opt.progress && root, output.runs.id(), [&, i] {
                      std::lock_guard<std::mutex> g(h5::lock());
-                     if (root) of->part_exists(static_cast<std::size_t>(i), true);
-                     return h5::create_file(OutputFile::part_of(partial, static_cast<std::size_t>(i)));
+                     if (root) output.of->part_exists(static_cast<std::size_t>(i), true);
+                     return h5::create_file(OutputFile::part_of(output.partial, static_cast<std::size_t>(i)));
                    }};
     RunOutcome o;
     try {
@@ -199,26 +242,10 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
       }
     }
   } else {
-    queue.run(threads, run_one);
+    queue.run(std::max(1, std::min(n, all)), run_one);
   }
   if (!root) return {};
-  {
-    std::lock_guard<std::mutex> g(h5::lock());
-    runs = h5::Handle();
-    try {
-      if (write_error.empty() && queue.failure().empty()) describe_variables(file.id());
-      h5::close_file(file);
-    } catch (const h5::Error& e) {
-      write_error = e.what();
-    }
-  }
-  const std::string failure = queue.failure();
-  // ~OutputFile removes the partial file and the parts
-  throw_if_cancelled();
-  if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
-  if (!failure.empty()) throw std::runtime_error(failure);
-  if (!write_error.empty()) throw_write_error(out, write_error);
-  of->commit();
+  finish_run_output(output, out, queue.failure());
   return outcomes;
 }
 

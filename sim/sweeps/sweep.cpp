@@ -151,7 +151,10 @@ std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_ind
   return mine;
 }
 
-SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+namespace {
+
+// Refuses what `sweep` cannot do with this scenario and these options (InputError).
+void check_sweep_request(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   if (sc.command == Command::run) {
     const ModelKind kind = sc.runs[0].model;  // a capacity sweep evaluates GSEMM networks
     const bool empty_sweep = std::find(sc.sections.begin(), sc.sections.end(), "sweep") != sc.sections.end();
@@ -167,6 +170,90 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
                                  front_end_words().resume, front_end_words().overwrite));
   if (opt.shard_count > 0 && sc.command != Command::sweep)
     throw InputError(fmt::format("{}: --shard: a [baseline] scenario takes seconds; run it whole", sc.path));
+}
+
+// One (configuration, degree, seed[, alpha_c]) pair: its capacity search. Each evaluation goes to
+// rank 0 as a row ('R'), or, found in `cache` (the file being resumed), as a reused one ('U'); the
+// capacity found last ('C'). Polls Ctrl-C between evaluations.
+void search_pair(const Pair& p, const RunSpec& spec, const std::map<Key, Row>& cache, const SweepOptions& opt,
+                 WorkQueue& queue) {
+  const auto& sw = spec.sweep;
+  // capacity_per_alpha_c: this pair's own alpha_c; else K succeeds when one of them does
+  const std::vector<double> alphas = p.alpha_c >= 0 ? std::vector<double>{p.alpha_c} : sw.alpha_c;
+  double winner = -1;  // the alpha_c that succeeded at the previous K
+  auto evaluate = [&](int K) {
+    bool censored = false;
+    for (double a : alpha_order(alphas, opt.alpha_from_previous ? winner : -1.0)) {
+      Row r{p.config, p.degree, p.seed, K, a, {}};
+      if (auto it = cache.find(key(r)); it != cache.end()) {
+        r = it->second;
+        queue.result(encode(r, 'U'));
+      } else {
+        throw_if_cancelled();  // the queue stops; the last checkpoint stays resumable
+        SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
+        t.dense_products = opt.dense_products;
+        r.e = evaluate_sequence(t);
+        throw_if_cancelled();  // a cancelled evaluation stopped early: its outcome is not recorded
+        queue.result(encode(r, 'R'));
+      }
+      if (r.e.success()) {
+        winner = a;
+        return Verdict::success;
+      }
+      censored |= r.e.censored();
+    }
+    return censored ? Verdict::censored : Verdict::failure;
+  };
+  const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all, sw.K_resolution);
+  queue.result(encode(Capacity{p.config, p.degree, p.seed, p.alpha_c, found}));
+}
+
+// The attributes of the sweep file's root: the scenario and, for a shard, which one.
+void write_header(hid_t r, const Scenario& sc, const SweepOptions& opt, bool complete) {
+  write_sweep_header(r, sc, complete);
+  if (opt.shard_count > 0) {
+    h5::set_attr(r, "shard_index", std::int64_t(opt.shard_index));
+    h5::set_attr(r, "shard_count", std::int64_t(opt.shard_count));
+  }
+}
+
+// Rank 0 checks the cost, opens OUT (`of`), reads what a resumed file holds and writes the file once
+// (is it writable? now, before any work); every rank learns the outcome and gets the rows to reuse.
+std::map<Key, Row> open_sweep_output(const Scenario& sc, const std::string& out, const SweepOptions& opt,
+                                     const std::vector<RunSpec>& configs, std::size_t pairs,
+                                     std::unique_ptr<OutputFile>& of) {
+  std::map<Key, Row> cache;
+  mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
+    const std::string cost = check_cost(sc.path, configs, pairs, opt.allow_large);
+    if (opt.progress) fmt::print(stderr, "sweep: {}\n", cost);
+    of = std::make_unique<OutputFile>(
+        out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
+        fmt::format("continue it with {} (it is complete: nothing is computed again), or replace it with {}",
+                    front_end_words().resume, front_end_words().overwrite),
+        opt.progress, true);
+    if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
+      cache = read_sweep_rows(from, sc.text, sc.overrides_text(), front_end_words().resume);
+      check_shard(from, opt);
+    }
+    std::vector<Row> rows;
+    for (const auto& [k, r] : cache) rows.push_back(r);
+    write_sweep_file(*of, [&](hid_t r) { write_header(r, sc, opt, false); }, rows, {}, false, opt.resume_hint);
+    for (const auto& [k, r] : cache) b.put_string(encode(r, 'U'));
+  });
+  if (!mpi::coordinator())
+    while (!setup.done()) {
+      mpi::Bytes m(setup.get_string());
+      m.get<char>();
+      const Row r = decode_row(m);
+      cache[key(r)] = r;
+    }
+  return cache;
+}
+
+}  // namespace
+
+SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
+  check_sweep_request(sc, out, opt);
   {
     ResourceLimits limits;
     limits.allow_large = opt.allow_large;
@@ -188,41 +275,8 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
   // and the rows to reuse.
   std::unique_ptr<OutputFile> of;
-  std::map<Key, Row> cache;
-  auto header = [&](hid_t r, bool complete) {
-    write_sweep_header(r, sc, complete);
-    if (opt.shard_count > 0) {
-      h5::set_attr(r, "shard_index", std::int64_t(opt.shard_index));
-      h5::set_attr(r, "shard_count", std::int64_t(opt.shard_count));
-    }
-  };
-  {
-    mpi::Bytes setup = on_rank0(sc.fingerprint(), [&](mpi::Bytes& b) {
-      const std::string cost = check_cost(sc.path, configs, pairs.size(), opt.allow_large);
-      if (progress_on) fmt::print(stderr, "sweep: {}\n", cost);
-      of = std::make_unique<OutputFile>(
-          out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
-          fmt::format("continue it with {} (it is complete: nothing is computed again), or replace it with {}",
-                      front_end_words().resume, front_end_words().overwrite),
-          opt.progress, true);
-      if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
-        cache = read_sweep_rows(from, sc.text, sc.overrides_text(), front_end_words().resume);
-        check_shard(from, opt);
-      }
-      std::vector<Row> rows;
-      for (const auto& [k, r] : cache) rows.push_back(r);
-      // writable? now, before any work
-      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, {}, false, opt.resume_hint);
-      for (const auto& [k, r] : cache) b.put_string(encode(r, 'U'));
-    });
-    if (!root)
-      while (!setup.done()) {
-        mpi::Bytes m(setup.get_string());
-        m.get<char>();
-        const Row r = decode_row(m);
-        cache[key(r)] = r;
-      }
-  }
+  std::map<Key, Row> cache = open_sweep_output(sc, out, opt, configs, pairs.size(), of);
+  auto header = [&](hid_t r, bool complete) { write_header(r, sc, opt, complete); };
 
   // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
   std::mutex mu;  // guards rows, caps, counters and the file
@@ -265,36 +319,7 @@ SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOp
   WorkQueue queue(static_cast<int>(pairs.size()), deliver);
   auto work = [&](int i) {
     const Pair& p = pairs[static_cast<std::size_t>(i)];
-    const RunSpec& spec = configs[p.config];
-    const auto& sw = spec.sweep;
-    // capacity_per_alpha_c: this pair's own alpha_c; else K succeeds when one of them does
-    const std::vector<double> alphas = p.alpha_c >= 0 ? std::vector<double>{p.alpha_c} : sw.alpha_c;
-    double winner = -1;  // the alpha_c that succeeded at the previous K
-    auto evaluate = [&](int K) {
-      bool censored = false;
-      for (double a : alpha_order(alphas, opt.alpha_from_previous ? winner : -1.0)) {
-        Row r{p.config, p.degree, p.seed, K, a, {}};
-        if (auto it = cache.find(key(r)); it != cache.end()) {
-          r = it->second;
-          queue.result(encode(r, 'U'));
-        } else {
-          throw_if_cancelled();  // the queue stops; the last checkpoint stays resumable
-          SequenceTask t = make_task(spec, p.degree, p.seed, K, a);
-          t.dense_products = opt.dense_products;
-          r.e = evaluate_sequence(t);
-          throw_if_cancelled();  // a cancelled evaluation stopped early: its outcome is not recorded
-          queue.result(encode(r, 'R'));
-        }
-        if (r.e.success()) {
-          winner = a;
-          return Verdict::success;
-        }
-        censored |= r.e.censored();
-      }
-      return censored ? Verdict::censored : Verdict::failure;
-    };
-    const SearchResult found = search_capacity(sw.K_min, sw.K_max, sw.K_growth, sw.K_list, evaluate, sw.K_list_all, sw.K_resolution);
-    queue.result(encode(Capacity{p.config, p.degree, p.seed, p.alpha_c, found}));
+    search_pair(p, configs[p.config], cache, opt, queue);
   };
   const int n = static_cast<int>(pairs.size());
   queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
