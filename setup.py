@@ -30,13 +30,16 @@ class CMakeCore(build_ext):
 
 class WithData(build_py):
     """The package's data: the human reference curves analysis/data/peers_summary.csv as
-    seqmem/data/peers_summary.csv (seqmem.free_recall.human_summary)."""
+    seqmem/data/peers_summary.csv (seqmem.free_recall.human_summary), and the checkout's folder as
+    seqmem/data/checkout.txt (seqmem.shipped_scenario)."""
 
     def run(self):
         super().run()
         target = Path(self.build_lib) / "seqmem" / "data"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / "analysis" / "data" / "peers_summary.csv", target / "peers_summary.csv")
+        # the checkout the package comes from: seqmem.shipped_scenario finds its scenarios there
+        (target / "checkout.txt").write_text(f"{ROOT}\n")
 
 
 # setuptools' own scratch (and the egg-info) under build/, apart from CMake's files

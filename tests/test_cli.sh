@@ -77,6 +77,18 @@ expect 2 "fp_off.toml:9:1: key 'fp_t_end': does not apply to this run \(kind = \
 sed -e 's/^find_fixed_points = false/find_fixed_points = true/' -e 's/^fp_t_end = 5/surface_slices = 1\nsurface_plane = "pca"\nsurface_memories = [1, 1]/' "$tmp/fp_off.toml" >"$tmp/fp_pca.toml"
 expect 2 "key 'surface_memories': does not apply to this run \(kind = \"dense_gsemm\"\) with surface_plane = \"pca\"; remove it" -- "$seqmem" validate "$tmp/fp_pca.toml"
 expect 2 "--set degree=3: key 'degree': does not apply to a capacity sweep \(\[sweep\]\): sweep_degrees sets it; remove it" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set degree=3
+# an override that sets an unread key to its default unsets what came before it (Y_file = "" in a
+# [runs] entry after the file's Y_file); where nothing came before, it is ignored with a note
+expect 0 "warning: --set abs_tol=1e-8: key 'abs_tol' is set to its default, which this run \(kind = \"dense_gsemm\"\) with stepper = \"rk4\" does not read; it is ignored" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set abs_tol=1e-8
+expect 0 "warning: --set gamma_v=0.5: key 'gamma_v' is set to its default, which this run \(kind = \"diffusion\"\) with process = \"ve\" does not read" -- "$seqmem" validate scenarios/diffusion_recall.toml --set gamma_v=0.5
+expect 2 "--set abs_tol=1e-7: key 'abs_tol': does not apply to this run \(kind = \"dense_gsemm\"\) with stepper = \"rk4\"" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set abs_tol=1e-7
+# validate refuses a sweep beyond the limits before it says OK
+expect 2 "key 'K_max': .* beyond the 24 core-hours allowed without --allow-large" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set K_max=100000
+grep -q "OK" "$tmp/stdout" && bad "validate printed OK before refusing: $(cat "$tmp/stdout")" || ok
+# an output path through a regular file
+touch "$tmp/plain"
+expect 2 "$tmp/plain/x.h5: cannot write the output file \('$tmp/plain' is not a directory\)" -- "$seqmem" run scenarios/fig1_two_episodes.toml -o "$tmp/plain/x.h5"
+rm -f "$tmp/plain"
 # [runs] is a table of the file, not an override; validate gives a sweep's cost
 expect 2 "--set runs.grid.alpha_c=\[1\]: \[runs\] cannot be overridden" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set 'runs.grid.alpha_c=[1]'
 expect 0 "" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml

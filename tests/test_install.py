@@ -85,6 +85,25 @@ class Install(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("10 [5 6 7 4 5 6 7 4]", p.stdout)
 
+    def test_the_installed_package_finds_this_checkouts_scenarios(self):
+        # the notebooks that default to a shipped scenario find it through the installed package
+        # (once they looked 3 folders above seqmem/__init__.py: .venv/lib/... after pip)
+        p = python(PYTHON, "import seqmem; print(seqmem.shipped_scenario('fig1_two_episodes.toml'))", self.cwd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(Path(p.stdout.strip()), ROOT / "scenarios" / "fig1_two_episodes.toml")
+        p = python(PYTHON, "import seqmem; seqmem.shipped_scenario('no_such.toml')", self.cwd)
+        self.assertIn("FileNotFoundError", p.stderr)
+
+    def test_a_notebook_with_a_shipped_default_runs_with_the_readmes_command(self):
+        # the free-recall notebook (its default: scenarios/free_recall_peers.toml), as a user runs it:
+        # the environment's jupyter-execute, from another folder, without PYTHONPATH
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        p = subprocess.run([VENV / "bin" / "jupyter-execute", ROOT / "analysis/free_recall_peers.ipynb"],
+                           cwd=self.cwd, capture_output=True, text=True, env=dict(env, SEQMEM_FIGDIR=self.cwd),
+                           timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        self.assertTrue((Path(self.cwd) / "free_recall_peers.png").is_file())
+
     def test_the_readmes_notebook_command_runs_from_another_folder(self):
         # the command as README.md prints it, run from a folder outside the checkout: the notebook's
         # kernel is the environment's and imports this checkout's seqmem

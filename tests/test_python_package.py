@@ -8,6 +8,7 @@ Run by ctest as
 """
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -171,6 +172,19 @@ def test_messages_name_the_packages_arguments_not_the_command_lines_flags(tmp_pa
                                          r"stepper = \"rk4\" once the overrides are applied") as record:
         seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"stepper": "rk4"})
     assert not [w for w in record if "--" in str(w.message)]
+    base = tmp_path / "base.h5"
+    seqmem.sweep(SC / "baseline_hopfield.toml", out=base, overrides={"trials": 2})
+    with pytest.raises(seqmem.InputError, match=r"exists; replace it with overwrite=True \(a baseline sweep is not"):
+        seqmem.sweep(SC / "baseline_hopfield.toml", out=base, overrides={"trials": 2})
+    with pytest.raises(seqmem.InputError, match=r"resume=True: a \[baseline\] sweep .* replace its output with "
+                                                r"overwrite=True"):
+        seqmem.sweep(SC / "baseline_hopfield.toml", out=base, resume=True)
+    with pytest.raises(seqmem.InputError, match=r"run it with seqmem.sweep$"):
+        seqmem.run(SC / "fig3_capacity_quick.toml")
+    with pytest.raises(seqmem.InputError, match=r"beyond the 24 core-hours allowed without allow_large=True$"):
+        seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"K_max": 100000})
+    big = seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"K_max": 100000}, allow_large=True)
+    assert re.search(r"at most [0-9.]+ (h|days) of one core$", big["cost"]), big
 
 
 def test_bad_input_raises_input_error_with_file_line_and_key(tmp_path):

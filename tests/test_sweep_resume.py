@@ -107,7 +107,7 @@ class SweepResume(unittest.TestCase):
         p = subprocess.run([SEQMEM, "sweep", str(ROOT / "scenarios/fig3_capacity_quick.toml"), "-o", str(self.ref),
                             "-q", *SETS], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
-        self.assertIn("exists; continue it with --resume", p.stderr)
+        self.assertIn("exists; replace it with --overwrite, or, if it is this sweep's own output, continue it with --resume", p.stderr)
 
     def test_resume_refuses_another_scenario(self):
         p = subprocess.run([SEQMEM, "sweep", str(ROOT / "scenarios/fig3_capacity_quick.toml"), "-o", str(self.ref),

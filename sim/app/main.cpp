@@ -170,6 +170,8 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   limits.allow_large = allow_large;
   const int at_once = threads > 0 ? threads : omp_get_max_threads();
   const FileCache files = load_checked_files(sc, at_once, limits);
+  // a capacity sweep: its cost model's bound (refused beyond the limits before anything is printed)
+  const std::string cost = sc.command == Command::sweep ? sweep_cost_text(sc, allow_large) : "";
   if (!mpi::coordinator()) return 0;
   print_warnings(sc);
   const std::size_t n = sc.runs.size();
@@ -183,7 +185,7 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
                  "(seqmem sweep)\n",
                  scenario, n, n == 1 ? "" : "s", r.sweep.degrees.size(), r.sweep.seeds.size(), r.sweep.alpha_c.size(),
                  r.sweep.K_min, r.sweep.K_max);
-      fmt::print("{}\n", sweep_cost_text(sc, allow_large));
+      fmt::print("{}\n", cost);
       break;
     }
     case Command::baseline:

@@ -124,7 +124,8 @@ py::dict outcome_dict(const RunSpec& spec, const RunOutcome& o) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "seqmem's C++ core (pybind11); use the package `seqmem`, which wraps it.";
   OutputFile::set_signal_cleanup(false);  // Python owns the signals; Ctrl-C cancels (sim/core/cancel.hpp)
-  front_end_words() = {"overwrite=True", "resume=True", "overrides"};  // messages in the package's terms
+  front_end_words() = {"overwrite=True", "resume=True", "overrides", "allow_large=True", "seqmem.run",
+                       "seqmem.sweep"};  // messages in the package's terms
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   py::register_exception<OutputError>(m, "OutputError", PyExc_OSError);
   m.attr("version") = kVersion;
@@ -135,10 +136,11 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run",
       [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const std::string& out, const py::object& threads, bool overwrite, bool progress) {
+         const std::string& out, const py::object& threads, bool overwrite, bool progress, bool allow_large) {
         RunOptions opt;
         opt.threads = threads_from(threads);
         opt.overwrite = overwrite;
+        opt.allow_large = allow_large;
         opt.progress = progress;
         const Scenario sc = load(scenario, name, dir, overrides);
         const auto outcomes = interruptible([&] { return run_scenario(sc, out, opt); });
@@ -150,16 +152,18 @@ PYBIND11_MODULE(_core, m) {
         return d;
       },
       py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"), py::arg("threads"),
-      py::arg("overwrite"), py::arg("progress"));
+      py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
 
   m.def(
       "sweep",
       [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const std::string& out, const py::object& threads, bool resume, bool overwrite, bool progress) {
+         const std::string& out, const py::object& threads, bool resume, bool overwrite, bool progress,
+         bool allow_large) {
         SweepOptions opt;
         opt.threads = threads_from(threads);
         opt.resume = resume;
         opt.overwrite = overwrite;
+        opt.allow_large = allow_large;
         opt.progress = progress;
         opt.print_table = progress;
         opt.resume_hint = "continue it with seqmem.sweep(..., out=..., resume=True)";
@@ -175,16 +179,19 @@ PYBIND11_MODULE(_core, m) {
         return d;
       },
       py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"), py::arg("threads"),
-      py::arg("resume"), py::arg("overwrite"), py::arg("progress"));
+      py::arg("resume"), py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
 
   m.def(
       "validate",
       [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const py::object& threads) {
+         const py::object& threads, bool allow_large) {
         const int at_once = std::max(1, threads_from(threads));
         const Scenario sc = load(scenario, name, dir, overrides);
-        const FileCache files = interruptible([&] { return load_checked_files(sc, at_once, ResourceLimits{}); });
+        ResourceLimits limits;
+        limits.allow_large = allow_large;
+        const FileCache files = interruptible([&] { return load_checked_files(sc, at_once, limits); });
         py::dict d;
+        if (sc.command == Command::sweep) d["cost"] = interruptible([&] { return sweep_cost_text(sc, allow_large); });
         d["command"] = sc.command == Command::run ? "run" : sc.command == Command::sweep ? "sweep" : "baseline";
         py::list ids, estimates;
         for (std::size_t i = 0; i < sc.runs.size(); ++i) {
@@ -202,7 +209,8 @@ PYBIND11_MODULE(_core, m) {
         d["warnings"] = sc.warnings;
         return d;
       },
-      py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("threads"));
+      py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("threads"),
+      py::arg("allow_large"));
 
   m.def("keys", [] {
     py::list rows;

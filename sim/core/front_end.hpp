@@ -12,6 +12,9 @@ struct FrontEndWords {
   std::string overwrite = "--overwrite";    // replace an existing output
   std::string resume = "--resume";          // continue an interrupted sweep
   std::string overrides = "--set overrides";  // the overrides of the scenario's keys, as a group
+  std::string allow_large = "--allow-large";  // go beyond the soft limits on output and work
+  std::string run = "`seqmem run`";           // the command (function) that runs a scenario
+  std::string sweep = "`seqmem sweep`";       // ... that sweeps one
 };
 
 inline FrontEndWords& front_end_words() {

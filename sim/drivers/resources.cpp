@@ -1,6 +1,8 @@
 // Resource estimates and limits (see resources.hpp).
 #include "sim/drivers/resources.hpp"
 
+#include "sim/core/front_end.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -96,16 +98,16 @@ void check_resources(const Scenario& sc, const FileCache& files, int threads, co
           bytes_text(physical_memory()), e.memory_keys));
     if (!limits.allow_large && e.work > limits.work)
       throw InputError(fmt::format("{}: run {} would take about {} of one core ({}), more than {}: reduce them, or "
-                                   "pass --allow-large",
-                                   sc.path, r.id, seconds_text(e.work), e.work_keys, seconds_text(limits.work)));
+                                   "pass {}",
+                                   sc.path, r.id, seconds_text(e.work), e.work_keys, seconds_text(limits.work),
+                                   front_end_words().allow_large));
     total_output += e.output;
     output_keys = e.output_keys;
   }
   if (!limits.allow_large && total_output > limits.output)
-    throw InputError(fmt::format("{}: the output would be about {} ({}{}), more than {}: reduce them, or pass "
-                                 "--allow-large",
+    throw InputError(fmt::format("{}: the output would be about {} ({}{}), more than {}: reduce them, or pass {}",
                                  sc.path, bytes_text(total_output), output_keys, n > 1 ? fmt::format(", {} runs", n) : "",
-                                 bytes_text(limits.output)));
+                                 bytes_text(limits.output), front_end_words().allow_large));
 }
 
 }  // namespace seqmem

@@ -173,8 +173,9 @@ void finish_run_output(RunOutput& o, const std::string& out, const std::string& 
 
 std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out, const RunOptions& opt) {
   if (sc.command != Command::run)
-    throw InputError(fmt::format("{}: this scenario is a {}: run it with `seqmem sweep`", sc.path,
-                                 sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])"));
+    throw InputError(fmt::format("{}: this scenario is a {}: run it with {}", sc.path,
+                                 sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])",
+                                 front_end_words().sweep));
   ResourceLimits limits;
   limits.allow_large = opt.allow_large;
   const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);

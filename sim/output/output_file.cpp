@@ -179,6 +179,8 @@ OutputFile::OutputFile(std::string out, const std::vector<std::string>& inputs, 
   if (fs::is_directory(out_, ec)) throw InputError(fmt::format("{}: output path is a directory", out_));
   const fs::path p(out_);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw InputError(fmt::format("{}: cannot write the output file ('{}' is not a directory)", out_, dir.string()));
   if (!fs::is_directory(dir, ec))
     throw InputError(fmt::format("{}: cannot write the output file (directory '{}' does not exist)", out_, dir.string()));
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
@@ -220,7 +222,7 @@ OutputFile::OutputFile(std::string out, const std::vector<std::string>& inputs, 
     ::close(fd);
     ::unlink(partial_.c_str());
   } else if (const int e = errno; e != EEXIST) {
-    throw InputError(fmt::format("{}: cannot create a file in '{}' ({})", out_, dir.string(), std::strerror(e)));
+    throw InputError(fmt::format("{}: the folder '{}' refuses new files ({})", out_, dir.string(), std::strerror(e)));
   }
   std::snprintf(g_partial, sizeof g_partial, "%s", partial_.c_str());
   set_message(fmt::format("seqmem: interrupted; {} was not written\n", out_));

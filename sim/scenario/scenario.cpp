@@ -233,16 +233,30 @@ struct RunList::Impl {
   // (--set, Python's overrides) or by the run's [runs] entry that the run does not read is an
   // error; the keys of the file's sections that it does not read are added to `unread` (the
   // scenario decides: a key no run reads is an error, load_scenario_text).
-  RunSpec resolve_run(std::size_t i, const Values& from, std::vector<const KeyDef*>* unread) const {
+  // `ignored` (optional): notes on overrides that set an unread key to its default (below).
+  RunSpec resolve_run(std::size_t i, const Values& from, std::vector<const KeyDef*>* unread,
+                      std::set<std::string>* ignored = nullptr) const {
     Values v = from;
+    std::set<std::string> by_entry;  // the keys this run's [runs] entries set
     for (const auto& a : axes)
-      for (const auto& o : a.choices[(i / a.stride) % a.choices.size()]) assign(v, o.key, *o.node, o.from, true);
+      for (const auto& o : a.choices[(i / a.stride) % a.choices.size()]) {
+        assign(v, o.key, *o.node, o.from, true);
+        by_entry.insert(o.key);
+      }
     RunSpec r = resolve(v, dir);
     r.id = fmt::format("r{:04d}", i);
     for (const auto& k : schema()) {
       if (!v.given(k.key) || key_read(k, r)) continue;
-      // an override back to the key's default unsets it (Y_file = "" in a [runs] entry, K_list = [])
-      if (v.overridden(k.key) && node_text(v.get(k.key)) == node_text(default_node(k))) continue;
+      // An override back to the key's default unsets what came before it (Y_file = "" in a [runs]
+      // entry after the file's Y_file; K_list = [] from a script that resets it in every file); one
+      // that nothing came before is ignored with a note (--set abs_tol=1e-8 on an rk4 scenario).
+      if (v.overridden(k.key) && node_text(v.get(k.key)) == node_text(default_node(k))) {
+        const bool given_before = by_entry.count(k.key) ? from.given(k.key) : file_only.given(k.key);
+        if (!given_before && ignored)
+          ignored->insert(fmt::format("{}: key '{}' is set to its default, which {} does not read; it is ignored",
+                                      v.origin.at(k.key), k.key, unread_context(k, r)));
+        continue;
+      }
       if (v.overridden(k.key)) v.fail(k.key, fmt::format("does not apply to {}; remove it", unread_context(k, r)));
       if (unread) unread->push_back(&k);
     }
@@ -453,9 +467,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   std::vector<std::size_t> unread_by(schema().size(), 0);  // runs that do not read a key of the file
   std::map<std::string, std::vector<std::string>> weak;    // transition_problem -> the runs it concerns
   std::optional<RunSpec> first_run;
+  std::set<std::string> ignored;  // overrides to a default that a run does not read: notes
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<const KeyDef*> unread;
-    const RunSpec r = impl->resolve_run(i, base, &unread);
+    const RunSpec r = impl->resolve_run(i, base, &unread, &ignored);
     for (const KeyDef* k : unread) ++unread_by[static_cast<std::size_t>(k - schema().data())];
     if (const std::string t = transition_problem(r); !t.empty()) weak[t].push_back(r.id);
     if (i == 0) {
@@ -476,6 +491,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   }
   for (std::size_t k = 0; k < varies.size(); ++k)
     if (varies[k]) sc.varying.push_back(k);
+  sc.warnings.insert(sc.warnings.end(), ignored.begin(), ignored.end());
   for (const auto& [why, ids] : weak) {
     const std::string which =
         n == 1 ? "" : ids.size() == n ? fmt::format(" (all {} runs)", n)

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "sim/core/front_end.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/run_scenario.hpp"
 #include "sim/experiments/singleton_capacity.hpp"
@@ -19,11 +20,12 @@ namespace seqmem {
 SweepSummary run_baselines(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   if (opt.resume)
-    throw InputError(fmt::format("{}: --resume: a [baseline] sweep takes seconds and keeps no checkpoint; replace "
-                                 "its output with --overwrite",
-                                 sc.path));
+    throw InputError(fmt::format("{}: {}: a [baseline] sweep takes seconds and keeps no checkpoint; replace "
+                                 "its output with {}",
+                                 sc.path, front_end_words().resume, front_end_words().overwrite));
   OutputFile of(out, input_files(sc), opt.overwrite ? Existing::overwrite : Existing::refuse,
-                "replace it with --overwrite (a baseline sweep is not resumable)", opt.progress);
+                fmt::format("replace it with {} (a baseline sweep is not resumable)", front_end_words().overwrite),
+                opt.progress);
   struct Result {
     int config, N, degree;
     SingletonCapacityResult r;

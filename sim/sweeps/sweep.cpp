@@ -96,8 +96,8 @@ std::string check_cost(const std::string& path, const std::vector<RunSpec>& conf
   const double total = 2 * worst * static_cast<double>(pairs);
   if (!allow_large && worst > ResourceLimits().work)
     throw InputError(fmt::format("{}: key 'K_max': one successful evaluation at K = {} (degree {}) would take about {} "
-                                 "of one core (cost model), beyond the 24 core-hours allowed without --allow-large",
-                                 path, K, degree, duration_text(worst)));
+                                 "of one core (cost model), beyond the 24 core-hours allowed without {}",
+                                 path, K, degree, duration_text(worst), front_end_words().allow_large));
   return fmt::format(
              "cost model (sim/experiments/capacity_cost.hpp): one right-hand side at K = {} takes {:.1f} us here; {} "
              "with about {:.0f} right-hand sides per memory (dwell {:.0f} to {:.0f} per memory); a success at K = {} "
@@ -161,9 +161,11 @@ void check_sweep_request(const Scenario& sc, const std::string& out, const Sweep
     throw InputError(fmt::format(
         "{}: {}", sc.path,
         kind_rules(kind).family != Family::gsemm
-            ? fmt::format("key 'kind': a {} scenario has no capacity sweep: run it with `seqmem run`", to_string(kind))
-        : empty_sweep ? "[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c"
-                      : "no [sweep] or [baseline] section, so there is nothing to sweep: run it with `seqmem run`"));
+            ? fmt::format("key 'kind': a {} scenario has no capacity sweep: run it with {}", to_string(kind),
+                          front_end_words().run)
+        : empty_sweep ? std::string("[sweep] is empty: a capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c")
+                      : fmt::format("no [sweep] or [baseline] section, so there is nothing to sweep: run it with {}",
+                                    front_end_words().run)));
   }
   if (opt.resume && opt.overwrite)
     throw InputError(fmt::format("{}: {} continues the output, {} replaces it: choose one", out,
@@ -228,8 +230,9 @@ std::map<Key, Row> open_sweep_output(const Scenario& sc, const std::string& out,
     if (opt.progress) fmt::print(stderr, "sweep: {}\n", cost);
     of = std::make_unique<OutputFile>(
         out, input_files(sc), opt.resume ? Existing::resume : opt.overwrite ? Existing::overwrite : Existing::refuse,
-        fmt::format("continue it with {} (it is complete: nothing is computed again), or replace it with {}",
-                    front_end_words().resume, front_end_words().overwrite),
+        fmt::format("replace it with {}, or, if it is this sweep's own output, continue it with {} (a complete one "
+                    "computes nothing again)",
+                    front_end_words().overwrite, front_end_words().resume),
         opt.progress, true);
     if (const std::string from = opt.resume ? of->resume_from() : ""; !from.empty()) {
       cache = read_sweep_rows(from, sc.text, sc.overrides_text(), front_end_words().resume);

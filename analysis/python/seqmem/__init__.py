@@ -21,6 +21,7 @@ package into the checkout's own environment ``.venv`` (``.venv/bin/python``; doc
 from .reader import *  # noqa: F401,F403
 from .reader import __all__ as _reader_all
 from . import free_recall  # noqa: F401
+from .checkout import shipped_scenario  # noqa: F401
 
 from .simulate import (DenseGSEMM, Diffusion, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
                        sweep, validate)
@@ -29,7 +30,7 @@ from .simulate import _core  # noqa: E402  (None when only the pure-Python modul
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
-           "ModernHopfield", "Diffusion", "fit_free_recall", *_reader_all]
+           "ModernHopfield", "Diffusion", "fit_free_recall", "shipped_scenario", *_reader_all]
 
 
 def __getattr__(name):

@@ -90,7 +90,7 @@ def _warn(notes):
         warnings.warn(n, UserWarning, stacklevel=3)
 
 
-def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progress=False):
+def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progress=False, allow_large=False):
     """Run every run of a scenario (``seqmem run``) in this process.
 
     Parameters: ``scenario`` (path, TOML string or dict; see the module), ``overrides`` (a dict
@@ -98,7 +98,7 @@ def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progr
     ``"key=value"`` strings as ``--set``), ``threads`` (OpenMP threads over the runs, 0..1024;
     ``None``: OpenMP's default, as the command line), ``out`` (also keep the HDF5 file there;
     refused if it exists unless ``overwrite``), ``progress`` (the command line's progress lines on
-    stderr).
+    stderr), ``allow_large`` (go beyond the soft limits on output size and work, as ``--allow-large``).
 
     Returns a list with one ``xarray.Dataset`` per run (``runs/r0000``, ``runs/r0001``, ...), loaded
     into memory by :func:`seqmem.load_run`: the variables, dimensions, coordinates and attributes of
@@ -114,12 +114,14 @@ def run(scenario, overrides=None, threads=None, out=None, overwrite=False, progr
     source, name, folder = _scenario(scenario)
     with tempfile.TemporaryDirectory(prefix="seqmem-") as tmp:
         target = str(out) if out is not None else os.path.join(tmp, "run.h5")
-        result = _core.run(source, name, folder, overrides, target, threads, bool(overwrite), bool(progress))
+        result = _core.run(source, name, folder, overrides, target, threads, bool(overwrite), bool(progress),
+                           bool(allow_large))
         _warn(result["warnings"])
         return [reader.load_run(target, o["id"]) for o in result["runs"]]
 
 
-def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwrite=False, progress=False):
+def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwrite=False, progress=False,
+          allow_large=False):
     """A capacity sweep (``[sweep]``) or a classical baseline (``[baseline]``), like ``seqmem sweep``.
 
     Returns two ``pandas.DataFrame``: for a capacity sweep ``(evaluations, capacity)`` as
@@ -129,7 +131,7 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwr
     row per trial; one per (config, N, degree)). With ``out``, the sweep keeps its checkpoints as
     ``OUT.checkpoint`` and writes ``out`` at the end; ``resume=True`` continues from the
     checkpoint (or a finished ``out``), ``overwrite=True`` replaces ``out`` (as ``--resume`` and
-    ``--overwrite``).
+    ``--overwrite``); ``allow_large`` as ``--allow-large``.
 
     Raises :class:`InputError` (also for a scenario without ``[sweep]`` or ``[baseline]``),
     :class:`OutputError`, ``KeyboardInterrupt`` (with ``out``, after a ``UserWarning`` naming the
@@ -140,7 +142,7 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwr
         target = str(out) if out is not None else os.path.join(tmp, "sweep.h5")
         try:
             result = _core.sweep(source, name, folder, overrides, target, threads, bool(resume), bool(overwrite),
-                                 bool(progress))
+                                 bool(progress), bool(allow_large))
         except KeyboardInterrupt:
             checkpoint = _core.checkpoint_of(target)
             if out is not None and os.path.exists(checkpoint):
@@ -160,16 +162,18 @@ def _table(path, group):
         return ds.load().to_dataframe()
 
 
-def validate(scenario, overrides=None, threads=None):
+def validate(scenario, overrides=None, threads=None, allow_large=False):
     """Check a scenario and the files it names, like ``seqmem validate``; writes nothing.
 
     Returns ``{"command": "run" | "sweep" | "baseline", "runs": ["r0000", ...], "estimates":
     [{"memory_bytes", "output_bytes", "work_core_seconds"}, ...], "warnings": [...]}`` (the
-    estimates with ``threads`` runs at once, docs/guide.md "Sizes"); the warnings are also given as
-    ``UserWarning``. Raises :class:`InputError`.
+    estimates with ``threads`` runs at once, docs/guide.md "Sizes"), and for a capacity sweep
+    ``"cost"``: the cost model's bound, as ``seqmem sweep`` prints it. The warnings are also given
+    as ``UserWarning``. Raises :class:`InputError`, also for what ``run`` or ``sweep`` would refuse
+    as too large (unless ``allow_large``).
     """
     source, name, folder = _scenario(scenario)
-    result = _core.validate(source, name, folder, overrides, threads)
+    result = _core.validate(source, name, folder, overrides, threads, bool(allow_large))
     _warn(result["warnings"])
     return result
 
