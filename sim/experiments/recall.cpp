@@ -61,28 +61,97 @@ IntegrationResult flow(const PatternDiffusion& dm, Vec& x, const std::vector<dou
 
 }  // namespace
 
-RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec) {
+namespace {
+
+// std::invalid_argument for a spec or cues recall cannot take.
+void check_recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec) {
   if (!(spec.t0 < spec.t_end && spec.t_end < dm.T())) throw std::invalid_argument("recall: need t0 < t_end < T");
   if (!(spec.dt > 0) || spec.trajectories < 1 || spec.path_every < 1)
     throw std::invalid_argument("recall: dt > 0, trajectories >= 1, path_every >= 1");
-  const int M = spec.trajectories, D = dm.D();
-  if (cues.rows() != D || (cues.cols() != 1 && cues.cols() != M))
+  if (cues.rows() != dm.D() || (cues.cols() != 1 && cues.cols() != spec.trajectories))
     throw std::invalid_argument("recall: cues must be D x 1 or D x trajectories");
   if (spec.paths > 0 && spec.dynamics == RecallDynamics::hopfield)
     throw std::invalid_argument("recall: no paths for the hopfield dynamics");
+}
+
+// Labels 0 (the manifold) .. the largest memory label: how many.
+int label_count(const GaussianMixture& mix) {
+  int L = 0;
+  for (int k = 0; k < mix.K(); ++k) L = std::max(L, mix.label(k));
+  return L + 1;
+}
+
+// The result of M trajectories in D dimensions before any is classified: components and labels -1,
+// weights NaN (the weights of every label per trajectory only up to 10^7 numbers).
+RecallResult unclassified(int M, int D, int L) {
   RecallResult r;
   r.end_states.resize(D, M);
   r.component.assign(M, -1);
   r.label.assign(M, -1);
   r.weight.setConstant(M, std::numeric_limits<double>::quiet_NaN());
-  const GaussianMixture& mix = dm.mixture();
-  int L = 0;  // labels 0 (manifold) .. max label
-  for (int k = 0; k < mix.K(); ++k) L = std::max(L, mix.label(k));
-  ++L;
   if (static_cast<double>(L) * M <= 1e7) r.weights.setZero(L, M);
   r.nearest.assign(M, -1);
   r.distance.setConstant(M, std::numeric_limits<double>::quiet_NaN());
   r.overlap.setConstant(M, std::numeric_limits<double>::quiet_NaN());
+  return r;
+}
+
+// Where trajectory i ended (x, finite, at t_end): its nearest component, the weight of each label
+// (`lw`, scratch of one per label) -- the posterior mass, or the Hopfield network's own softmax
+// weights -- the label it is recalled as (kMixture below the threshold), and the nearest pattern.
+void classify_end(const PatternDiffusion& local, const RecallSpec& spec, const Vec& x, int i, Vec& lw,
+                  RecallResult& r) {
+  const GaussianMixture& mix = local.mixture();
+  const Vec& w = local.weights(x, spec.t_end);
+  Eigen::Index k = 0;
+  w.maxCoeff(&k);
+  r.component[i] = static_cast<int>(k);
+  lw.setZero();
+  if (spec.dynamics == RecallDynamics::hopfield) {
+    Vec p = r.beta * (local.Y().transpose() * x);
+    softmax_inplace(p);
+    for (Eigen::Index n = 0; n < p.size(); ++n) lw(mix.label(static_cast<int>(n))) += p(n);
+  } else {
+    for (int c = 0; c < mix.K(); ++c) lw(mix.label(c)) += w(c);
+  }
+  Eigen::Index top = 0;
+  r.weight(i) = lw.maxCoeff(&top);
+  r.label[i] = r.weight(i) >= spec.mixture_threshold ? static_cast<int>(top) : kMixture;
+  if (r.weights.size() > 0) r.weights.col(i) = lw;
+  const NearestPattern p = nearest_pattern(local.Y(), x);
+  r.nearest[i] = p.index;
+  r.distance(i) = p.distance;
+  r.overlap(i) = p.overlap;
+}
+
+// The counts over trajectories (per component, not finite, mixtures, failed) and the threads'
+// solver statistics; the first failure by trajectory, the same for any thread count.
+void tally(int N, const std::vector<SolverStats>& thread_stats, const std::vector<int>& thread_failed,
+           std::vector<std::pair<int, std::string>>& failures, RecallResult& r) {
+  r.counts.assign(N, 0);
+  for (int k : r.component) {
+    if (k >= 0) ++r.counts[k];
+    else ++r.diverged;
+  }
+  for (int l : r.label) r.mixtures += l == kMixture;
+  for (std::size_t t = 0; t < thread_stats.size(); ++t) {
+    r.stats += thread_stats[t];
+    r.failed += thread_failed[t];
+  }
+  r.diverged -= r.failed;  // the others that did not reach t_end: not finite
+  if (!failures.empty()) {
+    std::sort(failures.begin(), failures.end());
+    r.first_failure = fmt::format("trajectory {}: {}", failures.front().first, failures.front().second);
+  }
+}
+
+}  // namespace
+
+RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec) {
+  check_recall(dm, cues, spec);
+  const int M = spec.trajectories, D = dm.D();
+  const int L = label_count(dm.mixture());
+  RecallResult r = unclassified(M, D, L);
   r.beta = spec.beta > 0 ? spec.beta : dm.hopfield_beta(spec.t_end);
 
   // Path grid: the Euler-Maruyama steps t0 + k h, every path_every-th and the last.
@@ -170,27 +239,7 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
         ++done;
         continue;
       }
-      const Vec& w = local.weights(x, spec.t_end);
-      Eigen::Index k = 0;
-      w.maxCoeff(&k);
-      r.component[i] = static_cast<int>(k);
-      // The memory weights: the posterior mass of each label, or the network's own softmax weights.
-      lw.setZero();
-      if (spec.dynamics == RecallDynamics::hopfield) {
-        Vec p = r.beta * (local.Y().transpose() * x);
-        softmax_inplace(p);
-        for (Eigen::Index n = 0; n < p.size(); ++n) lw(mix.label(static_cast<int>(n))) += p(n);
-      } else {
-        for (int c = 0; c < mix.K(); ++c) lw(mix.label(c)) += w(c);
-      }
-      Eigen::Index top = 0;
-      r.weight(i) = lw.maxCoeff(&top);
-      r.label[i] = r.weight(i) >= spec.mixture_threshold ? static_cast<int>(top) : kMixture;
-      if (r.weights.size() > 0) r.weights.col(i) = lw;
-      const NearestPattern p = nearest_pattern(local.Y(), x);
-      r.nearest[i] = p.index;
-      r.distance(i) = p.distance;
-      r.overlap(i) = p.overlap;
+      classify_end(local, spec, x, i, lw, r);
       const long d = ++done;
       if (spec.progress && omp_get_thread_num() == 0) {
         const auto now = std::chrono::steady_clock::now();
@@ -201,22 +250,8 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
       }
     }
   }
-  r.counts.assign(dm.N(), 0);
   throw_if_cancelled();
-  for (int k : r.component) {
-    if (k >= 0) ++r.counts[k];
-    else ++r.diverged;
-  }
-  for (int l : r.label) r.mixtures += l == kMixture;
-  for (int t = 0; t < threads; ++t) {
-    r.stats += thread_stats[t];
-    r.failed += thread_failed[t];
-  }
-  r.diverged -= r.failed;  // the others that did not reach t_end: not finite
-  if (!failures.empty()) {
-    std::sort(failures.begin(), failures.end());  // the same message for any thread count
-    r.first_failure = fmt::format("trajectory {}: {}", failures.front().first, failures.front().second);
-  }
+  tally(dm.N(), thread_stats, thread_failed, failures, r);
   return r;
 }
 

@@ -22,35 +22,12 @@
 
 namespace seqmem {
 
-namespace scenario_detail {
 
-void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
-  for (auto& [k, val] : r.resolved)
-    if (k == key) val = std::move(v);
-}
+namespace {
 
-void resolve_integrator_limits(const Values& v, RunSpec& r) {
-  r.dt = v.num("dt");
-  r.t_end = v.num("t_end");
-  r.abs_tol = v.num("abs_tol");
-  r.rel_tol = v.num("rel_tol");
-  r.max_steps = v.integer("max_steps");
-  r.min_step = v.num("min_step");
-  r.flip_time = v.num("flip_time");
-}
+using namespace scenario_detail;
 
-// The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.
-void resolve_network(const Values& v, GsemmParams& p) {
-  p.alpha_s = v.num("alpha_s");
-  p.alpha_c = v.num("alpha_c");
-  p.T_d = v.num("T_d");
-  p.beta_d = v.num("beta_d");
-  p.gamma = v.num("gamma");
-  p.sigma_h.kind = parse_choice<HiddenKind>(v.choice("sigma_h"));
-  p.sigma_h.degree = v.int32("degree");
-  p.sigma_h.beta_h = v.num("beta_h");
-}
-
+// How messages name a run that does not read key k, with the setting that decides.
 std::string unread_context(const KeyDef& k, const RunSpec& r) {
   // "... with surface_plane = \"pca\"", "... without Xi_file", "...: sweep_degrees sets it"
   std::string why = key_unread_reason(k, r);
@@ -61,26 +38,6 @@ std::string unread_context(const KeyDef& k, const RunSpec& r) {
   const auto describe = kind_rules(r.model).describe;
   return (describe ? describe(r) : fmt::format("this run (kind = \"{}\")", to_string(r.model))) + why;
 }
-
-// sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
-void resolve_sample_dt(const Values& v, RunSpec& r) {
-  r.sample_dt = v.num("sample_dt");
-  if (r.stepper == StepperKind::rk4 || r.stepper == StepperKind::rk4_split) {
-    const double ratio = r.sample_dt / r.dt;
-    if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1)
-      v.fail("sample_dt", fmt::format("must be a whole multiple of dt = {} for rk4, got {}", r.dt, r.sample_dt));
-  }
-  if (r.t_end / r.sample_dt > 1e9)
-    v.fail(v.given("t_end") || !v.given("sample_dt") ? "t_end" : "sample_dt",
-           fmt::format("t_end / sample_dt = {:.3g} samples, more than 1e9: shorten t_end or raise sample_dt",
-                       r.t_end / r.sample_dt));
-}
-
-}  // namespace scenario_detail
-
-namespace {
-
-using namespace scenario_detail;
 
 std::string where(const std::string& file, const toml::source_region& r) {
   return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);

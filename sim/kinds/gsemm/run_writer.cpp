@@ -164,6 +164,59 @@ void RunWriter::finish(const RunOutcome& o) {
 
 namespace seqmem {
 
+namespace {
+
+// A coordinate 1..count with its dimension scale.
+h5::Handle coordinate(hid_t loc, const char* name, int count) {
+  const auto v = one_to(count);
+  h5::Handle c = h5::write_dataset(loc, name, {static_cast<hsize_t>(count)}, v.data());
+  h5::make_scale(c.id(), name);
+  return c;
+}
+
+// The energy surfaces of the fixed-point analysis (Figure 2A) as the group `surface` of `grp`:
+// energy(slice_time, a, b), the plane's basis(plane, neuron) and the trajectory projected on it
+// (fp_time, plane); `fp_t` the analysis' sample times, N the feature neurons.
+void write_surfaces(hid_t grp, const EnergySurfaces& S, const std::vector<double>& fp_t, hsize_t N) {
+  const hsize_t n = fp_t.size();
+  h5::Handle sg = h5::create_group(grp, "surface");
+  const hid_t sgr = sg.id();
+  const hsize_t ns = S.t.size(), na = S.a.size(), nb = S.b.size();
+  const h5::Handle s_neuron = coordinate(sgr, "neuron", static_cast<int>(N));
+  h5::Handle s_time = h5::write_dataset(sgr, "fp_time", {n}, fp_t.data());
+  h5::make_scale(s_time.id(), "fp_time");
+  h5::Handle st = h5::write_dataset(sgr, "slice_time", {ns}, S.t.data());
+  h5::make_scale(st.id(), "slice_time");
+  h5::Handle a = h5::write_dataset(sgr, "a", {na}, S.a.data());
+  h5::make_scale(a.id(), "a");
+  h5::Handle b = h5::write_dataset(sgr, "b", {nb}, S.b.data());
+  h5::make_scale(b.id(), "b");
+  std::vector<double> E;
+  E.reserve(ns * na * nb);
+  for (const Mat& slice : S.energy)
+    for (hsize_t i = 0; i < na; ++i)
+      for (hsize_t j = 0; j < nb; ++j) E.push_back(slice(i, j));
+  h5::Handle dE = h5::write_dataset(sgr, "energy", {ns, na, nb}, E.data());
+  h5::attach_scale(dE.id(), st.id(), 0);
+  h5::attach_scale(dE.id(), a.id(), 1);
+  h5::attach_scale(dE.id(), b.id(), 2);
+  const int axes[2] = {1, 2};
+  h5::Handle plane = h5::write_dataset(sgr, "plane", {2}, axes);
+  h5::make_scale(plane.id(), "plane");
+  std::vector<double> basis(S.e1.data(), S.e1.data() + N);
+  basis.insert(basis.end(), S.e2.data(), S.e2.data() + N);
+  h5::Handle dB = h5::write_dataset(sgr, "basis", {2, N}, basis.data());
+  h5::attach_scale(dB.id(), plane.id(), 0);
+  h5::attach_scale(dB.id(), s_neuron.id(), 1);
+  std::vector<double> traj;
+  for (hsize_t k = 0; k < n; ++k) traj.insert(traj.end(), {S.trajectory(k, 0), S.trajectory(k, 1)});
+  h5::Handle dT = h5::write_dataset(sgr, "trajectory", {n, 2}, traj.data());
+  h5::attach_scale(dT.id(), s_time.id(), 0);
+  h5::attach_scale(dT.id(), plane.id(), 1);
+}
+
+}  // namespace
+
 void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
   std::lock_guard<std::mutex> guard(h5::lock());
   auto& m = *impl_;
@@ -179,12 +232,6 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
   h5::Handle time = h5::write_dataset(grp, "fp_time", {n}, s.t.data());
   h5::make_scale(time.id(), "fp_time");
   // The group's own coordinates, so that it opens on its own (xarray, group="runs/r0000/fixed_points").
-  auto coordinate = [](hid_t loc, const char* name, int count) {
-    const auto v = one_to(count);
-    h5::Handle c = h5::write_dataset(loc, name, {static_cast<hsize_t>(count)}, v.data());
-    h5::make_scale(c.id(), name);
-    return c;
-  };
   const h5::Handle memory = coordinate(grp, "memory", static_cast<int>(K)),
                    neuron = coordinate(grp, "neuron", static_cast<int>(N));
   // A dataset over (fp_time, ...) with its dimension scales attached.
@@ -251,44 +298,7 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
     put("memory_V_f", {n, K, N}, Vf, {time.id(), memory.id(), neuron.id()});
   }
 
-  // Energy surfaces (Figure 2A)
-  const auto& S = fp.surfaces;
-  if (!S.energy.empty()) {
-    h5::Handle sg = h5::create_group(grp, "surface");
-    const hid_t sgr = sg.id();
-    const hsize_t ns = S.t.size(), na = S.a.size(), nb = S.b.size();
-    const h5::Handle s_neuron = coordinate(sgr, "neuron", static_cast<int>(N));
-    h5::Handle s_time = h5::write_dataset(sgr, "fp_time", {n}, s.t.data());
-    h5::make_scale(s_time.id(), "fp_time");
-    h5::Handle st = h5::write_dataset(sgr, "slice_time", {ns}, S.t.data());
-    h5::make_scale(st.id(), "slice_time");
-    h5::Handle a = h5::write_dataset(sgr, "a", {na}, S.a.data());
-    h5::make_scale(a.id(), "a");
-    h5::Handle b = h5::write_dataset(sgr, "b", {nb}, S.b.data());
-    h5::make_scale(b.id(), "b");
-    std::vector<double> E;
-    E.reserve(ns * na * nb);
-    for (const Mat& slice : S.energy)
-      for (hsize_t i = 0; i < na; ++i)
-        for (hsize_t j = 0; j < nb; ++j) E.push_back(slice(i, j));
-    h5::Handle dE = h5::write_dataset(sgr, "energy", {ns, na, nb}, E.data());
-    h5::attach_scale(dE.id(), st.id(), 0);
-    h5::attach_scale(dE.id(), a.id(), 1);
-    h5::attach_scale(dE.id(), b.id(), 2);
-    const int axes[2] = {1, 2};
-    h5::Handle plane = h5::write_dataset(sgr, "plane", {2}, axes);
-    h5::make_scale(plane.id(), "plane");
-    std::vector<double> basis(S.e1.data(), S.e1.data() + N);
-    basis.insert(basis.end(), S.e2.data(), S.e2.data() + N);
-    h5::Handle dB = h5::write_dataset(sgr, "basis", {2, N}, basis.data());
-    h5::attach_scale(dB.id(), plane.id(), 0);
-    h5::attach_scale(dB.id(), s_neuron.id(), 1);
-    std::vector<double> traj;
-    for (hsize_t k = 0; k < n; ++k) traj.insert(traj.end(), {S.trajectory(k, 0), S.trajectory(k, 1)});
-    h5::Handle dT = h5::write_dataset(sgr, "trajectory", {n, 2}, traj.data());
-    h5::attach_scale(dT.id(), s_time.id(), 0);
-    h5::attach_scale(dT.id(), plane.id(), 1);
-  }
+  if (!fp.surfaces.energy.empty()) write_surfaces(grp, fp.surfaces, s.t, N);  // Figure 2A
 }
 
 }  // namespace seqmem
