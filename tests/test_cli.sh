@@ -81,6 +81,7 @@ expect 2 "--set degree=3: key 'degree': does not apply to a capacity sweep \(\[s
 # [runs] entry after the file's Y_file); where nothing came before, it is ignored with a note
 expect 0 "warning: --set abs_tol=1e-8: key 'abs_tol' is set to its default, which this run \(kind = \"dense_gsemm\"\) with stepper = \"rk4\" does not read; it is ignored" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set abs_tol=1e-8
 expect 0 "warning: --set gamma_v=0.5: key 'gamma_v' is set to its default, which this run \(kind = \"diffusion\"\) with process = \"ve\" does not read" -- "$seqmem" validate scenarios/diffusion_recall.toml --set gamma_v=0.5
+expect 0 "warning: --set manifold_radius=1: key 'manifold_radius' is set to its default" -- "$seqmem" validate scenarios/diffusion_recall.toml --set manifold_radius=1
 expect 2 "--set abs_tol=1e-7: key 'abs_tol': does not apply to this run \(kind = \"dense_gsemm\"\) with stepper = \"rk4\"" -- "$seqmem" validate scenarios/fig1_two_episodes.toml --set abs_tol=1e-7
 # validate refuses a sweep beyond the limits before it says OK
 expect 2 "key 'K_max': .* beyond the 24 core-hours allowed without --allow-large" -- "$seqmem" validate scenarios/fig3_capacity_quick.toml --set K_max=100000

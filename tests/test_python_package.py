@@ -183,6 +183,12 @@ def test_messages_name_the_packages_arguments_not_the_command_lines_flags(tmp_pa
         seqmem.run(SC / "fig3_capacity_quick.toml")
     with pytest.raises(seqmem.InputError, match=r"beyond the 24 core-hours allowed without allow_large=True$"):
         seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"K_max": 100000})
+    assert seqmem.shipped_scenario("fig1_two_episodes.toml") == str(SC / "fig1_two_episodes.toml")
+    for bad in ("/etc/hostname", "../README.md", None, "", "data"):
+        with pytest.raises(ValueError, match=r"give the file name of a scenario"):
+            seqmem.shipped_scenario(bad)
+    with pytest.raises(FileNotFoundError, match=r"no such shipped scenario; there are .*fig1_two_episodes\.toml"):
+        seqmem.shipped_scenario("fig1_two_episode.toml")
     big = seqmem.validate(SC / "fig3_capacity_quick.toml", overrides={"K_max": 100000}, allow_large=True)
     assert re.search(r"at most [0-9.]+ (h|days) of one core$", big["cost"]), big
 

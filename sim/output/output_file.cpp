@@ -222,7 +222,8 @@ OutputFile::OutputFile(std::string out, const std::vector<std::string>& inputs, 
     ::close(fd);
     ::unlink(partial_.c_str());
   } else if (const int e = errno; e != EEXIST) {
-    throw InputError(fmt::format("{}: the folder '{}' refuses new files ({})", out_, dir.string(), std::strerror(e)));
+    throw InputError(fmt::format("{}: the folder '{}' refuses new files{}", out_, dir.string(),
+                                 e == ENOENT ? std::string() : fmt::format(" ({})", std::strerror(e))));
   }
   std::snprintf(g_partial, sizeof g_partial, "%s", partial_.c_str());
   set_message(fmt::format("seqmem: interrupted; {} was not written\n", out_));

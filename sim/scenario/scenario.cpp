@@ -122,6 +122,12 @@ std::string node_text(const toml::node& n) {
   return os.str();
 }
 
+// Whether two values are the same: numbers by value (1 and 1.0), anything else by its TOML text.
+bool same_value(const toml::node& a, const toml::node& b) {
+  if (a.is_number() && b.is_number()) return as_double(a) == as_double(b);
+  return node_text(a) == node_text(b);
+}
+
 // The schema's default of a key as a TOML node.
 const toml::node& default_node(const KeyDef& k) {
   static const toml::table defaults = [] {
@@ -207,7 +213,7 @@ struct RunList::Impl {
       // An override back to the key's default unsets what came before it (Y_file = "" in a [runs]
       // entry after the file's Y_file; K_list = [] from a script that resets it in every file); one
       // that nothing came before is ignored with a note (--set abs_tol=1e-8 on an rk4 scenario).
-      if (v.overridden(k.key) && node_text(v.get(k.key)) == node_text(default_node(k))) {
+      if (v.overridden(k.key) && same_value(v.get(k.key), default_node(k))) {
         const bool given_before = by_entry.count(k.key) ? from.given(k.key) : file_only.given(k.key);
         if (!given_before && ignored)
           ignored->insert(fmt::format("{}: key '{}' is set to its default, which {} does not read; it is ignored",

@@ -20,15 +20,23 @@ def _checkout():
 
 
 def shipped_scenario(name):
-    """The path (a ``str``) of the scenario ``name`` (e.g. ``"fig1_two_episodes.toml"``) in the
-    ``scenarios/`` folder of the checkout this package was built from, for notebooks and scripts
-    that run from any folder.
+    """The path (a ``str``) of the scenario ``name`` (a file name such as
+    ``"fig1_two_episodes.toml"``) in the ``scenarios/`` folder of the checkout this package was built
+    from, for notebooks and scripts that run from any folder.
 
-    Raises ``FileNotFoundError`` naming the path when the checkout no longer holds it (moved or
-    removed after the package was installed: run ``./setup.sh build`` in the checkout again).
+    Raises ``ValueError`` for a name that is not a plain ``.toml`` file name (a path, ``..``), and
+    ``FileNotFoundError`` for one the checkout does not hold (the message lists those it holds), or
+    when the checkout has moved since the package was installed (run ``./setup.sh build`` there again).
     """
-    path = _checkout() / "scenarios" / name
+    if not isinstance(name, str) or not name.endswith(".toml") or Path(name).name != name or name.startswith("."):
+        raise ValueError(f"shipped_scenario({name!r}): give the file name of a scenario, e.g. "
+                         f"'fig1_two_episodes.toml' (for another file, pass its path to seqmem.run directly)")
+    folder = _checkout() / "scenarios"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: the checkout this package was built from is no longer there (moved? run "
+                                "./setup.sh build in it again)")
+    path = folder / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such scenario in the checkout this package was built from "
-                                "(moved? run ./setup.sh build there again)")
+        shipped = sorted(p.name for p in folder.glob("*.toml"))
+        raise FileNotFoundError(f"{path}: no such shipped scenario; there are {', '.join(shipped)}")
     return str(path)

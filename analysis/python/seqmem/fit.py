@@ -142,7 +142,7 @@ def parse_fixed(specs):
 def _check_free(free, fixed, keys):
     for key, (lo, hi, log) in free.items():
         if key not in keys.index or keys.loc[key, "family"] not in ("free_recall", "gsemm, free_recall"):
-            raise FitError(f"free parameter '{key}': not a key of kind = \"free_recall\" (see seqmem keys)")
+            raise FitError(f"free parameter '{key}': not a key of kind = \"free_recall\" (see seqmem.keys())")
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise FitError(f"free parameter '{key}': the bounds must be finite with low < high, got {lo}, {hi}")
         if log and lo <= 0:
@@ -200,6 +200,8 @@ def fit_free_recall(data, free=None, fixed=None, objective="summary", subjects=N
         raise FitError(f"objective '{objective}': the objective is 'summary' (the SPC, PFR and lag-CRP)")
     if search not in SEARCHES:
         raise FitError(f"search '{search}': one of {', '.join(SEARCHES)}")
+    if free is not None and not isinstance(free, dict):
+        raise FitError(f"free = {free!r}: must be a dict {{key: (low, high[, log])}}")
     free = dict(DEFAULT_FREE if free is None else {k: (tuple(v) + (False,))[:3] for k, v in free.items()})
     fixed = dict(DEFAULT_FIXED if fixed is None else fixed)
     keys = key_table()

@@ -90,7 +90,7 @@ def _run_id(f, run, path):
     if len(runs) == 1:
         return runs[0]
     if not runs:
-        raise ValueError(f"{path}: no runs (not a file of `seqmem run`?)")
+        raise ValueError(f"{path}: no runs (not a run file: seqmem.run(out=...) or the command seqmem run write one)")
     raise ValueError(f"{path} holds {len(runs)} runs ({_listing(runs)}): name one with run=..., or read them all "
                      f"with seqmem.load_runs")
 
@@ -309,10 +309,13 @@ def sweep_tables(path, partial=False):
             what = (f"{path} is an unfinished sweep (complete = 0): its tables hold only the evaluations done "
                     f"before it stopped")
             if not partial:
-                raise ValueError(f"{what}; finish it with `seqmem sweep SCENARIO -o OUT --resume` (or "
-                                 f"seqmem.sweep(..., resume=True)), or pass partial=True to read it as it is")
+                raise ValueError(f"{what}; finish it with seqmem.sweep(SCENARIO, out=OUT, resume=True) (the command "
+                                 f"line: seqmem sweep SCENARIO -o OUT --resume), or pass partial=True to read it as it is")
             import warnings
             warnings.warn(what, UserWarning, stacklevel=2)
+        if "evaluations" not in f or "capacity" not in f:
+            raise ValueError(f"{path}: not a sweep file (no evaluations and capacity tables; seqmem.sweep(out=...) or "
+                             f"the command seqmem sweep write one)")
         ev = _table(f["evaluations"], "evaluation")
         cap = _table(f["capacity"], "pair")
         has_configs = "configs" in f
