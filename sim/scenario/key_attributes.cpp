@@ -31,10 +31,11 @@ std::string setting(const RunSpec& r, const char* key) {
 Applies integrator_applies(const char* key, const RunSpec& r) {
   if (is(key, "t_end") || is(key, "stepper") || is(key, "t0")) return kYes;
   if (is(key, "dt"))
-    return when(!adaptive(r.stepper) || (r.command == Command::sweep && r.sweep.fallback_rk4),
-                setting(r, "stepper") + (r.command == Command::sweep ? ", fallback_rk4 = false" : ""));
-  if (is(key, "flip_time")) return when(r.stepper == StepperKind::event_driven, setting(r, "stepper"));
-  return when(adaptive(r.stepper), setting(r, "stepper"));  // abs_tol, rel_tol, max_steps, min_step
+    return !adaptive(r.stepper) || (r.command == Command::sweep && r.sweep.fallback_rk4)
+               ? kYes
+               : no(setting(r, "stepper") + (r.command == Command::sweep ? ", fallback_rk4 = false" : ""));
+  if (is(key, "flip_time")) return when(r.stepper == StepperKind::event_driven, r, "stepper");
+  return when(adaptive(r.stepper), r, "stepper");  // abs_tol, rel_tol, max_steps, min_step
 }
 
 namespace {
@@ -44,8 +45,8 @@ Applies applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
   if (r.command == Command::baseline) {
     if (!section.empty() && section != "baseline") return no();
-    return when(!(is(k.key, "baseline_degrees") && (r.baseline.model == "hopfield" || r.baseline.model == "dense_exp")),
-                setting(r, "baseline_model"));
+    return when(!(is(k.key, "baseline_degrees") && (r.baseline.model == "hopfield" || r.baseline.model == "dense_exp")), r,
+                "baseline_model");
   }
   return kind_rules(r.model).applies(k, r);
 }

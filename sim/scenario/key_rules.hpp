@@ -33,6 +33,9 @@ inline bool is(const char* a, const char* b) { return std::strcmp(a, b) == 0; }
 
 // `key = value` as the run resolved it: strings quoted, as in the scenario file.
 std::string setting(const RunSpec& r, const char* key);
+// `when` with the run's setting of `key` as the reason, formatted only when the key does not apply
+// (write_key_attributes asks of every key of every run).
+inline Applies when(bool applies, const RunSpec& r, const char* key) { return applies ? kYes : no(setting(r, key)); }
 // The [integrator] keys a stepper reads (capacity sweeps: rk4's dt is also the fallback's step).
 Applies integrator_applies(const char* key, const RunSpec& r);
 

@@ -14,30 +14,30 @@ namespace {
 Applies applies(const std::string& section, const char* key, const RunSpec& r) {
   const auto& f = r.free_recall;
   const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
-  if (is(key, "N_f")) return when(f.item_vectors == ItemVectors::random, setting(r, "item_vectors"));
-  if (is(key, "category_similarity")) return when(f.categories > 0, setting(r, "categories"));
+  if (is(key, "N_f")) return when(f.item_vectors == ItemVectors::random, r, "item_vectors");
+  if (is(key, "category_similarity")) return when(f.categories > 0, r, "categories");
   if (section == "model" || section == "record") {  // the GSEMM keys of recall_rule = gsemm
     if (is(key, "kind")) return kYes;
     if (!gsemm) return no();
-    if (is(key, "degree")) return when(r.params.sigma_h.kind != HiddenKind::softmax, setting(r, "sigma_h"));
-    if (is(key, "beta_h")) return when(r.params.sigma_h.kind == HiddenKind::softmax, setting(r, "sigma_h"));
+    if (is(key, "degree")) return when(r.params.sigma_h.kind != HiddenKind::softmax, r, "sigma_h");
+    if (is(key, "beta_h")) return when(r.params.sigma_h.kind == HiddenKind::softmax, r, "sigma_h");
     return kYes;
   }
   if (is(key, "cue_noise")) return when(gsemm);
   if (section == "integrator") {
     if (gsemm && f.V_f_noise > 0)  // Euler-Maruyama
-      return when(is(key, "dt") || is(key, "t_end"), setting(r, "V_f_noise"));
+      return when(is(key, "dt") || is(key, "t_end"), r, "V_f_noise");
     if (gsemm) return integrator_applies(key, r);
     const bool accumulator = f.rule == RecallRule::accumulator && !f.recognition;
     const bool continuous = f.drift != ContextDriftKind::discrete;  // dopri5 moves the context
-    if (is(key, "dt")) return when(accumulator || continuous, setting(r, "drift"));
+    if (is(key, "dt")) return when(accumulator || continuous, r, "drift");
     return when(continuous && (is(key, "abs_tol") || is(key, "rel_tol") || is(key, "max_steps") || is(key, "min_step")),
                 continuous ? std::string() : setting(r, "drift"));
   }
   if (section == "recognition") return when(is(key, "recognition") || f.recognition);
   if (section == "context") {
-    if (is(key, "retention_interval")) return when(f.cmr.salience_decay_time > 0, setting(r, "salience_decay_time"));
-    if (is(key, "phi_d")) return when(f.cmr.phi_s > 0, setting(r, "phi_s"));
+    if (is(key, "retention_interval")) return when(f.cmr.salience_decay_time > 0, r, "salience_decay_time");
+    if (is(key, "phi_d")) return when(f.cmr.phi_s > 0, r, "phi_s");
     if (f.recognition) return when(!is(key, "beta_rec") && !is(key, "beta_start"));
     return when(!gsemm);  // the GSEMM recall does not use the context
   }

@@ -13,7 +13,7 @@ Applies fixed_points_applies(const char* key, const RunSpec& r) {
   if (!fp.enabled) return no(setting(r, "find_fixed_points"));
   if (std::strncmp(key, "surface_", 8) != 0 || is(key, "surface_slices")) return kYes;
   if (fp.surface_slices == 0) return no(setting(r, "surface_slices"));
-  return when(!(is(key, "surface_memories") && fp.surface_pca), setting(r, "surface_plane"));
+  return when(!(is(key, "surface_memories") && fp.surface_pca), r, "surface_plane");
 }
 
 Applies gsemm_run_applies(const std::string& section, const char* key, const RunSpec& r) {
@@ -24,10 +24,10 @@ Applies gsemm_run_applies(const std::string& section, const char* key, const Run
     return is(key, "Phi_file") || is(key, "Phi_dataset") ? when(from_file, "without Phi_file")
                                                           : when(!from_file, "with Phi_file");
   }
-  if (section == "input") return when(r.input_memory >= 0, setting(r, "input_memory"));
+  if (section == "input") return when(r.input_memory >= 0, r, "input_memory");
   if (section == "record")
-    return when(!is(key, "state_every") || r.record_V_f || r.record_V_h || r.record_V_d, setting(r, "states"));
-  if (section == "analysis") return when(!is(key, "expect_cycle") || !r.expect_cycle.empty(), setting(r, "expect_cycle"));
+    return when(!is(key, "state_every") || r.record_V_f || r.record_V_h || r.record_V_d, r, "states");
+  if (section == "analysis") return when(!is(key, "expect_cycle") || !r.expect_cycle.empty(), r, "expect_cycle");
   if (section == "fixed_points") return fixed_points_applies(key, r);
   return when(section != "sweep" && section != "baseline");
 }
@@ -39,8 +39,8 @@ Applies sweep_applies(const std::string& section, const char* key, const RunSpec
     if (is(key, "K_list") || is(key, "K_list_all")) return when(!sw.K_list.empty(), "without K_list");
     if (is(key, "K_min") || is(key, "K_max") || is(key, "K_growth") || is(key, "K_resolution"))
       return when(sw.K_list.empty(), "with K_list");
-    if (is(key, "horizon_time")) return when(sw.horizon == Horizon::fixed, setting(r, "horizon"));
-    if (is(key, "horizon_per_memory")) return when(sw.horizon == Horizon::proportional, setting(r, "horizon"));
+    if (is(key, "horizon_time")) return when(sw.horizon == Horizon::fixed, r, "horizon");
+    if (is(key, "horizon_per_memory")) return when(sw.horizon == Horizon::proportional, r, "horizon");
     return kYes;
   }
   if (section == "model") {
@@ -66,7 +66,7 @@ Applies gsemm_key_applies(const KeyDef& k, const RunSpec& r) {
     const bool softmax = r.params.sigma_h.kind == HiddenKind::softmax;
     if (is(k.key, "T_h")) return when(r.model == ModelKind::gsemm);
     if (is(k.key, "degree") && softmax) return no(setting(r, "sigma_h"));
-    if (is(k.key, "beta_h")) return when(softmax, setting(r, "sigma_h"));
+    if (is(k.key, "beta_h")) return when(softmax, r, "sigma_h");
   }
   return r.command == Command::sweep ? sweep_applies(section, k.key, r) : gsemm_run_applies(section, k.key, r);
 }
