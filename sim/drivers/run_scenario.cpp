@@ -16,7 +16,7 @@
 #include "sim/core/cancel.hpp"
 #include "sim/core/front_end.hpp"
 #include "sim/core/progress.hpp"
-#include "sim/drivers/resources.hpp"
+#include "sim/drivers/driver.hpp"
 #include "sim/kinds/kind.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/provenance.hpp"
@@ -63,23 +63,6 @@ RunOutcome decode(mpi::Bytes& b) {
   o.detail = b.get_string();
   return o;
 }
-
-}  // namespace
-
-void print_warnings(const Scenario& sc) {
-  if (!mpi::coordinator()) return;
-  for (const auto& w : sc.warnings) fmt::print(stderr, "seqmem: warning: {}\n", w);
-}
-
-std::vector<std::string> input_files(const Scenario& sc) {
-  std::vector<std::string> in{sc.path};
-  for (const RunSpec& r : sc.runs)
-    for (const std::string* f : {&r.Xi_file, &r.Phi_file, &r.diffusion.Y_file, &r.diffusion.covariance_file})
-      if (!f->empty() && std::find(in.begin(), in.end(), *f) == in.end()) in.push_back(*f);
-  return in;
-}
-
-namespace {
 
 // The output of `run`: rank 0 holds OUT's partial file with its provenance and /runs; every rank
 // knows the partial name, next to which it writes its runs' part files.
@@ -163,11 +146,83 @@ void finish_run_output(RunOutput& o, const std::string& out, const std::string& 
     }
   }
   throw_if_cancelled();
-  if (failure.find("cannot write") != std::string::npos) throw OutputError(failure);
-  if (!failure.empty()) throw std::runtime_error(failure);
+  if (!failure.empty()) throw_failure(failure);
   if (!write_error.empty()) throw_write_error(out, write_error);
   o.of->commit();
 }
+
+// `run` as a Job of the driver skeleton (sim/drivers/driver.hpp): a unit is a run.
+class RunJob {
+ public:
+  RunJob(const Scenario& sc, const std::string& out, const RunOptions& opt)
+      : sc_(sc), out_(out), opt_(opt), files_(load_checked_files(sc, opt.team(), opt.limits())),
+        // Diffusion and free-recall runs parallelise over their trajectories or lists and go one
+        // after another: rank 0 alone.
+        alone_(kind_of(sc.runs[0].model).parallel_within_run), team_(opt.team()), outcomes_(sc.runs.size()) {}
+
+  int units() const { return static_cast<int>(sc_.runs.size()); }
+  bool rank0_alone() const { return alone_; }
+
+  void open() {
+    output_ = open_run_output(sc_, out_, opt_, !alone_);
+    if (root_ && !alone_) joiner_ = std::make_unique<PartJoiner>(sc_, output_);
+    progress_ = std::make_unique<Progress>("run", "runs", units(), opt_.progress && root_);
+    // No more threads than runs: with one run the team has one thread, and the fixed-point
+    // analysis inside a run can use the cores (its own parallel region).
+    if (opt_.threads > 0) omp_set_num_threads(opt_.threads);
+  }
+
+  void work(int i, WorkQueue& queue) {
+    throw_if_cancelled();  // the queue stops at the first failure
+    const RunSpec spec = sc_.runs[static_cast<std::size_t>(i)];
+    RunContext ctx{files_, team_, opt_.progress && root_, output_.runs.id(), [this, i] {
+                     std::lock_guard<std::mutex> g(h5::lock());
+                     if (root_) output_.of->part_exists(static_cast<std::size_t>(i), true);
+                     return h5::create_file(OutputFile::part_of(output_.partial, static_cast<std::size_t>(i)));
+                   }};
+    RunOutcome o;
+    try {
+      o = kind_of(spec.model).run(spec, ctx);
+    } catch (const h5::Error& e) {
+      throw_write_error(out_, e.what());
+    }
+    queue.result(encode(i, o));
+  }
+
+  void deliver(const std::string& bytes) {  // a run has finished (its part is on disk)
+    mpi::Bytes m(bytes);
+    const auto i = static_cast<std::size_t>(m.get<int>());
+    outcomes_[i] = decode(m);
+    if (joiner_) {
+      try {
+        joiner_->finished(i);
+      } catch (const h5::Error& e) {
+        throw_write_error(out_, e.what());
+      }
+    }
+    ++done_;
+    progress_->report(done_, fmt::format("{} {} in {:.2f} s", sc_.runs[i].id, outcomes_[i].status, outcomes_[i].wall_s),
+                      true);
+  }
+
+  void finish(const std::string& failure) { finish_run_output(output_, out_, failure); }
+
+  std::vector<RunOutcome> outcomes() { return std::move(outcomes_); }
+
+ private:
+  const Scenario& sc_;
+  const std::string& out_;
+  const RunOptions& opt_;
+  const FileCache files_;
+  const bool alone_;
+  const int team_;  // the threads a run may use inside
+  const bool root_ = mpi::coordinator();
+  RunOutput output_;
+  std::unique_ptr<PartJoiner> joiner_;
+  std::unique_ptr<Progress> progress_;
+  std::vector<RunOutcome> outcomes_;
+  int done_ = 0;
+};
 
 }  // namespace
 
@@ -176,78 +231,10 @@ std::vector<RunOutcome> run_scenario(const Scenario& sc, const std::string& out,
     throw InputError(fmt::format("{}: this scenario is a {}: run it with {}", sc.path,
                                  sc.command == Command::sweep ? "capacity sweep ([sweep])" : "baseline ([baseline])",
                                  front_end_words().sweep));
-  ResourceLimits limits;
-  limits.allow_large = opt.allow_large;
-  const FileCache files = load_checked_files(sc, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
-  if (opt.print_warnings) print_warnings(sc);
-  const bool root = mpi::coordinator();
-  // Diffusion and free-recall runs parallelise over their trajectories or lists and go one after
-  // another: rank 0 alone.
-  const bool one_at_a_time = kind_of(sc.runs[0].model).parallel_within_run;
-  if (one_at_a_time) {
-    join_or_exit(sc.fingerprint());
-    if (!root) return {};
-  }
-  RunOutput output = open_run_output(sc, out, opt, !one_at_a_time);
-  std::unique_ptr<PartJoiner> joiner;
-  if (root && !one_at_a_time) joiner = std::make_unique<PartJoiner>(sc, output);
-
-  const int n = static_cast<int>(sc.runs.size());
-  std::vector<RunOutcome> outcomes(sc.runs.size());
-  int done = 0;
-  Progress progress("run", "runs", n, opt.progress && root);
-  std::mutex mu;
-  auto deliver = [&](const std::string& bytes) {  // rank 0: a run has finished (its part is on disk)
-    mpi::Bytes m(bytes);
-    const auto i = static_cast<std::size_t>(m.get<int>());
-    const RunOutcome o = decode(m);
-    std::lock_guard<std::mutex> g(mu);
-    outcomes[i] = o;
-    if (joiner) {
-      try {
-        joiner->finished(i);
-      } catch (const h5::Error& e) {
-        throw_write_error(out, e.what());
-      }
-    }
-    ++done;
-    progress.report(done, fmt::format("{} {} in {:.2f} s", sc.runs[i].id, o.status, o.wall_s), true);
-  };
-  WorkQueue queue(n, deliver);
-  // No more threads than runs: with one run the team has one thread, and the fixed-point
-  // analysis inside a run can use the cores (its own parallel region).
-  const int all = opt.threads > 0 ? opt.threads : omp_get_max_threads();
-  if (opt.threads > 0) omp_set_num_threads(opt.threads);
-  auto run_one = [&](int i) {
-    throw_if_cancelled();  // the queue stops at the first failure
-    const RunSpec spec = sc.runs[static_cast<std::size_t>(i)];
-    RunContext ctx{files, all, opt.progress && root, output.runs.id(), [&, i] {
-                     std::lock_guard<std::mutex> g(h5::lock());
-                     if (root) output.of->part_exists(static_cast<std::size_t>(i), true);
-                     return h5::create_file(OutputFile::part_of(output.partial, static_cast<std::size_t>(i)));
-                   }};
-    RunOutcome o;
-    try {
-      o = kind_of(spec.model).run(spec, ctx);
-    } catch (const h5::Error& e) {
-      throw_write_error(out, e.what());
-    }
-    queue.result(encode(i, o));
-  };
-  if (one_at_a_time) {  // rank 0 alone, one run after another
-    for (int i = 0; i < n && queue.failure().empty(); ++i) {
-      try {
-        run_one(i);
-      } catch (const std::exception& e) {
-        queue.fail(e.what());
-      }
-    }
-  } else {
-    queue.run(std::max(1, std::min(n, all)), run_one);
-  }
-  if (!root) return {};
-  finish_run_output(output, out, queue.failure());
-  return outcomes;
+  RunJob job(sc, out, opt);
+  drive(sc, opt, job);
+  if (!mpi::coordinator()) return {};
+  return job.outcomes();
 }
 
 }  // namespace seqmem

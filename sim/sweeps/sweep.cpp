@@ -19,7 +19,7 @@
 #include "sim/core/front_end.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/resources.hpp"
-#include "sim/drivers/run_scenario.hpp"
+#include "sim/drivers/driver.hpp"
 #include "sim/experiments/capacity.hpp"
 #include "sim/experiments/capacity_cost.hpp"
 #include "sim/output/h5file.hpp"
@@ -108,6 +108,13 @@ std::string check_cost(const std::string& path, const std::vector<RunSpec>& conf
              duration_text(best), duration_text(worst), pairs, K, duration_text(total));
 }
 
+// The scenario's runs (a [runs] grid of configurations).
+std::vector<RunSpec> configs_of(const Scenario& sc) {
+  std::vector<RunSpec> configs;
+  for (const RunSpec& r : sc.runs) configs.push_back(r);
+  return configs;
+}
+
 // --resume of a shard file: the same shard of the same count.
 void check_shard(const std::string& path, const SweepOptions& opt) {
   std::lock_guard<std::mutex> g(h5::lock());
@@ -125,8 +132,7 @@ void check_shard(const std::string& path, const SweepOptions& opt) {
 }  // namespace
 
 std::string sweep_cost_text(const Scenario& sc, bool allow_large) {
-  std::vector<RunSpec> configs;
-  for (const RunSpec& r : sc.runs) configs.push_back(r);
+  const std::vector<RunSpec> configs = configs_of(sc);
   return check_cost(sc.path, configs, sweep_pairs(configs, 0, 0).size(), allow_large);
 }
 
@@ -253,102 +259,111 @@ std::map<Key, Row> open_sweep_output(const Scenario& sc, const std::string& out,
   return cache;
 }
 
+// A capacity sweep as a Job of the driver skeleton (sim/drivers/driver.hpp): a unit is a pair.
+class SweepJob {
+ public:
+  SweepJob(const Scenario& sc, const std::string& out, const SweepOptions& opt)
+      : sc_(sc), out_(out), opt_(opt), configs_(configs_of(sc)),
+        pairs_(sweep_pairs(configs_, opt.shard_index, opt.shard_count)) {}
+
+  int units() const { return static_cast<int>(pairs_.size()); }
+  bool rank0_alone() const { return false; }
+
+  // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
+  // and the rows to reuse.
+  void open() {
+    cache_ = open_sweep_output(sc_, out_, opt_, configs_, pairs_.size(), of_);
+    for (const auto& [k, r] : cache_) rows_.push_back(r);
+    // A live line on a terminal, a line every few seconds otherwise (sim/core/progress.hpp).
+    const bool tty = ::isatty(2);
+    bar_ = std::make_unique<Progress>("sweep", "pairs", static_cast<double>(pairs_.size()),
+                                      opt_.progress && mpi::coordinator(), tty ? 0.2 : progress_interval(5.0));
+    bar_->set_live(tty);
+    last_flush_ = Clock::now();
+  }
+
+  void work(int i, WorkQueue& queue) {
+    const Pair& p = pairs_[static_cast<std::size_t>(i)];
+    search_pair(p, configs_[p.config], cache_, opt_, queue);
+  }
+
+  void deliver(const std::string& bytes) {  // a row ('R'), a reused row ('U') or a capacity ('C')
+    mpi::Bytes m(bytes);
+    const char kind = m.get<char>();
+    if (kind == 'U') {
+      ++summary_.reused;
+      return;
+    }
+    if (kind == 'C') {
+      caps_.push_back(decode_capacity(m));
+      ++pairs_done_;
+      progress(false);
+      return;
+    }
+    rows_.push_back(decode_row(m));
+    ++summary_.evaluations;
+    if (Clock::now() - last_flush_ > std::chrono::duration<double>(opt_.flush_seconds)) {
+      write_sweep_file(*of_, [&](hid_t r) { write_header(r, sc_, opt_, false); }, rows_, caps_, false, opt_.resume_hint);
+      last_flush_ = Clock::now();
+    }
+    progress(false);
+  }
+
+  void finish(const std::string& failure) {
+    throw_if_cancelled();
+    if (!failure.empty()) throw_failure(failure, kept());
+    try {
+      write_sweep_file(*of_, [&](hid_t r) { write_header(r, sc_, opt_, true); }, rows_, caps_, true);
+    } catch (const OutputError& e) {
+      throw OutputError(e.what() + kept());
+    }
+    progress(true);
+    bar_->finish();
+    std::vector<std::string> names;
+    for (const RunSpec& r : configs_) names.push_back(config_name(sc_, r));
+    if (opt_.print_table) fmt::print("{}", capacity_table(caps_, names));
+  }
+
+  SweepSummary summary() const { return summary_; }
+
+ private:
+  void progress(bool force) {
+    bar_->report(pairs_done_, fmt::format("{} evaluations (+{} resumed)", summary_.evaluations, summary_.reused), force);
+  }
+  // A failed write leaves the last checkpoint: say so, and how to go on.
+  std::string kept() const {
+    std::error_code ec;
+    if (of_->checkpoint().empty() || !std::filesystem::exists(of_->checkpoint(), ec)) return "";
+    return fmt::format("; the checkpoint {} keeps the evaluations of its last write: {}", of_->checkpoint(),
+                       opt_.resume_hint);
+  }
+
+  const Scenario& sc_;
+  const std::string& out_;
+  const SweepOptions& opt_;
+  const std::vector<RunSpec> configs_;
+  const std::vector<Pair> pairs_;
+  std::unique_ptr<OutputFile> of_;  // rank 0
+  std::map<Key, Row> cache_;        // the rows of the file being resumed
+  // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
+  std::vector<Row> rows_;
+  std::vector<Capacity> caps_;
+  SweepSummary summary_;
+  int pairs_done_ = 0;
+  Clock::time_point last_flush_;
+  std::unique_ptr<Progress> bar_;
+};
+
 }  // namespace
 
 SweepSummary run_sweep(const Scenario& sc, const std::string& out, const SweepOptions& opt) {
   check_sweep_request(sc, out, opt);
-  {
-    ResourceLimits limits;
-    limits.allow_large = opt.allow_large;
-    check_resources(sc, {}, opt.threads > 0 ? opt.threads : omp_get_max_threads(), limits);
-  }
-  if (opt.print_warnings) print_warnings(sc);
-  if (sc.command == Command::baseline) {  // seconds of work: rank 0 alone
-    join_or_exit(sc.fingerprint());
-    if (!mpi::coordinator()) return {};
-    return run_baselines(sc, out, opt);
-  }
+  check_resources(sc, {}, opt.team(), opt.limits());
+  if (sc.command == Command::baseline) return run_baselines(sc, out, opt);
   const auto t0 = Clock::now();
-  const bool root = mpi::coordinator();
-  const bool progress_on = opt.progress && root;
-
-  std::vector<RunSpec> configs;  // the scenario's runs (a [runs] grid of configurations)
-  for (const RunSpec& r : sc.runs) configs.push_back(r);
-  const std::vector<Pair> pairs = sweep_pairs(configs, opt.shard_index, opt.shard_count);
-  // Rank 0 checks the cost and opens OUT (and reads it for --resume); every rank learns the outcome
-  // and the rows to reuse.
-  std::unique_ptr<OutputFile> of;
-  std::map<Key, Row> cache = open_sweep_output(sc, out, opt, configs, pairs.size(), of);
-  auto header = [&](hid_t r, bool complete) { write_header(r, sc, opt, complete); };
-
-  // Rank 0's tables; results arrive from its own threads and, in an MPI job, from the other ranks.
-  std::mutex mu;  // guards rows, caps, counters and the file
-  std::vector<Row> rows;
-  for (const auto& [k, r] : cache) rows.push_back(r);
-  std::vector<Capacity> caps;
-  SweepSummary summary;
-  auto last_flush = Clock::now();
-  int pairs_done = 0;
-  // A live line on a terminal, a line every few seconds otherwise (sim/core/progress.hpp).
-  const bool tty = ::isatty(2);
-  Progress bar("sweep", "pairs", static_cast<double>(pairs.size()), progress_on, tty ? 0.2 : progress_interval(5.0));
-  bar.set_live(tty);
-  auto progress = [&](bool force) {  // under mu
-    bar.report(pairs_done, fmt::format("{} evaluations (+{} resumed)", summary.evaluations, summary.reused), force);
-  };
-  auto deliver = [&](const std::string& bytes) {  // rank 0
-    mpi::Bytes m(bytes);
-    const char kind = m.get<char>();
-    std::lock_guard<std::mutex> g(mu);
-    if (kind == 'U') {
-      ++summary.reused;
-      return;
-    }
-    if (kind == 'C') {
-      caps.push_back(decode_capacity(m));
-      ++pairs_done;
-      progress(false);
-      return;
-    }
-    rows.push_back(decode_row(m));
-    ++summary.evaluations;
-    if (Clock::now() - last_flush > std::chrono::duration<double>(opt.flush_seconds)) {
-      write_sweep_file(*of, [&](hid_t r) { header(r, false); }, rows, caps, false, opt.resume_hint);
-      last_flush = Clock::now();
-    }
-    progress(false);
-  };
-
-  WorkQueue queue(static_cast<int>(pairs.size()), deliver);
-  auto work = [&](int i) {
-    const Pair& p = pairs[static_cast<std::size_t>(i)];
-    search_pair(p, configs[p.config], cache, opt, queue);
-  };
-  const int n = static_cast<int>(pairs.size());
-  queue.run(std::max(1, std::min(n, opt.threads > 0 ? opt.threads : omp_get_max_threads())), work);
-  if (!root) return summary;
-  throw_if_cancelled();
-  // A failed write leaves the last checkpoint: say so, and how to go on.
-  auto kept = [&]() -> std::string {
-    std::error_code ec;
-    if (of->checkpoint().empty() || !std::filesystem::exists(of->checkpoint(), ec)) return "";
-    return fmt::format("; the checkpoint {} keeps the evaluations of its last write: {}", of->checkpoint(),
-                       opt.resume_hint);
-  };
-  if (const std::string f = queue.failure(); !f.empty()) {
-    if (f.find("cannot write") != std::string::npos) throw OutputError(f + kept());
-    throw std::runtime_error(f);
-  }
-  try {
-    write_sweep_file(*of, [&](hid_t r) { header(r, true); }, rows, caps, true);
-  } catch (const OutputError& e) {
-    throw OutputError(e.what() + kept());
-  }
-  progress(true);
-  bar.finish();
-  std::vector<std::string> names;
-  for (const RunSpec& r : configs) names.push_back(config_name(sc, r));
-  if (opt.print_table) fmt::print("{}", capacity_table(caps, names));
+  SweepJob job(sc, out, opt);
+  drive(sc, opt, job);
+  SweepSummary summary = job.summary();
   summary.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return summary;
 }

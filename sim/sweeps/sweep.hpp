@@ -1,8 +1,9 @@
 // `seqmem sweep`: the capacity sweep of a scenario's [sweep] section (paper Figure 3).
 // For every run of the scenario (a configuration), degree and seed: the largest K for which one of
-// the alpha_c values succeeds (sim/experiments/capacity.hpp). Pairs (configuration, degree, seed) run in
-// parallel with OpenMP and, under mpirun, over MPI ranks (sim/parallel/work_queue.hpp: a dynamic schedule;
-// rank 0 alone writes); every evaluation is a row of /evaluations (sim/sweeps/sweep_tables.hpp).
+// the alpha_c values succeeds (sim/experiments/capacity.hpp). Pairs (configuration, degree, seed)
+// run in parallel with OpenMP and, under mpirun, over MPI ranks through the driver skeleton
+// (sim/drivers/driver.hpp; sim/parallel/work_queue.hpp: a dynamic schedule; rank 0 alone writes);
+// every evaluation is a row of /evaluations (sim/sweeps/sweep_tables.hpp).
 //
 // Interruptions: the checkpoint beside OUT (sim/output/output_file.hpp, checkpoint_of) is rewritten whole
 // (temporary file + atomic rename) at most once a second, so that a kill at any moment leaves a
@@ -14,22 +15,20 @@
 
 #include <string>
 
+#include "sim/drivers/driver.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/sweeps/sweep_tables.hpp"
 
 namespace seqmem {
 
-struct SweepOptions {
-  int threads = 0;        // 0: OpenMP's default
-  bool progress = true;   // lines on stderr (a live line on a terminal)
+// threads, progress (a live line on a terminal), overwrite (replace an existing OUT and drop its
+// checkpoint), allow_large, print_warnings; and:
+struct SweepOptions : DriverOptions {
   bool print_table = true;  // the capacity table on stdout at the end (the Python package: off)
   bool resume = false;     // continue from OUT's checkpoint (or OUT)
-  bool overwrite = false;  // replace an existing OUT and drop its checkpoint
   // What an interrupted sweep's message says to do next (the checkpoint is named before it).
   std::string resume_hint = "continue it with the same command and --resume";
   double flush_seconds = 1.0;
-  bool allow_large = false;  // beyond the soft limits of sim/drivers/resources.hpp
-  bool print_warnings = false;  // the scenario's warnings on stderr once its checks have passed
   // --shard i/n: only every n-th (configuration, degree, seed) pair from the i-th (1 <= i <= n) of the
   // pairs in their cost order; joined by `seqmem merge` (sim/sweeps/merge.hpp). 0/0: the whole sweep.
   int shard_index = 0, shard_count = 0;
