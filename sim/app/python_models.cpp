@@ -16,7 +16,7 @@
 #include "models/gsemm.hpp"
 #include "models/modern_hopfield.hpp"
 #include "sim/app/python_values.hpp"
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/scenario/keys_read.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 

@@ -27,7 +27,7 @@
 #include "sim/drivers/run_scenario.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/output/output_file.hpp"
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/scenario/keys_read.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/sweeps/sweep.hpp"

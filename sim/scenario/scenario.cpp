@@ -15,7 +15,7 @@
 #include <toml++/toml.h>
 
 #include "sim/core/front_end.hpp"
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/scenario/keys_read.hpp"
 #include "sim/scenario/key_rules.hpp"
 #include "sim/scenario/scenario_values.hpp"
 #include "sim/scenario/schema.hpp"

@@ -1,7 +1,7 @@
 #include "sim/sweeps/sweep_file.hpp"
 
 #include "sim/output/provenance.hpp"
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/output/key_attributes.hpp"
 
 namespace seqmem {
 

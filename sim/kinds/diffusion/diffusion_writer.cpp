@@ -2,7 +2,7 @@
 
 #include "sim/output/h5file.hpp"
 #include "sim/output/solver_attributes.hpp"
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/output/key_attributes.hpp"
 
 namespace seqmem {
 namespace {

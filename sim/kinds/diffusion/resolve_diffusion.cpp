@@ -8,27 +8,10 @@
 namespace seqmem::scenario_detail {
 
 // kind = "diffusion": models/diffusion.hpp, sim/kinds/diffusion/diffusion_runner.hpp.
-RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
-  auto& d = r.diffusion;
-  d.process = parse_choice<DiffusionProcess>(v.choice("process"));
-  d.sigma = v.num("sigma");
-  d.T = v.num("T");
-  d.gamma_v = v.num("gamma_v");
-  d.dynamics = parse_choice<DiffusionDynamics>(v.choice("dynamics"));
-  d.beta = v.num("beta");
-  // The flows integrate with dopri5 unless a stepper is given; reverse_sde is Euler-Maruyama.
-  if (d.dynamics == DiffusionDynamics::reverse_sde) {
-    if (v.given("stepper"))
-      v.fail("stepper", "reverse_sde integrates with Euler-Maruyama (step dt); stepper applies to probability_flow "
-                        "and hopfield");
-    r.stepper = StepperKind::dopri5;
-  } else {
-    r.stepper = v.given("stepper") ? parse_choice<StepperKind>(v.choice("stepper")) : StepperKind::dopri5;
-    if (r.stepper != StepperKind::dopri5 && r.stepper != StepperKind::cvode_bdf)
-      v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
-  }
-  set_resolved(r, "stepper", std::string(to_string(r.stepper)));
+namespace {
 
+// The memories: point patterns (N random or Y_file), their covariance, the circle manifold.
+void resolve_memories(const Values& v, const std::string& dir, DiffusionSpec& d) {
   d.D = v.int32("D");
   d.Y_file = v.file("Y_file", dir);
   d.Y_dataset = v.str("Y_dataset");
@@ -53,23 +36,12 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
     v.fail("manifold_weight", "must be < 1 with point memories (N > 0 or Y_file): 1 leaves them no prior mass");
   if (d.N == 0 && d.manifold_weight < 1 && v.given("manifold_weight"))
     v.fail("manifold_weight", "must be 1 without point memories (N = 0)");
+}
 
-  // the default cue (memory 1) of a manifold-only scenario is the origin
-  const auto cue = d.N == 0 && !v.given("cue_memory") ? 0 : v.integer("cue_memory");
-  if (d.N >= 0 && cue > d.N)
-    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: the origin)", cue, d.N));
-  r.cue_memory = static_cast<int>(cue) - 1;
-  r.cue_noise = v.num("cue_noise");
-  d.cue_per_trajectory = v.boolean("cue_per_trajectory");
-  d.cue_cycle = v.boolean("cue_cycle");
-  if (d.cue_cycle && d.N == 0) v.fail("cue_cycle", "needs point memories (N > 0)");
-
-  resolve_integrator_limits(v, r);
-  if (!v.given("t_end")) r.t_end = 0.999 * d.T;  // the GSEMM default (100) is no diffusion time
-  set_resolved(r, "t_end", r.t_end);
-  set_resolved(r, "cue_memory", std::int64_t(cue));
-  if (!(r.t_end < d.T))
-    v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
+// The start time t0 of the reverse process; -1: matched to the cue noise, so that the cue is a
+// sample of the forward process at t0.
+void resolve_t0(const Values& v, RunSpec& r) {
+  auto& d = r.diffusion;
   // s^2(tau) = sigma^2 tau (VE) or sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) (VP) = cue_noise^2
   d.t0 = v.num("t0");
   if (d.t0 == -1) {
@@ -93,7 +65,11 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
                                d.t0, d.T - d.t0, r.t_end));
     v.fail("t0", fmt::format("must be in [0, t_end) = [0, {}) or -1, got {}", r.t_end, d.t0));
   }
+}
 
+// What the run records: trajectories, paths, mixture labels, the landscape grid.
+void resolve_outputs(const Values& v, RunSpec& r) {
+  auto& d = r.diffusion;
   d.trajectories = v.int32("trajectories");
   d.paths = v.int32("paths");
   if (d.paths > d.trajectories)
@@ -110,6 +86,52 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
   d.landscape_t = v.num("landscape_t") == -1 ? r.t_end : v.num("landscape_t");
   if (!(d.landscape_t < d.T))
     v.fail("landscape_t", fmt::format("must be in [0, T) = [0, {}) or -1, got {}", d.T, d.landscape_t));
+}
+
+}  // namespace
+
+RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
+  auto& d = r.diffusion;
+  d.process = parse_choice<DiffusionProcess>(v.choice("process"));
+  d.sigma = v.num("sigma");
+  d.T = v.num("T");
+  d.gamma_v = v.num("gamma_v");
+  d.dynamics = parse_choice<DiffusionDynamics>(v.choice("dynamics"));
+  d.beta = v.num("beta");
+  // The flows integrate with dopri5 unless a stepper is given; reverse_sde is Euler-Maruyama.
+  if (d.dynamics == DiffusionDynamics::reverse_sde) {
+    if (v.given("stepper"))
+      v.fail("stepper", "reverse_sde integrates with Euler-Maruyama (step dt); stepper applies to probability_flow "
+                        "and hopfield");
+    r.stepper = StepperKind::dopri5;
+  } else {
+    r.stepper = v.given("stepper") ? parse_choice<StepperKind>(v.choice("stepper")) : StepperKind::dopri5;
+    if (r.stepper != StepperKind::dopri5 && r.stepper != StepperKind::cvode_bdf)
+      v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
+  }
+  set_resolved(r, "stepper", std::string(to_string(r.stepper)));
+
+  resolve_memories(v, dir, d);
+
+  // the default cue (memory 1) of a manifold-only scenario is the origin
+  const auto cue = d.N == 0 && !v.given("cue_memory") ? 0 : v.integer("cue_memory");
+  if (d.N >= 0 && cue > d.N)
+    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: the origin)", cue, d.N));
+  r.cue_memory = static_cast<int>(cue) - 1;
+  r.cue_noise = v.num("cue_noise");
+  d.cue_per_trajectory = v.boolean("cue_per_trajectory");
+  d.cue_cycle = v.boolean("cue_cycle");
+  if (d.cue_cycle && d.N == 0) v.fail("cue_cycle", "needs point memories (N > 0)");
+
+  resolve_integrator_limits(v, r);
+  if (!v.given("t_end")) r.t_end = 0.999 * d.T;  // the GSEMM default (100) is no diffusion time
+  set_resolved(r, "t_end", r.t_end);
+  set_resolved(r, "cue_memory", std::int64_t(cue));
+  if (!(r.t_end < d.T))
+    v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
+  resolve_t0(v, r);
+
+  resolve_outputs(v, r);
   // Recorded as the values used, not the -1 that asked for them.
   set_resolved(r, "t0", d.t0);
   set_resolved(r, "landscape_t", d.landscape_t);

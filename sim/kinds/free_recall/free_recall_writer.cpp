@@ -2,7 +2,7 @@
 
 #include <numeric>
 
-#include "sim/scenario/key_attributes.hpp"
+#include "sim/output/key_attributes.hpp"
 
 namespace seqmem {
 namespace {
