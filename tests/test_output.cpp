@@ -10,6 +10,7 @@
 #include "sim/drivers/run_scenario.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/output/h5file.hpp"
+#include "sim/output/variables.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;
@@ -170,4 +171,58 @@ TEST_CASE("fixed points along the Figure 2 window: written, converged, identical
     CHECK(read_all(a, std::string("/runs/r0000/fixed_points/") + d) ==
           read_all(b, std::string("/runs/r0000/fixed_points/") + d));
   }
+}
+
+TEST_CASE("the output catalogue: a dataset written otherwise than declared is refused, by name") {
+  const std::string path = (temp_dir("catalogue") / "c.h5").string();
+  auto check = [&](auto write) {
+    std::lock_guard<std::mutex> g(h5::lock());
+    h5::Handle f = h5::create_file(path);
+    h5::Handle runs = h5::create_group(f.id(), "r0000");
+    write(runs.id());
+    std::string what;
+    try {
+      describe_variables(f.id());
+    } catch (const std::logic_error& e) {
+      what = e.what();
+    }
+    h5::close_file(f);
+    return what;
+  };
+  const int labels[3] = {1, 2, 3};
+  const double values[6] = {0, 1, 2, 3, 4, 5};
+  // as declared: overlaps (time, memory), doubles
+  CHECK(check([&](hid_t g) {
+          h5::Handle t = h5::write_dataset(g, "time", {2}, values);
+          h5::make_scale(t.id(), "time");
+          h5::Handle m = h5::write_dataset(g, "memory", {3}, labels);
+          h5::make_scale(m.id(), "memory");
+          h5::Handle o = h5::write_dataset(g, "overlaps", {2, 3}, values);
+          h5::attach_scale(o.id(), t.id(), 0);
+          h5::attach_scale(o.id(), m.id(), 1);
+        }) == "");
+  // its dimensions swapped
+  CHECK(check([&](hid_t g) {
+          h5::Handle t = h5::write_dataset(g, "time", {3}, values);
+          h5::make_scale(t.id(), "time");
+          h5::Handle m = h5::write_dataset(g, "memory", {2}, labels);
+          h5::make_scale(m.id(), "memory");
+          h5::Handle o = h5::write_dataset(g, "overlaps", {2, 3}, values);
+          h5::attach_scale(o.id(), m.id(), 0);
+          h5::attach_scale(o.id(), t.id(), 1);
+        }) == "describe_variables: r0000/overlaps has the dimensions (memory time), the catalogue declares (time memory)");
+  // no dimension scale at all, and integers where doubles are declared
+  CHECK(check([&](hid_t g) { h5::write_dataset(g, "visit_time", {3}, labels); }) ==
+        "describe_variables: r0000/visit_time is stored as i32, the catalogue declares f64");
+  CHECK(check([&](hid_t g) { h5::write_dataset(g, "visit_time", {2}, values); }) ==
+        "describe_variables: r0000/visit_time has the dimensions (?), the catalogue declares (visit)");
+  // a shared cue (dim) and one per trajectory (trajectory, dim) are both declared
+  CHECK(check([&](hid_t g) {
+          h5::Handle d = h5::write_index_scale(g, "dim", 1, 3);
+          h5::Handle c = h5::write_dataset(g, "cue", {3}, values);
+          h5::attach_scale(c.id(), d.id(), 0);
+        }) == "");
+  // a variable the catalogue lacks
+  CHECK(check([&](hid_t g) { h5::write_dataset(g, "not_a_variable", {2}, values); }) ==
+        "describe_variables: no description of the variable r0000/not_a_variable");
 }

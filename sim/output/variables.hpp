@@ -1,5 +1,6 @@
-// What every variable of seqmem's files means: one catalogue of units, long names and the equation
-// a variable implements, applied to a whole file before it is closed (docs/output.md lists it).
+// What every variable of seqmem's files is and means, declared once: its dimensions, type, units,
+// long name and the equation it implements. Applied to a whole file before it is closed, after a
+// check that every dataset was written as declared (docs/output.md lists it).
 // Units follow the CF conventions' rules (CF-1.10 §3.1): "1" for dimensionless quantities, "T_f"
 // for GSEMM time (time is measured in units of the feature time constant), "s" for wall-clock time.
 // Boolean variables are 32-bit integers 0/1 with CF flag_values/flag_meanings; coded integers
@@ -12,11 +13,20 @@
 
 namespace seqmem {
 
+// How a variable is stored: IEEE double, 32-bit or 64-bit signed integer (little-endian).
+enum class Stored { f64, i32, i64 };
+
 // The catalogue entry of a variable: `path` is its path in the file ("runs/r0000/overlaps"); an
 // entry for "<parent group>/<name>" wins over one for "<name>" (e.g. "surface/energy"; a run group
 // r0000 is no entry). Null when the catalogue lacks it.
 struct VariableInfo {
   const char* name;       // "name" or "group/name"
+  // Its dimensions, outermost first, blank-separated: the names of coordinate variables (dimension
+  // scales) of its own group; a coordinate variable names itself. "[d] e": d may be absent (one cue
+  // shared by every trajectory: (dim)); "*": the row dimension of the table holding the column
+  // (config, degree, seed and N are columns of several tables).
+  const char* dims;
+  Stored type;
   const char* units;
   const char* long_name;
   const char* equation;   // "GSEMM Eq. 4", "Ambrogioni 2024 Eq. 8" or ""
@@ -26,8 +36,10 @@ struct VariableInfo {
 const VariableInfo* find_variable(const std::string& path);
 
 // Sets units, long_name (and equation, flag_values, flag_meanings where the catalogue has them) on
-// every dataset of the file. Throws std::logic_error naming a dataset the catalogue lacks (a writer
-// that adds a variable must describe it; tests/test_netcdf.py writes every kind of file).
+// every dataset of the file, after checking that the writer stored it as the catalogue declares:
+// its type and its dimensions (the dimension scales attached). Throws std::logic_error naming a
+// dataset the catalogue lacks or one stored otherwise (tests/test_netcdf.py and
+// tests/test_digests.py write every kind of file, so a writer and the catalogue cannot disagree).
 void describe_variables(hid_t file);
 
 }  // namespace seqmem
