@@ -2,11 +2,14 @@
 
 Usage (from the repository root, as ctest does):
     .venv/bin/python tests/test_docs.py /path/to/seqmem            # check
-    .venv/bin/python tests/test_docs.py /path/to/seqmem --write    # regenerate docs/scenarios.md
+    .venv/bin/python tests/test_docs.py /path/to/seqmem --write    # regenerate docs/scenarios.md and
+                                                                   # the tables of docs/output.md
 
 Checks:
   - docs/scenarios.md ends with exactly what `seqmem keys` prints (the table is generated from the
     schema, sim/scenario/schema.cpp);
+  - every variable table of docs/output.md is what `seqmem variables` prints for it (generated from
+    the output catalogue, sim/output/variables.cpp);
   - every relative link of README.md and docs/*.md resolves to a file, and every #anchor to a
     heading of that file (GitHub's anchor rules);
   - nothing users read points outside the repository (no ../shared, no /work/);
@@ -26,12 +29,26 @@ import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs/scenarios.md"
+OUTPUT = ROOT / "docs/output.md"
 MARKER = "<!-- generated: the output of `seqmem keys` from here to the end -->\n"
 SEQMEM = None
 
 
 def keys_table():
     return subprocess.run([SEQMEM, "keys"], capture_output=True, text=True, check=True).stdout
+
+
+def with_variable_tables(text):
+    """docs/output.md's text with each table after a "<!-- variables: ID -->" line replaced by the
+    one `seqmem variables` prints for ID; the IDs it found."""
+    printed = subprocess.run([SEQMEM, "variables"], capture_output=True, text=True, check=True).stdout
+    tables = dict(re.findall(r"^(<!-- variables: \w+ -->)\n((?:\|.*\n)+)", printed, flags=re.M))
+    found = []
+
+    def replace(m):
+        found.append(m.group(1))
+        return m.group(1) + "\n" + tables[m.group(1)]
+    return re.sub(r"^(<!-- variables: \w+ -->)\n((?:\|.*\n)*)", replace, text, flags=re.M), found, tables
 
 
 def anchor(heading):
@@ -52,6 +69,12 @@ class Docs(unittest.TestCase):
         self.assertIn(MARKER, text)
         self.assertEqual(text.split(MARKER, 1)[1], keys_table(),
                          "docs/scenarios.md is out of date: run tests/test_docs.py build/seqmem --write")
+
+    def test_output_tables_are_the_catalogue(self):
+        text = OUTPUT.read_text()
+        generated, found, tables = with_variable_tables(text)
+        self.assertEqual(sorted(found), sorted(tables), "docs/output.md lacks a table of `seqmem variables`")
+        self.assertEqual(text, generated, "docs/output.md is out of date: run tests/test_docs.py build/seqmem --write")
 
     def test_links_resolve(self):
         checked = 0
@@ -121,7 +144,8 @@ if __name__ == "__main__":
         SEQMEM = unittest_main.seqmem_path()
         head = GUIDE.read_text().split(MARKER, 1)[0]
         GUIDE.write_text(head + MARKER + keys_table())
-        print(f"wrote {GUIDE}")
+        OUTPUT.write_text(with_variable_tables(OUTPUT.read_text())[0])
+        print(f"wrote {GUIDE} and the tables of {OUTPUT}")
         sys.exit(0)
     SEQMEM = unittest_main.seqmem_path()
     unittest_main.run(Docs)

@@ -1,5 +1,5 @@
 // seqmem: the command line. `seqmem run SCENARIO -o OUT.h5`, `seqmem sweep`, `seqmem merge`,
-// `seqmem validate`, `seqmem keys [NAME]`. Under mpirun every rank runs the same command; rank 0
+// `seqmem validate`, `seqmem keys [NAME]`, `seqmem variables`, `seqmem events`. Under mpirun every rank runs the same command; rank 0
 // alone prints and writes (sim/parallel/mpi_job.hpp).
 // Exit status: 0 success, 2 bad input (scenario, files, output path) or an output that cannot be
 // written (a full disk), 1 an internal failure.
@@ -21,6 +21,7 @@
 #include "sim/output/events_csv.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/output/variables.hpp"
 #include "sim/parallel/mpi_job.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/sweeps/capacity_table.hpp"
@@ -201,7 +202,7 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
   return 0;
 }
 
-const char* kCommands[] = {"run", "sweep", "merge", "validate", "keys", "events"};
+const char* kCommands[] = {"run", "sweep", "merge", "validate", "keys", "variables", "events"};
 
 // MPI_Finalize on every way out of main.
 struct MpiSession {
@@ -233,12 +234,14 @@ struct CommandLine {
   int threads = 0;
   bool quiet = false, allow_large = false;
   CLI::App *run = nullptr, *sweep = nullptr, *merge = nullptr, *validate = nullptr, *keys = nullptr,
-           *events = nullptr;
+           *variables = nullptr, *events = nullptr;
 
   // "run " etc.: the command given, for "see seqmem run --help"
   const char* chosen() const {
     return *run ? "run " : *sweep ? "sweep " : *merge ? "merge " : *validate ? "validate " : *keys ? "keys "
-                                                                          : *events ? "events " : "";
+           : *variables                                                       ? "variables "
+           : *events                                                          ? "events "
+                                                                              : "";
   }
 
   int dispatch() const {
@@ -247,6 +250,10 @@ struct CommandLine {
     if (*merge) return cmd_merge(output, shard_files, quiet);
     if (*validate) return cmd_validate(scenario, sets, threads, allow_large);
     if (*events) return cmd_events(events_file, events_run, output);
+    if (*variables) {
+      if (mpi::coordinator()) fmt::print("{}", variables_markdown());
+      return 0;
+    }
     if (!key.empty() && !find_key(key)) {
       const std::string hint = closest_key(key);
       throw InputError(fmt::format("unknown key '{}'{}", key, hint.empty() ? "" : "; " + hint));
@@ -292,6 +299,9 @@ void add_commands(CLI::App& app, CommandLine& c) {
   auto* keys = c.keys = app.add_subcommand("keys", "print every scenario key (or one) with its type, default, range and meaning");
   keys->add_option("key", c.key, "one key");
 
+  c.variables = app.add_subcommand(
+      "variables", "print every output variable with its dimensions, units and meaning (docs/output.md's tables)");
+
   auto* events = c.events = app.add_subcommand("events", "print the event table of a free-recall run as CSV (psifr's columns)");
   events->add_option("file", c.events_file, "HDF5 file of `seqmem run`")->required();
   events->add_option("--run", c.events_run, "the run (e.g. r0002; default: the file's only free-recall run)");
@@ -321,7 +331,7 @@ int main(int argc, char** argv) {
     const std::string cmd = argv[1];
     if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
       fmt::print(stderr,
-                 "seqmem: error: unknown command '{}' (commands: run, sweep, merge, validate, keys, events; see seqmem "
+                 "seqmem: error: unknown command '{}' (commands: run, sweep, merge, validate, keys, variables, events; see seqmem "
                  "--help)\n",
                  cmd);
       return 2;

@@ -97,7 +97,8 @@ auto interruptible(F&& f) -> decltype(f()) {
 
 // A scenario given as text (`name` names it in messages: a path or "<string>") or as a dict, with
 // its overrides; `dir` is where the files it names are looked up.
-Scenario load(const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides) {
+Scenario load(const py::object& scenario, const std::string& name, const std::string& dir,
+              const py::object& overrides) {
   const Overrides o = overrides_from(overrides);
   if (py::isinstance<py::dict>(scenario)) {
     ScenarioText s = scenario_from_dict(scenario.cast<py::dict>(), KeyPaths{"scenario", ""});
@@ -119,13 +120,98 @@ py::dict outcome_dict(const RunSpec& spec, const RunOutcome& o) {
   return d;
 }
 
+// The module's functions (seqmem.simulate wraps them).
+py::dict run_py(const py::object& scenario, const std::string& name, const std::string& dir,
+                const py::object& overrides, const std::string& out, const py::object& threads, bool overwrite,
+                bool progress, bool allow_large) {
+  RunOptions opt;
+  opt.threads = threads_from(threads);
+  opt.overwrite = overwrite;
+  opt.allow_large = allow_large;
+  opt.progress = progress;
+  const Scenario sc = load(scenario, name, dir, overrides);
+  const auto outcomes = interruptible([&] { return run_scenario(sc, out, opt); });
+  py::list l;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) l.append(outcome_dict(sc.runs[i], outcomes[i]));
+  py::dict d;
+  d["runs"] = l;
+  d["warnings"] = sc.warnings;
+  return d;
+}
+
+py::dict sweep_py(const py::object& scenario, const std::string& name, const std::string& dir,
+                  const py::object& overrides, const std::string& out, const py::object& threads, bool resume,
+                  bool overwrite, bool progress, bool allow_large) {
+  SweepOptions opt;
+  opt.threads = threads_from(threads);
+  opt.resume = resume;
+  opt.overwrite = overwrite;
+  opt.allow_large = allow_large;
+  opt.progress = progress;
+  opt.print_table = progress;
+  opt.resume_hint = "continue it with seqmem.sweep(..., out=..., resume=True)";
+  const Scenario sc = load(scenario, name, dir, overrides);
+  if (sc.command == Command::run)
+    throw InputError(name + ": this scenario has no [sweep] or [baseline] section: run it with seqmem.run");
+  const SweepSummary s = interruptible([&] { return run_sweep(sc, out, opt); });
+  py::dict d;
+  d["evaluations"] = s.evaluations;
+  d["reused"] = s.reused;
+  d["wall_time_s"] = s.wall_s;
+  d["warnings"] = sc.warnings;
+  return d;
+}
+
+py::dict validate_py(const py::object& scenario, const std::string& name, const std::string& dir,
+                     const py::object& overrides, const py::object& threads, bool allow_large) {
+  const int at_once = std::max(1, threads_from(threads));
+  const Scenario sc = load(scenario, name, dir, overrides);
+  ResourceLimits limits;
+  limits.allow_large = allow_large;
+  const FileCache files = interruptible([&] { return load_checked_files(sc, at_once, limits); });
+  py::dict d;
+  if (sc.command == Command::sweep) d["cost"] = interruptible([&] { return sweep_cost_text(sc, allow_large); });
+  d["command"] = sc.command == Command::run ? "run" : sc.command == Command::sweep ? "sweep" : "baseline";
+  py::list ids, estimates;
+  for (std::size_t i = 0; i < sc.runs.size(); ++i) {
+    const RunSpec r = sc.runs[i];
+    ids.append(r.id);
+    const ResourceEstimate e = estimate_run(r, files, at_once);
+    py::dict est;
+    est["memory_bytes"] = e.memory;
+    est["output_bytes"] = e.output;
+    est["work_core_seconds"] = e.work;
+    estimates.append(est);
+  }
+  d["runs"] = ids;
+  d["estimates"] = estimates;
+  d["warnings"] = sc.warnings;
+  return d;
+}
+
+py::list keys_py() {
+  py::list rows;
+  for (const KeyDef& k : schema()) {
+    py::dict r;
+    r["section"] = std::string(k.section);
+    r["key"] = std::string(k.key);
+    r["type"] = std::string(type_name(k.type));
+    r["default"] = std::string(k.def);
+    r["range"] = k.choices ? std::string(k.choices) : k.range.text();
+    r["meaning"] = std::string(k.doc);
+    r["family"] = family_token(k.family);
+    rows.append(r);
+  }
+  return rows;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "seqmem's C++ core (pybind11); use the package `seqmem`, which wraps it.";
   OutputFile::set_signal_cleanup(false);  // Python owns the signals; Ctrl-C cancels (sim/core/cancel.hpp)
-  front_end_words() = {"overwrite=True", "resume=True", "overrides", "allow_large=True", "seqmem.run",
-                       "seqmem.sweep"};  // messages in the package's terms
+  front_end_words() = {"overwrite=True",   "resume=True", "overrides",
+                       "allow_large=True", "seqmem.run",  "seqmem.sweep"};  // messages in the package's terms
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   py::register_exception<OutputError>(m, "OutputError", PyExc_OSError);
   m.attr("version") = kVersion;
@@ -133,100 +219,16 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("checkpoint_of", &checkpoint_of, py::arg("out"), "the checkpoint a sweep writing `out` keeps (OUT.checkpoint)");
 
-  m.def(
-      "run",
-      [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const std::string& out, const py::object& threads, bool overwrite, bool progress, bool allow_large) {
-        RunOptions opt;
-        opt.threads = threads_from(threads);
-        opt.overwrite = overwrite;
-        opt.allow_large = allow_large;
-        opt.progress = progress;
-        const Scenario sc = load(scenario, name, dir, overrides);
-        const auto outcomes = interruptible([&] { return run_scenario(sc, out, opt); });
-        py::list l;
-        for (std::size_t i = 0; i < outcomes.size(); ++i) l.append(outcome_dict(sc.runs[i], outcomes[i]));
-        py::dict d;
-        d["runs"] = l;
-        d["warnings"] = sc.warnings;
-        return d;
-      },
-      py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"), py::arg("threads"),
-      py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
+  m.def("run", &run_py, py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"),
+        py::arg("threads"), py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
 
-  m.def(
-      "sweep",
-      [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const std::string& out, const py::object& threads, bool resume, bool overwrite, bool progress,
-         bool allow_large) {
-        SweepOptions opt;
-        opt.threads = threads_from(threads);
-        opt.resume = resume;
-        opt.overwrite = overwrite;
-        opt.allow_large = allow_large;
-        opt.progress = progress;
-        opt.print_table = progress;
-        opt.resume_hint = "continue it with seqmem.sweep(..., out=..., resume=True)";
-        const Scenario sc = load(scenario, name, dir, overrides);
-        if (sc.command == Command::run)
-          throw InputError(name + ": this scenario has no [sweep] or [baseline] section: run it with seqmem.run");
-        const SweepSummary s = interruptible([&] { return run_sweep(sc, out, opt); });
-        py::dict d;
-        d["evaluations"] = s.evaluations;
-        d["reused"] = s.reused;
-        d["wall_time_s"] = s.wall_s;
-        d["warnings"] = sc.warnings;
-        return d;
-      },
-      py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"), py::arg("threads"),
-      py::arg("resume"), py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
+  m.def("sweep", &sweep_py, py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("out"),
+        py::arg("threads"), py::arg("resume"), py::arg("overwrite"), py::arg("progress"), py::arg("allow_large"));
 
-  m.def(
-      "validate",
-      [](const py::object& scenario, const std::string& name, const std::string& dir, const py::object& overrides,
-         const py::object& threads, bool allow_large) {
-        const int at_once = std::max(1, threads_from(threads));
-        const Scenario sc = load(scenario, name, dir, overrides);
-        ResourceLimits limits;
-        limits.allow_large = allow_large;
-        const FileCache files = interruptible([&] { return load_checked_files(sc, at_once, limits); });
-        py::dict d;
-        if (sc.command == Command::sweep) d["cost"] = interruptible([&] { return sweep_cost_text(sc, allow_large); });
-        d["command"] = sc.command == Command::run ? "run" : sc.command == Command::sweep ? "sweep" : "baseline";
-        py::list ids, estimates;
-        for (std::size_t i = 0; i < sc.runs.size(); ++i) {
-          const RunSpec r = sc.runs[i];
-          ids.append(r.id);
-          const ResourceEstimate e = estimate_run(r, files, at_once);
-          py::dict est;
-          est["memory_bytes"] = e.memory;
-          est["output_bytes"] = e.output;
-          est["work_core_seconds"] = e.work;
-          estimates.append(est);
-        }
-        d["runs"] = ids;
-        d["estimates"] = estimates;
-        d["warnings"] = sc.warnings;
-        return d;
-      },
-      py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"), py::arg("threads"),
-      py::arg("allow_large"));
+  m.def("validate", &validate_py, py::arg("scenario"), py::arg("name"), py::arg("dir"), py::arg("overrides"),
+        py::arg("threads"), py::arg("allow_large"));
 
-  m.def("keys", [] {
-    py::list rows;
-    for (const KeyDef& k : schema()) {
-      py::dict r;
-      r["section"] = std::string(k.section);
-      r["key"] = std::string(k.key);
-      r["type"] = std::string(type_name(k.type));
-      r["default"] = std::string(k.def);
-      r["range"] = k.choices ? std::string(k.choices) : k.range.text();
-      r["meaning"] = std::string(k.doc);
-      r["family"] = family_token(k.family);
-      rows.append(r);
-    }
-    return rows;
-  });
+  m.def("keys", &keys_py);
 
   bind_models(m);  // sim/app/python_models.cpp
 }

@@ -60,6 +60,54 @@ double median_dwell(const std::vector<Visit>& v) {
   return 0.5 * (hi + *std::max_element(d.begin(), mid));
 }
 
+// The stop rules of a task: strict, success, a wrong visit and (adaptive horizon) a stall end the
+// run; otherwise it runs to its horizon.
+StopRules stop_rules(const SequenceTask& task) {
+  StopRules rules;
+  if (task.success_rule == SuccessRule::strict) {
+    rules.detect_stall = task.horizon == Horizon::stall;
+    rules.stall_time = task.stall_time;
+    rules.stop_on_stall = rules.detect_stall;
+    rules.stop_after_cycles = task.cycles_required;
+    rules.stop_on_wrong_visit = true;
+  }
+  return rules;
+}
+
+// The outcome of an evaluation from how the integration ended and what the monitor saw (all but
+// its wall time).
+Evaluation judge(const SequenceTask& task, const IntegrationResult& ir, const SequenceMonitor& monitor,
+                 const ArgmaxChanges& argmax, bool over_budget, bool keep_visits) {
+  const bool strict = task.success_rule == SuccessRule::strict;
+  Evaluation e;
+  e.t_stop = ir.t_stop;
+  e.stats = ir.stats;
+  e.cycles = monitor.check().cycles_completed;
+  e.visits = static_cast<int>(monitor.visits().size());
+  e.dwell = median_dwell(monitor.visits());
+  if (keep_visits)
+    for (const auto& v : monitor.visits()) e.visit_sequence.push_back(v.memory);
+  if (over_budget) {
+    e.outcome = Outcome::censored;
+  } else if (ir.status == EndStatus::diverged) {
+    e.outcome = Outcome::diverged;
+  } else if (ir.status == EndStatus::failed) {  // the stepper gave up: undecided
+    e.outcome = Outcome::censored;
+  } else if (!strict) {
+    e.outcome = argmax.success() ? Outcome::success : Outcome::horizon;
+  } else if (ir.status == EndStatus::completed) {  // t_max reached undecided
+    e.outcome = task.horizon == Horizon::stall ? Outcome::censored : Outcome::horizon;
+  } else if (!monitor.check().ok()) {
+    e.outcome = Outcome::wrong;
+    e.t_first_error = monitor.check().first_wrong_time;
+  } else if (e.cycles >= task.cycles_required) {
+    e.outcome = Outcome::success;
+  } else {
+    e.outcome = Outcome::stalled;
+  }
+  return e;
+}
+
 }  // namespace
 
 Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
@@ -74,14 +122,7 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
   for (int i = 0; i < task.K; ++i) cycle[i] = i;
 
   const bool strict = task.success_rule == SuccessRule::strict;
-  StopRules rules;  // strict: success, a wrong visit and (adaptive horizon) a stall end the run
-  if (strict) {
-    rules.detect_stall = task.horizon == Horizon::stall;
-    rules.stall_time = task.stall_time;
-    rules.stop_on_stall = rules.detect_stall;
-    rules.stop_after_cycles = task.cycles_required;
-    rules.stop_on_wrong_visit = true;
-  }
+  const StopRules rules = stop_rules(task);
   SequenceMonitor monitor(task.threshold, cycle, rules);
   ArgmaxChanges argmax{task.K, task.threshold};
   Vec s(task.N_f), a(task.K), m(task.K);
@@ -137,32 +178,7 @@ Evaluation evaluate_sequence(const SequenceTask& task, bool keep_visits) {
     return e;
   }
 
-  Evaluation e;
-  e.t_stop = ir.t_stop;
-  e.stats = ir.stats;
-  e.cycles = monitor.check().cycles_completed;
-  e.visits = static_cast<int>(monitor.visits().size());
-  e.dwell = median_dwell(monitor.visits());
-  if (keep_visits)
-    for (const auto& v : monitor.visits()) e.visit_sequence.push_back(v.memory);
-  if (over_budget) {
-    e.outcome = Outcome::censored;
-  } else if (ir.status == EndStatus::diverged) {
-    e.outcome = Outcome::diverged;
-  } else if (ir.status == EndStatus::failed) {  // the stepper gave up: undecided
-    e.outcome = Outcome::censored;
-  } else if (!strict) {
-    e.outcome = argmax.success() ? Outcome::success : Outcome::horizon;
-  } else if (ir.status == EndStatus::completed) {  // t_max reached undecided
-    e.outcome = task.horizon == Horizon::stall ? Outcome::censored : Outcome::horizon;
-  } else if (!monitor.check().ok()) {
-    e.outcome = Outcome::wrong;
-    e.t_first_error = monitor.check().first_wrong_time;
-  } else if (e.cycles >= task.cycles_required) {
-    e.outcome = Outcome::success;
-  } else {
-    e.outcome = Outcome::stalled;
-  }
+  Evaluation e = judge(task, ir, monitor, argmax, over_budget, keep_visits);
   e.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   return e;
 }

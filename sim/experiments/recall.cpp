@@ -145,6 +145,34 @@ void tally(int N, const std::vector<SolverStats>& thread_stats, const std::vecto
   }
 }
 
+// The path grid: the Euler-Maruyama steps t0 + k h, every path_every-th and the last, and their
+// times; r's paths and path energies allocated (NaN) for the first `paths` trajectories.
+struct PathGrid {
+  long long K;                // Euler-Maruyama steps from t0 to t_end
+  std::vector<long long> ks;  // the recorded steps
+  std::vector<double> times;  // their times
+  int P;                      // the trajectories recorded
+};
+
+PathGrid path_grid(const RecallSpec& spec, int M, int D, RecallResult& r) {
+  PathGrid g;
+  g.K = EulerMaruyama::steps(spec.t0, spec.t_end, spec.dt);
+  const double h = (spec.t_end - spec.t0) / static_cast<double>(g.K);
+  g.ks = path_steps(g.K, spec.path_every);
+  g.times.resize(g.ks.size());
+  for (std::size_t j = 0; j < g.ks.size(); ++j) g.times[j] = spec.t0 + static_cast<double>(g.ks[j]) * h;
+  g.times.back() = spec.t_end;
+  g.P = std::min(spec.paths, M);
+  if (g.P > 0) {
+    const auto n = static_cast<Eigen::Index>(g.times.size());
+    r.path_time = Eigen::Map<const Vec>(g.times.data(), n);
+    // NaN where a path is not reached (a trajectory whose stepper gave up): never uninitialised memory
+    r.paths.assign(g.P, Mat::Constant(D, n, std::numeric_limits<double>::quiet_NaN()));
+    r.path_energy.setConstant(g.P, n, std::numeric_limits<double>::quiet_NaN());
+  }
+  return g;
+}
+
 }  // namespace
 
 RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpec& spec) {
@@ -154,20 +182,11 @@ RecallResult recall(const PatternDiffusion& dm, const Mat& cues, const RecallSpe
   RecallResult r = unclassified(M, D, L);
   r.beta = spec.beta > 0 ? spec.beta : dm.hopfield_beta(spec.t_end);
 
-  // Path grid: the Euler-Maruyama steps t0 + k h, every path_every-th and the last.
-  const long long K = EulerMaruyama::steps(spec.t0, spec.t_end, spec.dt);
-  const double h = (spec.t_end - spec.t0) / static_cast<double>(K);
-  const std::vector<long long> ks = path_steps(K, spec.path_every);
-  std::vector<double> times(ks.size());
-  for (std::size_t j = 0; j < ks.size(); ++j) times[j] = spec.t0 + static_cast<double>(ks[j]) * h;
-  times.back() = spec.t_end;
-  const int P = std::min(spec.paths, M);
-  if (P > 0) {
-    r.path_time = Eigen::Map<const Vec>(times.data(), static_cast<Eigen::Index>(times.size()));
-    // NaN where a path is not reached (a trajectory whose stepper gave up): never uninitialised memory
-    r.paths.assign(P, Mat::Constant(D, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN()));
-    r.path_energy.setConstant(P, static_cast<Eigen::Index>(times.size()), std::numeric_limits<double>::quiet_NaN());
-  }
+  const PathGrid grid = path_grid(spec, M, D, r);
+  const long long K = grid.K;
+  const std::vector<long long>& ks = grid.ks;
+  const std::vector<double>& times = grid.times;
+  const int P = grid.P;
   const std::vector<double> ends{spec.t0, spec.t_end};
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
   std::atomic<long> done{0};

@@ -1,6 +1,6 @@
 // What every variable of seqmem's files is and means, declared once: its dimensions, type, units,
 // long name and the equation it implements. Applied to a whole file before it is closed, after a
-// check that every dataset was written as declared (docs/output.md lists it).
+// check that every dataset was written as declared; docs/output.md's tables are generated from it.
 // Units follow the CF conventions' rules (CF-1.10 §3.1): "1" for dimensionless quantities, "T_f"
 // for GSEMM time (time is measured in units of the feature time constant), "s" for wall-clock time.
 // Boolean variables are 32-bit integers 0/1 with CF flag_values/flag_meanings; coded integers
@@ -32,8 +32,18 @@ struct VariableInfo {
   const char* equation;   // "GSEMM Eq. 4", "Ambrogioni 2024 Eq. 8" or ""
   const char* flag_values;    // "0 1" for booleans and codes, "" otherwise
   const char* flag_meanings;  // CF: blank-separated words, one per flag value
+  const char* tables;         // the tables of docs/output.md that list it (blank-separated ids)
+  const char* doc;            // its meaning in those tables (Markdown)
 };
 const VariableInfo* find_variable(const std::string& path);
+
+// Every entry of the catalogue, in its order (that of docs/output.md's tables).
+struct CatalogueView {
+  const VariableInfo *first, *last;
+  const VariableInfo* begin() const { return first; }
+  const VariableInfo* end() const { return last; }
+};
+CatalogueView catalogue();
 
 // Sets units, long_name (and equation, flag_values, flag_meanings where the catalogue has them) on
 // every dataset of the file, after checking that the writer stored it as the catalogue declares:
@@ -41,5 +51,11 @@ const VariableInfo* find_variable(const std::string& path);
 // dataset the catalogue lacks or one stored otherwise (tests/test_netcdf.py and
 // tests/test_digests.py write every kind of file, so a writer and the catalogue cannot disagree).
 void describe_variables(hid_t file);
+
+// The variable tables of docs/output.md, generated from the catalogue: for each table (run,
+// fixed_points, surface, diffusion, landscape, free_recall, events, evaluations, capacity,
+// baseline, baseline_summary) a line "<!-- variables: ID -->" and the Markdown table, its rows in
+// catalogue order (`seqmem variables`; `tests/test_docs.py --write` puts them into docs/output.md).
+std::string variables_markdown();
 
 }  // namespace seqmem

@@ -8,7 +8,8 @@ Two halves, one package:
   ``seqmem._core`` by the project's CMake build (module :mod:`seqmem.simulate`; sources in
   ``sim/app/python_module.cpp`` and ``analysis/python/seqmem/``);
 - the reader of the HDF5 files the simulator writes (``load_run``, ``visits``, ``sweep_tables``,
-  ``diffusion_table``, ...; module :mod:`seqmem.reader`), pure Python;
+  ``diffusion_table``, ...; modules :mod:`seqmem.reader` and :mod:`seqmem.diffusion_reader`),
+  pure Python;
 - the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event
   table, and the human reference curves; module :mod:`seqmem.free_recall`), pure Python;
 - the fit of CMR to free-recall data (:func:`seqmem.fit_free_recall`, the command ``seqmem-fit``;
@@ -20,6 +21,8 @@ package into the checkout's own environment ``.venv`` (``.venv/bin/python``; doc
 
 from .reader import *  # noqa: F401,F403
 from .reader import __all__ as _reader_all
+from .diffusion_reader import *  # noqa: F401,F403
+from .diffusion_reader import __all__ as _diffusion_reader_all
 from . import free_recall  # noqa: F401
 from .checkout import shipped_scenario  # noqa: F401
 
@@ -30,7 +33,8 @@ from .simulate import _core  # noqa: E402  (None when only the pure-Python modul
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
-           "ModernHopfield", "Diffusion", "fit_free_recall", "shipped_scenario", *_reader_all]
+           "ModernHopfield", "Diffusion", "fit_free_recall", "shipped_scenario", *_reader_all,
+           *_diffusion_reader_all]
 
 
 def __getattr__(name):

@@ -17,6 +17,38 @@ void attach(const h5::Handle& d, std::initializer_list<const h5::Handle*> scales
   for (const auto* s : scales) h5::attach_scale(d.id(), s->id(), i++);
 }
 
+// The paths of the first `paths` trajectories: (path_trajectory, path_time, dim) and their energy.
+void write_paths(hid_t G, const RecallResult& r, const h5::Handle& s_dim) {
+  const hsize_t D = static_cast<hsize_t>(r.paths.front().rows());
+  const hsize_t P = r.paths.size(), n = r.path_time.size();
+  h5::Handle s_pt = h5::write_dataset(G, "path_time", {n}, r.path_time.data());
+  h5::make_scale(s_pt.id(), "path_time");
+  h5::Handle s_ptraj = h5::write_index_scale(G, "path_trajectory", 0, P);
+  std::vector<double> p;
+  p.reserve(P * n * D);
+  for (const Mat& x : r.paths) p.insert(p.end(), x.data(), x.data() + x.size());
+  attach(h5::write_dataset(G, "path", {P, n, D}, p.data()), {&s_ptraj, &s_pt, &s_dim});
+  const auto e = row_major(r.path_energy);
+  attach(h5::write_dataset(G, "path_energy", {P, n}, e.data()), {&s_ptraj, &s_pt});
+}
+
+// The energy landscape on the plane of coordinates 1 and 2: /runs/<id>/landscape.
+void write_landscape(hid_t G, const Landscape& ls) {
+  h5::Handle lg = h5::create_group(G, "landscape");
+  h5::set_attr(lg.id(), "t", ls.t);
+  h5::set_attr(lg.id(), "plane", std::string("coordinates 1 and 2, the others 0"));
+  const hsize_t n = ls.x.size();
+  h5::Handle sx = h5::write_dataset(lg.id(), "x", {n}, ls.x.data());
+  h5::make_scale(sx.id(), "x");
+  h5::Handle sy = h5::write_dataset(lg.id(), "y", {n}, ls.y.data());
+  h5::make_scale(sy.id(), "y");
+  for (auto [m, name] : {std::pair{&ls.energy, "energy"}, std::pair{&ls.log_density, "log_density"},
+                         std::pair{&ls.score_x, "score_x"}, std::pair{&ls.score_y, "score_y"}}) {
+    const auto v = row_major(*m);
+    attach(h5::write_dataset(lg.id(), name, {n, n}, v.data()), {&sy, &sx});
+  }
+}
+
 }  // namespace
 
 void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionOutcome& o) {
@@ -92,36 +124,8 @@ void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionO
   attach(h5::write_dataset(G, "label_frequency", {L}, freq.data()), {&s_label});
   attach(h5::write_dataset(G, "label_posterior", {L}, o.label_posterior.data()), {&s_label});
 
-  // Paths of the first `paths` trajectories: (path_trajectory, path_time, dim) and their energy.
-  if (!r.paths.empty()) {
-    const hsize_t P = r.paths.size(), n = r.path_time.size();
-    h5::Handle s_pt = h5::write_dataset(G, "path_time", {n}, r.path_time.data());
-    h5::make_scale(s_pt.id(), "path_time");
-    h5::Handle s_ptraj = h5::write_index_scale(G, "path_trajectory", 0, P);
-    std::vector<double> p;
-    p.reserve(P * n * D);
-    for (const Mat& x : r.paths) p.insert(p.end(), x.data(), x.data() + x.size());
-    attach(h5::write_dataset(G, "path", {P, n, D}, p.data()), {&s_ptraj, &s_pt, &s_dim});
-    const auto e = row_major(r.path_energy);
-    attach(h5::write_dataset(G, "path_energy", {P, n}, e.data()), {&s_ptraj, &s_pt});
-  }
-
-  if (o.has_landscape) {
-    const auto& ls = o.landscape;
-    h5::Handle lg = h5::create_group(G, "landscape");
-    h5::set_attr(lg.id(), "t", ls.t);
-    h5::set_attr(lg.id(), "plane", std::string("coordinates 1 and 2, the others 0"));
-    const hsize_t n = ls.x.size();
-    h5::Handle sx = h5::write_dataset(lg.id(), "x", {n}, ls.x.data());
-    h5::make_scale(sx.id(), "x");
-    h5::Handle sy = h5::write_dataset(lg.id(), "y", {n}, ls.y.data());
-    h5::make_scale(sy.id(), "y");
-    for (auto [m, name] : {std::pair{&ls.energy, "energy"}, std::pair{&ls.log_density, "log_density"},
-                           std::pair{&ls.score_x, "score_x"}, std::pair{&ls.score_y, "score_y"}}) {
-      const auto v = row_major(*m);
-      attach(h5::write_dataset(lg.id(), name, {n, n}, v.data()), {&sy, &sx});
-    }
-  }
+  if (!r.paths.empty()) write_paths(G, r, s_dim);
+  if (o.has_landscape) write_landscape(G, o.landscape);
 }
 
 }  // namespace seqmem

@@ -1,0 +1,67 @@
+// variables_markdown (sim/output/variables.hpp): docs/output.md's variable tables from the output
+// catalogue.
+#include <sstream>
+#include <string>
+
+#include "sim/output/variables.hpp"
+
+namespace seqmem {
+namespace {
+
+// The docs/output.md tables in page order, each with the row dimension of its columns ("*").
+struct DocTable {
+  const char* id;
+  const char* row;
+};
+constexpr DocTable kDocTables[] = {{"run", ""},
+                                   {"fixed_points", ""},
+                                   {"surface", ""},
+                                   {"diffusion", ""},
+                                   {"landscape", ""},
+                                   {"free_recall", ""},
+                                   {"events", ""},
+                                   {"evaluations", "evaluation"},
+                                   {"capacity", "pair"},
+                                   {"baseline", "trial_row"},
+                                   {"baseline_summary", "setting"}};
+
+bool has_word(const char* words, const std::string& w) {
+  std::istringstream in(words);
+  for (std::string x; in >> x;)
+    if (x == w) return true;
+  return false;
+}
+
+// "(time, memory)"; "(trajectory, dim) or (dim)" for "[trajectory] dim"; the row for "*".
+std::string dims_text(const std::string& dims, const char* row) {
+  auto listed = [](const std::string& d) {
+    std::istringstream in(d);
+    std::string out;
+    for (std::string x; in >> x;) out += (out.empty() ? "" : ", ") + x;
+    return "(" + out + ")";
+  };
+  if (dims == "*") return listed(row);
+  if (dims.front() == '[') {
+    const auto close = dims.find("] ");
+    return listed(dims.substr(1, close - 1) + " " + dims.substr(close + 2)) + " or " + listed(dims.substr(close + 2));
+  }
+  return listed(dims);
+}
+
+}  // namespace
+
+std::string variables_markdown() {
+  std::string out;
+  for (const DocTable& t : kDocTables) {
+    out += std::string("<!-- variables: ") + t.id +
+           " -->\n| variable | dimensions | units | meaning |\n|---|---|---|---|\n";
+    for (const VariableInfo& v : catalogue())
+      if (has_word(v.tables, t.id))
+        out += "| `" + std::string(v.name).substr(std::string(v.name).rfind('/') + 1) + "` | " +
+               dims_text(v.dims, t.row) + " | `" + v.units + "` | " + v.doc + " |\n";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace seqmem
