@@ -33,6 +33,9 @@ inline constexpr ChoiceName<HiddenKind> kHiddenKindNames[] = {
     {"softmax", HiddenKind::softmax}};
 constexpr const auto& choice_names(HiddenKind) { return kHiddenKindNames; }
 inline const char* to_string(HiddenKind v) { return name_in(kHiddenKindNames, v); }
+// Whether sigma_h of this kind is a power x^n of degree n: the scenario key `degree` is read, and
+// the transition rule (docs/models.md §1.6) counts n. A new kind without a degree says false here.
+constexpr bool has_degree(HiddenKind k) { return k == HiddenKind::polynomial || k == HiddenKind::rectified_polynomial; }
 
 // The hidden-layer activation sigma_h and its Lagrangian L_h (grad L_h = sigma_h). With the scales
 // of a normalised reading (GsemmParams::hidden_activation) it is out_scale sigma(in_scale h), and

@@ -77,7 +77,7 @@ std::vector<KeyDef> make_schema() {
        nullptr},
       {"model", "gamma", Type::Float, "1.0", "feature gain: sigma_f = tanh(gamma x)", GF, gt(0), nullptr},
       {"model", "sigma_h", Type::String, "\"polynomial\"",
-       "hidden activation: polynomial (x^n), rectified_polynomial (max(x,0)^n), softmax", GF, kNone,
+       "hidden activation sigma_h (GSEMM Eq. 3; each choice is defined in docs/models.md §1.2)", GF, kNone,
        choice_list<HiddenKind>()},
       {"model", "degree", Type::Int, "1", "n of the polynomial activations", GF, ints(1, 30), nullptr},
       {"model", "beta_h", Type::Float, "1.0", "inverse temperature of softmax", GF, gt(0), nullptr},

@@ -19,7 +19,7 @@ Applies applies(const std::string& section, const char* key, const RunSpec& r) {
   if (section == "model" || section == "record") {  // the GSEMM keys of recall_rule = gsemm
     if (is(key, "kind")) return kYes;
     if (!gsemm) return no();
-    if (is(key, "degree")) return when(r.params.sigma_h.kind != HiddenKind::softmax, r, "sigma_h");
+    if (is(key, "degree")) return when(has_degree(r.params.sigma_h.kind), r, "sigma_h");
     if (is(key, "beta_h")) return when(r.params.sigma_h.kind == HiddenKind::softmax, r, "sigma_h");
     return kYes;
   }

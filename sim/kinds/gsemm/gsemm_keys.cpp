@@ -65,7 +65,7 @@ Applies gsemm_key_applies(const KeyDef& k, const RunSpec& r) {
   if (section == "model") {
     const bool softmax = r.params.sigma_h.kind == HiddenKind::softmax;
     if (is(k.key, "T_h")) return when(r.model == ModelKind::gsemm);
-    if (is(k.key, "degree") && softmax) return no(setting(r, "sigma_h"));
+    if (is(k.key, "degree") && !has_degree(r.params.sigma_h.kind)) return no(setting(r, "sigma_h"));
     if (is(k.key, "beta_h")) return when(softmax, r, "sigma_h");
   }
   return r.command == Command::sweep ? sweep_applies(section, k.key, r) : gsemm_run_applies(section, k.key, r);

@@ -22,12 +22,12 @@ namespace {
 // alpha_s sigma_h(N_f) = alpha_s N_f^n: r = alpha_c beta_d w / (alpha_s N_f^(n-1)). "" when it can.
 std::string weak_drive(const RunSpec& r, double alpha_c) {
   const auto& p = r.params;
-  const bool linear = p.sigma_h.kind != HiddenKind::softmax && p.sigma_h.degree == 1;
+  const bool linear = has_degree(p.sigma_h.kind) && p.sigma_h.degree == 1;
   double w = 0;
   for (const auto& e : r.episodes) w = std::max(w, std::abs(e.weight));
   if (!r.Phi_file.empty() || r.command == Command::sweep) w = std::max(w, 1.0);
   if (w == 0) return "";
-  const int n = p.sigma_h.kind == HiddenKind::softmax ? 1 : p.sigma_h.degree;
+  const int n = has_degree(p.sigma_h.kind) ? p.sigma_h.degree : 1;
   double ratio = alpha_c * p.beta_d * w;
   std::string formula = "alpha_c beta_d";
   if (p.alpha_s_placement == AlphaSPlacement::eq9 || r.model == ModelKind::gsemm) {
