@@ -2,6 +2,7 @@
 // and given its attributes.
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <stdexcept>
@@ -73,12 +74,8 @@ std::string dimension_names(hid_t dset) {
 // Whether `actual` (dimension_names) is what `declared` (VariableInfo::dims) allows.
 bool dims_match(const std::string& actual, const std::string& declared) {
   if (declared == "*") return !actual.empty() && actual.find(' ') == std::string::npos && actual != "?";
-  if (declared.front() == '[') {
-    const auto close = declared.find("] ");
-    const std::string rest = declared.substr(close + 2);
-    return actual == rest || actual == declared.substr(1, close - 1) + " " + rest;
-  }
-  return actual == declared;
+  const std::vector<std::string> allowed = dims_allowed(declared);
+  return std::find(allowed.begin(), allowed.end(), actual) != allowed.end();
 }
 
 }  // namespace

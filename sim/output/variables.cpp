@@ -2,6 +2,7 @@
 
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace seqmem {
 namespace {
@@ -342,6 +343,15 @@ const VariableInfo* find_variable(const std::string& path) {
   for (const auto& v : kCatalogue)
     if (name == v.name) return &v;
   return nullptr;
+}
+
+std::string variable_name(const VariableInfo& v) { return base_name(v.name); }
+
+std::vector<std::string> dims_allowed(const std::string& dims) {
+  if (dims.empty() || dims.front() != '[') return {dims};
+  const auto close = dims.find("] ");
+  const std::string rest = dims.substr(close + 2);
+  return {dims.substr(1, close - 1) + " " + rest, rest};
 }
 
 CatalogueView catalogue() { return {std::begin(kCatalogue), std::end(kCatalogue)}; }

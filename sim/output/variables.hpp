@@ -10,6 +10,7 @@
 #include <hdf5.h>
 
 #include <string>
+#include <vector>
 
 namespace seqmem {
 
@@ -36,6 +37,12 @@ struct VariableInfo {
   const char* doc;            // its meaning in those tables (Markdown)
 };
 const VariableInfo* find_variable(const std::string& path);
+
+// The name a variable has in its group ("energy" for "surface/energy").
+std::string variable_name(const VariableInfo& v);
+// The dimensions `dims` (VariableInfo::dims) allows, blank-separated: "[trajectory] dim" allows
+// "trajectory dim" and "dim"; "*" stays "*" (the row dimension of the table holding the column).
+std::vector<std::string> dims_allowed(const std::string& dims);
 
 // Every entry of the catalogue, in its order (that of docs/output.md's tables).
 struct CatalogueView {

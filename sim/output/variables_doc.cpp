@@ -41,11 +41,9 @@ std::string dims_text(const std::string& dims, const char* row) {
     return "(" + out + ")";
   };
   if (dims == "*") return listed(row);
-  if (dims.front() == '[') {
-    const auto close = dims.find("] ");
-    return listed(dims.substr(1, close - 1) + " " + dims.substr(close + 2)) + " or " + listed(dims.substr(close + 2));
-  }
-  return listed(dims);
+  std::string out;
+  for (const std::string& d : dims_allowed(dims)) out += (out.empty() ? "" : " or ") + listed(d);
+  return out;
 }
 
 }  // namespace
@@ -57,8 +55,8 @@ std::string variables_markdown() {
            " -->\n| variable | dimensions | units | meaning |\n|---|---|---|---|\n";
     for (const VariableInfo& v : catalogue())
       if (has_word(v.tables, t.id))
-        out += "| `" + std::string(v.name).substr(std::string(v.name).rfind('/') + 1) + "` | " +
-               dims_text(v.dims, t.row) + " | `" + v.units + "` | " + v.doc + " |\n";
+        out +=
+            "| `" + variable_name(v) + "` | " + dims_text(v.dims, t.row) + " | `" + v.units + "` | " + v.doc + " |\n";
     out += "\n";
   }
   return out;
