@@ -1,7 +1,6 @@
 #include "analysis/free_recall_curves.hpp"
 
 #include <boost/math/distributions/normal.hpp>
-
 #include <cmath>
 #include <limits>
 
@@ -9,19 +8,22 @@ namespace seqmem {
 
 FreeRecallCurves::FreeRecallCurves(int L_)
     : L(L_),
+      studied(static_cast<std::size_t>(L_), 0),
       recalled(static_cast<std::size_t>(L_), 0),
       first_recalled(static_cast<std::size_t>(L_), 0),
       lag_actual(static_cast<std::size_t>(L_ > 0 ? 2 * L_ - 1 : 0), 0),
       lag_possible(static_cast<std::size_t>(L_ > 0 ? 2 * L_ - 1 : 0), 0) {}
 
-void FreeRecallCurves::add_list(const int* study, const int* recalls, int n, const std::vector<int>& category) {
+void FreeRecallCurves::add_list(const int* study, int length, const int* recalls, int n,
+                                const std::vector<int>& category) {
   ++lists;
+  for (int p = 0; p < length; ++p) ++studied[static_cast<std::size_t>(p)];
   // serial position of each recall (-1: intrusion), done[p]: p recalled before
   std::vector<char> done(static_cast<std::size_t>(L), 0);
   int prev = -1;  // serial position of the previous recall if it was correct, else -1
   for (int k = 0; k < n; ++k) {
     int p = -1;
-    for (int j = 0; j < L; ++j)
+    for (int j = 0; j < length; ++j)
       if (study[j] == recalls[k]) p = j;
     if (p < 0) {
       ++intrusions;
@@ -41,15 +43,19 @@ void FreeRecallCurves::add_list(const int* study, const int* recalls, int n, con
       const bool cats = !category.empty();
       const int cat_prev = cats ? category[static_cast<std::size_t>(study[prev])] : 0;
       if (cats) {
-        if (category[static_cast<std::size_t>(study[p])] == cat_prev) ++same_category_actual;
-        else ++other_category_actual;
+        if (category[static_cast<std::size_t>(study[p])] == cat_prev)
+          ++same_category_actual;
+        else
+          ++other_category_actual;
       }
-      for (int a = 0; a < L; ++a) {
+      for (int a = 0; a < length; ++a) {
         if (done[static_cast<std::size_t>(a)]) continue;
         ++lag_possible[static_cast<std::size_t>(a - prev + L - 1)];
         if (cats) {
-          if (category[static_cast<std::size_t>(study[a])] == cat_prev) ++same_category_possible;
-          else ++other_category_possible;
+          if (category[static_cast<std::size_t>(study[a])] == cat_prev)
+            ++same_category_possible;
+          else
+            ++other_category_possible;
         }
       }
     }
@@ -69,6 +75,7 @@ void FreeRecallCurves::add_recognition(int h, int m, int fa, int cr) {
 void FreeRecallCurves::merge(const FreeRecallCurves& o) {
   lists += o.lists;
   for (std::size_t i = 0; i < recalled.size(); ++i) {
+    studied[i] += o.studied[i];
     recalled[i] += o.recalled[i];
     first_recalled[i] += o.first_recalled[i];
   }
@@ -90,39 +97,30 @@ void FreeRecallCurves::merge(const FreeRecallCurves& o) {
 }
 
 namespace {
-std::vector<double> ratio(const std::vector<std::int64_t>& num, double den) {
+double ratio(std::int64_t num, std::int64_t den) {
+  return den > 0 ? static_cast<double>(num) / static_cast<double>(den) : std::numeric_limits<double>::quiet_NaN();
+}
+std::vector<double> ratio(const std::vector<std::int64_t>& num, const std::vector<std::int64_t>& den) {
   std::vector<double> r(num.size());
-  for (std::size_t i = 0; i < num.size(); ++i)
-    r[i] = den > 0 ? static_cast<double>(num[i]) / den : std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < num.size(); ++i) r[i] = ratio(num[i], den[i]);
   return r;
 }
-double corrected(std::int64_t k, std::int64_t n) { return (static_cast<double>(k) + 0.5) / (static_cast<double>(n) + 1.0); }
+double corrected(std::int64_t k, std::int64_t n) {
+  return (static_cast<double>(k) + 0.5) / (static_cast<double>(n) + 1.0);
+}
 }  // namespace
 
-std::vector<double> FreeRecallCurves::spc() const { return ratio(recalled, static_cast<double>(lists)); }
-std::vector<double> FreeRecallCurves::pfr() const { return ratio(first_recalled, static_cast<double>(lists)); }
+std::vector<double> FreeRecallCurves::spc() const { return ratio(recalled, studied); }
+std::vector<double> FreeRecallCurves::pfr() const {
+  return ratio(first_recalled, std::vector<std::int64_t>(first_recalled.size(), lists));
+}
+std::vector<double> FreeRecallCurves::lag_crp() const { return ratio(lag_actual, lag_possible); }
 
-std::vector<double> FreeRecallCurves::lag_crp() const {
-  std::vector<double> r(lag_actual.size());
-  for (std::size_t i = 0; i < r.size(); ++i)
-    r[i] = lag_possible[i] > 0 ? static_cast<double>(lag_actual[i]) / static_cast<double>(lag_possible[i])
-                               : std::numeric_limits<double>::quiet_NaN();
-  return r;
-}
-
-double FreeRecallCurves::same_category_crp() const {
-  return same_category_possible > 0 ? double(same_category_actual) / double(same_category_possible)
-                                    : std::numeric_limits<double>::quiet_NaN();
-}
-double FreeRecallCurves::other_category_crp() const {
-  return other_category_possible > 0 ? double(other_category_actual) / double(other_category_possible)
-                                     : std::numeric_limits<double>::quiet_NaN();
-}
+double FreeRecallCurves::same_category_crp() const { return ratio(same_category_actual, same_category_possible); }
+double FreeRecallCurves::other_category_crp() const { return ratio(other_category_actual, other_category_possible); }
 
 double FreeRecallCurves::hit_rate() const { return corrected(hits, hits + misses); }
-double FreeRecallCurves::false_alarm_rate() const {
-  return corrected(false_alarms, false_alarms + correct_rejections);
-}
+double FreeRecallCurves::false_alarm_rate() const { return corrected(false_alarms, false_alarms + correct_rejections); }
 double FreeRecallCurves::d_prime() const {
   const boost::math::normal z;
   return boost::math::quantile(z, hit_rate()) - boost::math::quantile(z, false_alarm_rate());

@@ -3,31 +3,24 @@ first recall, lag-CRP and per-list counts of the PEERS sample shipped with psifr
 data), computed with seqmem.free_recall and written as analysis/data/peers_summary.csv (read back
 by seqmem.free_recall.human_summary).
 
-Usage (from anywhere):
-    /usr/bin/python3 analysis/peers_summary.py PEERS_CSV [OUT]
+Usage (from anywhere; the Python of the checkout's environment, which has the package seqmem):
+    .venv/bin/python analysis/peers_summary.py PEERS_CSV [OUT]
 
 PEERS_CSV is psifr's sample file peers_free_recall.csv (columns subject, list, position,
 trial_type, item, session); OUT defaults to analysis/data/peers_summary.csv next to this script.
 """
 
 import hashlib
-import importlib.util
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from seqmem import free_recall as fr
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "peers_summary.csv"
 MAX_LAG = 5
-
-
-def free_recall():
-    """seqmem.free_recall, loaded from its file (it needs nothing compiled of seqmem)."""
-    spec = importlib.util.spec_from_file_location("seqmem_free_recall", HERE / "python/seqmem/free_recall.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def header(csv, s):
@@ -40,7 +33,7 @@ def header(csv, s):
         "# data, JOSS 5(54), 2669): immediate free recall, "
         f"{s['subjects']} subjects x {s['lists'] / s['subjects']:g} lists x {len(s['spc'])} items.",
         f"# Input: {Path(csv).name} (sha256 {digest}).",
-        "# Made by: /usr/bin/python3 analysis/peers_summary.py peers_free_recall.csv (seqmem.free_recall.summary,",
+        "# Made by: .venv/bin/python analysis/peers_summary.py peers_free_recall.csv (seqmem.free_recall.summary,",
         f"# max_lag={MAX_LAG}). Columns: curve (spc: P(recall) by serial position x; pfr: P(first recall) by x;",
         "# lag_crp: conditional response probability by lag x; then scalars), value = mean over subjects,",
         "# sem = standard error over subjects. Cite PEERS and psifr when you use these numbers.",
@@ -51,7 +44,6 @@ def main(argv):
     if len(argv) not in (2, 3):
         sys.exit(__doc__)
     csv, out = argv[1], Path(argv[2]) if len(argv) == 3 else OUT
-    fr = free_recall()
     events = pd.read_csv(csv)
     s = fr.summary(events, max_lag=MAX_LAG)
     table = fr.summary_table(s)

@@ -13,7 +13,7 @@ Both parts also compare the curves (z of every point: bench/free_recall_numpy.py
 The peer's time is for --numpy-lists lists (default all 10 000), scaled linearly to 10 000 when
 fewer.
 
-Usage: /usr/bin/python3 bench/bench_free_recall.py build/seqmem [--numpy-lists N]
+Usage: .venv/bin/python bench/bench_free_recall.py build/seqmem [--numpy-lists N]
 """
 
 import argparse

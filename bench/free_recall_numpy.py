@@ -33,16 +33,15 @@ The model, for one list of L items drawn without repeats from a pool of N_items:
   reinstate  a recalled item i drifts c at beta_rec towards [f_i; 0], or for a studied item with
              gamma_fc > 0 towards ((1 - gamma_fc) [f_i; 0] + gamma_fc c_j) normalised
 
-Parameters carry seqmem's key names (DEFAULTS; dt is the accumulator's step). The curves come
-from seqmem.free_recall (loaded from its file, analysis/python/seqmem/free_recall.py, which needs
-nothing compiled) on a psifr-style event table.
+Parameters carry seqmem's key names (DEFAULTS; dt is the accumulator's step). The peer is the
+simulation; its curves come from seqmem.free_recall (the analyses every table gets, seqmem's runs
+included) on a psifr-style event table, so the comparison is of the two simulators.
 
-Usage: /usr/bin/python3 bench/free_recall_numpy.py [--lists N] [--seed S] [--set key=value ...] [--toml]
+Usage: .venv/bin/python bench/free_recall_numpy.py [--lists N] [--seed S] [--set key=value ...] [--toml]
 (prints the curves; --toml prints seqmem's scenario for the same parameters instead)
 """
 
 import argparse
-import importlib.util
 import math
 from pathlib import Path
 
@@ -51,10 +50,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_spec = importlib.util.spec_from_file_location("seqmem_free_recall_peer",
-                                               ROOT / "analysis/python/seqmem/free_recall.py")
-fr = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fr)
+from seqmem import free_recall as fr  # noqa: E402
 
 # seqmem's keys (and defaults) of a free-recall scenario that this peer implements.
 DEFAULTS = {

@@ -112,10 +112,10 @@ TEST_CASE("serial-position curve, first recall and lag-CRP of a few lists worked
   const int study[] = {10, 11, 12, 13};
   FreeRecallCurves c(4);
   const int A[] = {13, 12, 10}, B[] = {11, 12, 99, 13, 12}, C[] = {99, 10, 11};
-  c.add_list(study, A, 3, {});
-  c.add_list(study, B, 5, {});
-  c.add_list(study, C, 3, {});
-  c.add_list(study, nullptr, 0, {});
+  c.add_list(study, 4, A, 3, {});
+  c.add_list(study, 4, B, 5, {});
+  c.add_list(study, 4, C, 3, {});
+  c.add_list(study, 4, nullptr, 0, {});
   // SPC: position 1 recalled in A, C; 2 in B, C; 3 in A, B; 4 in A, B -> each 2/4
   for (double p : c.spc()) CHECK(p == 0.5);
   // PFR: A starts at 4, B at 2, C with an intrusion, D nothing -> (0, 1/4, 0, 1/4)
@@ -141,6 +141,22 @@ TEST_CASE("serial-position curve, first recall and lag-CRP of a few lists worked
   FreeRecallCurves r(4);
   r.add_recognition(20, 0, 3, 17);
   CHECK(r.d_prime() == doctest::Approx(2.948174).epsilon(1e-6));
+}
+
+TEST_CASE("lists of several lengths: a serial position counts only the lists that had it") {
+  // L = 3. List 1 studies 1 2 3 and recalls 3 1; list 2 studies only 5 6 and recalls 6 5.
+  FreeRecallCurves c(3);
+  const int s1[] = {1, 2, 3}, r1[] = {3, 1}, s2[] = {5, 6}, r2[] = {6, 5};
+  c.add_list(s1, 3, r1, 2, {});
+  c.add_list(s2, 2, r2, 2, {});
+  CHECK(c.studied == std::vector<std::int64_t>{2, 2, 1});
+  // position 1 recalled in both lists, 2 in list 2 only, 3 in list 1 (the one list that had it)
+  CHECK(c.spc() == std::vector<double>{1.0, 0.5, 1.0});
+  CHECK(c.pfr() == std::vector<double>{0.0, 0.5, 0.5});
+  // list 1: 3 -> 1 (lag -2; possible -2, -1); list 2: 2 -> 1 (lag -1; possible -1 only: it has no
+  // position 3, so lag +1 was never possible). Lags -2..2:
+  CHECK(c.lag_actual == std::vector<std::int64_t>{1, 1, 0, 0, 0});
+  CHECK(c.lag_possible == std::vector<std::int64_t>{1, 2, 0, 0, 0});
 }
 
 TEST_CASE("the same seed gives bit-identical events and curves for any thread count") {

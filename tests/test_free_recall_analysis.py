@@ -4,12 +4,12 @@ shipped with psifr (psifr's sample data) against a plain-loop implementation wri
 committed human summary analysis/data/peers_summary.csv, and landmark facts of human free recall.
 
 Run as
-    SEQMEM_PEERS_CSV=PATH/peers_free_recall.csv /usr/bin/python3 -m pytest -q tests/test_free_recall_analysis.py
-(without SEQMEM_PEERS_CSV the PEERS tests are skipped). The module is loaded from its file: it needs
-nothing compiled.
+    SEQMEM_PEERS_CSV=PATH/peers_free_recall.csv .venv/bin/python -m pytest -q tests/test_free_recall_analysis.py
+(without SEQMEM_PEERS_CSV the PEERS tests are skipped). seqmem.free_recall counts with the compiled
+accumulator that the simulator's runs use (analysis/free_recall_curves.hpp), so these tests check that
+one implementation on tables; the plain-loop implementation here is the independent expectation.
 """
 
-import importlib.util
 import math
 import os
 import statistics
@@ -21,9 +21,7 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("seqmem_free_recall", ROOT / "analysis/python/seqmem/free_recall.py")
-fr = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fr)
+from seqmem import free_recall as fr  # noqa: E402
 
 
 def events(lists):
@@ -109,6 +107,18 @@ def test_lag_crp_by_hand():
     limited = fr.lag_crp(HAND, max_lag=1)
     assert limited.loc[1].index.tolist() == [-1, 1]
     pd.testing.assert_frame_equal(limited, c[c.index.get_level_values("lag").isin([-1, 1])])
+
+
+def test_lists_of_several_lengths_by_hand():
+    # One subject: list 1 studies a b c and recalls c a; list 2 studies only d e and recalls e d.
+    # SPC: position 1 recalled in both lists (1.0), 2 in list 2 of the two (0.5), 3 in the one list
+    # that had it (1.0). Lag-CRP: list 1 c->a (lag -2; available -2 -1), list 2 e->d (lag -1;
+    # available -1 only: there is no third position, so +1 was never possible).
+    df = events({(1, 1): ("abc", "ca"), (1, 2): ("de", "ed")})
+    assert fr.spc(df)["recall"].tolist() == [1.0, 0.5, 1.0]
+    assert fr.pfr(df)["prob"].tolist() == [0.0, 0.5, 0.5]
+    c = fr.lag_crp(df).loc[1]
+    assert c["actual"].tolist() == [1, 1, 0, 0] and c["possible"].tolist() == [1, 2, 0, 0]
 
 
 def test_intrusion_rate_by_hand():

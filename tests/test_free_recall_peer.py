@@ -21,7 +21,7 @@ The curves seqmem's C++ computes (the file's datasets) are also compared, exactl
 seqmem.free_recall on the file's own events.
 
 Run by ctest as
-    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/test_free_recall_peer.py
+    .venv/bin/python -m pytest -q -p no:cacheprovider tests/test_free_recall_peer.py
 with SEQMEM_BIN naming the seqmem binary (default build/seqmem). About 17 s on the 2-core development
 machine (27 s while it was busy with other work).
 """

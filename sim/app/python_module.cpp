@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sim/app/python_analysis.hpp"
 #include "sim/app/python_models.hpp"
 #include "sim/app/python_values.hpp"
 #include "sim/core/cancel.hpp"
@@ -230,5 +231,6 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("keys", &keys_py);
 
-  bind_models(m);  // sim/app/python_models.cpp
+  bind_models(m);    // sim/app/python_models.cpp
+  bind_analysis(m);  // sim/app/python_analysis.cpp
 }

@@ -11,7 +11,8 @@ Two halves, one package:
   ``diffusion_table``, ...; modules :mod:`seqmem.reader` and :mod:`seqmem.diffusion_reader`),
   pure Python;
 - the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event
-  table, and the human reference curves; module :mod:`seqmem.free_recall`), pure Python;
+  table, and the human reference curves; module :mod:`seqmem.free_recall`), counted by the compiled
+  accumulator that the runs use;
 - the fit of CMR to free-recall data (:func:`seqmem.fit_free_recall`, the command ``seqmem-fit``;
   module :mod:`seqmem.fit`).
 

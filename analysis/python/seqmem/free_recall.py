@@ -16,8 +16,10 @@ and a *repeat* when the same item was recalled earlier in that list. A recall th
 *valid*. Curves are computed per subject and indexed by ``(subject, ...)``; :func:`summary`
 averages them over subjects, as psifr's plots do.
 
-Needs only numpy, pandas, scipy and h5py (nothing compiled of seqmem): the module can be loaded
-on its own from its file.
+The counting is seqmem's compiled accumulator (analysis/free_recall_curves.hpp, through
+seqmem._core), the one the simulator's runs use, so that a run's curves and the curves of any table
+(human data included) are one implementation; the module needs the built package
+(``./setup.sh build``, ``.venv/bin/python``) and otherwise numpy, pandas and h5py.
 """
 
 import os
@@ -26,7 +28,6 @@ from typing import NamedTuple
 import h5py
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 __all__ = ["merge", "spc", "pfr", "lag_crp", "intrusion_rate", "category_crp", "recognition", "summary",
            "summary_table", "human_summary", "read_events", "to_csv", "HUMAN_SUMMARY"]
@@ -104,52 +105,73 @@ def _merge(study, recall):
     return m[["subject", "list", "item", "output", "input", "intrusion", "repeat"]].reset_index(drop=True)
 
 
-class _Lists(NamedTuple):
-    """The event table as arrays over lists (ids 0 .. n-1, sorted by subject and list)."""
-    study: pd.DataFrame     # the study rows with `lid`, the list id
-    subjects: pd.Index      # the sorted subject ids
-    subject: np.ndarray     # (lists,) subject code of each list (index into `subjects`)
-    length: int             # L, the largest serial position
-    studied: np.ndarray     # (lists, L + 1) bool: a serial position was studied (column 0 unused)
-    first: np.ndarray       # (lists, L + 1) the rank among the list's recall events at which the
-    #                         item at that serial position was first recalled; a large value if never
-    recalls: pd.DataFrame   # merge(df) with `lid` (list id), `rank` (0-based order in the list), `valid`
+class _Counts(NamedTuple):
+    """The counts of the accumulator FreeRecallCurves (analysis/free_recall_curves.hpp) per subject."""
+    subjects: pd.Index  # the sorted subject ids
+    length: int         # L, the largest serial position
+    c: dict             # name -> int64 array: (subjects,), (subjects, L) or (subjects, 2L - 1) (lags)
 
 
-_NEVER = np.iinfo(np.int64).max
+def _core():
+    try:
+        from . import _core as core
+    except ImportError as e:
+        raise ImportError("seqmem.free_recall counts in seqmem's compiled core (seqmem._core), the code that "
+                          "the simulator's runs use: build it with ./setup.sh build and use .venv/bin/python "
+                          "(docs/python.md)") from e
+    return core
 
 
-def _lists(df):
+def _counts(df, category=None):
+    """The curves' counts of every subject: the event table as arrays over lists (item codes in
+    study and output order, padded with -1), counted by seqmem._core.free_recall_counts, which runs
+    the simulator's own accumulator (analysis/free_recall_curves.hpp) list by list. `category`:
+    item -> category, for the category CRP."""
     study, recall = _split(df)
-    m = _merge(study, recall)
+    m = _merge(study, recall)  # recalls sorted by (subject, list, output); checks their lists
     keys = study[_LIST].drop_duplicates().sort_values(_LIST).reset_index(drop=True)
     index = pd.MultiIndex.from_frame(keys)
-    study = study.assign(lid=index.get_indexer(pd.MultiIndex.from_frame(study[_LIST])))
-    s_lid = study["lid"].to_numpy()
-    m["lid"] = index.get_indexer(pd.MultiIndex.from_frame(m[_LIST]))
-    m["rank"] = m.groupby(_LIST, sort=False).cumcount()
-    m["valid"] = ~m["intrusion"] & ~m["repeat"]
-    codes, subjects = pd.factorize(keys["subject"], sort=True)
+    s_lid = index.get_indexer(pd.MultiIndex.from_frame(study[_LIST]))
+    r_lid = index.get_indexer(pd.MultiIndex.from_frame(m[_LIST]))
+    codes, items = pd.factorize(pd.concat([study["item"], m["item"]], ignore_index=True))
+    s_code, r_code = codes[:len(study)], codes[len(study):]
+    n = len(keys)
     length = int(study["position"].max()) if len(study) else 0
-    studied = np.zeros((len(keys), length + 1), bool)
-    studied[s_lid, study["position"].to_numpy(int)] = True
-    first = np.full((len(keys), length + 1), _NEVER, np.int64)
-    v = m[m["valid"]]
-    first[v["lid"].to_numpy(), v["input"].to_numpy(int)] = v["rank"].to_numpy()
-    return _Lists(study, pd.Index(subjects, name="subject"), codes, length, studied, first, m)
+    study_items = np.full((n, length), -1, np.int64)
+    study_items[s_lid, study["position"].to_numpy(np.int64) - 1] = s_code
+    n_recalls = np.bincount(r_lid, minlength=n)
+    recalls = np.full((n, int(n_recalls.max()) if n else 0), -1, np.int64)
+    recalls[r_lid, m.groupby(_LIST, sort=False).cumcount().to_numpy()] = r_code
+    subject, subjects = pd.factorize(keys["subject"], sort=True)
+    cat = np.empty(0, np.int64)
+    if category is not None:
+        of_item = pd.Series(pd.Index(items)).map(category)
+        studied = np.zeros(len(items), bool)
+        studied[s_code] = True
+        missing = studied & of_item.isna().to_numpy()
+        if missing.any():
+            raise ValueError(f"no category for {int(missing.sum())} studied item(s), e.g. {list(items[missing][:5])}")
+        cat = np.full(len(items), -1, np.int64)
+        cat[of_item.notna().to_numpy()] = pd.factorize(of_item.dropna())[0]
+    c = _core().free_recall_counts(study_items, np.bincount(s_lid, minlength=n), recalls, n_recalls, subject,
+                                   len(subjects), cat)
+    return _Counts(pd.Index(subjects, name="subject"), length, c)
 
 
-def _per_subject(lists, values):
-    """Sum of `values` (lists, ...) over the lists of each subject: (subjects, ...)."""
-    out = np.zeros((len(lists.subjects),) + values.shape[1:], values.dtype)
-    np.add.at(out, lists.subject, values)
-    return out
+def _counted(df):
+    """The counts of an event table, or the counts themselves (summary counts once for its curves)."""
+    return df if isinstance(df, _Counts) else _counts(df)
 
 
-def _grid(lists, name, values):
+def _grid(k, name, values):
     """(subjects, L) array as a DataFrame indexed by (subject, input)."""
-    index = pd.MultiIndex.from_product([lists.subjects, np.arange(1, lists.length + 1)], names=["subject", "input"])
+    index = pd.MultiIndex.from_product([k.subjects, np.arange(1, k.length + 1)], names=["subject", "input"])
     return pd.DataFrame({name: values.ravel()}, index=index)
+
+
+def _ratio(actual, possible):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return actual / possible
 
 
 def spc(df):
@@ -168,11 +190,8 @@ def spc(df):
         ``input`` in which that item was recalled, at any output position. Intrusions and repeats
         do not count. NaN where none of the subject's lists had that position.
     """
-    lists = _lists(df)
-    recalled = lists.studied & (lists.first != _NEVER)
-    with np.errstate(invalid="ignore"):
-        prob = _per_subject(lists, recalled.astype(float)) / _per_subject(lists, lists.studied.astype(float))
-    return _grid(lists, "recall", prob[:, 1:])
+    k = _counted(df)
+    return _grid(k, "recall", _ratio(k.c["recalled"], k.c["studied"]))
 
 
 def pfr(df):
@@ -192,36 +211,8 @@ def pfr(df):
         whose first recall is an intrusion, adds to no input, so the row sums are at most 1.
         (psifr's ``pfr`` instead takes the first *valid* recall and only lists that have one.)
     """
-    lists = _lists(df)
-    first = lists.recalls[(lists.recalls["rank"] == 0) & lists.recalls["valid"]]
-    counts = np.zeros((len(lists.subjects), lists.length + 1))
-    np.add.at(counts, (lists.subject[first["lid"].to_numpy()], first["input"].to_numpy(int)), 1.0)
-    n = np.bincount(lists.subject, minlength=len(lists.subjects)).astype(float)
-    return _grid(lists, "prob", counts[:, 1:] / n[:, None])
-
-
-class _Transitions(NamedTuple):
-    lid: np.ndarray        # (T,) list of each counted transition
-    subject: np.ndarray    # (T,) subject code
-    source: np.ndarray     # (T,) serial position i of the recall the transition leaves
-    target: np.ndarray     # (T,) serial position j of the next recall
-    available: np.ndarray  # (T, L) bool: serial positions 1 .. L studied and not yet recalled
-
-
-def _transitions(lists):
-    """The transitions counted by the lag-CRP: from recall k to recall k+1 of one list, both valid
-    (studied, not repeats); a pair with an intrusion or a repeat on either side is not counted
-    (psifr's transitions_masker). The available positions are those studied and not recalled at
-    outputs up to and including k."""
-    r = lists.recalls
-    lid, valid, rank = r["lid"].to_numpy(), r["valid"].to_numpy(), r["rank"].to_numpy()
-    keep = (lid[1:] == lid[:-1]) & valid[:-1] & valid[1:]
-    t = np.flatnonzero(keep)
-    src = r["input"].to_numpy()[t].astype(int)
-    tgt = r["input"].to_numpy()[t + 1].astype(int)
-    lid_t = lid[t]
-    available = lists.studied[lid_t, 1:] & (lists.first[lid_t, 1:] > rank[t][:, None])
-    return _Transitions(lid_t, lists.subject[lid_t], src, tgt, available)
+    k = _counted(df)
+    return _grid(k, "prob", _ratio(k.c["first_recalled"], k.c["lists"][:, None]))
 
 
 def lag_crp(df, max_lag=None):
@@ -234,8 +225,7 @@ def lag_crp(df, max_lag=None):
     behaviour). For a counted transition from serial position i to j, ``actual[j - i] += 1``, and
     for every studied position a not yet recalled (at outputs up to k; i itself counts as recalled)
     ``possible[a - i] += 1``: the conditional response probability of Kahana (1996) and Howard &
-    Kahana (1999), with psifr's handling of intrusions and repeats; seqmem's simulator counts the
-    same (analysis/free_recall_curves.hpp).
+    Kahana (1999), with psifr's handling of intrusions and repeats.
 
     Parameters
     ----------
@@ -251,20 +241,13 @@ def lag_crp(df, max_lag=None):
         ``possible`` (int counts summed over the subject's lists) and ``prob`` = actual / possible
         (NaN when possible is 0).
     """
-    lists = _lists(df)
-    tr = _transitions(lists)
-    n_lag, n_sub = 2 * lists.length - 1, len(lists.subjects)
-    offset = lists.length - 1  # column of lag 0
-    actual = np.bincount(tr.subject * n_lag + tr.target - tr.source + offset, minlength=n_sub * n_lag)
-    lag_of = np.arange(1, lists.length + 1)[None, :] - tr.source[:, None] + offset
-    possible = np.bincount((tr.subject[:, None] * n_lag + lag_of)[tr.available], minlength=n_sub * n_lag)
-    lags = np.arange(-offset, offset + 1)
-    index = pd.MultiIndex.from_product([lists.subjects, lags], names=["subject", "lag"])
-    out = pd.DataFrame({"actual": actual, "possible": possible}, index=index)
+    k = _counted(df)
+    lags = np.arange(1 - k.length, k.length)
+    index = pd.MultiIndex.from_product([k.subjects, lags], names=["subject", "lag"])
+    out = pd.DataFrame({"actual": k.c["lag_actual"].ravel(), "possible": k.c["lag_possible"].ravel()}, index=index)
     keep = lags != 0 if max_lag is None else (lags != 0) & (np.abs(lags) <= max_lag)
-    out = out[np.tile(keep, n_sub)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["prob"] = out["actual"] / out["possible"]
+    out = out[np.tile(keep, len(k.subjects))]
+    out["prob"] = _ratio(out["actual"], out["possible"])
     return out
 
 
@@ -277,9 +260,8 @@ def category_crp(df, category):
     not i's; every studied, not yet recalled item a adds 1 to ``possible[same]`` or
     ``possible[other]`` as a's category is or is not i's. So ``prob[same]`` is the probability of
     recalling a given available same-category item next, the per-item normalisation of the
-    lag-CRP, as seqmem's simulator counts it (analysis/free_recall_curves.hpp). psifr's
-    ``category_crp`` instead counts a transition once as possible when at least one same-category
-    item is available (its prob: P(same-category transition | one was available)).
+    lag-CRP. psifr's ``category_crp`` instead counts a transition once as possible when at least
+    one same-category item is available (its prob: P(same-category transition | one was available)).
 
     Parameters
     ----------
@@ -295,30 +277,12 @@ def category_crp(df, category):
         ``actual``, ``possible`` (int, summed over the subject's lists) and ``prob`` =
         actual / possible (NaN when possible is 0).
     """
-    lists = _lists(df)
-    study = lists.study
-    cat = study["item"].map(category)
-    if cat.isna().any():
-        missing = pd.unique(study.loc[cat.isna(), "item"])
-        raise ValueError(f"no category for {len(missing)} studied item(s), e.g. {list(missing[:5])}")
-    codes = np.full(lists.studied.shape, -1, np.int64)  # category code of each (list, serial position)
-    codes[study["lid"].to_numpy(), study["position"].to_numpy(int)] = pd.factorize(cat)[0]
-    tr = _transitions(lists)
-    src = codes[tr.lid, tr.source]
-    same = codes[tr.lid, tr.target] == src
-    same_available = (tr.available & (codes[tr.lid, 1:] == src[:, None])).sum(axis=1)
-    other_available = tr.available.sum(axis=1) - same_available
-    n_sub = len(lists.subjects)
-
-    def per_subject(weights):
-        return np.bincount(tr.subject, weights=weights, minlength=n_sub).astype(np.int64)
-
-    index = pd.MultiIndex.from_product([lists.subjects, ["same", "other"]], names=["subject", "category"])
-    out = pd.DataFrame({"actual": np.column_stack([per_subject(same), per_subject(~same)]).ravel(),
-                        "possible": np.column_stack([per_subject(same_available), per_subject(other_available)]).ravel()},
-                       index=index)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["prob"] = out["actual"] / out["possible"]
+    k = _counts(df, category)
+    index = pd.MultiIndex.from_product([k.subjects, ["same", "other"]], names=["subject", "category"])
+    pair = {name: np.column_stack([k.c[f"same_category_{name}"], k.c[f"other_category_{name}"]]).ravel()
+            for name in ("actual", "possible")}
+    out = pd.DataFrame(pair, index=index)
+    out["prob"] = _ratio(out["actual"], out["possible"])
     return out
 
 
@@ -339,16 +303,10 @@ def intrusion_rate(df):
         ``repeats`` (recall events of a studied item already recalled in that list). Every recall
         event is in exactly one of the three.
     """
-    lists = _lists(df)
-    r = lists.recalls
-    n = np.bincount(lists.subject, minlength=len(lists.subjects)).astype(float)
-    sub = lists.subject[r["lid"].to_numpy()]
-
-    def per_list(mask):
-        return np.bincount(sub, weights=mask.to_numpy(float), minlength=len(lists.subjects)) / n
-
-    return pd.DataFrame({"recalls": per_list(r["valid"]), "intrusions": per_list(r["intrusion"]),
-                         "repeats": per_list(r["repeat"] & ~r["intrusion"])}, index=lists.subjects)
+    k = _counted(df)
+    n = k.c["lists"]
+    return pd.DataFrame({"recalls": k.c["correct"] / n, "intrusions": k.c["intrusions"] / n,
+                         "repeats": k.c["repeats"] / n}, index=k.subjects)
 
 
 def recognition(hits, misses, false_alarms, correct_rejections):
@@ -356,11 +314,12 @@ def recognition(hits, misses, false_alarms, correct_rejections):
 
     Both rates take the log-linear correction (Hautus 1995, Behav. Res. Methods Instrum. Comput.
     27, 46-51): rate = (count + 0.5) / (n + 1), so that no rate is 0 or 1; then
-    d' = z(H) - z(FA), z the inverse of the standard normal distribution function.
+    d' = z(H) - z(FA), z the inverse of the standard normal distribution function. The same
+    functions as a run's recognition test (analysis/free_recall_curves.hpp).
 
     Parameters
     ----------
-    hits, misses, false_alarms, correct_rejections : int or array_like
+    hits, misses, false_alarms, correct_rejections : int or array_like of int
         Counts: old items called old, old items called new, new items called old, new items
         called new.
 
@@ -369,18 +328,21 @@ def recognition(hits, misses, false_alarms, correct_rejections):
     pandas.Series
         ``hit_rate``, ``false_alarm_rate``, ``d_prime`` (each a float, or an array for array
         counts).
+
+    Raises
+    ------
+    ValueError
+        When a count is negative or not a whole number.
     """
-    counts = [np.asarray(c, float) for c in (hits, misses, false_alarms, correct_rejections)]
-    if any((c < 0).any() for c in counts):
-        raise ValueError("recognition counts must be non-negative")
-    h, m, fa, cr = counts
-    hit_rate = (h + 0.5) / (h + m + 1.0)
-    fa_rate = (fa + 0.5) / (fa + cr + 1.0)
-    d = ndtri(hit_rate) - ndtri(fa_rate)
-    scalar = all(c.ndim == 0 for c in counts)
-    return pd.Series({"hit_rate": float(hit_rate) if scalar else hit_rate,
-                      "false_alarm_rate": float(fa_rate) if scalar else fa_rate,
-                      "d_prime": float(d) if scalar else d})
+    counts = np.broadcast_arrays(*[np.asarray(c) for c in (hits, misses, false_alarms, correct_rejections)])
+    for c in counts:
+        if c.size and (c.dtype.kind not in "iuf" or (c < 0).any() or (c != np.floor(c)).any()):
+            raise ValueError("recognition counts must be non-negative whole numbers")
+    core = _core()
+    rates = np.vectorize(lambda *k: core.recognition(*map(int, k)), otypes=[float, float, float])(*counts)
+    if all(np.ndim(c) == 0 for c in (hits, misses, false_alarms, correct_rejections)):
+        rates = [float(r) for r in rates]
+    return pd.Series(dict(zip(["hit_rate", "false_alarm_rate", "d_prime"], rates)))
 
 
 def _mean_sem(per_subject, level=None):
@@ -412,17 +374,16 @@ def summary(df, max_lag=5):
         ``subjects`` and ``lists``, the numbers of subjects and of lists (int).
     """
     out = {}
-    curves = {"spc": (spc(df)["recall"], "input"), "pfr": (pfr(df)["prob"], "input"),
-              "lag_crp": (lag_crp(df, max_lag)["prob"], "lag")}
+    k = _counts(df)
+    curves = {"spc": (spc(k)["recall"], "input"), "pfr": (pfr(k)["prob"], "input"),
+              "lag_crp": (lag_crp(k, max_lag)["prob"], "lag")}
     for name, (per_subject, level) in curves.items():
         out[name], out[name + "_sem"] = _mean_sem(per_subject, level)
-    rates = intrusion_rate(df)
+    rates = intrusion_rate(k)
     for column in rates:
         mean, sem = _mean_sem(rates[column])
         out[column + "_per_list"], out[column + "_per_list_sem"] = float(mean), float(sem)
-    study, _ = _split(df)
-    keys = study[_LIST].drop_duplicates()
-    out["subjects"], out["lists"] = int(keys["subject"].nunique()), len(keys)
+    out["subjects"], out["lists"] = len(k.subjects), int(k.c["lists"].sum())
     return out
 
 

@@ -300,7 +300,7 @@ FreeRecallOutcome simulate_free_recall(const RunSpec& spec, int threads, bool pr
       }
       for (std::size_t k = 0; k < r.recalls.size(); ++k)
         events.add(subject, list, static_cast<int>(k) + 1, 1, r.recalls[k] + 1);
-      out.curves.add_list(r.study.data(), r.recalls.data(), static_cast<int>(r.recalls.size()), out.pool.category);
+      out.curves.add_list(r.study.data(), f.L, r.recalls.data(), static_cast<int>(r.recalls.size()), out.pool.category);
       if (r.diverged) ++out.diverged_lists;
     }
     sink(events);
