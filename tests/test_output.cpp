@@ -10,6 +10,7 @@
 #include "sim/drivers/run_scenario.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/output/h5file.hpp"
+#include "sim/output/output_size.hpp"
 #include "sim/output/variables.hpp"
 
 using namespace seqmem;
@@ -225,4 +226,24 @@ TEST_CASE("the output catalogue: a dataset written otherwise than declared is re
   // a variable the catalogue lacks
   CHECK(check([&](hid_t g) { h5::write_dataset(g, "not_a_variable", {2}, values); }) ==
         "describe_variables: no description of the variable r0000/not_a_variable");
+}
+
+TEST_CASE("the output size from the catalogue, by hand") {
+  // A free-recall run with a pool of 10 items and lists of 4: item, item_category, serial_position
+  // (i32: 4 bytes), spc and pfr (f64) per position, lag (i32), lag_crp (f64), lag_crp_actual and
+  // lag_crp_possible (i64) per lag -3..3:
+  //   10*4 + 10*4 + 4*4 + 2*4*8 + 7*4 + 7*8 + 2*7*8 = 40 + 40 + 16 + 64 + 28 + 56 + 112 = 356
+  CHECK(output_bytes("free_recall", {{"item", 10}, {"serial_position", 4}, {"lag", 7}}) == 356.0);
+  // a dimension without a length leaves its variables out: without "lag", 356 - 252
+  CHECK(output_bytes("free_recall", {{"item", 10}, {"serial_position", 4}}) == 160.0);
+  // `written` leaves a variable out: no pfr, 356 - 32
+  CHECK(output_bytes("free_recall", {{"item", 10}, {"serial_position", 4}, {"lag", 7}},
+                     [](const std::string& name) { return name != "pfr"; }) == 324.0);
+  // the cue "[trajectory] dim": one shared (dim: 3 doubles) or one per trajectory (5 x 3)
+  const auto cue = [](DimensionSizes sizes) {
+    return output_bytes("diffusion", sizes, [](const std::string& name) { return name == "cue"; });
+  };
+  CHECK(cue({{"dim", 3}, {"trajectory", 5}, {"[trajectory]", 1}}) == 24.0);
+  CHECK(cue({{"dim", 3}, {"trajectory", 5}}) == 120.0);
+  CHECK(cue({{"dim", 3}}) == 24.0);
 }

@@ -1,10 +1,11 @@
 // kind = "diffusion": what a run costs (sim/kinds/estimate.hpp): the mixture and its copies, the
-// trajectories, paths and landscape.
+// trajectories, paths and landscape; the output from the output catalogue (sim/output/output_size.hpp).
 #include <algorithm>
 #include <cmath>
 
 #include "sim/kinds/estimate.hpp"
 #include "sim/kinds/kind.hpp"
+#include "sim/output/output_size.hpp"
 
 namespace seqmem {
 
@@ -20,8 +21,10 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, in
     N = it != files.end() ? static_cast<double>(it->second.cols()) : 0;
   }
   // The rank of the covariances: extended_rank, D for covariance_file, 1 along the manifold's tangent.
-  const double R = !d.covariance_file.empty() ? D
-                   : std::max<double>(d.extended_rank, d.manifold_components > 0 && d.manifold_variance > 0 ? 1 : 0);
+  const double R =
+      !d.covariance_file.empty()
+          ? D
+          : std::max<double>(d.extended_rank, d.manifold_components > 0 && d.manifold_variance > 0 ? 1 : 0);
   const double comps = N + d.manifold_components;
   const double L = N + 1;
   const double cues = d.cue_per_trajectory ? M : 1;
@@ -39,13 +42,24 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, in
   // hopfield: a copy of the means per trajectory in flight
   const double hopfield = d.dynamics == DiffusionDynamics::hopfield ? T * kDouble * D * comps : 0;
   const double per_trajectory = kDouble * (D * (1 + cues / std::max(1.0, M)) + 6) + (L * M <= 1e7 ? kDouble * L : 0);
-  const double paths = 2 * kDouble * d.paths * path_len * (D + 1);  // recorded, and the writer's copy
-  const double landscape = 5 * kDouble * grid;                       // four grids and one row-major copy
+  const double paths = 2 * kDouble * d.paths * path_len * (D + 1);     // recorded, and the writer's copy
+  const double landscape = 5 * kDouble * grid;                         // four grids and one row-major copy
   const double writer = kDouble * comps * (D * R + 2) + kWriterBytes;  // the covariance factors, weights, labels
   e.memory = build + mixture + scratch + hopfield + M * per_trajectory + paths + landscape + writer;
   e.memory_keys = "trajectories, D, N, manifold_components, extended_rank, paths, path_every, landscape_grid";
-  e.output = kDouble * (comps * (D + D * R + 2) + M * D + cues * D + 7 * M + (L * M <= 1e7 ? L * M : 0)) +
-             kDouble * d.paths * path_len * (D + 1) + 4 * kDouble * grid;
+  // the catalogue's tables "diffusion" (the posterior weights of every trajectory only up to 10^7
+  // entries) and "landscape"
+  e.output = output_bytes("diffusion",
+                          {{"dim", D},
+                           {"component", comps},
+                           {"rank", R},
+                           {"trajectory", M},
+                           {"[trajectory]", cues},
+                           {"label", L},
+                           {"path_trajectory", static_cast<double>(d.paths)},
+                           {"path_time", d.paths > 0 ? path_len : 0}},
+                          [&](const std::string& name) { return name != "end_weights" || L * M <= 1e7; });
+  if (d.landscape_grid > 0) e.output += output_bytes("landscape", {{"x", d.landscape_grid}, {"y", d.landscape_grid}});
   e.output_keys = e.memory_keys;
   // a drift: every component's log term (an exp and a product with its mean and basis) and the sum
   const double drift = comps * (2 * D * (1 + R) + 60);

@@ -1,10 +1,12 @@
 // kind = "free_recall": what a run costs (sim/kinds/estimate.hpp): the pool, one list's network per
-// thread, a block of results and events; the event table on disk.
+// thread, a block of results and events; the event table on disk, from the output catalogue
+// (sim/output/output_size.hpp).
 #include <algorithm>
 #include <cmath>
 
 #include "sim/kinds/estimate.hpp"
 #include "sim/kinds/kind.hpp"
+#include "sim/output/output_size.hpp"
 
 namespace seqmem {
 
@@ -29,10 +31,12 @@ ResourceEstimate estimate_free_recall(const RunSpec& r, const FileCache&, int th
   const double per_thread = (N + 1) * (L + 3) + 8 * P + (gsemm ? 3 * N * L + 40 * (2 * N + L) : 0);
   e.memory = kDouble * (N * P + std::max(1, threads) * per_thread) + 2048.0 * (L + outputs) * 28;
   e.memory_keys = "N_f, N_items";
-  e.output = 20.0 * lists * (L + outputs) + kDouble * P;
+  // the event table (study and recall events of every list), the pool and the curves
+  e.output = output_bytes("events", {{"event", lists * (L + outputs)}}) +
+             output_bytes("free_recall", {{"item", P}, {"serial_position", L}, {"lag", 2 * L - 1}});
   e.output_keys = "subjects, lists, L";
   const double support = 2 * N * P + 4 * L * N;  // F^T c and the context matches
-  double per_list = L * 4 * N;                     // study
+  double per_list = L * 4 * N;                   // study
   if (f.recognition) {
     per_list += (L + f.lures) * L * 2 * (N + 1);
   } else if (f.rule == RecallRule::accumulator) {

@@ -1,10 +1,12 @@
 // kind = "gsemm", "dense_gsemm", "gamm": what a run costs (sim/kinds/estimate.hpp): the network, its
-// samples and states, CVODE's matrices, the fixed-point analysis.
+// samples and states, CVODE's matrices, the fixed-point analysis; the output from the output
+// catalogue (sim/output/output_size.hpp).
 #include <algorithm>
 #include <cmath>
 
 #include "sim/kinds/estimate.hpp"
 #include "sim/kinds/kind.hpp"
+#include "sim/output/output_size.hpp"
 
 namespace seqmem {
 
@@ -35,7 +37,21 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int th
   e.memory = kDouble * (3 * N * K + 2 * nnz + 2 * r.chunk * (K + 4 + n_state) + 20 * S);
   if (r.stepper == StepperKind::cvode_bdf) e.memory += kDouble * 3 * S * S;
   e.memory_keys = r.stepper == StepperKind::cvode_bdf ? "N_f, K, chunk, stepper" : "N_f, K, chunk";
-  e.output = kDouble * (samples * (K + 1 + 3 * r.record_energy) + state_samples * (n_state + 1) + N * K + 3 * nnz);
+  // The run group's variables (the catalogue's table "run"); the visits, a few per cycle, left out.
+  const auto recorded = [&r](const std::string& name) {
+    if (name == "energy" || name == "F" || name == "G") return r.record_energy;
+    if (name == "V_f") return r.record_V_f;
+    if (name == "V_h") return r.record_V_h;
+    if (name == "V_d") return r.record_V_d;
+    return true;
+  };
+  e.output = output_bytes("run",
+                          {{"time", samples},
+                           {"memory", K},
+                           {"neuron", N},
+                           {"Phi_entry", nnz},
+                           {"state_time", n_state > 0 ? state_samples : 0}},
+                          recorded);
   e.output_keys = "t_end, sample_dt, K, energy, states, state_every";
   const double rhs = 4 * N * K + 12 * N + 2 * nnz;  // two products with Xi, tanh, Phi^T u_d
   // rk4: t_end / dt steps; the adaptive steppers (dt is only their first step): as rk4 at dt = 0.01 T_f
@@ -55,9 +71,21 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int th
     // the samples and their fixed points, the surfaces (and the writer's copy of each), and per thread
     // of the analysis the Jacobian, its LU and the eigensolver's work (about 10 N x N)
     e.memory += kDouble * (n_fp * (3 * N + starts * (N + K + 4)) + 2 * fp.surface_slices * grid +
-                           10 * N * N * std::max(1, threads)) + kWriterBytes;
+                           10 * N * N * std::max(1, threads)) +
+                kWriterBytes;
     e.memory_keys += ", fp_every, fp_from_memories, surface_slices, surface_grid";
-    e.output += kDouble * (n_fp * (3 * N + starts * (N + K + 6)) + fp.surface_slices * grid);
+    // the tables "fixed_points" (the searches from every memory only with fp_from_memories) and "surface"
+    const bool surfaces = fp.surface_slices > 0;
+    e.output +=
+        output_bytes("fixed_points", {{"fp_time", n_fp}, {"memory", K}, {"neuron", N}},
+                     [&fp](const std::string& name) { return fp.from_memories || name.rfind("memory_", 0) != 0; }) +
+        (surfaces ? output_bytes("surface", {{"fp_time", n_fp},
+                                             {"neuron", N},
+                                             {"slice_time", static_cast<double>(fp.surface_slices)},
+                                             {"a", static_cast<double>(fp.surface_grid)},
+                                             {"b", static_cast<double>(fp.surface_grid)},
+                                             {"plane", 2}})
+                  : 0.0);
     e.output_keys += ", fp_every, fp_from_memories, surface_slices, surface_grid";
     // a descent of ~10^3 evaluations and Newton steps with an N x N LU per start, the surfaces
     e.work += (n_fp * starts * (1e3 * rhs + 20 * N * N * N / 3) + fp.surface_slices * grid * 2 * N * K) / kFlops;
