@@ -58,12 +58,12 @@ TEST_CASE("diffusion scenario: t0 = -1 starts where the noise variance equals cu
   // VE: s^2(T - t0) = sigma^2 (T - t0) = 0.36  =>  t0 = 1 - 0.36 / 4 = 0.91
   const RunSpec ve = load_one();
   CHECK(ve.model == ModelKind::diffusion);
-  CHECK(ve.diffusion.t0 == doctest::Approx(0.91).epsilon(1e-14));
+  CHECK(ve.diffusion().t0 == doctest::Approx(0.91).epsilon(1e-14));
   // VP, sigma = 1, gamma_v = 0.5: s^2 = 1 - exp(-tau) = 0.36  =>  tau = -log(0.64) = 0.44629
   const RunSpec vp = load_one({"process=vp", "sigma=1.0", "gamma_v=0.5", "T=2.0", "t_end=1.9"});
-  CHECK(vp.diffusion.t0 == doctest::Approx(2.0 + std::log(0.64)).epsilon(1e-14));
+  CHECK(vp.diffusion().t0 == doctest::Approx(2.0 + std::log(0.64)).epsilon(1e-14));
   const PatternDiffusion dm = make_diffusion(vp, make_mixture(vp, {}));
-  CHECK(dm.kernel_variance(vp.diffusion.t0) == doctest::Approx(0.36).epsilon(1e-13));
+  CHECK(dm.kernel_variance(vp.diffusion().t0) == doctest::Approx(0.36).epsilon(1e-13));
   // the resolved keys recorded are those of the diffusion family
   bool has_sigma = false, has_alpha_c = false;
   for (const auto& [k, v] : ve.resolved) {
@@ -87,8 +87,8 @@ TEST_CASE("diffusion scenario: random patterns have the pattern norm - cues are 
   for (int i = 0; i < 2000; ++i) ss += (cues.col(i) - g.means().col(i % 3)).squaredNorm();
   CHECK(ss / 2000 == doctest::Approx(14.4).epsilon(0.015));
   // a shared cue: one column, that of trajectory 0
-  r.diffusion.cue_per_trajectory = false;
-  r.diffusion.cue_cycle = false;
+  r.diffusion().cue_per_trajectory = false;
+  r.diffusion().cue_cycle = false;
   const Mat one = make_cues(r, g);
   REQUIRE(one.cols() == 1);
   CHECK((one.col(0) - g.means().col(1)).norm() > 0);
@@ -106,7 +106,7 @@ TEST_CASE("diffusion run: bitwise the same for 1 and 2 threads - paths end at th
   // path grid: t0 + k h, h = (t_end - t0) / 40 (ceil(0.08 / 0.002) = 40 steps), every 7th and the last
   const auto& pt = a.result.path_time;
   REQUIRE(pt.size() == 7);  // k = 0, 7, ..., 35, 40
-  CHECK(pt(0) == r.diffusion.t0);
+  CHECK(pt(0) == r.diffusion().t0);
   CHECK(pt(1) == doctest::Approx(0.91 + 7 * 0.002).epsilon(1e-13));
   CHECK(pt(6) == r.t_end);
   for (int i = 0; i < 4; ++i) {
@@ -123,7 +123,7 @@ TEST_CASE("diffusion run: the posterior of a shared cue is the softmax of -|x0 -
   REQUIRE(o.cues.cols() == 1);
   Vec logw(3);
   for (int n = 0; n < 3; ++n)
-    logw(n) = -(o.cues.col(0) - o.memories->means().col(n)).squaredNorm() / (2 * (1.0 - r.diffusion.t0) * 4.0);
+    logw(n) = -(o.cues.col(0) - o.memories->means().col(n)).squaredNorm() / (2 * (1.0 - r.diffusion().t0) * 4.0);
   const Vec w = (logw.array() - logw.maxCoeff()).exp();
   REQUIRE(o.label_posterior.size() == 4);  // label 0 (no manifold here) and memories 1..3
   CHECK(o.label_posterior(0) == 0.0);
@@ -139,7 +139,7 @@ TEST_CASE("diffusion run: hopfield at the matching beta - flow paths end where t
   const DiffusionOutcome of = simulate_diffusion(f, {}, 2, false);
   const PatternDiffusion dm = make_diffusion(f, *of.memories);
   for (int i = 0; i < 4; ++i) {
-    const Vec x = probability_flow_recall(dm, of.cues.col(i), f.diffusion.t0, f.t_end, 1e-12, 1e-10);
+    const Vec x = probability_flow_recall(dm, of.cues.col(i), f.diffusion().t0, f.t_end, 1e-12, 1e-10);
     CHECK((x - of.result.end_states.col(i)).norm() < 1e-8);
   }
 }
@@ -195,7 +195,7 @@ TEST_CASE("recall: progress is reported with the trajectories done") {
   const GaussianMixture g = make_mixture(r, {});
   const PatternDiffusion dm = make_diffusion(r, g);
   RecallSpec rs;
-  rs.t0 = r.diffusion.t0;
+  rs.t0 = r.diffusion().t0;
   rs.t_end = r.t_end;
   rs.dt = r.dt;
   rs.trajectories = 64;

@@ -160,7 +160,7 @@ TEST_CASE("GAMM converges to the cued memory from a corrupted cue and stays") {
   const Scenario sc = load_scenario("scenarios/gamm_recall.toml");
   REQUIRE(sc.runs.size() == 1);
   const auto& spec = sc.runs[0];
-  CHECK(spec.cue_flip == 0.3);
+  CHECK(spec.gsemm().cue_flip == 0.3);
   const auto o = simulate(spec, make_inputs(spec, load_files(sc)), nullptr);
   CHECK(o.status == "completed");
   REQUIRE(o.visits.size() == 1);

@@ -286,7 +286,7 @@ TEST_CASE("GSEMM as a recall engine: cued with the first item it recalls the lis
   CHECK(c.lag_actual[static_cast<std::size_t>(-1 + c.L - 1)] == 0);
   // noise on V_f during recall (Euler-Maruyama): the trials differ, the chain still steps by +1
   RunSpec noisy = spec;
-  noisy.free_recall.V_f_noise = 3000.0;  // V_f's scale: alpha_s N_f^degree = 10^4
+  noisy.free_recall().V_f_noise = 3000.0;  // V_f's scale: alpha_s N_f^degree = 10^4
   const Run n = simulate(noisy);
   CHECK(n.outcome.status == "completed");
   CHECK(crp(n.outcome.curves, 1) == 1.0);

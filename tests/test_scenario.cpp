@@ -65,14 +65,14 @@ grid = { alpha_c = [0.1, 0.2, 0.3], seed = [1, 2] }
   CHECK(sc.runs[5].id == "r0005");
   for (const auto& r : sc.runs) {
     CHECK(r.N_f == 20);
-    CHECK(r.K == 4);
+    CHECK(r.gsemm().K == 4);
     CHECK(r.params.sigma_h.degree == 3);
     CHECK(r.params.T_d == 7.5);
     CHECK(r.stepper == StepperKind::dopri5);
     CHECK(r.params.beta_d == 1.0);  // default
     CHECK(r.threshold == 0.8);      // default
-    REQUIRE(r.episodes.size() == 1);
-    CHECK(r.episodes[0].memories == std::vector<int>{0, 1, 2, 3});
+    REQUIRE(r.gsemm().episodes.size() == 1);
+    CHECK(r.gsemm().episodes[0].memories == std::vector<int>{0, 1, 2, 3});
   }
 }
 

@@ -182,10 +182,11 @@ int cmd_validate(const std::string& scenario, const std::vector<std::string>& se
       break;
     case Command::sweep: {
       const RunSpec r = sc.runs[0];
-      fmt::print("{}: OK, a capacity sweep: {} configuration{} x {} degrees x {} seeds, {} alpha_c values, K in {}..{} "
-                 "(seqmem sweep)\n",
-                 scenario, n, n == 1 ? "" : "s", r.sweep.degrees.size(), r.sweep.seeds.size(), r.sweep.alpha_c.size(),
-                 r.sweep.K_min, r.sweep.K_max);
+      fmt::print(
+          "{}: OK, a capacity sweep: {} configuration{} x {} degrees x {} seeds, {} alpha_c values, K in {}..{} "
+          "(seqmem sweep)\n",
+          scenario, n, n == 1 ? "" : "s", r.gsemm().sweep.degrees.size(), r.gsemm().sweep.seeds.size(),
+          r.gsemm().sweep.alpha_c.size(), r.gsemm().sweep.K_min, r.gsemm().sweep.K_max);
       fmt::print("{}\n", cost);
       break;
     }

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "sim/kinds/kind.hpp"
 #include "sim/output/output_file.hpp"
 
 namespace seqmem {
@@ -16,8 +17,8 @@ void print_warnings(const Scenario& sc) {
 std::vector<std::string> input_files(const Scenario& sc) {
   std::vector<std::string> in{sc.path};
   for (const RunSpec& r : sc.runs)
-    for (const std::string* f : {&r.Xi_file, &r.Phi_file, &r.diffusion.Y_file, &r.diffusion.covariance_file})
-      if (!f->empty() && std::find(in.begin(), in.end(), *f) == in.end()) in.push_back(*f);
+    for (const std::string& f : kind_of(r.model).input_files(r))
+      if (!f.empty() && std::find(in.begin(), in.end(), f) == in.end()) in.push_back(f);
   return in;
 }
 

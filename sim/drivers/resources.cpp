@@ -22,16 +22,16 @@ ResourceEstimate estimate_kind(const RunSpec& r, const FileCache& files, int thr
   if (r.command == Command::run) return kind_of(r.model).estimate(r, files, threads);
   ResourceEstimate e;
   if (r.command == Command::sweep) {  // one evaluation at K_max per thread
-    const double N = r.N_f, K = r.sweep.K_max;
+    const double N = r.N_f, K = r.gsemm().sweep.K_max;
     e.memory = kDouble * (3 * N * K + 8 * K + 20 * (2 * N + K));
     e.memory_keys = "N_f, K_max";
     return e;
   }
   if (r.command == Command::baseline) {  // one trial per thread: patterns and (Hopfield) the weights
     double N = 0;
-    for (int n : r.baseline.N) N = std::max<double>(N, n);
-    const double P = r.baseline.P_max;
-    e.memory = kDouble * ((r.baseline.model == "hopfield" ? N * N : 0) + 2 * N * P);
+    for (int n : r.gsemm().baseline.N) N = std::max<double>(N, n);
+    const double P = r.gsemm().baseline.P_max;
+    e.memory = kDouble * ((r.gsemm().baseline.model == "hopfield" ? N * N : 0) + 2 * N * P);
     e.memory_keys = "baseline_N, P_max";
   }
   return e;

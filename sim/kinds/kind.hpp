@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/kinds/estimate.hpp"
 #include "sim/kinds/file_cache.hpp"
@@ -35,9 +36,12 @@ struct Kind {
   // Simulates the run and writes its group /runs/<id>/ (h5::Error on a failed write); polls Ctrl-C.
   RunOutcome (*run)(const RunSpec& r, const RunContext& ctx) = nullptr;
   // What the command line prints for the run after "<id> <varying keys>: ", newline-terminated.
-  std::string (*summary)(const RunSpec& r, const RunOutcome& o) = nullptr;  // What the run will cost (memory, output, work) from its keys and the shapes in `files` (which
+  std::string (*summary)(const RunSpec& r, const RunOutcome& o) = nullptr;
+  // What the run will cost (memory, output, work) from its keys and the shapes in `files` (which
   // may be empty: the first check runs before any file is loaded); `threads` are those it may use.
   ResourceEstimate (*estimate)(const RunSpec& r, const FileCache& files, int threads) = nullptr;
+  // The input files the run names (empty names left out): the output file records their digests.
+  std::vector<std::string> (*input_files)(const RunSpec& r) = nullptr;
 };
 
 // The module of a model kind (sim/kinds/registry.cpp).

@@ -28,7 +28,7 @@ std::string setting(const RunSpec& r, const char* key) {
 Applies integrator_applies(const char* key, const RunSpec& r) {
   if (is(key, "t_end") || is(key, "stepper") || is(key, "t0")) return kYes;
   if (is(key, "dt"))
-    return !adaptive(r.stepper) || (r.command == Command::sweep && r.sweep.fallback_rk4)
+    return !adaptive(r.stepper) || (r.command == Command::sweep && r.gsemm().sweep.fallback_rk4)
                ? kYes
                : no(setting(r, "stepper") + (r.command == Command::sweep ? ", fallback_rk4 = false" : ""));
   if (is(key, "flip_time")) return when(r.stepper == StepperKind::event_driven, r, "stepper");
@@ -42,8 +42,9 @@ Applies applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
   if (r.command == Command::baseline) {
     if (!section.empty() && section != "baseline") return no();
-    return when(!(is(k.key, "baseline_degrees") && (r.baseline.model == "hopfield" || r.baseline.model == "dense_exp")), r,
-                "baseline_model");
+    return when(!(is(k.key, "baseline_degrees") &&
+                  (r.gsemm().baseline.model == "hopfield" || r.gsemm().baseline.model == "dense_exp")),
+                r, "baseline_model");
   }
   return kind_rules(r.model).applies(k, r);
 }

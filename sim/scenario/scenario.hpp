@@ -80,7 +80,6 @@ struct SweepSpec {
   bool fallback_rk4 = true;
 };
 
-
 // Classical singleton capacity ([baseline], sim/experiments/singleton_capacity.hpp), run by `seqmem sweep`.
 struct BaselineSpec {
   std::string model;  // empty: none
@@ -116,10 +115,10 @@ struct DiffusionSpec {
   int D = 2, N = 4;
   double pattern_norm = 1.0;
   std::string Y_file, Y_dataset;
-  int extended_rank = 0;            // Eq. 23: variance along a random sub-space of this dimension
+  int extended_rank = 0;  // Eq. 23: variance along a random sub-space of this dimension
   double extended_variance = 0.0;
   std::string covariance_file, covariance_dataset;  // or explicit covariances (N x D x D)
-  int manifold_components = 0;      // Eq. 24-25: a circle in the plane of coordinates 1, 2
+  int manifold_components = 0;                      // Eq. 24-25: a circle in the plane of coordinates 1, 2
   double manifold_radius = 1.0, manifold_variance = 0.0, manifold_weight = 0.5;
 
   bool cue_per_trajectory = true;  // each trajectory its own noisy cue, or one cue for all (§5.1)
@@ -176,50 +175,71 @@ struct FreeRecallSpec {
   double recognition_criterion = 0.5, recognition_noise = 0.0;
 };
 
-// One fully resolved run.
-struct RunSpec {
-  std::string id;  // HDF5 group name under /runs
-  std::uint64_t seed = 0;
-  ModelKind model = ModelKind::dense_gsemm;
-  int N_f = 100;
+// The settings of the GSEMM family (kind = "gsemm", "dense_gsemm", "gamm"): the memories and
+// episodes, the cue and input, what is recorded, the episode check and stop rules, the fixed-point
+// analysis, and the sweeps and baselines that run them.
+struct GsemmSpec {
   int K = 0;
-  GsemmParams params;
-
   // memories: random from the seed, or Xi_file (CSV, or HDF5 with Xi_dataset)
   std::string Xi_file, Xi_dataset;
   // episodes (0-based here) or Phi_file
   std::vector<Episode> episodes;
   std::string Phi_file, Phi_dataset;
 
-  // cue: V_f(0) = amplitude * xi_cue, then flip / zero a fraction of entries, plus noise
-  int cue_memory = -1;  // 0-based, -1: V_f(0) = 0 + noise
-  double cue_flip = 0.0, cue_zero = 0.0, cue_noise = 0.0, cue_amplitude = 1.0;
+  // cue: V_f(0) = amplitude * xi_cue (RunSpec::cue_memory), then flip / zero a fraction of entries,
+  // plus noise (RunSpec::cue_noise)
+  double cue_flip = 0.0, cue_zero = 0.0, cue_amplitude = 1.0;
   bool V_d0_from_cue = false;  // V_d(0) = beta_d sigma_f(V_f(0)) instead of 0
 
   int input_memory = -1;  // external current I_f = amplitude xi on [t_on, t_off)
   double input_amplitude = 0.0, input_t_on = 0.0, input_t_off = 0.0;
 
+  bool record_V_f = false, record_V_h = false, record_V_d = false;
+  bool record_energy = true;  // E, F, G at every sample
+  int state_every = 1;        // record states at every state_every-th sample
+  int chunk = 256;            // samples per HDF5 chunk and per flush
+
+  std::vector<int> expect_cycle;  // 0-based; empty: no episode check
+  StopRules stop;                 // stall detection and stop conditions ([analysis])
+  FixedPointSpec fixed_points;
+  SweepSpec sweep;
+  BaselineSpec baseline;
+};
+
+// One fully resolved run: the settings every kind shares, and one kind's own (`gsemm()`,
+// `diffusion()`, `free_recall()`; asking a run for another kind's settings is a logic error:
+// std::bad_variant_access).
+struct RunSpec {
+  std::string id;  // HDF5 group name under /runs
+  std::uint64_t seed = 0;
+  ModelKind model = ModelKind::dense_gsemm;
+  Command command = Command::run;
+
+  // The network (the GSEMM family; free recall's recall_rule = gsemm too): feature neurons and the
+  // GSEMM parameters.
+  int N_f = 100;
+  GsemmParams params;
+  // The cued memory (0-based, -1: none) and the noise on the cue (GSEMM, diffusion, free recall).
+  int cue_memory = -1;
+  double cue_noise = 0.0;
+
+  // The integration and its samples (GSEMM, diffusion's t_end and dt, free recall's gsemm rule).
   StepperKind stepper = StepperKind::rk4;
   double dt = 0.01, t_end = 100.0, abs_tol = 1e-8, rel_tol = 1e-8;
   long long max_steps = 100000000;  // adaptive steppers: more steps end the run as failed
   double min_step = 1e-12;          // adaptive steppers: a step below min_step * max(1, |t|) fails
   double flip_time = 0.01;          // event_driven: the longest band crossing taken as one event
-
   double sample_dt = 0.1;
-  double threshold = 0.8;
-  bool record_V_f = false, record_V_h = false, record_V_d = false;
-  bool record_energy = true;  // E, F, G at every sample
-  int state_every = 1;  // record states at every state_every-th sample
-  int chunk = 256;      // samples per HDF5 chunk and per flush
+  double threshold = 0.8;  // a visit: an overlap above it
 
-  std::vector<int> expect_cycle;  // 0-based; empty: no episode check
-  StopRules stop;  // stall detection and stop conditions ([analysis])
-  Command command = Command::run;
-  FixedPointSpec fixed_points;
-  SweepSpec sweep;
-  BaselineSpec baseline;
-  DiffusionSpec diffusion;  // model == diffusion
-  FreeRecallSpec free_recall;  // model == free_recall
+  // One kind's own settings, set by its resolver (sim/kinds/<kind>/resolve_<kind>.cpp).
+  std::variant<GsemmSpec, DiffusionSpec, FreeRecallSpec> kind_spec;
+  GsemmSpec& gsemm() { return std::get<GsemmSpec>(kind_spec); }
+  const GsemmSpec& gsemm() const { return std::get<GsemmSpec>(kind_spec); }
+  DiffusionSpec& diffusion() { return std::get<DiffusionSpec>(kind_spec); }
+  const DiffusionSpec& diffusion() const { return std::get<DiffusionSpec>(kind_spec); }
+  FreeRecallSpec& free_recall() { return std::get<FreeRecallSpec>(kind_spec); }
+  const FreeRecallSpec& free_recall() const { return std::get<FreeRecallSpec>(kind_spec); }
 
   // Every resolved key with its value, in schema order: written as HDF5 attributes.
   std::vector<std::pair<std::string, AttrValue>> resolved;
@@ -319,6 +339,5 @@ struct SourceNames {
 // (e.g. "<string>"), `dir` is where the files it names are looked up (the Python package).
 Scenario load_scenario_text(const std::string& text, const std::string& path, const std::string& dir,
                             const std::vector<std::string>& overrides = {}, const SourceNames& names = {});
-
 
 }  // namespace seqmem

@@ -31,11 +31,12 @@ class BaselineJob {
  public:
   BaselineJob(const Scenario& sc, const std::string& out, const SweepOptions& opt) : sc_(sc), out_(out), opt_(opt) {
     for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
-      const auto& b = sc.runs[static_cast<std::size_t>(c)].baseline;
+      const RunSpec run = sc.runs[static_cast<std::size_t>(c)];  // resolved on demand: a value
+      const BaselineSpec& b = run.gsemm().baseline;
+      // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
+      const std::vector<int> degrees = polynomial(b) ? b.degrees : std::vector<int>{b.model == "hopfield" ? 2 : 0};
       for (int N : b.N)
-        // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
-        for (int d : polynomial(b) ? b.degrees : std::vector<int>{b.model == "hopfield" ? 2 : 0})
-          settings_.push_back({c, N, d, {}});
+        for (int d : degrees) settings_.push_back({c, N, d, {}});
     }
   }
 
@@ -58,7 +59,7 @@ class BaselineJob {
   void work(int i, WorkQueue&) {
     Setting& s = settings_[static_cast<std::size_t>(i)];
     const RunSpec& spec = sc_.runs[static_cast<std::size_t>(s.config)];
-    const auto& b = spec.baseline;
+    const auto& b = spec.gsemm().baseline;
     SingletonCapacityOptions o;
     o.model = b.model;
     o.N = s.N;

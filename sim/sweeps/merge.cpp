@@ -75,7 +75,7 @@ void check_shard_tables(const Shard& s, const std::vector<RunSpec>& configs) {
     if (!seen.count(p))
       throw InputError(fmt::format("{}: table 'capacity' lacks {}", at,
                                    pair_text({std::get<0>(p), std::get<1>(p), std::get<2>(p), std::get<3>(p)})));
-  const bool per_alpha = !configs.empty() && configs.front().sweep.per_alpha_c;
+  const bool per_alpha = !configs.empty() && configs.front().gsemm().sweep.per_alpha_c;
   for (const auto& [k, r] : s.rows) {
     const Pair p{r.config, r.degree, r.seed, per_alpha ? r.alpha_c : -1.0};
     if (!expected.count(key(p)))

@@ -38,7 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 // One evaluation's task from a configuration of the scenario.
 SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int K, double alpha_c) {
-  const auto& sw = spec.sweep;
+  const auto& sw = spec.gsemm().sweep;
   SequenceTask t;
   t.N_f = spec.N_f;
   t.K = K;
@@ -46,10 +46,10 @@ SequenceTask make_task(const RunSpec& spec, int degree, std::uint64_t seed, int 
   t.params = spec.params;
   t.params.sigma_h.degree = degree;
   t.params.alpha_c = alpha_c;
-  t.cue_amplitude = spec.cue_amplitude;
+  t.cue_amplitude = spec.gsemm().cue_amplitude;
   t.threshold = spec.threshold;
   t.cycles_required = sw.cycles_required;
-  t.stall_time = spec.stop.stall_time;
+  t.stall_time = spec.gsemm().stop.stall_time;
   t.horizon = sw.horizon;
   t.t_max = sw.horizon == Horizon::fixed          ? sw.horizon_time
             : sw.horizon == Horizon::proportional ? sw.horizon_per_memory * K
@@ -84,7 +84,7 @@ std::vector<double> alpha_order(std::vector<double> alphas, double previous) {
 // beyond ResourceLimits::work (24 core-hours) unless allow_large.
 std::string check_cost(const std::string& path, const std::vector<RunSpec>& configs, std::size_t pairs, bool allow_large) {
   const RunSpec& spec = configs.front();
-  const auto& sw = spec.sweep;
+  const auto& sw = spec.gsemm().sweep;
   const int K = sw.K_list.empty() ? sw.K_max : sw.K_list.back();
   const int degree = *std::max_element(sw.degrees.begin(), sw.degrees.end());
   const double alpha_lo = *std::min_element(sw.alpha_c.begin(), sw.alpha_c.end());
@@ -139,7 +139,7 @@ std::string sweep_cost_text(const Scenario& sc, bool allow_large) {
 std::vector<Pair> sweep_pairs(const std::vector<RunSpec>& configs, int shard_index, int shard_count) {
   std::vector<Pair> pairs;
   for (int c = 0; c < static_cast<int>(configs.size()); ++c) {
-    const SweepSpec& sw = configs[static_cast<std::size_t>(c)].sweep;
+    const SweepSpec& sw = configs[static_cast<std::size_t>(c)].gsemm().sweep;
     for (int d : sw.degrees)
       for (auto s : sw.seeds) {
         if (!sw.per_alpha_c) pairs.push_back({c, d, s, -1.0});
@@ -185,7 +185,7 @@ void check_sweep_request(const Scenario& sc, const std::string& out, const Sweep
 // capacity found last ('C'). Polls Ctrl-C between evaluations.
 void search_pair(const Pair& p, const RunSpec& spec, const std::map<Key, Row>& cache, const SweepOptions& opt,
                  WorkQueue& queue) {
-  const auto& sw = spec.sweep;
+  const auto& sw = spec.gsemm().sweep;
   // capacity_per_alpha_c: this pair's own alpha_c; else K succeeds when one of them does
   const std::vector<double> alphas = p.alpha_c >= 0 ? std::vector<double>{p.alpha_c} : sw.alpha_c;
   double winner = -1;  // the alpha_c that succeeded at the previous K

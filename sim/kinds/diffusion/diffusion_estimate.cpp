@@ -13,7 +13,7 @@ using namespace estimate;
 
 ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, int threads) {
   ResourceEstimate e;
-  const auto& d = r.diffusion;
+  const auto& d = r.diffusion();
   const double D = d.D, M = d.trajectories, T = std::max(1, threads);
   double N = d.N;
   if (N < 0) {  // from Y_file

@@ -8,7 +8,7 @@ namespace seqmem {
 namespace {
 
 Applies applies(const std::string& section, const char* key, const RunSpec& r) {
-  const auto& d = r.diffusion;
+  const auto& d = r.diffusion();
   if (is(key, "gamma_v")) return when(d.process == DiffusionProcess::vp, r, "process");
   if (is(key, "beta")) return when(d.dynamics == DiffusionDynamics::hopfield, r, "dynamics");
   if (is(key, "Y_file") || is(key, "Y_dataset")) return when(!d.Y_file.empty(), "without Y_file");

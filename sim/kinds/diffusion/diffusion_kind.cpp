@@ -18,7 +18,7 @@ const auto& key = file_key;
 
 // Diffusion runs: Y_file (D x N) and covariance_file (N covariances D x D).
 void load_diffusion_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
-  const auto& d = r.diffusion;
+  const auto& d = r.diffusion();
   int N = d.N;
   if (!d.Y_file.empty()) {
     if (!cache.count(key(d.Y_file, d.Y_dataset))) cache[key(d.Y_file, d.Y_dataset)] = load_matrix(d.Y_file, d.Y_dataset, "Y_file");
@@ -49,7 +49,7 @@ void load_files_and_mixture(const Scenario& sc, const RunSpec& r, FileCache& cac
   // schema has checked (radius > 0, components and variance >= 0) and is left out: its 10^7
   // components would take a minute to build before `seqmem validate` could answer.
   RunSpec files_only = r;
-  files_only.diffusion.manifold_components = 0;
+  files_only.diffusion().manifold_components = 0;
   try {
     make_mixture(files_only, cache);
   } catch (const std::invalid_argument& e) {  // a combination of [patterns] keys the model refuses
@@ -64,8 +64,8 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
   r.message = o.message;
   r.wall_s = o.wall_s;
   r.t_stop = spec.t_end;
-  r.samples = spec.diffusion.trajectories;
-  const double M = spec.diffusion.trajectories;
+  r.samples = spec.diffusion().trajectories;
+  const double M = spec.diffusion().trajectories;
   // The most frequent end labels first (at most 6), then how many others.
   std::vector<std::size_t> order;
   for (std::size_t l = 0; l < o.label_counts.size(); ++l)
@@ -81,7 +81,7 @@ RunOutcome diffusion_summary(const RunSpec& spec, const DiffusionOutcome& o) {
   if (order.size() > 6) s += fmt::format(" … ({} more)", order.size() - 6);
   if (o.result.mixtures > 0)
     s += fmt::format(" mixture {:.3f} (largest memory weight below {})", o.result.mixtures / M,
-                     spec.diffusion.mixture_threshold);
+                     spec.diffusion().mixture_threshold);
   if (o.result.diverged > 0) s += fmt::format(" not finite {:.3f}", o.result.diverged / M);
   if (o.result.failed > 0) s += fmt::format(" stepper gave up {:.3f}", o.result.failed / M);
   r.detail = fmt::format("end states: fraction (posterior at the cue):{}", s);
@@ -105,6 +105,11 @@ std::string summary(const RunSpec&, const RunOutcome& o) {
 
 ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, int threads);  // diffusion_estimate.cpp
 
-extern const Kind kDiffusionKind{true, load_files_and_mixture, run_diffusion, summary, estimate_diffusion};
+namespace {
+// The files the run names (Kind::input_files).
+std::vector<std::string> input_files(const RunSpec& r) { return {r.diffusion().Y_file, r.diffusion().covariance_file}; }
+}  // namespace
+
+extern const Kind kDiffusionKind{true, load_files_and_mixture, run_diffusion, summary, estimate_diffusion, input_files};
 
 }  // namespace seqmem

@@ -23,7 +23,7 @@ constexpr std::uint32_t kPatternStream = 0x70617474, kCueStream = 0x63756573;  /
 }  // namespace
 
 GaussianMixture make_mixture(const RunSpec& spec, const FileCache& files) {
-  const auto& d = spec.diffusion;
+  const auto& d = spec.diffusion();
   std::mt19937_64 rng = stream_rng(spec.seed, 0, kPatternStream);
   Mat Y;
   if (!d.Y_file.empty()) {
@@ -64,12 +64,12 @@ GaussianMixture make_mixture(const RunSpec& spec, const FileCache& files) {
 }
 
 PatternDiffusion make_diffusion(const RunSpec& spec, GaussianMixture memories) {
-  const auto& d = spec.diffusion;
+  const auto& d = spec.diffusion();
   return PatternDiffusion(std::move(memories), d.sigma, d.T, d.process == DiffusionProcess::vp ? d.gamma_v : 0.0);
 }
 
 Mat make_cues(const RunSpec& spec, const GaussianMixture& memories) {
-  const auto& d = spec.diffusion;
+  const auto& d = spec.diffusion();
   const int M = d.cue_per_trajectory ? d.trajectories : 1;
   int N = 0;  // point / extended memories: the first components, labels 1..N
   while (N < memories.K() && memories.label(N) == N + 1) ++N;
@@ -89,7 +89,7 @@ Mat make_cues(const RunSpec& spec, const GaussianMixture& memories) {
 
 DiffusionOutcome simulate_diffusion(const RunSpec& spec, const FileCache& files, int threads, bool progress) {
   const auto t_start = std::chrono::steady_clock::now();
-  const auto& d = spec.diffusion;
+  const auto& d = spec.diffusion();
   DiffusionOutcome o;
   const PatternDiffusion dm = make_diffusion(spec, make_mixture(spec, files));
   o.memories = dm.shared_mixture();

@@ -53,7 +53,7 @@ void write_landscape(hid_t G, const Landscape& ls) {
 
 void write_diffusion_run(hid_t runs_group, const RunSpec& spec, const DiffusionOutcome& o) {
   std::lock_guard<std::mutex> lock(h5::lock());
-  const auto& d = spec.diffusion;
+  const auto& d = spec.diffusion();
   const auto& r = o.result;
   const GaussianMixture& g = *o.memories;
   h5::Handle grp = h5::create_group(runs_group, spec.id);

@@ -41,7 +41,7 @@ void resolve_memories(const Values& v, const std::string& dir, DiffusionSpec& d)
 // The start time t0 of the reverse process; -1: matched to the cue noise, so that the cue is a
 // sample of the forward process at t0.
 void resolve_t0(const Values& v, RunSpec& r) {
-  auto& d = r.diffusion;
+  auto& d = r.diffusion();
   // s^2(tau) = sigma^2 tau (VE) or sigma^2 (1 - exp(-2 gamma tau)) / (2 gamma) (VP) = cue_noise^2
   d.t0 = v.num("t0");
   if (d.t0 == -1) {
@@ -69,7 +69,7 @@ void resolve_t0(const Values& v, RunSpec& r) {
 
 // What the run records: trajectories, paths, mixture labels, the landscape grid.
 void resolve_outputs(const Values& v, RunSpec& r) {
-  auto& d = r.diffusion;
+  auto& d = r.diffusion();
   d.trajectories = v.int32("trajectories");
   d.paths = v.int32("paths");
   if (d.paths > d.trajectories)
@@ -91,7 +91,7 @@ void resolve_outputs(const Values& v, RunSpec& r) {
 }  // namespace
 
 RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
-  auto& d = r.diffusion;
+  auto& d = r.kind_spec.emplace<DiffusionSpec>();
   d.process = parse_choice<DiffusionProcess>(v.choice("process"));
   d.sigma = v.num("sigma");
   d.T = v.num("T");

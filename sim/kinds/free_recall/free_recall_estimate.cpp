@@ -14,7 +14,7 @@ using namespace estimate;
 
 ResourceEstimate estimate_free_recall(const RunSpec& r, const FileCache&, int threads) {
   ResourceEstimate e;
-  const auto& f = r.free_recall;
+  const auto& f = r.free_recall();
   const double N = r.N_f, P = f.N_items, L = f.L, lists = static_cast<double>(f.subjects) * f.lists;
   const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
   // recalls per list: the list (GSEMM); the expected outputs of the stop rule, at most the pool

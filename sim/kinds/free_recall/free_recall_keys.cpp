@@ -12,7 +12,7 @@ namespace {
 // kind = "free_recall": the keys its settings read (sim/kinds/free_recall/free_recall_runner.cpp). The
 // message names recall_rule and recognition already; `why` names the other deciding keys.
 Applies applies(const std::string& section, const char* key, const RunSpec& r) {
-  const auto& f = r.free_recall;
+  const auto& f = r.free_recall();
   const bool gsemm = f.rule == RecallRule::gsemm && !f.recognition;
   if (is(key, "N_f")) return when(f.item_vectors == ItemVectors::random, r, "item_vectors");
   if (is(key, "category_similarity")) return when(f.categories > 0, r, "categories");
@@ -59,9 +59,10 @@ Applies applies(const std::string& section, const char* key, const RunSpec& r) {
 Applies free_recall_key_applies(const KeyDef& k, const RunSpec& r) { return applies(k.section, k.key, r); }
 
 std::string describe_free_recall(const RunSpec& r) {
-  return fmt::format("this free-recall run (recall_rule = \"{}\"{}; docs/free_recall.md says which keys each "
-                     "setting reads)",
-                     to_string(r.free_recall.rule), r.free_recall.recognition ? ", recognition = true" : "");
+  return fmt::format(
+      "this free-recall run (recall_rule = \"{}\"{}; docs/free_recall.md says which keys each "
+      "setting reads)",
+      to_string(r.free_recall().rule), r.free_recall().recognition ? ", recognition = true" : "");
 }
 
 }  // namespace seqmem

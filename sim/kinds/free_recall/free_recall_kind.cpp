@@ -21,8 +21,8 @@ RunOutcome free_recall_summary(const RunSpec& spec, const FreeRecallOutcome& o) 
   r.wall_s = o.wall_s;
   r.samples = static_cast<long>(o.curves.lists);
   const auto& c = o.curves;
-  const int L = spec.free_recall.L;
-  if (spec.free_recall.recognition) {
+  const int L = spec.free_recall().L;
+  if (spec.free_recall().recognition) {
     r.detail = fmt::format("recognition: hit rate {:.3f}, false-alarm rate {:.3f}, d' {:.3f}", c.hit_rate(),
                            c.false_alarm_rate(), c.d_prime());
     return r;
@@ -51,7 +51,8 @@ RunOutcome run_free_recall(const RunSpec& spec, const RunContext& ctx) {
 }
 
 std::string summary(const RunSpec& r, const RunOutcome& o) {
-  std::string s = fmt::format("{}, {} lists of {} items, wall {:.3f} s\n", o.status, o.samples, r.free_recall.L, o.wall_s);
+  std::string s =
+      fmt::format("{}, {} lists of {} items, wall {:.3f} s\n", o.status, o.samples, r.free_recall().L, o.wall_s);
   if (!o.message.empty()) s += fmt::format("  {}\n", o.message);
   return s + fmt::format("  {}\n", o.detail);
 }
@@ -60,6 +61,11 @@ std::string summary(const RunSpec& r, const RunOutcome& o) {
 
 ResourceEstimate estimate_free_recall(const RunSpec& r, const FileCache& files, int threads);  // free_recall_estimate.cpp
 
-extern const Kind kFreeRecallKind{true, no_files, run_free_recall, summary, estimate_free_recall};
+namespace {
+// The files the run names (Kind::input_files).
+std::vector<std::string> input_files(const RunSpec&) { return {}; }
+}  // namespace
+
+extern const Kind kFreeRecallKind{true, no_files, run_free_recall, summary, estimate_free_recall, input_files};
 
 }  // namespace seqmem

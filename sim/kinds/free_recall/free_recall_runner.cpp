@@ -42,7 +42,7 @@ void FreeRecallEvents::add(int s, int l, int p, int t, int i) {
 }
 
 WordPool make_pool(const RunSpec& spec) {
-  const auto& f = spec.free_recall;
+  const auto& f = spec.free_recall();
   return make_word_pool(f.N_items, f.categories, f.category_similarity, f.item_vectors == ItemVectors::random,
                         spec.N_f, spec.seed);
 }
@@ -65,7 +65,7 @@ class Trial {
  public:
   Trial(const RunSpec& spec, const WordPool& pool)
       : spec_(spec),
-        f_(spec.free_recall),
+        f_(spec.free_recall()),
         pool_(pool),
         net_(pool, f_.cmr, f_.L),
         c_in_(net_.dim()),
@@ -266,7 +266,7 @@ class Trial {
 FreeRecallOutcome simulate_free_recall(const RunSpec& spec, int threads, bool progress,
                                        const std::function<void(const FreeRecallEvents&)>& sink) {
   const auto t_start = std::chrono::steady_clock::now();
-  const auto& f = spec.free_recall;
+  const auto& f = spec.free_recall();
   FreeRecallOutcome out;
   out.pool = make_pool(spec);
   out.curves = FreeRecallCurves(f.L);

@@ -58,7 +58,7 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
   std::lock_guard<std::mutex> lock(h5::lock());
   const hid_t G = group_.id();
   const auto& c = o.curves;
-  const auto& f = spec_.free_recall;
+  const auto& f = spec_.free_recall();
   h5::set_attr(G, "status", o.status);
   h5::set_attr(G, "message", o.message);
   h5::set_attr(G, "wall_time_s", o.wall_s);

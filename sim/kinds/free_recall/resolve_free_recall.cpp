@@ -9,7 +9,7 @@ namespace seqmem::scenario_detail {
 
 // kind = "free_recall": models/cmr.hpp, sim/kinds/free_recall/free_recall_runner.hpp, docs/free_recall.md.
 RunSpec resolve_free_recall(const Values& v, const std::string& /*dir*/, RunSpec r) {
-  auto& f = r.free_recall;
+  auto& f = r.kind_spec.emplace<FreeRecallSpec>();
   f.N_items = v.int32("N_items");
   f.item_vectors = parse_choice<ItemVectors>(v.choice("item_vectors"));
   f.categories = v.int32("categories");

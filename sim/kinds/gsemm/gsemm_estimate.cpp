@@ -15,11 +15,11 @@ using namespace estimate;
 namespace {
 
 int memories_of(const RunSpec& r, const FileCache& files) {
-  if (!r.Xi_file.empty()) {
-    auto it = files.find(file_key(r.Xi_file, r.Xi_dataset));
+  if (!r.gsemm().Xi_file.empty()) {
+    auto it = files.find(file_key(r.gsemm().Xi_file, r.gsemm().Xi_dataset));
     if (it != files.end()) return static_cast<int>(it->second.cols());
   }
-  return r.K;
+  return r.gsemm().K;
 }
 
 }  // namespace
@@ -28,21 +28,21 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int th
   ResourceEstimate e;
   const double N = r.N_f, K = memories_of(r, files);
   const double samples = std::floor(r.t_end / r.sample_dt) + 2;
-  const double state_samples = std::floor(samples / r.state_every) + 1;
-  const double n_state = N * (r.record_V_f + r.record_V_d) + K * r.record_V_h;
-  const double nnz = K * std::max<std::size_t>(1, r.episodes.size());
+  const double state_samples = std::floor(samples / r.gsemm().state_every) + 1;
+  const double n_state = N * (r.gsemm().record_V_f + r.gsemm().record_V_d) + K * r.gsemm().record_V_h;
+  const double nnz = K * std::max<std::size_t>(1, r.gsemm().episodes.size());
   const double S = 2 * N + K;  // state size (three layers: N + K + N)
   // Xi in the inputs, in the model and (three layers) (Xi Phi)^T; buffers and HDF5 chunk caches
   // of `chunk` samples; CVODE's dense Jacobian, iteration matrix and LU.
-  e.memory = kDouble * (3 * N * K + 2 * nnz + 2 * r.chunk * (K + 4 + n_state) + 20 * S);
+  e.memory = kDouble * (3 * N * K + 2 * nnz + 2 * r.gsemm().chunk * (K + 4 + n_state) + 20 * S);
   if (r.stepper == StepperKind::cvode_bdf) e.memory += kDouble * 3 * S * S;
   e.memory_keys = r.stepper == StepperKind::cvode_bdf ? "N_f, K, chunk, stepper" : "N_f, K, chunk";
   // The run group's variables (the catalogue's table "run"); the visits, a few per cycle, left out.
   const auto recorded = [&r](const std::string& name) {
-    if (name == "energy" || name == "F" || name == "G") return r.record_energy;
-    if (name == "V_f") return r.record_V_f;
-    if (name == "V_h") return r.record_V_h;
-    if (name == "V_d") return r.record_V_d;
+    if (name == "energy" || name == "F" || name == "G") return r.gsemm().record_energy;
+    if (name == "V_f") return r.gsemm().record_V_f;
+    if (name == "V_h") return r.gsemm().record_V_h;
+    if (name == "V_d") return r.gsemm().record_V_d;
     return true;
   };
   e.output = output_bytes("run",
@@ -63,7 +63,7 @@ ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int th
                                                              : 3;
   e.work = (steps * evals * rhs + samples * 4 * N * K) / kFlops;
   e.work_keys = "t_end, dt, N_f, K";
-  const auto& fp = r.fixed_points;
+  const auto& fp = r.gsemm().fixed_points;
   if (fp.enabled) {
     const double n_fp = std::floor((fp.t_end - fp.t_start) / r.sample_dt / fp.every) + 1;
     const double starts = 1 + (fp.from_memories ? K : 0);

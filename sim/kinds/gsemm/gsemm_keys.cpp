@@ -8,7 +8,7 @@ namespace seqmem {
 namespace {
 
 Applies fixed_points_applies(const char* key, const RunSpec& r) {
-  const auto& fp = r.fixed_points;
+  const auto& fp = r.gsemm().fixed_points;
   if (is(key, "find_fixed_points")) return kYes;
   if (!fp.enabled) return no(setting(r, "find_fixed_points"));
   if (std::strncmp(key, "surface_", 8) != 0 || is(key, "surface_slices")) return kYes;
@@ -17,24 +17,26 @@ Applies fixed_points_applies(const char* key, const RunSpec& r) {
 }
 
 Applies gsemm_run_applies(const std::string& section, const char* key, const RunSpec& r) {
-  if (section == "memories") return when(is(key, "K") || !r.Xi_file.empty(), "without Xi_file");
+  if (section == "memories") return when(is(key, "K") || !r.gsemm().Xi_file.empty(), "without Xi_file");
   if (section == "episodes") {
     if (r.model == ModelKind::gamm) return no();
-    const bool from_file = !r.Phi_file.empty();
+    const bool from_file = !r.gsemm().Phi_file.empty();
     return is(key, "Phi_file") || is(key, "Phi_dataset") ? when(from_file, "without Phi_file")
                                                           : when(!from_file, "with Phi_file");
   }
-  if (section == "input") return when(r.input_memory >= 0, r, "input_memory");
+  if (section == "input") return when(r.gsemm().input_memory >= 0, r, "input_memory");
   if (section == "record")
-    return when(!is(key, "state_every") || r.record_V_f || r.record_V_h || r.record_V_d, r, "states");
-  if (section == "analysis") return when(!is(key, "expect_cycle") || !r.expect_cycle.empty(), r, "expect_cycle");
+    return when(!is(key, "state_every") || r.gsemm().record_V_f || r.gsemm().record_V_h || r.gsemm().record_V_d, r,
+                "states");
+  if (section == "analysis")
+    return when(!is(key, "expect_cycle") || !r.gsemm().expect_cycle.empty(), r, "expect_cycle");
   if (section == "fixed_points") return fixed_points_applies(key, r);
   return when(section != "sweep" && section != "baseline");
 }
 
 // A capacity sweep evaluates its own cycle 1 -> 2 -> ... -> K from xi_1 (sim/sweeps/sweep.cpp, make_task).
 Applies sweep_applies(const std::string& section, const char* key, const RunSpec& r) {
-  const auto& sw = r.sweep;
+  const auto& sw = r.gsemm().sweep;
   if (section == "sweep") {
     if (is(key, "K_list") || is(key, "K_list_all")) return when(!sw.K_list.empty(), "without K_list");
     if (is(key, "K_min") || is(key, "K_max") || is(key, "K_growth") || is(key, "K_resolution"))

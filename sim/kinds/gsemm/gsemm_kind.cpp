@@ -17,38 +17,42 @@ const auto& key = file_key;
 
 // Xi_file (N_f x K) and Phi_file (K x K), and every memory index the run names against them.
 void load_gsemm_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
-  if (!r.Xi_file.empty() && !cache.count(key(r.Xi_file, r.Xi_dataset)))
-    cache[key(r.Xi_file, r.Xi_dataset)] = load_matrix(r.Xi_file, r.Xi_dataset, "Xi_file");
-  if (!r.Phi_file.empty() && !cache.count(key(r.Phi_file, r.Phi_dataset)))
-    cache[key(r.Phi_file, r.Phi_dataset)] = load_matrix(r.Phi_file, r.Phi_dataset, "Phi_file");
-  int K = r.K;  // shapes
-  if (!r.Xi_file.empty()) {
-    const Mat& Xi = cache.at(key(r.Xi_file, r.Xi_dataset));
+  if (!r.gsemm().Xi_file.empty() && !cache.count(key(r.gsemm().Xi_file, r.gsemm().Xi_dataset)))
+    cache[key(r.gsemm().Xi_file, r.gsemm().Xi_dataset)] =
+        load_matrix(r.gsemm().Xi_file, r.gsemm().Xi_dataset, "Xi_file");
+  if (!r.gsemm().Phi_file.empty() && !cache.count(key(r.gsemm().Phi_file, r.gsemm().Phi_dataset)))
+    cache[key(r.gsemm().Phi_file, r.gsemm().Phi_dataset)] =
+        load_matrix(r.gsemm().Phi_file, r.gsemm().Phi_dataset, "Phi_file");
+  int K = r.gsemm().K;  // shapes
+  if (!r.gsemm().Xi_file.empty()) {
+    const Mat& Xi = cache.at(key(r.gsemm().Xi_file, r.gsemm().Xi_dataset));
     if (Xi.rows() != r.N_f)
-      throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)", r.Xi_file,
-                                   Xi.rows(), r.N_f));
-    if (Xi.cols() < 1) throw InputError(fmt::format("{}: key 'Xi_file': holds no memory (0 columns)", r.Xi_file));
-    if (!Xi.allFinite()) throw InputError(fmt::format("{}: key 'Xi_file': holds NaN or Inf", r.Xi_file));
+      throw InputError(fmt::format("{}: key 'Xi_file': has {} rows, N_f = {} (one memory per column)",
+                                   r.gsemm().Xi_file, Xi.rows(), r.N_f));
+    if (Xi.cols() < 1)
+      throw InputError(fmt::format("{}: key 'Xi_file': holds no memory (0 columns)", r.gsemm().Xi_file));
+    if (!Xi.allFinite()) throw InputError(fmt::format("{}: key 'Xi_file': holds NaN or Inf", r.gsemm().Xi_file));
     K = static_cast<int>(Xi.cols());
     auto check = [&](int idx, const char* k) {
       if (idx >= K)
-        throw InputError(fmt::format("{}: key '{}': memory {} does not exist ({} has {} memories)", sc.path, k,
-                                     idx + 1, r.Xi_file, K));
+        throw InputError(fmt::format("{}: key '{}': memory {} does not exist ({} has {} memories)", sc.path, k, idx + 1,
+                                     r.gsemm().Xi_file, K));
     };
     check(r.cue_memory, "cue_memory");
-    check(r.input_memory, "input_memory");
-    for (const auto& e : r.episodes)
+    check(r.gsemm().input_memory, "input_memory");
+    for (const auto& e : r.gsemm().episodes)
       for (int m : e.memories) check(m, "cycles");
-    for (int m : r.expect_cycle) check(m, "expect_cycle");
-    if (r.fixed_points.enabled && r.fixed_points.surface_slices > 0 && !r.fixed_points.surface_pca)
-      for (int m : r.fixed_points.surface_memories) check(m, "surface_memories");
+    for (int m : r.gsemm().expect_cycle) check(m, "expect_cycle");
+    if (r.gsemm().fixed_points.enabled && r.gsemm().fixed_points.surface_slices > 0 &&
+        !r.gsemm().fixed_points.surface_pca)
+      for (int m : r.gsemm().fixed_points.surface_memories) check(m, "surface_memories");
   }
-  if (!r.Phi_file.empty()) {
-    const Mat& Phi = cache.at(key(r.Phi_file, r.Phi_dataset));
+  if (!r.gsemm().Phi_file.empty()) {
+    const Mat& Phi = cache.at(key(r.gsemm().Phi_file, r.gsemm().Phi_dataset));
     if (Phi.rows() != K || Phi.cols() != K)
-      throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.Phi_file,
+      throw InputError(fmt::format("{}: key 'Phi_file': is {} x {}, expected K x K = {} x {}", r.gsemm().Phi_file,
                                    Phi.rows(), Phi.cols(), K, K));
-    if (!Phi.allFinite()) throw InputError(fmt::format("{}: key 'Phi_file': holds NaN or Inf", r.Phi_file));
+    if (!Phi.allFinite()) throw InputError(fmt::format("{}: key 'Phi_file': holds NaN or Inf", r.gsemm().Phi_file));
   }
 }
 
@@ -85,14 +89,14 @@ std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
   s += fmt::format("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
   if (o.stalled && o.any_visit)
     s += fmt::format("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
-                     r.stop.stall_time);
+                     r.gsemm().stop.stall_time);
   else if (o.stalled)
-    s += fmt::format("  stalled from the start: no visit within stall_time = {}\n", r.stop.stall_time);
+    s += fmt::format("  stalled from the start: no visit within stall_time = {}\n", r.gsemm().stop.stall_time);
   if (o.recovered_stalls > 0)
     s += fmt::format("  {} gap{} longer than stall_time = {} before later visits\n", o.recovered_stalls,
-                     o.recovered_stalls == 1 ? "" : "s", r.stop.stall_time);
+                     o.recovered_stalls == 1 ? "" : "s", r.gsemm().stop.stall_time);
   if (o.checked) {
-    const std::string cyc = cycle_text(r.expect_cycle);
+    const std::string cyc = cycle_text(r.gsemm().expect_cycle);
     // A run that did not reach its end is not a clean result: say so.
     const bool cut = o.status == "diverged" || o.status == "failed";
     const std::string until = cut ? fmt::format(" before the run {} at t = {:g}", o.status, o.t_stop) : "";
@@ -110,6 +114,11 @@ std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
 
 ResourceEstimate estimate_gsemm(const RunSpec& r, const FileCache& files, int threads);  // gsemm_estimate.cpp
 
-extern const Kind kGsemmKind{false, load_gsemm_files, run_gsemm, gsemm_summary, estimate_gsemm};
+namespace {
+// The files the run names (Kind::input_files).
+std::vector<std::string> input_files(const RunSpec& r) { return {r.gsemm().Xi_file, r.gsemm().Phi_file}; }
+}  // namespace
+
+extern const Kind kGsemmKind{false, load_gsemm_files, run_gsemm, gsemm_summary, estimate_gsemm, input_files};
 
 }  // namespace seqmem

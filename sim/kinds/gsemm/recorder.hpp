@@ -28,22 +28,22 @@ class Recorder {
         out_(out),
         N_(model.N_f()),
         K_(model.K()),
-        monitor_(spec.threshold, spec.expect_cycle, spec.stop),
+        monitor_(spec.threshold, spec.gsemm().expect_cycle, spec.gsemm().stop),
         s_(N_),
         m_(K_),
         Vh_(K_),
         progress_(spec.id, "time", spec.t_end, progress, progress_interval(5.0)) {
-    const auto chunk = static_cast<std::size_t>(spec.chunk);
+    const auto chunk = static_cast<std::size_t>(spec.gsemm().chunk);
     t_.reserve(chunk);
     overlaps_.reserve(chunk * K_);
-    if (spec.record_energy) {
+    if (spec.gsemm().record_energy) {
       E_.reserve(chunk);
       F_.reserve(chunk);
       G_.reserve(chunk);
     }
-    if (spec.record_V_f) Vf_buf_.reserve(chunk * N_);
-    if (spec.record_V_h) Vh_buf_.reserve(chunk * K_);
-    if (spec.record_V_d) Vd_buf_.reserve(chunk * N_);
+    if (spec.gsemm().record_V_f) Vf_buf_.reserve(chunk * N_);
+    if (spec.gsemm().record_V_h) Vh_buf_.reserve(chunk * K_);
+    if (spec.gsemm().record_V_d) Vd_buf_.reserve(chunk * N_);
   }
 
   bool operator()(const Vec& x, double t) {
@@ -58,29 +58,29 @@ class Recorder {
     }
     t_.push_back(t);
     overlaps_.insert(overlaps_.end(), m_.data(), m_.data() + K_);
-    if (spec_.record_energy) {
+    if (spec_.gsemm().record_energy) {
       const EnergyRates r = model_.energy_rates(x, t);
       E_.push_back(r.E);
       F_.push_back(r.F);
       G_.push_back(r.G);
     }
-    if (recording_states() && (n_ % spec_.state_every == 0 || t == spec_.t_end)) {  // and the state at t_end
+    if (recording_states() && (n_ % spec_.gsemm().state_every == 0 || t == spec_.t_end)) {  // and the state at t_end
       st_.push_back(t);
-      if (spec_.record_V_f) push(Vf_buf_, Model::V_f(x, N_));
-      if (spec_.record_V_d) push(Vd_buf_, Model::V_d(x, N_));
-      if (spec_.record_V_h) {
+      if (spec_.gsemm().record_V_f) push(Vf_buf_, Model::V_f(x, N_));
+      if (spec_.gsemm().record_V_d) push(Vd_buf_, Model::V_d(x, N_));
+      if (spec_.gsemm().record_V_h) {
         model_.hidden_state(x, Vh_);
         push(Vh_buf_, Vh_);
       }
     }
     ++n_;
-    if (t_.size() == static_cast<std::size_t>(spec_.chunk)) flush();
+    if (t_.size() == static_cast<std::size_t>(spec_.gsemm().chunk)) flush();
     return go_on;
   }
 
   void flush() {
     if (!out_) return;
-    const bool e = spec_.record_energy;
+    const bool e = spec_.gsemm().record_energy;
     out_->append_samples(t_.data(), overlaps_.data(), e ? E_.data() : nullptr, e ? F_.data() : nullptr,
                          e ? G_.data() : nullptr, t_.size());
     t_.clear();
@@ -89,9 +89,9 @@ class Recorder {
     F_.clear();
     G_.clear();
     if (!st_.empty()) {
-      out_->append_states(st_.data(), spec_.record_V_f ? Vf_buf_.data() : nullptr,
-                          spec_.record_V_h ? Vh_buf_.data() : nullptr, spec_.record_V_d ? Vd_buf_.data() : nullptr,
-                          st_.size());
+      out_->append_states(st_.data(), spec_.gsemm().record_V_f ? Vf_buf_.data() : nullptr,
+                          spec_.gsemm().record_V_h ? Vh_buf_.data() : nullptr,
+                          spec_.gsemm().record_V_d ? Vd_buf_.data() : nullptr, st_.size());
       st_.clear();
       Vf_buf_.clear();
       Vh_buf_.clear();
@@ -108,7 +108,7 @@ class Recorder {
  private:
   // The states of the [fixed_points] window, every fp.every-th sample of it.
   void collect_fixed_point_sample(const Vec& x, double t) {
-    const auto& fp = spec_.fixed_points;
+    const auto& fp = spec_.gsemm().fixed_points;
     const double eps = 1e-9 * spec_.sample_dt;
     if (!fp.enabled || t < fp.t_start - eps || t > fp.t_end + eps) return;
     if (fp_window_n_++ % fp.every != 0) return;
@@ -121,7 +121,9 @@ class Recorder {
     const std::size_t v = monitor_.visits().size();
     progress_.report(t, fmt::format("{} visit{}", v, v == 1 ? "" : "s"));
   }
-  bool recording_states() const { return spec_.record_V_f || spec_.record_V_h || spec_.record_V_d; }
+  bool recording_states() const {
+    return spec_.gsemm().record_V_f || spec_.gsemm().record_V_h || spec_.gsemm().record_V_d;
+  }
   template <class V>
   static void push(std::vector<double>& buf, const V& v) {
     for (Eigen::Index i = 0; i < v.size(); ++i) buf.push_back(v(i));

@@ -72,24 +72,24 @@ void resolve_command(const Values& v, RunSpec& r) {
 // memory index a key may name.
 int resolve_memories(const Values& v, const std::string& dir, RunSpec& r) {
   const bool runs = r.command == Command::run;
-  r.Xi_file = v.file("Xi_file", dir);
-  r.Xi_dataset = v.str("Xi_dataset");
+  r.gsemm().Xi_file = v.file("Xi_file", dir);
+  r.gsemm().Xi_dataset = v.str("Xi_dataset");
   const int K = v.int32("K");
-  if (runs && r.Xi_file.empty()) {
+  if (runs && r.gsemm().Xi_file.empty()) {
     if (!v.given("K"))
       v.fail_file("K", "not given: [memories] needs K, the number of memories (1..1000000), or Xi_file");
     if (K == 0) v.fail("K", "must be in 1..1000000 (or give Xi_file), got 0");
   }
-  if (!r.Xi_file.empty() && v.given("K") && K != 0) v.fail("K", "give either K or Xi_file, not both");
-  r.K = K;  // 0 with Xi_file: set when the file is read
+  if (!r.gsemm().Xi_file.empty() && v.given("K") && K != 0) v.fail("K", "give either K or Xi_file, not both");
+  r.gsemm().K = K;  // 0 with Xi_file: set when the file is read
   // The largest memory index a key may name: file-backed K is checked when the file is loaded.
-  const int K_known = r.Xi_file.empty() && runs ? r.K : 1000000;
+  const int K_known = r.gsemm().Xi_file.empty() && runs ? r.gsemm().K : 1000000;
 
-  r.Phi_file = v.file("Phi_file", dir);
-  r.Phi_dataset = v.str("Phi_dataset");
+  r.gsemm().Phi_file = v.file("Phi_file", dir);
+  r.gsemm().Phi_dataset = v.str("Phi_dataset");
   const auto& cycles = *v.get("cycles").as_array();
-  if (!r.Phi_file.empty() && !cycles.empty()) v.fail("Phi_file", "give either cycles or Phi_file, not both");
-  if (r.model == ModelKind::gamm && (!cycles.empty() || !r.Phi_file.empty()))
+  if (!r.gsemm().Phi_file.empty() && !cycles.empty()) v.fail("Phi_file", "give either cycles or Phi_file, not both");
+  if (r.model == ModelKind::gamm && (!cycles.empty() || !r.gsemm().Phi_file.empty()))
     v.fail("kind", "gamm has no episodes (Phi = 0): remove [episodes]");
   const auto weights = v.num_list("weights");
   if (!weights.empty() && weights.size() != cycles.size())
@@ -105,7 +105,7 @@ int resolve_memories(const Values& v, const std::string& dir, RunSpec& r) {
     if (ep.memories.size() < 2) v.fail("cycles", fmt::format("episode {} needs at least 2 memories", e + 1));
     ep.cyclic = cyc.is_boolean() ? cyc.as_boolean()->get() : (*cyc.as_array())[e].as_boolean()->get();
     ep.weight = weights.empty() ? 1.0 : weights[e];
-    r.episodes.push_back(std::move(ep));
+    r.gsemm().episodes.push_back(std::move(ep));
   }
 
   return K_known;
@@ -116,21 +116,21 @@ void resolve_cue_and_input(const Values& v, RunSpec& r, int K_known) {
   const bool runs = r.command == Command::run;
   const auto cue = v.integer("cue_memory");
   if (runs && cue > K_known)
-    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", cue, r.K));
+    v.fail("cue_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", cue, r.gsemm().K));
   r.cue_memory = static_cast<int>(cue) - 1;
-  r.cue_amplitude = v.num("cue_amplitude");
-  r.cue_flip = v.num("cue_flip");
-  r.cue_zero = v.num("cue_zero");
+  r.gsemm().cue_amplitude = v.num("cue_amplitude");
+  r.gsemm().cue_flip = v.num("cue_flip");
+  r.gsemm().cue_zero = v.num("cue_zero");
   r.cue_noise = v.num("cue_noise");
-  r.V_d0_from_cue = v.choice("V_d0") == "cue";
+  r.gsemm().V_d0_from_cue = v.choice("V_d0") == "cue";
 
   const auto input = v.integer("input_memory");
   if (runs && input > K_known)
-    v.fail("input_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", input, r.K));
-  r.input_memory = static_cast<int>(input) - 1;
-  r.input_amplitude = v.num("input_amplitude");
-  r.input_t_on = v.num("t_on");
-  r.input_t_off = v.num("t_off");
+    v.fail("input_memory", fmt::format("memory {} does not exist (memories are 1..{}, 0: none)", input, r.gsemm().K));
+  r.gsemm().input_memory = static_cast<int>(input) - 1;
+  r.gsemm().input_amplitude = v.num("input_amplitude");
+  r.gsemm().input_t_on = v.num("t_on");
+  r.gsemm().input_t_off = v.num("t_off");
 }
 
 // [integrator], [output] and the stop rules of a sequence run.
@@ -138,38 +138,41 @@ void resolve_integration(const Values& v, RunSpec& r, int K_known) {
   const bool runs = r.command == Command::run;
   r.stepper = parse_choice<StepperKind>(v.choice("stepper"));
   resolve_integrator_limits(v, r);
-  if (r.input_memory >= 0) {  // only a current that exists is checked
-    if (!(r.input_t_off > r.input_t_on))
+  if (r.gsemm().input_memory >= 0) {  // only a current that exists is checked
+    if (!(r.gsemm().input_t_off > r.gsemm().input_t_on))
       v.fail(v.given("t_off") ? "t_off" : "t_on",
-             fmt::format("the current is on for t_on <= t < t_off: t_off = {} must be > t_on = {}", r.input_t_off,
-                         r.input_t_on));
-    if (!(r.input_t_on < r.t_end))
-      v.fail("t_on", fmt::format("the current would never be applied: t_on = {} is not before t_end = {}", r.input_t_on,
-                                 r.t_end));
+             fmt::format("the current is on for t_on <= t < t_off: t_off = {} must be > t_on = {}",
+                         r.gsemm().input_t_off, r.gsemm().input_t_on));
+    if (!(r.gsemm().input_t_on < r.t_end))
+      v.fail("t_on", fmt::format("the current would never be applied: t_on = {} is not before t_end = {}",
+                                 r.gsemm().input_t_on, r.t_end));
   }
   resolve_sample_dt(v, r);
   r.threshold = v.num("threshold");
   for (const auto& s : *v.get("states").as_array()) {
     const auto name = v.checked_choice("states", s.as_string()->get());
-    if (name == "V_f") r.record_V_f = true;
-    else if (name == "V_h") r.record_V_h = true;
-    else r.record_V_d = true;
+    if (name == "V_f")
+      r.gsemm().record_V_f = true;
+    else if (name == "V_h")
+      r.gsemm().record_V_h = true;
+    else
+      r.gsemm().record_V_d = true;
   }
-  r.record_energy = v.boolean("energy");
-  r.state_every = v.int32("state_every");
-  r.chunk = v.int32("chunk");
-  r.expect_cycle = to_zero_based(v, "expect_cycle", v.int_list("expect_cycle"), K_known);
-  if (r.expect_cycle.size() == 1) v.fail("expect_cycle", "an expected cycle needs at least 2 memories");
+  r.gsemm().record_energy = v.boolean("energy");
+  r.gsemm().state_every = v.int32("state_every");
+  r.gsemm().chunk = v.int32("chunk");
+  r.gsemm().expect_cycle = to_zero_based(v, "expect_cycle", v.int_list("expect_cycle"), K_known);
+  if (r.gsemm().expect_cycle.size() == 1) v.fail("expect_cycle", "an expected cycle needs at least 2 memories");
 
-  auto& st = r.stop;
-  st.detect_stall = !r.episodes.empty() || !r.Phi_file.empty() || !r.expect_cycle.empty();
+  auto& st = r.gsemm().stop;
+  st.detect_stall = !r.gsemm().episodes.empty() || !r.gsemm().Phi_file.empty() || !r.gsemm().expect_cycle.empty();
   st.stall_time = v.num("stall_time");
   st.stop_on_stall = v.boolean("stop_on_stall");
   st.stop_after_cycles = v.int32("stop_after_cycles");
   st.stop_on_wrong_visit = v.boolean("stop_on_wrong_visit");
   if (runs && st.stop_on_stall && !st.detect_stall)
     v.fail("stop_on_stall", "needs a sequence run: [episodes] or expect_cycle");
-  if (runs && r.expect_cycle.empty())
+  if (runs && r.gsemm().expect_cycle.empty())
     for (const char* k : {"stop_after_cycles", "stop_on_wrong_visit"})
       if (v.given(k) && (v.get(k).is_boolean() ? v.boolean(k) : v.integer(k) > 0))
         v.fail(k, "needs expect_cycle (the episode the cycles and wrong visits refer to)");
@@ -179,7 +182,7 @@ void resolve_integration(const Values& v, RunSpec& r, int K_known) {
 void resolve_capacity_sweep(const Values& v, RunSpec& r) {
   const bool sweep = r.command == Command::sweep;
   const auto& p = r.params;
-  auto& sw = r.sweep;
+  auto& sw = r.gsemm().sweep;
   for (auto n : v.int_list("sweep_degrees")) sw.degrees.push_back(static_cast<int>(n));
   for (auto n : v.int_list("sweep_seeds")) sw.seeds.push_back(static_cast<std::uint64_t>(n));
   sw.alpha_c = v.num_list("sweep_alpha_c");
@@ -229,7 +232,7 @@ void resolve_capacity_sweep(const Values& v, RunSpec& r) {
 // [baseline]: the singleton capacity of the classical and dense associative memories.
 void resolve_baseline(const Values& v, RunSpec& r) {
   const std::string baseline_model = v.choice("baseline_model");
-  auto& bl = r.baseline;
+  auto& bl = r.gsemm().baseline;
   bl.model = baseline_model;
   for (auto n : v.int_list("baseline_N")) bl.N.push_back(static_cast<int>(n));
   for (auto n : v.int_list("baseline_degrees")) bl.degrees.push_back(static_cast<int>(n));
@@ -246,7 +249,7 @@ void resolve_baseline(const Values& v, RunSpec& r) {
 // [fixed_points]: the fixed-point finder and the energy surfaces (sim/experiments/fixed_points.hpp).
 void resolve_fixed_points(const Values& v, RunSpec& r, int K_known) {
   const auto& p = r.params;
-  auto& fp = r.fixed_points;
+  auto& fp = r.gsemm().fixed_points;
   fp.enabled = v.boolean("find_fixed_points");
   if (fp.enabled && r.model == ModelKind::gsemm)
     v.fail("find_fixed_points", "the fixed-point finder is for dense_gsemm and gamm (V_h is slaved to V_f there)");
@@ -283,6 +286,7 @@ void resolve_fixed_points(const Values& v, RunSpec& r, int K_known) {
 }  // namespace
 
 RunSpec resolve_gsemm(const Values& v, const std::string& dir, RunSpec r) {
+  r.kind_spec.emplace<GsemmSpec>();
   resolve_gsemm_network(v, r);
   resolve_command(v, r);
   const int K_known = resolve_memories(v, dir, r);

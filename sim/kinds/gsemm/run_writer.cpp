@@ -30,7 +30,7 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   std::lock_guard<std::mutex> g(h5::lock());
   auto& m = *impl_;
   const hsize_t N = Xi.rows(), K = Xi.cols();
-  const hsize_t chunk = spec.chunk;
+  const hsize_t chunk = spec.gsemm().chunk;
   m.neuron_count = N;
   m.memory_count = K;
   m.group = h5::create_group(runs_group, spec.id);
@@ -76,13 +76,13 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   m.overlaps = h5::Appendable(grp, "overlaps", {K}, chunk);
   h5::attach_scale(m.overlaps.id(), m.time.id(), 0);
   h5::attach_scale(m.overlaps.id(), m.memory.id(), 1);
-  if (spec.record_energy)
+  if (spec.gsemm().record_energy)
     for (auto [a, name] : {std::pair{&m.energy, "energy"}, std::pair{&m.F, "F"}, std::pair{&m.G, "G"}}) {
       *a = h5::Appendable(grp, name, {}, chunk);
       h5::attach_scale(a->id(), m.time.id(), 0);
     }
 
-  if (spec.record_V_f || spec.record_V_h || spec.record_V_d) {
+  if (spec.gsemm().record_V_f || spec.gsemm().record_V_h || spec.gsemm().record_V_d) {
     m.state_time = h5::Appendable(grp, "state_time", {}, chunk);
     h5::make_scale(m.state_time.id(), "state_time");
     auto state = [&](h5::Appendable& a, const char* name, hsize_t n, const h5::Handle& scale) {
@@ -90,9 +90,9 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
       h5::attach_scale(a.id(), m.state_time.id(), 0);
       h5::attach_scale(a.id(), scale.id(), 1);
     };
-    if (spec.record_V_f) state(m.V_f, "V_f", N, m.neuron);
-    if (spec.record_V_h) state(m.V_h, "V_h", K, m.memory);
-    if (spec.record_V_d) state(m.V_d, "V_d", N, m.neuron);
+    if (spec.gsemm().record_V_f) state(m.V_f, "V_f", N, m.neuron);
+    if (spec.gsemm().record_V_h) state(m.V_h, "V_h", K, m.memory);
+    if (spec.gsemm().record_V_d) state(m.V_d, "V_d", N, m.neuron);
   }
 }
 

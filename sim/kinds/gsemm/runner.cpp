@@ -30,9 +30,9 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
   o.t_stop = ir.t_stop;
   o.stats = ir.stats;
   rec.flush();
-  if (spec.fixed_points.enabled) {
+  if (spec.gsemm().fixed_points.enabled) {
     if constexpr (std::is_same_v<Model, DenseGsemm>) {
-      const auto fp = analyse_fixed_points(spec.fixed_points, model.Xi(), Phi, spec.params,
+      const auto fp = analyse_fixed_points(spec.gsemm().fixed_points, model.Xi(), Phi, spec.params,
                                            std::move(rec.fixed_point_samples()));
       o.fixed_points = static_cast<int>(fp.samples.t.size());
       o.fixed_points_wall_s = fp.wall_s;
@@ -58,25 +58,28 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
 
 RunInputs make_inputs(const RunSpec& spec, const FileCache& files) {
   RunInputs in;
-  in.Xi = spec.Xi_file.empty() ? random_memories(spec.N_f, spec.K, spec.seed)
-                               : files.at(key(spec.Xi_file, spec.Xi_dataset));
+  in.Xi = spec.gsemm().Xi_file.empty() ? random_memories(spec.N_f, spec.gsemm().K, spec.seed)
+                                       : files.at(key(spec.gsemm().Xi_file, spec.gsemm().Xi_dataset));
   const int K = static_cast<int>(in.Xi.cols());
-  in.Phi = spec.Phi_file.empty() ? episodes_to_phi(spec.episodes, K)
-                                 : files.at(key(spec.Phi_file, spec.Phi_dataset)).sparseView(0.0, 0.0);
+  in.Phi = spec.gsemm().Phi_file.empty()
+               ? episodes_to_phi(spec.gsemm().episodes, K)
+               : files.at(key(spec.gsemm().Phi_file, spec.gsemm().Phi_dataset)).sparseView(0.0, 0.0);
   return in;
 }
 
 InitialConditions initial_conditions(const RunSpec& spec, const RunInputs& in) {
   InitialConditions ic;
-  if (spec.input_memory >= 0) {
-    ic.input.I = spec.input_amplitude * in.Xi.col(spec.input_memory);
-    ic.input.t_on = spec.input_t_on;
-    ic.input.t_off = spec.input_t_off;
+  if (spec.gsemm().input_memory >= 0) {
+    ic.input.I = spec.gsemm().input_amplitude * in.Xi.col(spec.gsemm().input_memory);
+    ic.input.t_on = spec.gsemm().input_t_on;
+    ic.input.t_off = spec.gsemm().input_t_off;
   }
-  ic.V_f0 = make_cue(in.Xi, {spec.cue_memory, spec.cue_amplitude, spec.cue_flip, spec.cue_zero, spec.cue_noise},
-                     spec.seed);
+  ic.V_f0 = make_cue(
+      in.Xi,
+      {spec.cue_memory, spec.gsemm().cue_amplitude, spec.gsemm().cue_flip, spec.gsemm().cue_zero, spec.cue_noise},
+      spec.seed);
   ic.V_d0 = Vec::Zero(ic.V_f0.size());
-  if (spec.V_d0_from_cue) {
+  if (spec.gsemm().V_d0_from_cue) {
     sigma_f(ic.V_f0, spec.params.gamma, ic.V_d0);
     ic.V_d0 *= spec.params.beta_d;
   }

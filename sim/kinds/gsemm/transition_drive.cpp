@@ -24,8 +24,8 @@ std::string weak_drive(const RunSpec& r, double alpha_c) {
   const auto& p = r.params;
   const bool linear = has_degree(p.sigma_h.kind) && p.sigma_h.degree == 1;
   double w = 0;
-  for (const auto& e : r.episodes) w = std::max(w, std::abs(e.weight));
-  if (!r.Phi_file.empty() || r.command == Command::sweep) w = std::max(w, 1.0);
+  for (const auto& e : r.gsemm().episodes) w = std::max(w, std::abs(e.weight));
+  if (!r.gsemm().Phi_file.empty() || r.command == Command::sweep) w = std::max(w, 1.0);
   if (w == 0) return "";
   const int n = has_degree(p.sigma_h.kind) ? p.sigma_h.degree : 1;
   double ratio = alpha_c * p.beta_d * w;
@@ -52,10 +52,10 @@ std::string transition_problem(const RunSpec& r) {
   std::string why;
   if (r.command == Command::sweep) {  // each degree of the sweep, at the largest of its alpha_c
     double best = 0;
-    for (double a : r.sweep.alpha_c) best = std::max(best, a);
+    for (double a : r.gsemm().sweep.alpha_c) best = std::max(best, a);
     std::vector<int> weak;
     std::string first;
-    for (int d : r.sweep.degrees) {
+    for (int d : r.gsemm().sweep.degrees) {
       RunSpec at = r;
       at.params.sigma_h.degree = d;
       const std::string w = weak_drive(at, best);
