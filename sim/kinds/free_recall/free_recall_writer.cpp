@@ -3,22 +3,18 @@
 #include <numeric>
 
 #include "sim/output/key_attributes.hpp"
+#include "sim/output/variables.hpp"
 
 namespace seqmem {
 namespace {
 
 constexpr hsize_t kChunk = 65536;  // events per chunk
 
-
-
-void write_on(hid_t grp, const std::string& name, const std::vector<double>& v, const h5::Handle& dim) {
+// A curve over serial positions or lags, along the dimension the catalogue declares.
+template <class T>
+void write_curve(hid_t grp, const std::string& name, const std::vector<T>& v) {
   h5::Handle d = h5::write_dataset(grp, name, {v.size()}, v.data());
-  h5::attach_scale(d.id(), dim.id(), 0);
-}
-
-void write_counts(hid_t grp, const std::string& name, const std::vector<std::int64_t>& v, const h5::Handle& dim) {
-  h5::Handle d = h5::write_dataset(grp, name, {v.size()}, v.data());
-  h5::attach_scale(d.id(), dim.id(), 0);
+  attach_dimensions(d.id());
 }
 
 double per_list(std::int64_t n, std::int64_t lists) { return lists > 0 ? double(n) / double(lists) : 0.0; }
@@ -38,7 +34,7 @@ FreeRecallWriter::FreeRecallWriter(hid_t runs_group, const RunSpec& spec) : spec
   position_ = h5::Appendable(E, "position", {}, kChunk, H5T_NATIVE_INT32);
   trial_type_ = h5::Appendable(E, "trial_type", {}, kChunk, H5T_NATIVE_INT32);
   item_ = h5::Appendable(E, "item", {}, kChunk, H5T_NATIVE_INT32);
-  for (const auto* a : {&subject_, &list_, &position_, &trial_type_, &item_}) h5::attach_scale(a->id(), event_.id(), 0);
+  for (const auto* a : {&subject_, &list_, &position_, &trial_type_, &item_}) attach_dimensions(a->id());
 }
 
 void FreeRecallWriter::append(const FreeRecallEvents& e) {
@@ -69,7 +65,7 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
   std::vector<int> cat(static_cast<std::size_t>(o.pool.N_items()), -1);
   if (!o.pool.category.empty()) cat = o.pool.category;
   h5::Handle dc = h5::write_dataset(G, "item_category", {cat.size()}, cat.data());
-  h5::attach_scale(dc.id(), s_item.id(), 0);
+  attach_dimensions(dc.id());
 
   if (f.recognition) {
     h5::set_attr(G, "hits", c.hits);
@@ -88,13 +84,13 @@ void FreeRecallWriter::finish(const FreeRecallOutcome& o) {
     h5::set_attr(G, "same_category_crp", c.same_category_crp());
     h5::set_attr(G, "other_category_crp", c.other_category_crp());
   }
-  h5::Handle s_pos = h5::write_index_scale(G, "serial_position", 1, f.L);
-  write_on(G, "spc", c.spc(), s_pos);
-  write_on(G, "pfr", c.pfr(), s_pos);
-  h5::Handle s_lag = h5::write_index_scale(G, "lag", 1 - f.L, 2 * f.L - 1);
-  write_on(G, "lag_crp", c.lag_crp(), s_lag);
-  write_counts(G, "lag_crp_actual", c.lag_actual, s_lag);
-  write_counts(G, "lag_crp_possible", c.lag_possible, s_lag);
+  h5::write_index_scale(G, "serial_position", 1, f.L);
+  write_curve(G, "spc", c.spc());
+  write_curve(G, "pfr", c.pfr());
+  h5::write_index_scale(G, "lag", 1 - f.L, 2 * f.L - 1);
+  write_curve(G, "lag_crp", c.lag_crp());
+  write_curve(G, "lag_crp_actual", c.lag_actual);
+  write_curve(G, "lag_crp_possible", c.lag_possible);
 }
 
 }  // namespace seqmem

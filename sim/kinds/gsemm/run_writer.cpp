@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "sim/output/key_attributes.hpp"
+#include "sim/output/variables.hpp"
 
 namespace seqmem {
 
@@ -48,8 +49,7 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
 
   auto xi = row_major(Xi);
   h5::Handle dXi = h5::write_dataset(grp, "Xi", {N, K}, xi.data());
-  h5::attach_scale(dXi.id(), m.neuron.id(), 0);
-  h5::attach_scale(dXi.id(), m.memory.id(), 1);
+  attach_dimensions(dXi.id());
   // Phi as its nonzero entries (coordinate list): Phi(Phi_from, Phi_to) = Phi_value, 1-based labels
   std::vector<int> from, to;
   std::vector<double> value;
@@ -66,20 +66,19 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
   h5::make_scale(dEntry.id(), "Phi_entry");
   for (auto [name, data] : {std::pair{"Phi_from", &from}, std::pair{"Phi_to", &to}}) {
     h5::Handle d = h5::write_dataset(grp, name, {nnz}, data->data());
-    h5::attach_scale(d.id(), dEntry.id(), 0);
+    attach_dimensions(d.id());
   }
   h5::Handle dVal = h5::write_dataset(grp, "Phi_value", {nnz}, value.data());
-  h5::attach_scale(dVal.id(), dEntry.id(), 0);
+  attach_dimensions(dVal.id());
 
   m.time = h5::Appendable(grp, "time", {}, chunk);
   h5::make_scale(m.time.id(), "time");
   m.overlaps = h5::Appendable(grp, "overlaps", {K}, chunk);
-  h5::attach_scale(m.overlaps.id(), m.time.id(), 0);
-  h5::attach_scale(m.overlaps.id(), m.memory.id(), 1);
+  attach_dimensions(m.overlaps.id());
   if (spec.gsemm().record_energy)
     for (auto [a, name] : {std::pair{&m.energy, "energy"}, std::pair{&m.F, "F"}, std::pair{&m.G, "G"}}) {
       *a = h5::Appendable(grp, name, {}, chunk);
-      h5::attach_scale(a->id(), m.time.id(), 0);
+      attach_dimensions(a->id());
     }
 
   if (spec.gsemm().record_V_f || spec.gsemm().record_V_h || spec.gsemm().record_V_d) {
@@ -87,8 +86,7 @@ RunWriter::RunWriter(hid_t runs_group, const RunSpec& spec, const Mat& Xi, const
     h5::make_scale(m.state_time.id(), "state_time");
     auto state = [&](h5::Appendable& a, const char* name, hsize_t n, const h5::Handle& scale) {
       a = h5::Appendable(grp, name, {n}, chunk);
-      h5::attach_scale(a.id(), m.state_time.id(), 0);
-      h5::attach_scale(a.id(), scale.id(), 1);
+      attach_dimensions(a.id());
     };
     if (spec.gsemm().record_V_f) state(m.V_f, "V_f", N, m.neuron);
     if (spec.gsemm().record_V_h) state(m.V_h, "V_h", K, m.memory);
@@ -139,9 +137,9 @@ void RunWriter::finish(const RunOutcome& o) {
   h5::Handle visit = h5::write_dataset(grp, "visit", {nv}, order.data());
   h5::make_scale(visit.id(), "visit");
   h5::Handle vm = h5::write_dataset(grp, "visit_memory", {nv}, memory.data());
-  h5::attach_scale(vm.id(), visit.id(), 0);
+  attach_dimensions(vm.id());
   h5::Handle vt = h5::write_dataset(grp, "visit_time", {nv}, t_entry.data());
-  h5::attach_scale(vt.id(), visit.id(), 0);
+  attach_dimensions(vt.id());
 
   h5::set_attr(grp, "status", o.status);
   h5::set_attr(grp, "message", o.message);
@@ -197,22 +195,18 @@ void write_surfaces(hid_t grp, const EnergySurfaces& S, const std::vector<double
     for (hsize_t i = 0; i < na; ++i)
       for (hsize_t j = 0; j < nb; ++j) E.push_back(slice(i, j));
   h5::Handle dE = h5::write_dataset(sgr, "energy", {ns, na, nb}, E.data());
-  h5::attach_scale(dE.id(), st.id(), 0);
-  h5::attach_scale(dE.id(), a.id(), 1);
-  h5::attach_scale(dE.id(), b.id(), 2);
+  attach_dimensions(dE.id());
   const int axes[2] = {1, 2};
   h5::Handle plane = h5::write_dataset(sgr, "plane", {2}, axes);
   h5::make_scale(plane.id(), "plane");
   std::vector<double> basis(S.e1.data(), S.e1.data() + N);
   basis.insert(basis.end(), S.e2.data(), S.e2.data() + N);
   h5::Handle dB = h5::write_dataset(sgr, "basis", {2, N}, basis.data());
-  h5::attach_scale(dB.id(), plane.id(), 0);
-  h5::attach_scale(dB.id(), s_neuron.id(), 1);
+  attach_dimensions(dB.id());
   std::vector<double> traj;
   for (hsize_t k = 0; k < n; ++k) traj.insert(traj.end(), {S.trajectory(k, 0), S.trajectory(k, 1)});
   h5::Handle dT = h5::write_dataset(sgr, "trajectory", {n, 2}, traj.data());
-  h5::attach_scale(dT.id(), s_time.id(), 0);
-  h5::attach_scale(dT.id(), plane.id(), 1);
+  attach_dimensions(dT.id());
 }
 
 }  // namespace
@@ -235,11 +229,9 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
   const h5::Handle memory = coordinate(grp, "memory", static_cast<int>(K)),
                    neuron = coordinate(grp, "neuron", static_cast<int>(N));
   // A dataset over (fp_time, ...) with its dimension scales attached.
-  auto put = [&](const std::string& name, std::vector<hsize_t> dims, const auto& data,
-                 std::initializer_list<hid_t> scales) {
+  auto put = [&](const std::string& name, std::vector<hsize_t> dims, const auto& data) {
     h5::Handle d = h5::write_dataset(grp, name, dims, data.data());
-    unsigned i = 0;
-    for (hid_t sc : scales) h5::attach_scale(d.id(), sc, i++);
+    attach_dimensions(d.id());
   };
   auto per_sample = [&](auto f) {
     using T = decltype(f(pts.from_state[0]));
@@ -256,23 +248,21 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
     }
     return v;
   };
-  put("V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_f[k]; }, N), {time.id(), neuron.id()});
-  put("V_d", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_d[k]; }, N), {time.id(), neuron.id()});
+  put("V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_f[k]; }, N));
+  put("V_d", {n, N}, rows([&](hsize_t k) -> const Vec& { return s.V_d[k]; }, N));
 
   // (a) from the current state (Figure 2D)
-  put("state_V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].V_f; }, N),
-      {time.id(), neuron.id()});
-  put("state_overlaps", {n, K}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].overlaps; }, K),
-      {time.id(), memory.id()});
-  put("state_energy", {n}, per_sample([](const FixedPoint& p) { return p.energy; }), {time.id()});
-  put("state_n_unstable", {n}, per_sample([](const FixedPoint& p) { return p.n_unstable; }), {time.id()});
-  put("state_converged", {n}, per_sample([](const FixedPoint& p) { return int(p.converged); }), {time.id()});
-  put("state_residual", {n}, per_sample([](const FixedPoint& p) { return p.residual; }), {time.id()});
-  put("state_max_eigenvalue", {n}, per_sample([](const FixedPoint& p) { return p.eigenvalues.size() ? p.eigenvalues(0) : 0.0; }),
-      {time.id()});
+  put("state_V_f", {n, N}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].V_f; }, N));
+  put("state_overlaps", {n, K}, rows([&](hsize_t k) -> const Vec& { return pts.from_state[k].overlaps; }, K));
+  put("state_energy", {n}, per_sample([](const FixedPoint& p) { return p.energy; }));
+  put("state_n_unstable", {n}, per_sample([](const FixedPoint& p) { return p.n_unstable; }));
+  put("state_converged", {n}, per_sample([](const FixedPoint& p) { return int(p.converged); }));
+  put("state_residual", {n}, per_sample([](const FixedPoint& p) { return p.residual; }));
+  put("state_max_eigenvalue", {n},
+      per_sample([](const FixedPoint& p) { return p.eigenvalues.size() ? p.eigenvalues(0) : 0.0; }));
   std::vector<double> dist(n);
   for (hsize_t k = 0; k < n; ++k) dist[k] = (pts.from_state[k].V_f - s.V_f[k]).norm();
-  put("state_distance", {n}, dist, {time.id()});
+  put("state_distance", {n}, dist);
 
   // (b) from every memory (Figure 2C)
   if (!pts.from_memory.empty()) {
@@ -290,12 +280,12 @@ void RunWriter::write_fixed_points(const FixedPointAnalysis& fp) {
         converged.push_back(p.converged);
         Vf.insert(Vf.end(), p.V_f.data(), p.V_f.data() + N);
       }
-    put("memory_energy", {n, K}, energy, {time.id(), memory.id()});
-    put("memory_overlap", {n, K}, overlap, {time.id(), memory.id()});
-    put("memory_nearest", {n, K}, nearest, {time.id(), memory.id()});
-    put("memory_n_unstable", {n, K}, unstable, {time.id(), memory.id()});
-    put("memory_converged", {n, K}, converged, {time.id(), memory.id()});
-    put("memory_V_f", {n, K, N}, Vf, {time.id(), memory.id(), neuron.id()});
+    put("memory_energy", {n, K}, energy);
+    put("memory_overlap", {n, K}, overlap);
+    put("memory_nearest", {n, K}, nearest);
+    put("memory_n_unstable", {n, K}, unstable);
+    put("memory_converged", {n, K}, converged);
+    put("memory_V_f", {n, K, N}, Vf);
   }
 
   if (!fp.surfaces.energy.empty()) write_surfaces(grp, fp.surfaces, s.t, N);  // Figure 2A
