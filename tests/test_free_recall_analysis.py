@@ -202,6 +202,11 @@ def test_bad_tables_are_refused():
         fr.merge(pd.concat([HAND, events({(3, 1): ("", "a")})]))
     with pytest.raises(ValueError, match="trial_type"):
         fr.merge(HAND.assign(trial_type="test"))
+    # missing values (NaN) in any column
+    with pytest.raises(ValueError, match="missing values in column 'item'"):
+        fr.spc(HAND.assign(item=HAND["item"].where(HAND.index != 0)))
+    with pytest.raises(ValueError, match="missing values in column 'list'"):
+        fr.lag_crp(HAND.assign(list=HAND["list"].where(HAND.index != 3)))
     # a serial position beyond the list's length (the arrays are lists x positions: 10^9 would
     # ask for gigabytes)
     far = pd.DataFrame({"subject": [1, 1], "list": [1, 1], "position": [1, 10**9], "trial_type": ["study"] * 2,

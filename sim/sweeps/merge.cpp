@@ -132,6 +132,8 @@ MergeSummary merge_shards(const std::string& out, const std::vector<std::string>
     throw InputError(fmt::format("{}: merge: the scenario recorded in the shard does not load: {}", first.path,
                                  e.what()));
   }
+  if (sc.command != Command::sweep)
+    throw InputError(fmt::format("{}: merge: the scenario recorded in the shard is not a capacity sweep", first.path));
   std::vector<RunSpec> configs;
   for (const RunSpec& r : sc.runs) configs.push_back(r);
   for (const Shard& s : shards) check_shard_tables(s, configs);

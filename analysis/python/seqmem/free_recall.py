@@ -49,6 +49,9 @@ def _split(df):
     kinds = set(pd.unique(df["trial_type"]))
     if not kinds <= {"study", "recall"}:
         raise ValueError(f"trial_type must be 'study' or 'recall', found {sorted(map(str, kinds - {'study', 'recall'}))}")
+    for column in COLUMNS:
+        if df[column].isna().any():
+            raise ValueError(f"event table has missing values in column {column!r}")
     study = df.loc[df["trial_type"] == "study", ["subject", "list", "position", "item"]]
     recall = df.loc[df["trial_type"] == "recall", ["subject", "list", "position", "item"]]
     if study.duplicated(_LIST + ["item"]).any():
@@ -57,8 +60,8 @@ def _split(df):
         raise ValueError("two study events share a serial position in one list")
     if len(study) and (study["position"] < 1).any():
         raise ValueError("serial positions of study events start at 1")
-    # unique positions >= 1 whose largest is the list's length are 1..n: the arrays built from
-    # them (lists x positions) are then no larger than the table
+    # unique positions >= 1 whose largest is the list's length are 1..n: the study arrays built
+    # from them (lists x longest list) are then no larger than lists x positions
     by_list = study.groupby(_LIST)["position"]
     if len(study) and (by_list.max() > by_list.size()).any():
         raise ValueError("the serial positions of a list's n study events must be 1..n")

@@ -33,7 +33,10 @@ ResourceEstimate estimate_free_recall(const RunSpec& r, const FileCache&, int th
   e.memory_keys = "N_f, N_items";
   // the event table (study and recall events of every list), the pool and the curves
   e.output = output_bytes("events", {{"event", lists * (L + outputs)}}) +
-             output_bytes("free_recall", {{"item", P}, {"serial_position", L}, {"lag", 2 * L - 1}});
+             output_bytes("free_recall", {{"item", P}, {"serial_position", L}, {"lag", 2 * L - 1}},
+                          [&f](const std::string& name) {  // a recognition test writes the pool only
+                            return !f.recognition || name == "item" || name == "item_category";
+                          });
   e.output_keys = "subjects, lists, L";
   const double support = 2 * N * P + 4 * L * N;  // F^T c and the context matches
   double per_list = L * 4 * N;                   // study
