@@ -2,7 +2,6 @@
 // catalogue declares them.
 #include <hdf5_hl.h>
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,13 +11,6 @@
 
 namespace seqmem {
 namespace {
-
-std::vector<std::string> words(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 std::string object_path(hid_t id) {
   const ssize_t n = H5Iget_name(id, nullptr, 0);

@@ -1,27 +1,17 @@
 // output_bytes (sim/output/output_size.hpp): a run's output summed over the output catalogue.
 #include "sim/output/output_size.hpp"
 
-#include <sstream>
-
 #include "sim/output/variables.hpp"
 
 namespace seqmem {
 namespace {
-
-bool has_word(const std::string& words, const std::string& word) {
-  std::istringstream in(words);
-  for (std::string w; in >> w;)
-    if (w == word) return true;
-  return false;
-}
 
 double stored_bytes(Stored t) { return t == Stored::i32 ? 4.0 : 8.0; }
 
 // Entries of one variable of dimensions `dims` (blank-separated); negative when a length is missing.
 double entries(const std::string& dims, const DimensionSizes& sizes) {
   double n = 1;
-  std::istringstream in(dims);
-  for (std::string d; in >> d;) {
+  for (const std::string& d : words(dims)) {
     const auto it = sizes.find(d);
     if (it == sizes.end()) return -1;
     n *= it->second;
@@ -35,7 +25,7 @@ double output_bytes(const std::string& table, const DimensionSizes& sizes,
                     const std::function<bool(const std::string& name)>& written) {
   double total = 0;
   for (const VariableInfo& v : catalogue()) {
-    if (!has_word(v.tables, table) || (written && !written(v.name))) continue;
+    if (!in_table(v, table) || (written && !written(v.name))) continue;
     std::string dims = v.dims;
     double lead = 1;
     if (!dims.empty() && dims.front() == '[') {  // "[d] rest": d may be absent

@@ -1,6 +1,8 @@
 #include "sim/output/variables.hpp"
 
+#include <algorithm>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -346,6 +348,18 @@ const VariableInfo* find_variable(const std::string& path) {
 }
 
 std::string variable_name(const VariableInfo& v) { return base_name(v.name); }
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool in_table(const VariableInfo& v, const std::string& table) {
+  const std::vector<std::string> t = words(v.tables);
+  return std::find(t.begin(), t.end(), table) != t.end();
+}
 
 std::vector<std::string> dims_allowed(const std::string& dims) {
   if (dims.empty() || dims.front() != '[') return {dims};

@@ -40,6 +40,10 @@ const VariableInfo* find_variable(const std::string& path);
 
 // The name a variable has in its group ("energy" for "surface/energy").
 std::string variable_name(const VariableInfo& v);
+// The blank-separated words of `text` (a form of VariableInfo::dims, or its tables), in order.
+std::vector<std::string> words(const std::string& text);
+// Whether docs/output.md's table `table` lists the variable (VariableInfo::tables).
+bool in_table(const VariableInfo& v, const std::string& table);
 // The dimensions `dims` (VariableInfo::dims) allows, blank-separated: "[trajectory] dim" allows
 // "trajectory dim" and "dim"; "*" stays "*" (the row dimension of the table holding the column).
 std::vector<std::string> dims_allowed(const std::string& dims);

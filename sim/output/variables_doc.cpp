@@ -1,6 +1,5 @@
 // variables_markdown (sim/output/variables.hpp): docs/output.md's variable tables from the output
 // catalogue.
-#include <sstream>
 #include <string>
 
 #include "sim/output/variables.hpp"
@@ -25,19 +24,11 @@ constexpr DocTable kDocTables[] = {{"run", ""},
                                    {"baseline", "trial_row"},
                                    {"baseline_summary", "setting"}};
 
-bool has_word(const char* words, const std::string& w) {
-  std::istringstream in(words);
-  for (std::string x; in >> x;)
-    if (x == w) return true;
-  return false;
-}
-
 // "(time, memory)"; "(trajectory, dim) or (dim)" for "[trajectory] dim"; the row for "*".
 std::string dims_text(const std::string& dims, const char* row) {
   auto listed = [](const std::string& d) {
-    std::istringstream in(d);
     std::string out;
-    for (std::string x; in >> x;) out += (out.empty() ? "" : ", ") + x;
+    for (const std::string& x : words(d)) out += (out.empty() ? "" : ", ") + x;
     return "(" + out + ")";
   };
   if (dims == "*") return listed(row);
@@ -54,7 +45,7 @@ std::string variables_markdown() {
     out += std::string("<!-- variables: ") + t.id +
            " -->\n| variable | dimensions | units | meaning |\n|---|---|---|---|\n";
     for (const VariableInfo& v : catalogue())
-      if (has_word(v.tables, t.id))
+      if (in_table(v, t.id))
         out +=
             "| `" + variable_name(v) + "` | " + dims_text(v.dims, t.row) + " | `" + v.units + "` | " + v.doc + " |\n";
     out += "\n";
