@@ -89,7 +89,7 @@ RecallResult unclassified(int M, int D, int L) {
   r.component.assign(M, -1);
   r.label.assign(M, -1);
   r.weight.setConstant(M, std::numeric_limits<double>::quiet_NaN());
-  if (static_cast<double>(L) * M <= 1e7) r.weights.setZero(L, M);
+  if (keeps_end_weights(L, M)) r.weights.setZero(L, M);
   r.nearest.assign(M, -1);
   r.distance.setConstant(M, std::numeric_limits<double>::quiet_NaN());
   r.overlap.setConstant(M, std::numeric_limits<double>::quiet_NaN());

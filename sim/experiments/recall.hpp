@@ -65,12 +65,16 @@ struct RecallSpec {
   double progress_s = 5.0;
 };
 
+// Whether a recall keeps the memory weights of every end state (RecallResult::weights: labels x
+// trajectories numbers): up to 10^7 of them.
+inline bool keeps_end_weights(double labels, double trajectories) { return labels * trajectories <= 1e7; }
+
 struct RecallResult {
   Mat end_states;               // D x M, column i = trajectory i
   std::vector<int> component;   // M: argmax_k of the posterior dm.weights(x_end, t_end); -1 if not finite
   std::vector<int> label;       // M: the memory label reached (mixture.label(k)), kMixture, or -1 if not finite
   Vec weight;                   // M: the largest memory weight of the end state (NaN if not finite)
-  Mat weights;                  // labels x M: the memory weights of every end state (empty above 1e7 numbers)
+  Mat weights;                  // labels x M: the memory weights of every end state (empty unless keeps_end_weights)
   std::vector<int> nearest;     // M: the component mean nearest to the end state; -1 if not finite
   Vec distance, overlap;        // M: its distance and overlap
   std::vector<long> counts;     // K: trajectories per `component`

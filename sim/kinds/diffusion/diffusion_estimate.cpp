@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/experiments/recall.hpp"
 #include "sim/kinds/estimate.hpp"
 #include "sim/kinds/kind.hpp"
 #include "sim/output/output_size.hpp"
@@ -41,14 +42,15 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, in
   const double scratch = (T + 2) * (kDouble * comps * (3 + R) + kDouble * D);
   // hopfield: a copy of the means per trajectory in flight
   const double hopfield = d.dynamics == DiffusionDynamics::hopfield ? T * kDouble * D * comps : 0;
-  const double per_trajectory = kDouble * (D * (1 + cues / std::max(1.0, M)) + 6) + (L * M <= 1e7 ? kDouble * L : 0);
+  const double per_trajectory =
+      kDouble * (D * (1 + cues / std::max(1.0, M)) + 6) + (keeps_end_weights(L, M) ? kDouble * L : 0);
   const double paths = 2 * kDouble * d.paths * path_len * (D + 1);     // recorded, and the writer's copy
   const double landscape = 5 * kDouble * grid;                         // four grids and one row-major copy
   const double writer = kDouble * comps * (D * R + 2) + kWriterBytes;  // the covariance factors, weights, labels
   e.memory = build + mixture + scratch + hopfield + M * per_trajectory + paths + landscape + writer;
   e.memory_keys = "trajectories, D, N, manifold_components, extended_rank, paths, path_every, landscape_grid";
-  // the catalogue's tables "diffusion" (the posterior weights of every trajectory only up to 10^7
-  // entries) and "landscape"
+  // the catalogue's tables "diffusion" (the posterior weights of every trajectory only when kept,
+  // keeps_end_weights) and "landscape"
   e.output = output_bytes("diffusion",
                           {{"dim", D},
                            {"component", comps},
@@ -58,7 +60,7 @@ ResourceEstimate estimate_diffusion(const RunSpec& r, const FileCache& files, in
                            {"label", L},
                            {"path_trajectory", static_cast<double>(d.paths)},
                            {"path_time", d.paths > 0 ? path_len : 0}},
-                          [&](const std::string& name) { return name != "end_weights" || L * M <= 1e7; });
+                          [&](const std::string& name) { return name != "end_weights" || keeps_end_weights(L, M); });
   if (d.landscape_grid > 0) e.output += output_bytes("landscape", {{"x", d.landscape_grid}, {"y", d.landscape_grid}});
   e.output_keys = e.memory_keys;
   // a drift: every component's log term (an exp and a product with its mean and basis) and the sum
