@@ -164,6 +164,31 @@ TEST_CASE("what a scenario is for: run, sweep or baseline, the same for every ru
   CHECK(outcome(mixed, {}).find("[sweep] or [baseline], not both") != std::string::npos);
 }
 
+// The value a run records for `key` (RunSpec::resolved), or "absent".
+std::string recorded(const RunSpec& r, const char* key) {
+  for (const auto& [k, v] : r.resolved)
+    if (k == key) return value_text(v);
+  return "absent";
+}
+
+TEST_CASE("a run records the keys its resolver read, with the value the model used") {
+  const std::string g = write_temp("fp.toml", kGsemm + "[fixed_points]\nfind_fixed_points = true\n");
+  // fp_t_end = -1 asks for t_end = 2: the run records 2, the value the finder uses, not -1
+  const RunSpec r = load_scenario(g).runs[0];
+  CHECK(r.gsemm().fixed_points.t_end == 2.0);
+  CHECK(recorded(r, "fp_t_end") == "2");
+  CHECK(recorded(load_scenario(g, {"fp_t_end=1.5"}).runs[0], "fp_t_end") == "1.5");
+  CHECK(recorded(r, "alpha_c") == "0");  // a default, as read
+  // free recall: orthonormal items have N_f = N_items + categories whatever the file's default says;
+  // lures = -1 is L
+  const RunSpec f = load_scenario(write_temp("fr.toml", kFreeRecall), {"N_items=20", "L=8"}).runs[0];
+  CHECK(recorded(f, "N_f") == "20");
+  CHECK(recorded(f, "lures") == "8");
+  // only the kind's keys are read: no GSEMM sweep key in a free-recall or diffusion run
+  CHECK(recorded(f, "K_max") == "absent");
+  CHECK(recorded(load_scenario(write_temp("d.toml", kDiffusion)).runs[0], "alpha_c") == "absent");
+}
+
 TEST_CASE("only what a run uses is checked against it: the default surface_memories and K = 1") {
   const std::string one = write_temp("one.toml", "[model]\nkind = \"gamm\"\n[memories]\nK = 1\n");
   CHECK(outcome(one, {}) == "");

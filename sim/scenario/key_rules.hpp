@@ -41,8 +41,9 @@ Applies integrator_applies(const char* key, const RunSpec& r);
 
 struct KindRules {
   Family family;  // the keys of the schema the kind may be given (others are refused by name)
-  // Its keys (of `v`, the run's values) into its part of `r`, which comes with seed, model and
-  // the recorded keys; `dir` is where the files it names are looked up. InputError via Values::fail.
+  // Its keys (of `v`, the run's values) into its part of `r`, which comes with seed and model;
+  // `dir` is where the files it names are looked up. InputError via Values::fail. The keys it reads
+  // (and the values it records with Values::use) are the run's record (RunSpec::resolved).
   RunSpec (*resolve)(const scenario_detail::Values& v, const std::string& dir, RunSpec r);
   // Whether the run reads key k (of the kind's family), and if not, why.
   Applies (*applies)(const KeyDef& k, const RunSpec& r);

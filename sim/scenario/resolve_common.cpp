@@ -1,5 +1,5 @@
-// The resolution steps the kinds' resolvers share (sim/scenario/scenario_values.hpp): recorded
-// values, the integrator's limits, the Dense GSEMM network, the sampling step.
+// The resolution steps the kinds' resolvers share (sim/scenario/scenario_values.hpp): the
+// integrator's limits, the Dense GSEMM network, the sampling step.
 #include <cmath>
 #include <utility>
 
@@ -8,11 +8,6 @@
 namespace seqmem {
 
 namespace scenario_detail {
-
-void set_resolved(RunSpec& r, const std::string& key, AttrValue v) {
-  for (auto& [k, val] : r.resolved)
-    if (k == key) val = std::move(v);
-}
 
 void resolve_integrator_limits(const Values& v, RunSpec& r) {
   r.dt = v.num("dt");

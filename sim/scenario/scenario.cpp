@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,11 +13,11 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
+#include <stdexcept>
 
 #include "sim/core/front_end.hpp"
-#include "sim/scenario/keys_read.hpp"
 #include "sim/scenario/key_rules.hpp"
+#include "sim/scenario/keys_read.hpp"
 #include "sim/scenario/scenario_values.hpp"
 #include "sim/scenario/schema.hpp"
 
@@ -141,31 +142,50 @@ const toml::node& default_node(const KeyDef& k) {
   return *defaults.get(k.key);
 }
 
-// A key set (in the file, --set or [runs]) that does not apply to the run's model kind is an error;
-// the resolved values of the keys that apply are recorded.
-void check_family(const Values& v, Family fam, const std::string& kind, RunSpec& r) {
-  for (const auto& k : schema()) {
-    if (!in_family(k.family, fam)) {
-      if (v.given(k.key)) v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
-      continue;
+// A key set (in the file, --set or [runs]) that does not apply to the run's model kind is an error.
+void check_family(const Values& v, Family fam, const std::string& kind) {
+  for (const auto& k : schema())
+    if (!in_family(k.family, fam) && v.given(k.key))
+      v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
+}
+
+AttrValue attr_value(const toml::node& n) {
+  if (n.is_integer()) return n.as_integer()->get();
+  if (n.is_floating_point()) return n.as_floating_point()->get();
+  if (n.is_boolean()) return n.as_boolean()->get();
+  if (n.is_string()) return n.as_string()->get();
+  return node_text(n);  // a list: its TOML text
+}
+
+// The keys of the kind's family that its resolver read, as they were read (Values::read, and
+// Values::used for the values the model uses instead of the file's), in schema order. A key the
+// kind's rule says the run reads must have been read: a resolver that forgot one is a bug.
+void record_keys_read(const Values& v, Family fam, RunSpec& r) {
+  for (const auto& k : schema())
+    if (in_family(k.family, fam) && v.read.count(k.key)) {
+      const auto u = v.used.find(k.key);
+      r.resolved.emplace_back(k.key, u != v.used.end() ? u->second : attr_value(v.get(k.key)));
     }
-    const toml::node& n = v.get(k.key);
-    if (n.is_integer()) r.resolved.emplace_back(k.key, AttrValue(n.as_integer()->get()));
-    else if (n.is_floating_point()) r.resolved.emplace_back(k.key, AttrValue(n.as_floating_point()->get()));
-    else if (n.is_boolean()) r.resolved.emplace_back(k.key, AttrValue(n.as_boolean()->get()));
-    else if (n.is_string()) r.resolved.emplace_back(k.key, AttrValue(n.as_string()->get()));
-    else r.resolved.emplace_back(k.key, AttrValue(node_text(n)));
-  }
+  std::vector<std::string> missed;
+  for (const auto& k : schema())
+    if (in_family(k.family, fam) && !v.read.count(k.key) && key_applies(k, r)) missed.push_back(k.key);
+  if (!missed.empty())
+    throw std::logic_error(fmt::format("the resolver of kind = \"{}\" did not read {}, which apply to the run",
+                                       to_string(r.model), fmt::join(missed, ", ")));
 }
 
 RunSpec resolve(const Values& v, const std::string& dir) {
+  v.clear_log();
   RunSpec r;
   r.seed = static_cast<std::uint64_t>(v.integer("seed"));
   const std::string kind = v.choice("kind");
   r.model = parse_choice<ModelKind>(kind);
+  for (const char* k : {"name", "description"}) v.str(k);  // recorded on every run's group
   const KindRules& rules = kind_rules(r.model);
-  check_family(v, rules.family, kind, r);
-  return rules.resolve(v, dir, std::move(r));
+  check_family(v, rules.family, kind);
+  r = rules.resolve(v, dir, std::move(r));
+  record_keys_read(v, rules.family, r);
+  return r;
 }
 
 // One run's overrides from [runs]: (key, node, origin).

@@ -28,12 +28,16 @@ inline double as_double(const toml::node& n) {
 
 inline std::string number_text(double x) { return fmt::format("{}", x); }
 
-// The values of one run: key -> node, with where each came from (absent: the default).
+// The values of one run: key -> node, with where each came from (absent: the default). Every key
+// a resolver reads (get and the typed readers below) is logged, with the value the model uses where
+// it differs from the node (use): the loader records exactly those (RunSpec::resolved).
 struct Values {
   std::string path;  // the scenario file
   toml::table vals;
   std::map<std::string, std::string> origin;
   std::set<std::string> overrides;  // keys set by --set, Python's overrides or a [runs] entry
+  mutable std::set<std::string> read;             // the keys read since the last clear_log
+  mutable std::map<std::string, AttrValue> used;  // values the model uses instead of the node's
 
   void set(const std::string& key, const toml::node& n, std::string from, bool override = false) {
     vals.insert_or_assign(key, n);
@@ -43,7 +47,20 @@ struct Values {
   }
   bool given(const std::string& key) const { return origin.count(key) > 0; }
   bool overridden(const std::string& key) const { return overrides.count(key) > 0; }
-  const toml::node& get(const std::string& key) const { return *vals.get(key); }
+  const toml::node& get(const std::string& key) const {
+    read.insert(key);
+    return *vals.get(key);
+  }
+  // Records the value the model uses for `key` when it differs from the file's (a -1 that asks
+  // for a default depending on other keys, a default the kind chooses): the run records it.
+  void use(const std::string& key, AttrValue value) const {
+    read.insert(key);
+    used.insert_or_assign(key, std::move(value));
+  }
+  void clear_log() const {
+    read.clear();
+    used.clear();
+  }
   const KeyDef& def(const std::string& key) const { return *find_key(key); }
 
   [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
@@ -123,8 +140,6 @@ struct Values {
   }
 };
 
-// Records the value a key was resolved to (e.g. a default that depends on other keys).
-void set_resolved(RunSpec& r, const std::string& key, AttrValue v);
 // dt, t_end, the tolerances and the step limits of [integrator].
 void resolve_integrator_limits(const Values& v, RunSpec& r);
 // The [model] keys of a Dense GSEMM that the free-recall engine shares with the GSEMM kinds.

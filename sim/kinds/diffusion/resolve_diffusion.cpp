@@ -109,7 +109,7 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
     if (r.stepper != StepperKind::dopri5 && r.stepper != StepperKind::cvode_bdf)
       v.fail("stepper", "the diffusion flows use an adaptive stepper: dopri5 or cvode_bdf");
   }
-  set_resolved(r, "stepper", std::string(to_string(r.stepper)));
+  v.use("stepper", std::string(to_string(r.stepper)));
 
   resolve_memories(v, dir, d);
 
@@ -125,16 +125,16 @@ RunSpec resolve_diffusion(const Values& v, const std::string& dir, RunSpec r) {
 
   resolve_integrator_limits(v, r);
   if (!v.given("t_end")) r.t_end = 0.999 * d.T;  // the GSEMM default (100) is no diffusion time
-  set_resolved(r, "t_end", r.t_end);
-  set_resolved(r, "cue_memory", std::int64_t(cue));
+  v.use("t_end", r.t_end);
+  v.use("cue_memory", std::int64_t(cue));
   if (!(r.t_end < d.T))
     v.fail("t_end", fmt::format("must be in (0, T) = (0, {}) (the score is singular at T), got {}", d.T, r.t_end));
   resolve_t0(v, r);
 
   resolve_outputs(v, r);
   // Recorded as the values used, not the -1 that asked for them.
-  set_resolved(r, "t0", d.t0);
-  set_resolved(r, "landscape_t", d.landscape_t);
+  v.use("t0", d.t0);
+  v.use("landscape_t", d.landscape_t);
   return r;
 }
 

@@ -21,7 +21,7 @@ RunSpec resolve_free_recall(const Values& v, const std::string& /*dir*/, RunSpec
   r.N_f = f.item_vectors == ItemVectors::random ? v.int32("N_f") : f.N_items + f.categories;
   if (f.item_vectors == ItemVectors::orthonormal && v.given("N_f"))
     v.fail("N_f", "orthonormal items have N_f = N_items + categories; N_f applies to item_vectors = \"random\"");
-  set_resolved(r, "N_f", std::int64_t(r.N_f));
+  v.use("N_f", std::int64_t(r.N_f));
   f.L = v.int32("L");
   if (f.L > f.N_items)
     v.fail("L", fmt::format("a list of {} items needs at least that many items in the pool, N_items = {}", f.L,
@@ -68,7 +68,7 @@ RunSpec resolve_free_recall(const Values& v, const std::string& /*dir*/, RunSpec
              fmt::format("L + lures = {} + {} items are probed, but the pool has N_items = {}", f.L, f.lures,
                          f.N_items));
   }
-  set_resolved(r, "lures", std::int64_t(f.lures));
+  v.use("lures", std::int64_t(f.lures));
 
   r.cue_noise = v.num("cue_noise");
   resolve_integrator_limits(v, r);

@@ -259,6 +259,7 @@ void resolve_fixed_points(const Values& v, RunSpec& r, int K_known) {
                                 "hidden_normalization = \"none\"");
   fp.t_start = v.num("fp_t_start");
   fp.t_end = v.num("fp_t_end") == -1 ? r.t_end : v.num("fp_t_end");
+  v.use("fp_t_end", fp.t_end);  // recorded as used, not the -1 that asked for t_end
   fp.every = v.int32("fp_every");
   fp.from_memories = v.boolean("fp_from_memories");
   fp.start_amplitude = v.num("fp_start_amplitude");
