@@ -27,40 +27,26 @@
 namespace seqmem {
 namespace {
 
-// A run's outcome as a message to rank 0 (sim/parallel/work_queue.hpp): the run's index first.
+// A run's outcome as a message to rank 0 (sim/parallel/work_queue.hpp): the run's index first,
+// then its fields, named once for both directions (mpi::Pack, mpi::Unpack).
+template <class Ar, class O>
+void fields(Ar& ar, O& o) {
+  ar(o.status, o.message, o.t_stop, o.stats, o.stalled, o.stalled_at, o.any_visit, o.recovered_stalls, o.visits,
+     o.m_final, o.checked, o.check, o.wall_s, o.samples, o.fixed_points, o.fixed_points_wall_s, o.detail);
+}
+
 std::string encode(int i, const RunOutcome& o) {
   mpi::Bytes b;
-  b.put(i).put_string(o.status).put_string(o.message).put(o.t_stop).put(o.stats).put(o.stalled).put(o.stalled_at);
-  b.put(o.any_visit).put(o.recovered_stalls).put<std::uint64_t>(o.visits.size());
-  for (const Visit& v : o.visits) b.put(v);
-  b.put<std::int64_t>(o.m_final.size());
-  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) b.put(o.m_final[k]);
-  b.put(o.checked).put(o.check).put(o.wall_s).put(o.samples).put(o.fixed_points).put(o.fixed_points_wall_s);
-  b.put_string(o.detail);
+  b.put(i);
+  mpi::Pack pack(b);
+  fields(pack, o);
   return b.str();
 }
 
 RunOutcome decode(mpi::Bytes& b) {
   RunOutcome o;
-  o.status = b.get_string();
-  o.message = b.get_string();
-  o.t_stop = b.get<double>();
-  o.stats = b.get<SolverStats>();
-  o.stalled = b.get<bool>();
-  o.stalled_at = b.get<double>();
-  o.any_visit = b.get<bool>();
-  o.recovered_stalls = b.get<int>();
-  o.visits.resize(b.get<std::uint64_t>());
-  for (Visit& v : o.visits) v = b.get<Visit>();
-  o.m_final.resize(b.get<std::int64_t>());
-  for (Eigen::Index k = 0; k < o.m_final.size(); ++k) o.m_final[k] = b.get<double>();
-  o.checked = b.get<bool>();
-  o.check = b.get<EpisodeCheck>();
-  o.wall_s = b.get<double>();
-  o.samples = b.get<long long>();
-  o.fixed_points = b.get<int>();
-  o.fixed_points_wall_s = b.get<double>();
-  o.detail = b.get_string();
+  mpi::Unpack unpack(b);
+  fields(unpack, o);
   return o;
 }
 

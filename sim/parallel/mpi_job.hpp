@@ -59,11 +59,7 @@ class Bytes {
     s_.append(reinterpret_cast<const char*>(&v), sizeof v);
     return *this;
   }
-  Bytes& put_string(const std::string& v) {
-    put<std::uint64_t>(v.size());
-    s_ += v;
-    return *this;
-  }
+  Bytes& put_string(const std::string& v) { return put_sequence(v); }
   template <class T>
   T get() {
     static_assert(std::is_trivially_copyable_v<T>);
@@ -74,19 +70,82 @@ class Bytes {
     return v;
   }
   std::string get_string() {
-    const auto n = get<std::uint64_t>();
-    need(n);
-    std::string v = s_.substr(at_, n);
-    at_ += n;
+    std::string v;
+    get_sequence(v);
     return v;
+  }
+  // A contiguous container of trivially copyable elements (std::string, std::vector, an Eigen
+  // vector) as its length and its elements.
+  template <class C>
+  Bytes& put_sequence(const C& c) {
+    using E = std::remove_cv_t<std::remove_reference_t<decltype(*c.data())>>;
+    static_assert(std::is_trivially_copyable_v<E>);
+    put<std::uint64_t>(static_cast<std::uint64_t>(c.size()));
+    s_.append(reinterpret_cast<const char*>(c.data()), static_cast<std::size_t>(c.size()) * sizeof(E));
+    return *this;
+  }
+  template <class C>
+  void get_sequence(C& c) {
+    using E = std::remove_cv_t<std::remove_reference_t<decltype(*c.data())>>;
+    static_assert(std::is_trivially_copyable_v<E>);
+    const auto n = get<std::uint64_t>();
+    need_elements(n, sizeof(E));  // before allocating
+    c.resize(static_cast<decltype(c.size())>(n));
+    std::memcpy(c.data(), s_.data() + at_, n * sizeof(E));
+    at_ += n * sizeof(E);
   }
   bool done() const { return at_ >= s_.size(); }
   const std::string& str() const { return s_; }
 
  private:
   void need(std::size_t n) const;
+  void need_elements(std::uint64_t n, std::size_t size) const {
+    need(n > (s_.size() - at_) / size ? s_.size() - at_ + 1 : static_cast<std::size_t>(n * size));
+  }
   std::string s_;
   std::size_t at_ = 0;
+};
+
+// Both directions of a message from one list of its fields, as Boost.Serialization's
+// `serialize(ar, x)`: a message type's `template <class Ar, class T> void fields(Ar& ar, T& x)`
+// calls `ar(x.a, x.b, ...)` once; Pack appends the fields, Unpack reads them back in that order.
+// A field is a trivially copyable value or a contiguous container of them (Bytes::put_sequence).
+class Pack {
+ public:
+  explicit Pack(Bytes& b) : b_(b) {}
+  template <class... T>
+  void operator()(const T&... v) {
+    (one(v), ...);
+  }
+
+ private:
+  template <class T>
+  void one(const T& v) {
+    if constexpr (std::is_trivially_copyable_v<T>)
+      b_.put(v);
+    else
+      b_.put_sequence(v);
+  }
+  Bytes& b_;
+};
+
+class Unpack {
+ public:
+  explicit Unpack(Bytes& b) : b_(b) {}
+  template <class... T>
+  void operator()(T&... v) {
+    (one(v), ...);
+  }
+
+ private:
+  template <class T>
+  void one(T& v) {
+    if constexpr (std::is_trivially_copyable_v<T>)
+      v = b_.template get<T>();
+    else
+      b_.get_sequence(v);
+  }
+  Bytes& b_;
 };
 
 }  // namespace seqmem::mpi

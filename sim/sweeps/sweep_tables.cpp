@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <type_traits>
 
 #include "sim/core/front_end.hpp"
 #include "sim/core/input_error.hpp"
@@ -23,48 +24,32 @@ double none_if_nan(double x) { return std::isnan(x) ? -1.0 : x; }
 
 }  // namespace
 
+// A row's fields, named once for both directions of its message (mpi::Pack, mpi::Unpack); an
+// evaluation's visit_sequence stays on the rank that asked for it.
+template <class Ar, class R>
+void fields(Ar& ar, R& r) {
+  ar(r.config, r.degree, r.seed, r.K, r.alpha_c, r.e.outcome, r.e.cycles, r.e.t_first_error, r.e.t_stop, r.e.wall_s,
+     r.e.dwell, r.e.visits, r.e.stats, r.e.fell_back);
+}
+static_assert(std::is_trivially_copyable_v<Capacity>);  // a capacity's message is its bytes
+
 std::string encode(const Row& r, char kind) {
   mpi::Bytes b;
-  b.put(kind).put(r.config).put(r.degree).put(r.seed).put(r.K).put(r.alpha_c);
-  const Evaluation& e = r.e;
-  b.put(e.outcome).put(e.cycles).put(e.t_first_error).put(e.t_stop).put(e.wall_s).put(e.dwell).put(e.visits);
-  b.put(e.stats).put(e.fell_back);
+  b.put(kind);
+  mpi::Pack pack(b);
+  fields(pack, r);
   return b.str();
 }
 
 Row decode_row(mpi::Bytes& b) {
   Row r{};
-  r.config = b.get<int>();
-  r.degree = b.get<int>();
-  r.seed = b.get<std::uint64_t>();
-  r.K = b.get<int>();
-  r.alpha_c = b.get<double>();
-  Evaluation& e = r.e;
-  e.outcome = b.get<Outcome>();
-  e.cycles = b.get<int>();
-  e.t_first_error = b.get<double>();
-  e.t_stop = b.get<double>();
-  e.wall_s = b.get<double>();
-  e.dwell = b.get<double>();
-  e.visits = b.get<int>();
-  e.stats = b.get<SolverStats>();
-  e.fell_back = b.get<bool>();
+  mpi::Unpack unpack(b);
+  fields(unpack, r);
   return r;
 }
 
-std::string encode(const Capacity& c) {
-  return mpi::Bytes().put('C').put(c.config).put(c.degree).put(c.seed).put(c.alpha_c).put(c.search).str();
-}
-
-Capacity decode_capacity(mpi::Bytes& b) {
-  Capacity c{};
-  c.config = b.get<int>();
-  c.degree = b.get<int>();
-  c.seed = b.get<std::uint64_t>();
-  c.alpha_c = b.get<double>();
-  c.search = b.get<SearchResult>();
-  return c;
-}
+std::string encode(const Capacity& c) { return mpi::Bytes().put('C').put(c).str(); }
+Capacity decode_capacity(mpi::Bytes& b) { return b.get<Capacity>(); }
 
 const std::vector<std::string>& evaluation_columns() {
   static const std::vector<std::string> c{"config",     "degree",        "seed",   "K",
