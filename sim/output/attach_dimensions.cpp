@@ -29,13 +29,14 @@ void attach_dimensions(hid_t dataset) {
   if (!v) throw std::logic_error("attach_dimensions: no description of the variable " + path);
   h5::Handle space(H5Dget_space(dataset), H5Sclose);
   const auto rank = static_cast<std::size_t>(H5Sget_simple_extent_ndims(space.id()));
+  const std::string group = path.substr(0, path.rfind('/') + 1);
   std::vector<std::string> dims;
   for (const std::string& form : dims_allowed(v->dims))
-    if (form != "*" && words(form).size() == rank) dims = words(form);
+    if (words(form).size() == rank)
+      dims = form == "*" ? std::vector<std::string>{row_dimension(group.substr(1, group.size() - 2))} : words(form);
   if (dims.empty())
     throw std::logic_error("attach_dimensions: " + path + " has rank " + std::to_string(rank) +
                            ", the catalogue declares (" + v->dims + ")");
-  const std::string group = path.substr(0, path.rfind('/') + 1);
   h5::Handle file(H5Iget_file_id(dataset), H5Fclose);
   for (std::size_t i = 0; i < dims.size(); ++i) {
     const std::string scale_path = group + dims[i];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -369,5 +370,16 @@ std::vector<std::string> dims_allowed(const std::string& dims) {
 }
 
 CatalogueView catalogue() { return {std::begin(kCatalogue), std::end(kCatalogue)}; }
+
+std::string row_dimension(const std::string& table) {
+  std::string dim;
+  for (const VariableInfo& v : catalogue())
+    if (in_table(v, table) && variable_name(v) == v.dims) {  // a coordinate variable of the table
+      if (!dim.empty()) throw std::logic_error("row_dimension: table " + table + " has several coordinates");
+      dim = v.dims;
+    }
+  if (dim.empty()) throw std::logic_error("row_dimension: table " + table + " has no coordinate in the catalogue");
+  return dim;
+}
 
 }  // namespace seqmem

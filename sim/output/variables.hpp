@@ -48,12 +48,18 @@ bool in_table(const VariableInfo& v, const std::string& table);
 // "trajectory dim" and "dim"; "*" stays "*" (the row dimension of the table holding the column).
 std::vector<std::string> dims_allowed(const std::string& dims);
 
+// The row dimension of a table of columns (a sweep file's `evaluations`, `capacity`, `baseline`,
+// `baseline_summary`): its one coordinate variable in the catalogue ("evaluation", "pair", ...),
+// the dimension "*" stands for. Throws std::logic_error when the table has none or several.
+std::string row_dimension(const std::string& table);
+
 // Attaches to `dataset` the dimension scales its catalogue entry declares, each the dataset of that
 // dimension's name in the dataset's own group (made a scale before, h5::make_scale): the writers
 // say what they write, the catalogue along which dimensions. A dataset of rank r takes the form of
-// the declared dimensions with r names ("[trajectory] dim": (dim) or (trajectory, dim)). Throws
-// std::logic_error naming the dataset when the catalogue lacks it, declares another rank or the
-// row dimension of several tables ("*"), or a scale is missing; h5::Error when HDF5 fails.
+// the declared dimensions with r names ("[trajectory] dim": (dim) or (trajectory, dim)); "*" is the
+// row dimension of the table (row_dimension) its group is. Throws std::logic_error naming the
+// dataset when the catalogue lacks it or declares another rank, or a scale is missing; h5::Error
+// when HDF5 fails.
 void attach_dimensions(hid_t dataset);
 
 // Every entry of the catalogue, in its order (that of docs/output.md's tables).

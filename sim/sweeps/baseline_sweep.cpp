@@ -117,14 +117,14 @@ class BaselineJob {
     for (const auto& x : settings_)
       for (int t = 0; t < static_cast<int>(x.r.capacity_per_trial.size()); ++t)
         rows.push_back({x.config, x.N, x.degree, t, x.r.capacity_per_trial[static_cast<std::size_t>(t)]});
-    write_table(f, "baseline", "trial_row", rows.size(), [&](auto put) {
+    write_table(f, "baseline", rows.size(), [&](auto put) {
       put("config", column<int>(rows, [](const TrialRow& r) { return r.config; }));
       put("N", column<int>(rows, [](const TrialRow& r) { return r.N; }));
       put("degree", column<int>(rows, [](const TrialRow& r) { return r.degree; }));
       put("trial", column<int>(rows, [](const TrialRow& r) { return r.trial; }));
       put("capacity", column<int>(rows, [](const TrialRow& r) { return r.capacity; }));
     });
-    write_table(f, "baseline_summary", "setting", settings_.size(), [&](auto put) {
+    write_table(f, "baseline_summary", settings_.size(), [&](auto put) {
       put("config", column<int>(settings_, [](const Setting& r) { return r.config; }));
       put("N", column<int>(settings_, [](const Setting& r) { return r.N; }));
       put("degree", column<int>(settings_, [](const Setting& r) { return r.degree; }));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/output/h5file.hpp"
+#include "sim/output/variables.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace seqmem {
@@ -15,18 +16,20 @@ namespace seqmem {
 // The caller holds h5::lock().
 void write_sweep_header(hid_t root, const Scenario& sc, bool complete);
 
-// A group `name` of column datasets over the dimension `dim` (1..n, a dimension scale); `columns`
-// receives put(column, values) and calls it once per column (values: ints, int64s or doubles).
+// A group `name` of column datasets over its row dimension (row_dimension(name): 1..n, a
+// dimension scale); `columns` receives put(column, values) and calls it once per column (values:
+// ints, int64s or doubles). The catalogue (sim/output/variables.hpp) attaches the dimensions.
 template <class Columns>
-void write_table(hid_t root, const char* name, const char* dim, std::size_t n, Columns columns) {
+void write_table(hid_t root, const char* name, std::size_t n, Columns columns) {
   h5::Handle group = h5::create_group(root, name);
+  const std::string dim = row_dimension(name);
   std::vector<int> index(n);
   for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<int>(i + 1);
-  h5::Handle scale = h5::write_dataset(group.id(), dim, {n}, index.data());
-  h5::make_scale(scale.id(), dim);
+  h5::Handle scale = h5::write_dataset(group.id(), dim.c_str(), {n}, index.data());
+  h5::make_scale(scale.id(), dim.c_str());
   columns([&](const char* column, const auto& values) {
     h5::Handle d = h5::write_dataset(group.id(), column, {n}, values.data());
-    h5::attach_scale(d.id(), scale.id(), 0);
+    attach_dimensions(d.id());
     return d;
   });
 }

@@ -74,7 +74,7 @@ void write_sweep_file(OutputFile& of, const std::function<void(hid_t root)>& hea
     h5::Handle f = h5::create_file(of.partial());
     const hid_t root = f.id();
     header(root);
-    write_table(root, "evaluations", "evaluation", rows.size(), [&](auto put) {
+    write_table(root, "evaluations", rows.size(), [&](auto put) {
       put("config", column<int>(rows, [](const Row& r) { return r.config; }));
       put("degree", column<int>(rows, [](const Row& r) { return r.degree; }));
       put("seed", column<std::int64_t>(rows, [](const Row& r) { return r.seed; }));
@@ -92,7 +92,7 @@ void write_sweep_file(OutputFile& of, const std::function<void(hid_t root)>& hea
       put("fell_back", column<int>(rows, [](const Row& r) { return r.e.fell_back; }));
       put("wall_time_s", column<double>(rows, [](const Row& r) { return r.e.wall_s; }));
     });
-    write_table(root, "capacity", "pair", caps.size(), [&](auto put) {
+    write_table(root, "capacity", caps.size(), [&](auto put) {
       put("config", column<int>(caps, [](const Capacity& c) { return c.config; }));
       put("degree", column<int>(caps, [](const Capacity& c) { return c.degree; }));
       put("seed", column<std::int64_t>(caps, [](const Capacity& c) { return c.seed; }));
