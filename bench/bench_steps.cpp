@@ -271,6 +271,59 @@ void bench_fig2() {
   std::printf("\n");
 }
 
+// Where bench_recall's 1-thread time (wall_1, s) goes: Gaussian increments, the drift and the rest,
+// each timed on `part` trajectories of K steps (best of 3) and scaled to spec.trajectories.
+void recall_breakdown(const PatternDiffusion& dm, const Vec& x0, const RecallSpec& spec, long long K, int part,
+                      double wall_1) {
+  const Eigen::Index D = x0.size();
+  const int M = spec.trajectories;
+  const double h = (spec.t_end - spec.t0) / static_cast<double>(K);
+  const double scale = static_cast<double>(M) / part;
+  Vec xi(D);
+  // `part` trajectories' increments from their own generators, drawn with the type of `dist`
+  auto time_normals = [&](auto dist) {
+    return best_of(3, [&] {
+      double acc = 0;
+      for (int i = 0; i < part; ++i) {
+        std::mt19937_64 rng = trajectory_rng(spec.seed, static_cast<std::uint64_t>(i));
+        decltype(dist) gauss(0.0, 1.0);
+        for (long long k = 0; k < K; ++k) {
+          for (Eigen::Index j = 0; j < D; ++j) xi(j) = gauss(rng);
+          acc += xi(k % D);
+        }
+      }
+      g_sink = acc;
+    }) * scale;
+  };
+  const double t_gauss = time_normals(boost::random::normal_distribution<double>());
+  const double t_std = time_normals(std::normal_distribution<double>());
+  PatternDiffusion local = dm;
+  Vec f(D);
+  const double t_drift = best_of(3, [&] {
+    double acc = 0;
+    for (int i = 0; i < part; ++i)
+      for (long long k = 0; k < K; ++k) {
+        local.reverse_drift(x0, spec.t0 + static_cast<double>(k) * h, f);
+        acc += f(k % D);
+      }
+    g_sink = acc;
+  }) * scale;
+  auto share = [&](double t) { return 100.0 * t / wall_1; };
+  std::printf("  where the 1-thread time goes (%d trajectories x %lld steps, best of 3, scaled to %d; %% of the\n"
+              "  1-thread run):\n", part, K, M);
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "Gaussian increments, boost::random::normal_distribution (ziggurat)", t_gauss,
+              share(t_gauss));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "drift, PatternDiffusion::reverse_drift (at the cue)", t_drift,
+              share(t_drift));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "rest: x update, seeding, nearest pattern, OpenMP (by difference)",
+              wall_1 - t_gauss - t_drift, share(wall_1 - t_gauss - t_drift));
+  std::printf("    %-70s %7.2f s %5.1f%%\n", "(for comparison: the same normals by std::normal_distribution, polar)",
+              t_std, share(t_std));
+  std::printf("  (%.2f vs %.2f ns per normal; %lld normals per trajectory)\n\n", t_gauss / (1e-9 * M * K * D),
+              t_std / (1e-9 * M * K * D), K * D);
+}
+
+
 // ---------------------------------------------------------------------------------------------
 // 6. Reverse-SDE recall: the speed target of the diffusion-model side of the project.
 void bench_recall() {
@@ -301,7 +354,6 @@ void bench_recall() {
   spec.trajectories = M;
   spec.seed = seed;
   const long long K = EulerMaruyama::steps(t0, t_end, spec.dt);
-  const double h = (t_end - t0) / static_cast<double>(K);
   std::printf("== 6. reverse-SDE recall: %d trajectories, D = %d, N = %d unit patterns, VE (sigma = 1, T = 1), "
               "%lld Euler-Maruyama steps ==\n", M, D, N, K);
   std::printf("  (reverse_sde_recall, t = %g..%g, cue y_1 + N(0, 0.1^2 I), seed %llu; one run per thread count)\n",
@@ -336,57 +388,7 @@ void bench_recall() {
     std::printf("  target \"under 10 s on 2 cores\": not measured here (omp_get_max_threads() = %d; "
                 "OMP_NUM_THREADS=2 measures it)\n", max_threads);
 
-  // Breakdown on one thread: the parts of `part` trajectories, best of 3, scaled to M.
-  const double scale = static_cast<double>(M) / part;
-  Vec xi(D);
-  const double t_gauss = best_of(3, [&] {
-    double acc = 0;
-    for (int i = 0; i < part; ++i) {
-      std::mt19937_64 rng = trajectory_rng(seed, static_cast<std::uint64_t>(i));
-      boost::random::normal_distribution<double> gauss(0.0, 1.0);
-      for (long long k = 0; k < K; ++k) {
-        for (Eigen::Index j = 0; j < D; ++j) xi(j) = gauss(rng);
-        acc += xi(k % D);
-      }
-    }
-    g_sink = acc;
-  }) * scale;
-  const double t_std = best_of(3, [&] {
-    double acc = 0;
-    for (int i = 0; i < part; ++i) {
-      std::mt19937_64 rng = trajectory_rng(seed, static_cast<std::uint64_t>(i));
-      std::normal_distribution<double> gauss(0.0, 1.0);
-      for (long long k = 0; k < K; ++k) {
-        for (Eigen::Index j = 0; j < D; ++j) xi(j) = gauss(rng);
-        acc += xi(k % D);
-      }
-    }
-    g_sink = acc;
-  }) * scale;
-  PatternDiffusion local = dm;
-  Vec f(D);
-  const double t_drift = best_of(3, [&] {
-    double acc = 0;
-    for (int i = 0; i < part; ++i)
-      for (long long k = 0; k < K; ++k) {
-        local.reverse_drift(x0, t0 + static_cast<double>(k) * h, f);
-        acc += f(k % D);
-      }
-    g_sink = acc;
-  }) * scale;
-  auto share = [&](double t) { return 100.0 * t / wall_1; };
-  std::printf("  where the 1-thread time goes (%d trajectories x %lld steps, best of 3, scaled to %d; %% of the\n"
-              "  1-thread run):\n", part, K, M);
-  std::printf("    %-70s %7.2f s %5.1f%%\n", "Gaussian increments, boost::random::normal_distribution (ziggurat)", t_gauss,
-              share(t_gauss));
-  std::printf("    %-70s %7.2f s %5.1f%%\n", "drift, PatternDiffusion::reverse_drift (at the cue)", t_drift,
-              share(t_drift));
-  std::printf("    %-70s %7.2f s %5.1f%%\n", "rest: x update, seeding, nearest pattern, OpenMP (by difference)",
-              wall_1 - t_gauss - t_drift, share(wall_1 - t_gauss - t_drift));
-  std::printf("    %-70s %7.2f s %5.1f%%\n", "(for comparison: the same normals by std::normal_distribution, polar)",
-              t_std, share(t_std));
-  std::printf("  (%.2f vs %.2f ns per normal; %lld normals per trajectory)\n\n", t_gauss / (1e-9 * M * K * D),
-              t_std / (1e-9 * M * K * D), K * D);
+  recall_breakdown(dm, x0, spec, K, part, wall_1);
 }
 
 int main(int argc, char** argv) {

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 # ipykernel (imported here by jupyter_client, and in the kernel) loads debugpy, which warns about
@@ -45,11 +46,17 @@ def stdout_lines(nb):
             for line in out["text"].splitlines() if line.strip()]
 
 
-def run_seqmem(seqmem, scenario, h5):
-    """`seqmem run scenario -o h5 -q`; raises RuntimeError with its output when it fails."""
-    p = subprocess.run([seqmem, "run", str(scenario), "-o", str(h5), "-q"], capture_output=True, text=True)
+def run_seqmem(seqmem, scenario, h5, *sets):
+    """`seqmem run scenario -o h5 -q [--set k=v ...]`; returns its wall time (s); raises RuntimeError
+    with its output when it fails."""
+    args = [str(seqmem), "run", str(scenario), "-o", str(h5), "-q"]
+    for s in sets:
+        args += ["--set", s]
+    t = time.monotonic()
+    p = subprocess.run(args, capture_output=True, text=True)
     if p.returncode != 0:
-        raise RuntimeError(f"seqmem run failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+        raise RuntimeError(f"{' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return time.monotonic() - t
 
 
 def execute_notebook(notebook, h5, tmp, timeout=300, extra_env=None):

@@ -24,7 +24,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,8 @@ import h5py
 import numpy as np
 from scipy.stats import chi2
 
-from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook  # tests/notebook_runner.py
+from diffusion_reference import Mixture, kernel_at, ve_flow_rk4  # tests/diffusion_reference.py
+from notebook_runner import ANALYSIS, ROOT, analysis_listing, check_png, execute_notebook, run_seqmem  # tests/notebook_runner.py
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
@@ -60,89 +60,6 @@ def report(line):
     MEASURED.append(line)
 
 
-# ----------------------------------------------------------------------------------------------
-# Independent numpy model of the file's Gaussian mixture (full covariances, no Woodbury identity)
-
-
-def kernel(t, sigma, T, gamma):
-    """a(T - t) and s^2(T - t) of the forward process (VE: gamma = 0)."""
-    tau = T - t
-    a = math.exp(-gamma * tau)
-    s2 = sigma ** 2 * tau if gamma == 0 else sigma ** 2 * (-math.expm1(-2 * gamma * tau)) / (2 * gamma)
-    return a, s2
-
-
-class Mixture:
-    """p_0 = sum_k pi_k N(mu_k, F_k F_k^T) of one run, carried to time t by the forward kernel."""
-
-    def __init__(self, g):
-        a = seqmem.attrs(g)
-        self.means = g["means"][()]
-        self.weights = g["component_weight"][()]
-        self.labels = g["component_label"][()]
-        self.factors = g["component_factor"][()] if "component_factor" in g else None
-        self.sigma, self.T = float(a["sigma"]), float(a["T"])
-        self.gamma = 0.0 if a["process"] == "ve" else float(a["gamma_v"])
-
-    def _terms(self, X, t):
-        a, s2 = kernel(t, self.sigma, self.T, self.gamma)
-        X = np.atleast_2d(X)
-        K, D = self.means.shape
-        C = np.repeat(s2 * np.eye(D)[None], K, axis=0)
-        if self.factors is not None:
-            C = C + a * a * np.einsum("kir,kjr->kij", self.factors, self.factors)
-        Cinv = np.linalg.inv(C)
-        logdet = np.linalg.slogdet(2 * np.pi * C)[1]
-        R = X[:, None, :] - a * self.means[None]
-        CR = np.einsum("kij,mkj->mki", Cinv, R)
-        l = np.log(self.weights)[None] - 0.5 * np.einsum("mki,mki->mk", R, CR) - 0.5 * logdet[None]
-        return l, CR
-
-    def posterior(self, X, t):
-        """(M, K): p(k | x, t)."""
-        l, _ = self._terms(X, t)
-        w = np.exp(l - l.max(axis=1, keepdims=True))
-        return w / w.sum(axis=1, keepdims=True)
-
-    def log_density(self, X, t):
-        l, _ = self._terms(X, t)
-        m = l.max(axis=1)
-        return m + np.log(np.exp(l - m[:, None]).sum(axis=1))
-
-    def score(self, X, t):
-        l, CR = self._terms(X, t)
-        w = np.exp(l - l.max(axis=1, keepdims=True))
-        w /= w.sum(axis=1, keepdims=True)
-        return -np.einsum("mk,mki->mi", w, CR)
-
-    def label_mass(self, W, labels):
-        """(M, L): the posterior mass of each label."""
-        return np.stack([W[:, self.labels == l].sum(axis=1) for l in labels], axis=1)
-
-    def square_mass(self, t, half):
-        """The exact mass of p_t in [-half, half]^2 (D = 2): per component, the x-marginal times the
-        conditional probability of y, integrated over x with Simpson's rule on 4001 points."""
-        from math import erf
-
-        Phi = np.vectorize(lambda z: 0.5 * (1 + erf(z / math.sqrt(2))))
-        a, s2 = kernel(t, self.sigma, self.T, self.gamma)
-        x = np.linspace(-half, half, 4001)
-        simpson = np.ones_like(x)
-        simpson[1:-1:2], simpson[2:-1:2] = 4, 2
-        simpson *= (x[1] - x[0]) / 3
-        total = 0.0
-        for k in range(len(self.weights)):
-            C = s2 * np.eye(2)
-            if self.factors is not None:
-                C = C + a * a * self.factors[k] @ self.factors[k].T
-            m = a * self.means[k]
-            fx = np.exp(-(x - m[0]) ** 2 / (2 * C[0, 0])) / math.sqrt(2 * math.pi * C[0, 0])
-            my = m[1] + C[0, 1] / C[0, 0] * (x - m[0])
-            sy = math.sqrt(C[1, 1] - C[0, 1] ** 2 / C[0, 0])
-            total += self.weights[k] * simpson @ (fx * (Phi((half - my) / sy) - Phi((-half - my) / sy)))
-        return float(total)
-
-
 def run_attrs(path):
     """{run: attributes} of a seqmem file."""
     with h5py.File(path, "r") as f:
@@ -161,18 +78,6 @@ def reduced_copy(name, tmp, grid):
     return out
 
 
-def run_seqmem(scenario, h5, *sets):
-    """`seqmem run scenario -o h5 -q [--set k=v ...]`; returns the wall time."""
-    args = [SEQMEM, "run", str(scenario), "-o", str(h5), "-q"]
-    for s in sets:
-        args += ["--set", s]
-    t = time.monotonic()
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
-    return time.monotonic() - t
-
-
 class DiffusionNotebook(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -182,12 +87,12 @@ class DiffusionNotebook(unittest.TestCase):
         cls.h5 = {p: tmp / f"{p}.h5" for p in PANELS}
         cls.figdir = tmp / "figs"
         wall = {
-            "landscapes": run_seqmem(SCENARIOS / "diffusion_landscapes.toml", cls.h5["landscapes"]),
-            "recall": run_seqmem(SCENARIOS / "diffusion_recall.toml", cls.h5["recall"],
+            "landscapes": run_seqmem(SEQMEM, SCENARIOS / "diffusion_landscapes.toml", cls.h5["landscapes"]),
+            "recall": run_seqmem(SEQMEM, SCENARIOS / "diffusion_recall.toml", cls.h5["recall"],
                                  f"trajectories={RECALL_TRAJECTORIES}"),
-            "equivalence": run_seqmem(reduced_copy("diffusion_equivalence", tmp, EQUIVALENCE_T_END),
+            "equivalence": run_seqmem(SEQMEM, reduced_copy("diffusion_equivalence", tmp, EQUIVALENCE_T_END),
                                       cls.h5["equivalence"]),
-            "continuum": run_seqmem(reduced_copy("diffusion_continuum", tmp, CONTINUUM_NOISE), cls.h5["continuum"],
+            "continuum": run_seqmem(SEQMEM, reduced_copy("diffusion_continuum", tmp, CONTINUUM_NOISE), cls.h5["continuum"],
                                     f"trajectories={CONTINUUM_TRAJECTORIES}"),
         }
         report("seqmem wall time: " + ", ".join(f"{k} {v:.1f} s" for k, v in wall.items()))
@@ -230,7 +135,7 @@ class DiffusionNotebook(unittest.TestCase):
         for panel in ("recall", "continuum"):
             for r, _, a in self.runs(panel):
                 with self.subTest(panel=panel, run=r):
-                    _, s2 = kernel(a["t0"], a["sigma"], a["T"], 0.0 if a["process"] == "ve" else a["gamma_v"])
+                    _, s2 = kernel_at(a["t0"], a)
                     self.assertAlmostEqual(s2, a["cue_noise"] ** 2, delta=1e-12)
 
     def test_label_posterior_recomputed(self):
@@ -240,7 +145,7 @@ class DiffusionNotebook(unittest.TestCase):
         for panel in PANELS:
             for r, g, a in self.runs(panel):
                 with self.subTest(panel=panel, run=r):
-                    mix = Mixture(g)
+                    mix = Mixture(g, seqmem.attrs(g))
                     cues = np.atleast_2d(g["cue"][()])
                     post = mix.label_mass(mix.posterior(cues, a["t0"]), g["label"][()]).mean(axis=0)
                     err = float(np.abs(post - g["label_posterior"][()]).max())
@@ -261,7 +166,7 @@ class DiffusionNotebook(unittest.TestCase):
         for panel in PANELS:
             for r, g, a in self.runs(panel):
                 with self.subTest(panel=panel, run=r):
-                    mix = Mixture(g)
+                    mix = Mixture(g, seqmem.attrs(g))
                     ec = g["end_component"][()]
                     W = mix.posterior(g["end_state"][()], a["t_end"])
                     same = W.argmax(axis=1) == ec
@@ -300,7 +205,7 @@ class DiffusionNotebook(unittest.TestCase):
                     np.testing.assert_array_equal(path[:, -1], g["end_state"][:P])
                     self.assertAlmostEqual(t[0], a["t0"], places=12)
                     self.assertAlmostEqual(t[-1], a["t_end"], places=12)
-                    mix = Mixture(g)
+                    mix = Mixture(g, seqmem.attrs(g))
                     js = np.unique(np.linspace(0, len(t) - 1, 6).astype(int))
                     for j in js:
                         e = -a["sigma"] ** 2 * mix.log_density(path[:, j], t[j])
@@ -326,7 +231,7 @@ class DiffusionNotebook(unittest.TestCase):
                 self.assertEqual(a["landscape_t"], t)
                 X, Y = np.meshgrid(L["x"], L["y"])  # (y, x) as in the file
                 P = np.stack([X.ravel(), Y.ravel()], axis=1)
-                mix = Mixture(g)
+                mix = Mixture(g, seqmem.attrs(g))
                 ld = mix.log_density(P, t).reshape(X.shape)
                 sc = mix.score(P, t)
                 scale = np.abs(sc).max()
@@ -343,7 +248,7 @@ class DiffusionNotebook(unittest.TestCase):
         # (h = 0.05: errors ~ 2), elsewhere the agreement is ~1e-9.
         for r, g, a, L, t in self.landscapes():
             with self.subTest(run=r):
-                mix = Mixture(g)
+                mix = Mixture(g, seqmem.attrs(g))
                 x, y, ld = L["x"], L["y"], L["log_density"]
                 h = x[1] - x[0]
                 self.assertTrue(np.allclose(np.diff(x), h) and np.allclose(np.diff(y), h))
@@ -383,7 +288,7 @@ class DiffusionNotebook(unittest.TestCase):
                 w = np.ones_like(x)
                 w[[0, -1]] = 0.5
                 integral = float(w @ np.exp(L["log_density"]) @ w * h * h)
-                mass = Mixture(g).square_mass(t, x[-1])
+                mass = Mixture(g, seqmem.attrs(g)).square_mass(t, x[-1])
                 self.assertAlmostEqual(x[0], -x[-1])
                 self.assertLess(abs(integral - mass), 1e-4)
                 if a["name"] in ("point", "semantic"):
@@ -461,8 +366,7 @@ class DiffusionNotebook(unittest.TestCase):
                     w = np.exp(z - z.max(axis=1, keepdims=True))
                     w /= w.sum(axis=1, keepdims=True)
                     self.assertLess(np.abs(w @ Y - X).max(), 1e-8)
-                    _, s2 = kernel(a["t_end"], a["sigma"], a["T"], 0.0 if proc == "ve" else a["gamma_v"])
-                    a_t = kernel(a["t_end"], a["sigma"], a["T"], 0.0 if proc == "ve" else a["gamma_v"])[0]
+                    a_t, s2 = kernel_at(a["t_end"], a)
                     self.assertAlmostEqual(a["beta_used"], a_t / s2, delta=1e-9 * a["beta_used"])
 
     def test_ve_flow_against_numpy_integration(self):
@@ -474,23 +378,7 @@ class DiffusionNotebook(unittest.TestCase):
         a, ec, X_file, cue, Y = eq[t_end]["probability_flow", "ve"]
         T, sig2, t0 = a["T"], a["sigma"] ** 2, a["t0"]
         u_end = math.log((T - t0) / (T - t_end))
-        n = int(math.ceil(u_end / 0.005))
-        du = u_end / n
-
-        def f(x, u):
-            z = -((x[:, None, :] - Y[None]) ** 2).sum(axis=2) / (2 * sig2 * (T - t0) * math.exp(-u))
-            w = np.exp(z - z.max(axis=1, keepdims=True))
-            w /= w.sum(axis=1, keepdims=True)
-            return 0.5 * (w @ Y - x)
-
-        x = cue.copy()
-        for i in range(n):
-            u = i * du
-            k1 = f(x, u)
-            k2 = f(x + 0.5 * du * k1, u + 0.5 * du)
-            k3 = f(x + 0.5 * du * k2, u + 0.5 * du)
-            k4 = f(x + du * k3, u + du)
-            x = x + du / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        x, n = ve_flow_rk4(cue, Y, T, sig2, t0, u_end, 0.005)
         ec_np = ((x[:, None, :] - Y[None]) ** 2).sum(axis=2).argmin(axis=1)  # VE, equal weights: nearest mean
         dist = np.linalg.norm(x - X_file, axis=1)
         report(f"VE flow to t_end = {t_end} (beta {a['beta_used']:.4g}) vs numpy RK4 ({n} steps): same end "
@@ -553,7 +441,7 @@ class DiffusionNotebook(unittest.TestCase):
         for noise, fc, fo, fm, pm, z in rows:
             report(f"continuum cue_noise {noise:4.2f}: cued {fc:.3f}, other memories {fo:.3f}, manifold {fm:.3f} "
                    f"(posterior {pm:.3f}); max |f - p| / SE = {z:.2f}")
-        (n0, _, _, first, _, _), (n1, _, _, last, _, _) = rows[0], rows[-1]
+        first, last = rows[0][3], rows[-1][3]
         M = CONTINUUM_TRAJECTORIES
         self.assertGreater(last - first, 5 * math.sqrt(0.25 / M), "the manifold fraction does not grow with the noise")
         self.assertGreater(rows[0][1], 0.95, "the smallest cue noise should recall the cued memory")
