@@ -149,7 +149,7 @@ TEST_CASE("baseline: the dense memory with F = x^2 is the Hopfield network, spin
   o.trials = 8;
   o.cue_flip = 0.1;
   const auto h = singleton_capacity(o);
-  o.model = "dense_poly";
+  o.model = BaselineModel::dense_poly;
   o.degree = 2;
   CHECK(singleton_capacity(o).capacity_per_trial == h.capacity_per_trial);
 }
@@ -177,10 +177,10 @@ TEST_CASE("baseline: fixed_point is recall from the pattern with threshold 1, an
   SingletonCapacityOptions o;
   o.N = 200;
   o.trials = 100;
-  o.criterion = "fixed_point";
+  o.criterion = BaselineCriterion::fixed_point;
   o.required_fraction = 1.0;
   const auto fp = timed(o, "Hopfield, every pattern exactly stable");
-  o.criterion = "recall";
+  o.criterion = BaselineCriterion::recall;
   o.overlap_threshold = 1.0;
   CHECK(singleton_capacity(o).capacity_per_trial == fp.capacity_per_trial);
 
@@ -246,7 +246,7 @@ TEST_CASE("baseline: dense capacity grows with the degree n, and F = exp stores 
   o.N = 30;
   o.trials = 8;
   const double hopfield = timed(o, "Hopfield").mean;
-  o.model = "dense_poly";
+  o.model = BaselineModel::dense_poly;
   double previous = 0;
   for (const int n : {2, 3, 4}) {
     o.degree = n;
@@ -263,7 +263,7 @@ TEST_CASE("baseline: dense capacity grows with the degree n, and F = exp stores 
   o.degree = 4;
   o.trials = 4;
   const auto quartic = timed(o, "dense x^4");
-  o.model = "dense_exp";
+  o.model = BaselineModel::dense_exp;
   const auto expo = timed(o, "dense exp");
   CHECK(expo.mean > 10 * o.N);
   CHECK(expo.mean > 4 * quartic.mean);
@@ -271,7 +271,7 @@ TEST_CASE("baseline: dense capacity grows with the degree n, and F = exp stores 
 
 TEST_CASE("baseline: singleton capacity is the same for 1 and 2 OpenMP threads") {
   SingletonCapacityOptions o;
-  o.model = "dense_poly";
+  o.model = BaselineModel::dense_poly;
   o.degree = 3;
   o.N = 24;
   o.trials = 5;
@@ -296,10 +296,9 @@ TEST_CASE("baseline: bad options are rejected") {
     change(o);
     CHECK_THROWS_AS(singleton_capacity(o), std::invalid_argument);
   };
-  rejects([](auto& o) { o.model = "boltzmann"; });
-  rejects([](auto& o) { o.criterion = "exact"; });
+  rejects([](auto& o) { o.model = BaselineModel::none; });
   rejects([](auto& o) { o.N = 1; });
-  rejects([](auto& o) { o.model = "dense_poly", o.degree = 1; });
+  rejects([](auto& o) { o.model = BaselineModel::dense_poly, o.degree = 1; });
   rejects([](auto& o) { o.cue_flip = 1.5; });
   rejects([](auto& o) { o.required_fraction = 0.0; });
   rejects([](auto& o) { o.trials = 0; });

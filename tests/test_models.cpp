@@ -206,6 +206,30 @@ TEST_CASE("H(L_h) w equals the finite-difference Jacobian of sigma_h") {
   }
 }
 
+TEST_CASE("every activation of kHiddenKindNames: grad L_h = sigma_h and H(L_h) w = the derivative of sigma_h") {
+  // Central finite differences on every activation the scenario key sigma_h offers, so that a new one
+  // is checked without a line here (docs/architecture.md, "Add an activation").
+  Vec h(4), w(4);
+  h << 0.7, -1.3, 2.1, 0.4;
+  w << 0.3, -0.2, 0.5, 1.0;
+  const double e = 1e-6;
+  for (const auto& choice : kHiddenKindNames)
+    for (int degree : {1, 2, 3}) {
+      CAPTURE(choice.name);
+      CAPTURE(degree);
+      const HiddenActivation a{choice.value, degree, 1.7};
+      Vec g(4), Hw(4), gp(4), gm(4);
+      a(h, g);
+      const double dL = (a.lagrangian(Vec(h + e * w)) - a.lagrangian(Vec(h - e * w))) / (2 * e);
+      CHECK(dL == doctest::Approx(g.dot(w)).epsilon(1e-7));
+      a.hessian_times(h, g, w, Hw);
+      a(Vec(h + e * w), gp);
+      a(Vec(h - e * w), gm);
+      const Vec fd = (gp - gm) / (2 * e);
+      CHECK((Hw - fd).norm() < 1e-7 * (1 + fd.norm()));
+    }
+}
+
 TEST_CASE("the readings of Figure 3 change exactly the equation they name (hand computations)") {
   Tiny t;
   auto s = [&](int i) { return std::tanh(t.p.gamma * t.Vf(i)); };

@@ -4,17 +4,17 @@
 // [runs] counted before they are built.
 #include <doctest/doctest.h>
 
-#include "tests/temp_dir.hpp"
-
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
+#include <variant>
 
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/kinds/kind.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
+#include "tests/temp_dir.hpp"
 
 using namespace seqmem;
 namespace fs = std::filesystem;
@@ -159,6 +159,9 @@ TEST_CASE("what a scenario is for: run, sweep or baseline, the same for every ru
   // a sweep has no K of its own, a baseline key needs baseline_model, a grid may not mix commands
   CHECK(outcome(s, {"K=5"}).find("key 'K': does not apply to a capacity sweep") != std::string::npos);
   CHECK(outcome(g, {"trials=3"}).find("key 'trials': [baseline] needs baseline_model") != std::string::npos);
+  // the sweep's axis is the degree of sigma_h: softmax has none
+  CHECK(outcome(s, {"sigma_h=\"softmax\"", "stepper=\"rk4\""}).find("key 'sweep_degrees': sweeps the degree n") !=
+        std::string::npos);
   const std::string mixed = write_temp("mixed.toml", "[sweep]\nsweep_degrees = [2]\nsweep_seeds = [1]\nsweep_alpha_c = [0.5]\n"
                                                      "[runs]\nlist = [{ baseline_model = \"hopfield\" }]\n");
   CHECK(outcome(mixed, {}).find("[sweep] or [baseline], not both") != std::string::npos);
@@ -178,6 +181,11 @@ TEST_CASE("a run records the keys its resolver read, with the value the model us
   CHECK(r.gsemm().fixed_points.t_end == 2.0);
   CHECK(recorded(r, "fp_t_end") == "2");
   CHECK(recorded(load_scenario(g, {"fp_t_end=1.5"}).runs[0], "fp_t_end") == "1.5");
+  CHECK(recorded(load_scenario(g, {"fp_t_end=40"}).runs[0], "fp_t_end") == "2");  // the window ends with the run
+  // a number key given as an integer is the double the model reads
+  const RunSpec whole = load_scenario(g, {"t_end=3"}).runs[0];
+  for (const auto& [k, v] : whole.resolved)
+    if (k == "t_end") CHECK(std::holds_alternative<double>(v));
   CHECK(recorded(r, "alpha_c") == "0");  // a default, as read
   // free recall: orthonormal items have N_f = N_items + categories whatever the file's default says;
   // lures = -1 is L
@@ -187,6 +195,28 @@ TEST_CASE("a run records the keys its resolver read, with the value the model us
   // only the kind's keys are read: no GSEMM sweep key in a free-recall or diffusion run
   CHECK(recorded(f, "K_max") == "absent");
   CHECK(recorded(load_scenario(write_temp("d.toml", kDiffusion)).runs[0], "alpha_c") == "absent");
+}
+
+TEST_CASE("an override of a key a [runs] entry sets: the entry wins for its runs, with a warning") {
+  const std::string grid = write_temp("grid.toml", kGsemm + "[runs]\nlist = [{ alpha_c = 0.1 }, { T_d = 3.0 }]\n");
+  const Scenario sc = load_scenario(grid, {"alpha_c=0.5"});
+  CHECK(sc.runs[0].params.alpha_c == 0.1);
+  CHECK(sc.runs[1].params.alpha_c == 0.5);
+  // (the transition-strength warning of a small alpha_c aside)
+  auto also_set = [](const Scenario& s) {
+    std::vector<std::string> w;
+    for (const auto& x : s.warnings)
+      if (x.find("is also set by [runs]") != std::string::npos) w.push_back(x);
+    return w;
+  };
+  REQUIRE(also_set(sc).size() == 1);
+  CHECK(also_set(sc)[0].find("--set alpha_c=0.5: key 'alpha_c' is also set by [runs]") != std::string::npos);
+  CHECK(also_set(load_scenario(grid, {"gamma=5"})).empty());
+  // blanks around the key of an override are not part of it
+  CHECK(outcome(write_temp("plain.toml", kGsemm), {" T_d = 5"}) == "");
+  // an infinity is refused as not finite, not as out of a range it satisfies
+  CHECK(outcome(write_temp("plain2.toml", kGsemm), {"alpha_s=inf"})
+            .find("key 'alpha_s': must be finite (> 0), got inf") != std::string::npos);
 }
 
 TEST_CASE("only what a run uses is checked against it: the default surface_memories and K = 1") {

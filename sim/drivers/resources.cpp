@@ -31,7 +31,7 @@ ResourceEstimate estimate_kind(const RunSpec& r, const FileCache& files, int thr
     double N = 0;
     for (int n : r.gsemm().baseline.N) N = std::max<double>(N, n);
     const double P = r.gsemm().baseline.P_max;
-    e.memory = kDouble * ((r.gsemm().baseline.model == "hopfield" ? N * N : 0) + 2 * N * P);
+    e.memory = kDouble * ((r.gsemm().baseline.model == BaselineModel::hopfield ? N * N : 0) + 2 * N * P);
     e.memory_keys = "baseline_N, P_max";
   }
   return e;

@@ -33,9 +33,20 @@ std::uint64_t cue_seed(std::uint64_t seed_t, int mu) {
 InteractionFunction interaction(const SingletonCapacityOptions& opt) {
   InteractionFunction F;
   F.degree = opt.degree;
-  if (opt.model == "dense_poly") F.kind = InteractionKind::power;
-  if (opt.model == "dense_rectified") F.kind = InteractionKind::rectified_power;
-  if (opt.model == "dense_exp") F.kind = InteractionKind::exponential;
+  switch (opt.model) {
+    case BaselineModel::dense_poly:
+      F.kind = InteractionKind::power;
+      break;
+    case BaselineModel::dense_rectified:
+      F.kind = InteractionKind::rectified_power;
+      break;
+    case BaselineModel::dense_exp:
+      F.kind = InteractionKind::exponential;
+      break;
+    case BaselineModel::hopfield:
+    case BaselineModel::none:
+      throw std::logic_error("interaction: not a dense associative memory");
+  }
   return F;
 }
 
@@ -45,7 +56,7 @@ template <class Network>
 int count_recalled(Network& net, const Mat& Xi, const SingletonCapacityOptions& opt, std::uint64_t seed_t,
                    int enough, int too_many) {
   const int N = static_cast<int>(Xi.rows()), P = static_cast<int>(Xi.cols());
-  const bool fixed_point = opt.criterion == "fixed_point";
+  const bool fixed_point = opt.criterion == BaselineCriterion::fixed_point;
   CueSpec cue;
   cue.flip = opt.cue_flip;
   Vec s(N);
@@ -70,7 +81,7 @@ int count_recalled(Network& net, const Mat& Xi, const SingletonCapacityOptions& 
 int count_recalled(const SingletonCapacityOptions& opt, int trial, int P, int enough, int too_many) {
   const std::uint64_t seed_t = singleton_trial_seed(opt.seed, trial);
   const Mat Xi = random_memories(opt.N, P, seed_t);
-  if (opt.model == "hopfield") {
+  if (opt.model == BaselineModel::hopfield) {
     Hopfield net(Xi, order_seed(seed_t));
     return count_recalled(net, Xi, opt, seed_t, enough, too_many);
   }
@@ -98,14 +109,9 @@ int search_capacity(const SingletonCapacityOptions& opt, int trial, long& evalua
 
 void validate(const SingletonCapacityOptions& opt) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("singleton capacity: " + what); };
-  if (opt.model != "hopfield" && opt.model != "dense_poly" && opt.model != "dense_rectified" &&
-      opt.model != "dense_exp")
-    fail("model must be hopfield, dense_poly, dense_rectified or dense_exp, not '" + opt.model + "'");
-  if (opt.criterion != "recall" && opt.criterion != "fixed_point")
-    fail("criterion must be recall or fixed_point, not '" + opt.criterion + "'");
+  if (opt.model == BaselineModel::none) fail("model must be hopfield, dense_poly, dense_rectified or dense_exp");
   if (opt.N < 2) fail("N must be at least 2");
-  if ((opt.model == "dense_poly" || opt.model == "dense_rectified") && opt.degree < 2)
-    fail("degree must be at least 2");
+  if (has_degree(opt.model) && opt.degree < 2) fail("degree must be at least 2");
   if (!(opt.cue_flip >= 0.0 && opt.cue_flip <= 1.0)) fail("cue_flip must lie in [0, 1]");
   if (!(opt.overlap_threshold >= -1.0 && opt.overlap_threshold <= 1.0))
     fail("overlap_threshold must lie in [-1, 1]");

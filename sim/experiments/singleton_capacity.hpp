@@ -49,14 +49,38 @@
 #include <vector>
 
 #include "models/activations.hpp"
+#include "models/choice_names.hpp"
 
 namespace seqmem {
 
+// The memories of the baseline (scenario key baseline_model; `none`, spelt "" and listed last: no
+// baseline): the classical Hopfield network, the dense associative memories with F(x) = x^n,
+// max(x, 0)^n (both with a degree n) and exp(x).
+enum class BaselineModel { hopfield, dense_poly, dense_rectified, dense_exp, none };
+inline constexpr ChoiceName<BaselineModel> kBaselineModelNames[] = {{"hopfield", BaselineModel::hopfield},
+                                                                    {"dense_poly", BaselineModel::dense_poly},
+                                                                    {"dense_rectified", BaselineModel::dense_rectified},
+                                                                    {"dense_exp", BaselineModel::dense_exp},
+                                                                    {"", BaselineModel::none}};
+constexpr const auto& choice_names(BaselineModel) { return kBaselineModelNames; }
+inline const char* to_string(BaselineModel v) { return name_in(kBaselineModelNames, v); }
+// Whether the model's interaction has a degree n (the key baseline_degrees).
+constexpr bool has_degree(BaselineModel m) {
+  return m == BaselineModel::dense_poly || m == BaselineModel::dense_rectified;
+}
+
+// What counts as stored (scenario key baseline_criterion): recalled from a cue, or a fixed point.
+enum class BaselineCriterion { recall, fixed_point };
+inline constexpr ChoiceName<BaselineCriterion> kBaselineCriterionNames[] = {
+    {"recall", BaselineCriterion::recall}, {"fixed_point", BaselineCriterion::fixed_point}};
+constexpr const auto& choice_names(BaselineCriterion) { return kBaselineCriterionNames; }
+inline const char* to_string(BaselineCriterion v) { return name_in(kBaselineCriterionNames, v); }
+
 struct SingletonCapacityOptions {
-  std::string model = "hopfield";    // hopfield | dense_poly (x^n) | dense_rectified (max(x,0)^n) | dense_exp
-  int N = 100;                       // neurons
-  int degree = 3;                    // n of dense_poly and dense_rectified (>= 2)
-  std::string criterion = "recall";  // recall | fixed_point
+  BaselineModel model = BaselineModel::hopfield;  // not none
+  int N = 100;                                    // neurons
+  int degree = 3;                                 // n of dense_poly and dense_rectified (>= 2)
+  BaselineCriterion criterion = BaselineCriterion::recall;
   double cue_flip = 0.0;             // recall: fraction of the cue's entries flipped
   double overlap_threshold = 0.9;    // recall: the final overlap needed
   double required_fraction = 0.5;    // of the P patterns that must be recalled

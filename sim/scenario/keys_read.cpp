@@ -42,9 +42,7 @@ Applies applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
   if (r.command == Command::baseline) {
     if (!section.empty() && section != "baseline") return no();
-    return when(!(is(k.key, "baseline_degrees") &&
-                  (r.gsemm().baseline.model == "hopfield" || r.gsemm().baseline.model == "dense_exp")),
-                r, "baseline_model");
+    return when(!is(k.key, "baseline_degrees") || has_degree(r.gsemm().baseline.model), r, "baseline_model");
   }
   return kind_rules(r.model).applies(k, r);
 }

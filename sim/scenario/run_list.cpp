@@ -43,8 +43,11 @@ void check_family(const Values& v, Family fam, const std::string& kind) {
       v.fail(k.key, fmt::format("does not apply to kind = \"{}\"", kind));
 }
 
-AttrValue attr_value(const toml::node& n) {
-  if (n.is_integer()) return n.as_integer()->get();
+// A node as the value the model reads: a number key given as an integer (t_end = 20) is a double.
+AttrValue attr_value(const toml::node& n, Type type) {
+  if (n.is_integer())
+    return type == Type::Float ? AttrValue(static_cast<double>(n.as_integer()->get()))
+                               : AttrValue(n.as_integer()->get());
   if (n.is_floating_point()) return n.as_floating_point()->get();
   if (n.is_boolean()) return n.as_boolean()->get();
   if (n.is_string()) return n.as_string()->get();
@@ -58,7 +61,7 @@ void record_keys_read(const Values& v, Family fam, RunSpec& r) {
   for (const auto& k : schema())
     if (in_family(k.family, fam) && v.read.count(k.key)) {
       const auto u = v.used.find(k.key);
-      r.resolved.emplace_back(k.key, u != v.used.end() ? u->second : attr_value(v.get(k.key)));
+      r.resolved.emplace_back(k.key, u != v.used.end() ? u->second : attr_value(v.get(k.key), k.type));
     }
   std::vector<std::string> missed;
   for (const auto& k : schema())
@@ -184,7 +187,22 @@ void RunList::Impl::expand(const toml::table* runs, const AtKey& at_key) {
   }
 }
 
+// A key set by --set (or Python's overrides) and by a [runs] entry: the entry wins for its runs,
+// the override sets the others. Said once per key and entry, as a warning.
+static void warn_overridden_axes(const Values& base, const std::vector<Axis>& axes,
+                                 std::vector<std::string>& warnings) {
+  for (const Axis& a : axes)
+    for (const auto& choice : a.choices)
+      for (const Override& o : choice)
+        if (base.overridden(o.key))
+          warnings.push_back(
+              fmt::format("{}: key '{}' is also set by [runs] ({}), whose value wins for the runs it "
+                          "sets; the override sets the others",
+                          base.origin.at(o.key), o.key, o.from));
+}
+
 void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& overrides) const {
+  warn_overridden_axes(base, axes, sc.warnings);
   // Every run is resolved (validated) once; the keys that vary between runs label them.
   std::vector<std::pair<std::string, std::string>> first;  // run 0's keys and values
   std::vector<bool> varies;

@@ -24,6 +24,12 @@ namespace {
 
 using namespace scenario_detail;
 
+// `s` without the blanks around it.
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+
 std::string where(const std::string& file, const toml::source_region& r) {
   return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
 }
@@ -187,7 +193,7 @@ void apply_overrides(const std::vector<std::string>& overrides, const std::funct
     for (char c : o)
       if (c == '\n' || c == '\r' || c == '\0')
         throw InputError(fmt::format("{}: the value must be one TOML value on one line", printable(from)));
-    const std::string key = strip_section(o.substr(0, eq), from);
+    const std::string key = strip_section(trimmed(o.substr(0, eq)), from);  // --set "alpha_c = 0.1"
     const std::string val = o.substr(eq + 1);
     auto d = std::make_shared<toml::table>();
     try {

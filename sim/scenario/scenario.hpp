@@ -19,6 +19,7 @@
 #include "models/memories.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/experiments/capacity.hpp"
+#include "sim/experiments/singleton_capacity.hpp"
 #include "sim/solvers/integrator_spec.hpp"
 
 namespace seqmem {
@@ -82,9 +83,9 @@ struct SweepSpec {
 
 // Classical singleton capacity ([baseline], sim/experiments/singleton_capacity.hpp), run by `seqmem sweep`.
 struct BaselineSpec {
-  std::string model;  // empty: none
+  BaselineModel model = BaselineModel::none;
   std::vector<int> N, degrees;
-  std::string criterion = "recall";
+  BaselineCriterion criterion = BaselineCriterion::recall;
   double cue_flip = 0, overlap_threshold = 0.9, required_fraction = 0.5;
   int trials = 20, P_max = 100000;
 };
@@ -241,7 +242,8 @@ struct RunSpec {
   FreeRecallSpec& free_recall() { return std::get<FreeRecallSpec>(kind_spec); }
   const FreeRecallSpec& free_recall() const { return std::get<FreeRecallSpec>(kind_spec); }
 
-  // Every resolved key with its value, in schema order: written as HDF5 attributes.
+  // Every key the kind's resolver read, with the value the model used (Values::use), in schema
+  // order: written as HDF5 attributes where the kind's rule says the key applies.
   std::vector<std::pair<std::string, AttrValue>> resolved;
 };
 

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -74,11 +76,17 @@ struct Values {
     throw InputError(fmt::format("{}: key '{}': {}", it == origin.end() ? path : it->second, key, msg));
   }
 
+  // What a number outside the range `r` is told: "must be > 0", and for NaN or an infinity
+  // "must be finite (> 0)" (inf > 0, yet refused).
+  static std::string must_be(const Range& r, double v) {
+    const std::string range = r.text();
+    return std::isfinite(v) || range == "finite" ? "must be " + range : fmt::format("must be finite ({})", range);
+  }
   // Numbers: finite and within the schema's range.
   double num(const std::string& k) const {
     const double v = as_double(get(k));
     const Range& r = def(k).range;
-    if (!r.contains(v)) fail(k, fmt::format("must be {}, got {}", r.text(), number_text(v)));
+    if (!r.contains(v)) fail(k, fmt::format("{}, got {}", must_be(r, v), number_text(v)));
     return v;
   }
   std::int64_t integer(const std::string& k) const {
@@ -103,7 +111,7 @@ struct Values {
     const Range& r = def(k).range;
     for (const auto& e : *get(k).as_array()) {
       const double v = as_double(e);
-      if (!r.contains(v)) fail(k, fmt::format("each value must be {}, got {}", r.text(), number_text(v)));
+      if (!r.contains(v)) fail(k, fmt::format("each value {}, got {}", must_be(r, v), number_text(v)));
       out.push_back(v);
     }
     return out;
@@ -112,6 +120,15 @@ struct Values {
   bool boolean(const std::string& k) const { return get(k).as_boolean()->get(); }
   // A string of the schema's choices.
   std::string choice(const std::string& k) const { return checked_choice(k, str(k)); }
+  // Whether key k (a choice of two, read as a flag: V_d0 = "cue") is `option`, which must be one
+  // of the schema's choices: a misspelt option is a std::logic_error on every load, not a flag that
+  // is silently never set.
+  bool chose(const std::string& k, const std::string& option) const {
+    const std::string choices = std::string("|") + def(k).choices + "|";
+    if (choices.find("|" + option + "|") == std::string::npos)
+      throw std::logic_error("Values::chose: '" + option + "' is not a choice of key " + k);
+    return choice(k) == option;
+  }
   std::string checked_choice(const std::string& k, const std::string& v) const {
     const std::string choices = def(k).choices;
     std::string list;

@@ -22,8 +22,6 @@
 namespace seqmem {
 namespace {
 
-bool polynomial(const BaselineSpec& b) { return b.model == "dense_poly" || b.model == "dense_rectified"; }
-
 // A [baseline] sweep as a Job of the driver skeleton (sim/drivers/driver.hpp): a unit is a setting
 // (configuration, N, degree); settings take seconds and go one after another on rank 0, each using
 // the threads inside (its trials).
@@ -34,7 +32,8 @@ class BaselineJob {
       const RunSpec run = sc.runs[static_cast<std::size_t>(c)];  // resolved on demand: a value
       const BaselineSpec& b = run.gsemm().baseline;
       // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
-      const std::vector<int> degrees = polynomial(b) ? b.degrees : std::vector<int>{b.model == "hopfield" ? 2 : 0};
+      const std::vector<int> degrees =
+          has_degree(b.model) ? b.degrees : std::vector<int>{b.model == BaselineModel::hopfield ? 2 : 0};
       for (int N : b.N)
         for (int d : degrees) settings_.push_back({c, N, d, {}});
     }
@@ -63,7 +62,7 @@ class BaselineJob {
     SingletonCapacityOptions o;
     o.model = b.model;
     o.N = s.N;
-    o.degree = polynomial(b) ? s.degree : 2;
+    o.degree = has_degree(b.model) ? s.degree : 2;
     o.criterion = b.criterion;
     o.cue_flip = b.cue_flip;
     o.overlap_threshold = b.overlap_threshold;
@@ -73,10 +72,11 @@ class BaselineJob {
     o.P_max = b.P_max;
     if (opt_.threads > 0) omp_set_num_threads(opt_.threads);
     s.r = singleton_capacity(o);
-    progress_->report(static_cast<double>(i + 1),
-                      fmt::format("{} N = {}{}: mean capacity {:.2f} ({:.4f} N)", b.model, s.N,
-                                  polynomial(b) ? fmt::format(", n = {}", s.degree) : "", s.r.mean, s.r.mean_per_neuron),
-                      true);
+    progress_->report(
+        static_cast<double>(i + 1),
+        fmt::format("{} N = {}{}: mean capacity {:.2f} ({:.4f} N)", to_string(b.model), s.N,
+                    has_degree(b.model) ? fmt::format(", n = {}", s.degree) : "", s.r.mean, s.r.mean_per_neuron),
+        true);
   }
 
   void deliver(const std::string&) {}

@@ -50,7 +50,7 @@ RunSpec resolve_free_recall(const Values& v, const std::string& /*dir*/, RunSpec
   f.rule = parse_choice<RecallRule>(v.choice("recall_rule"));
   f.accumulator = {v.num("kappa"), v.num("lambda"), v.num("eta"), v.num("accumulator_threshold")};
   f.recall_period = v.num("recall_period");
-  f.cue_first = v.choice("recall_cue") == "first";
+  f.cue_first = v.chose("recall_cue", "first");
   f.hebb_forward = v.num("hebb_forward");
   f.hebb_backward = v.num("hebb_backward");
   f.hebb_lag_decay = v.num("hebb_lag_decay");
@@ -58,7 +58,7 @@ RunSpec resolve_free_recall(const Values& v, const std::string& /*dir*/, RunSpec
 
   f.recognition = v.boolean("recognition");
   f.lures = v.int32("lures") == -1 ? f.L : v.int32("lures");
-  f.familiarity_max = v.choice("familiarity") == "max";
+  f.familiarity_max = v.chose("familiarity", "max");
   f.recognition_criterion = v.num("recognition_criterion");
   f.recognition_noise = v.num("recognition_noise");
   if (f.recognition) {

@@ -52,13 +52,14 @@ void resolve_command(const Values& v, RunSpec& r) {
                           "horizon_time", "horizon_per_memory", "success_rule", "max_wall_s", "fallback_rk4",
                           "capacity_per_alpha_c"})
       if (v.given(k)) v.fail(k, "a key of [sweep]: the capacity sweep needs sweep_degrees, sweep_seeds and sweep_alpha_c");
-  const std::string baseline_model = v.choice("baseline_model");
-  if (sweep && !baseline_model.empty()) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
-  if (baseline_model.empty())
+  const auto baseline_model = parse_choice<BaselineModel>(v.choice("baseline_model"));
+  const bool baseline = baseline_model != BaselineModel::none;
+  if (sweep && baseline) v.fail("baseline_model", "a scenario has [sweep] or [baseline], not both");
+  if (!baseline)
     for (const auto& k : schema())
       if (std::string(k.section) == "baseline" && v.given(k.key))
         v.fail(k.key, "[baseline] needs baseline_model (hopfield, dense_poly, dense_rectified or dense_exp)");
-  r.command = sweep ? Command::sweep : !baseline_model.empty() ? Command::baseline : Command::run;
+  r.command = sweep ? Command::sweep : baseline ? Command::baseline : Command::run;
   const bool runs = r.command == Command::run;
   if (!runs)
     for (const char* k : {"K", "Xi_file", "cycles", "Phi_file", "expect_cycle", "find_fixed_points"})
@@ -122,7 +123,7 @@ void resolve_cue_and_input(const Values& v, RunSpec& r, int K_known) {
   r.gsemm().cue_flip = v.num("cue_flip");
   r.gsemm().cue_zero = v.num("cue_zero");
   r.cue_noise = v.num("cue_noise");
-  r.gsemm().V_d0_from_cue = v.choice("V_d0") == "cue";
+  r.gsemm().V_d0_from_cue = v.chose("V_d0", "cue");
 
   const auto input = v.integer("input_memory");
   if (runs && input > K_known)
@@ -227,22 +228,24 @@ void resolve_capacity_sweep(const Values& v, RunSpec& r) {
     if (p.sigma_h.kind != HiddenKind::polynomial)
       v.fail("stepper", "event_driven needs sigma_h = \"polynomial\" (its saturated phases are solved in closed form)");
   }
+  if (sweep && !has_degree(p.sigma_h.kind))
+    v.fail("sweep_degrees", fmt::format("sweeps the degree n of sigma_h, which sigma_h = \"{}\" does not have",
+                                        to_string(p.sigma_h.kind)));
 }
 
 // [baseline]: the singleton capacity of the classical and dense associative memories.
 void resolve_baseline(const Values& v, RunSpec& r) {
-  const std::string baseline_model = v.choice("baseline_model");
   auto& bl = r.gsemm().baseline;
-  bl.model = baseline_model;
+  bl.model = parse_choice<BaselineModel>(v.choice("baseline_model"));
   for (auto n : v.int_list("baseline_N")) bl.N.push_back(static_cast<int>(n));
   for (auto n : v.int_list("baseline_degrees")) bl.degrees.push_back(static_cast<int>(n));
-  bl.criterion = v.choice("baseline_criterion");
+  bl.criterion = parse_choice<BaselineCriterion>(v.choice("baseline_criterion"));
   bl.cue_flip = v.num("baseline_cue_flip");
   bl.overlap_threshold = v.num("overlap_threshold");
   bl.required_fraction = v.num("required_fraction");
   bl.trials = v.int32("trials");
   bl.P_max = v.int32("P_max");
-  if (!bl.model.empty() && (bl.N.empty() || bl.degrees.empty()))
+  if (bl.model != BaselineModel::none && (bl.N.empty() || bl.degrees.empty()))
     v.fail(bl.N.empty() ? "baseline_N" : "baseline_degrees", "an axis of the baseline must not be empty");
 }
 
@@ -258,15 +261,16 @@ void resolve_fixed_points(const Values& v, RunSpec& r, int K_known) {
     v.fail("find_fixed_points", "the fixed-point finder supports alpha_s_placement eq10 and eq9 with "
                                 "hidden_normalization = \"none\"");
   fp.t_start = v.num("fp_t_start");
-  fp.t_end = v.num("fp_t_end") == -1 ? r.t_end : v.num("fp_t_end");
-  v.use("fp_t_end", fp.t_end);  // recorded as used, not the -1 that asked for t_end
+  // the window ends at the run's end: -1, or a later time, is t_end (recorded as used)
+  fp.t_end = v.num("fp_t_end") == -1 ? r.t_end : std::min(v.num("fp_t_end"), r.t_end);
+  v.use("fp_t_end", fp.t_end);
   fp.every = v.int32("fp_every");
   fp.from_memories = v.boolean("fp_from_memories");
   fp.start_amplitude = v.num("fp_start_amplitude");
   fp.descent_tol = v.num("fp_descent_tol");
   fp.newton_tol = v.num("fp_newton_tol");
   fp.surface_slices = v.int32("surface_slices");
-  fp.surface_pca = v.choice("surface_plane") == "pca";
+  fp.surface_pca = v.chose("surface_plane", "pca");
   fp.surface_grid = v.int32("surface_grid");
   fp.surface_range = v.num("surface_range");
   if (fp.surface_slices > 0 && !fp.enabled) v.fail("surface_slices", "needs find_fixed_points = true");
