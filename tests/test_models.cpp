@@ -214,20 +214,24 @@ TEST_CASE("every activation of kHiddenKindNames: grad L_h = sigma_h and H(L_h) w
   w << 0.3, -0.2, 0.5, 1.0;
   const double e = 1e-6;
   for (const auto& choice : kHiddenKindNames)
-    for (int degree : {1, 2, 3}) {
-      CAPTURE(choice.name);
-      CAPTURE(degree);
-      const HiddenActivation a{choice.value, degree, 1.7};
-      Vec g(4), Hw(4), gp(4), gm(4);
-      a(h, g);
-      const double dL = (a.lagrangian(Vec(h + e * w)) - a.lagrangian(Vec(h - e * w))) / (2 * e);
-      CHECK(dL == doctest::Approx(g.dot(w)).epsilon(1e-7));
-      a.hessian_times(h, g, w, Hw);
-      a(Vec(h + e * w), gp);
-      a(Vec(h - e * w), gm);
-      const Vec fd = (gp - gm) / (2 * e);
-      CHECK((Hw - fd).norm() < 1e-7 * (1 + fd.norm()));
-    }
+    for (int degree : {1, 2, 3})
+      for (const double scale : {1.0, 0.8}) {  // 0.8: a normalised reading, out_scale sigma(in_scale h)
+        CAPTURE(choice.name);
+        CAPTURE(degree);
+        CAPTURE(scale);
+        HiddenActivation a{choice.value, degree, 1.7};
+        a.in_scale = scale;
+        a.out_scale = 1.0 / (scale * scale);
+        Vec g(4), Hw(4), gp(4), gm(4);
+        a(h, g);
+        const double dL = (a.lagrangian(Vec(h + e * w)) - a.lagrangian(Vec(h - e * w))) / (2 * e);
+        CHECK(dL == doctest::Approx(g.dot(w)).epsilon(1e-7));
+        a.hessian_times(h, g, w, Hw);
+        a(Vec(h + e * w), gp);
+        a(Vec(h - e * w), gm);
+        const Vec fd = (gp - gm) / (2 * e);
+        CHECK((Hw - fd).norm() < 1e-7 * (1 + fd.norm()));
+      }
 }
 
 TEST_CASE("the readings of Figure 3 change exactly the equation they name (hand computations)") {

@@ -4,6 +4,7 @@
 // [runs] counted before they are built.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -184,8 +185,10 @@ TEST_CASE("a run records the keys its resolver read, with the value the model us
   CHECK(recorded(load_scenario(g, {"fp_t_end=40"}).runs[0], "fp_t_end") == "2");  // the window ends with the run
   // a number key given as an integer is the double the model reads
   const RunSpec whole = load_scenario(g, {"t_end=3"}).runs[0];
-  for (const auto& [k, v] : whole.resolved)
-    if (k == "t_end") CHECK(std::holds_alternative<double>(v));
+  const auto t_end =
+      std::find_if(whole.resolved.begin(), whole.resolved.end(), [](const auto& kv) { return kv.first == "t_end"; });
+  REQUIRE(t_end != whole.resolved.end());
+  CHECK(std::holds_alternative<double>(t_end->second));
   CHECK(recorded(r, "alpha_c") == "0");  // a default, as read
   // free recall: orthonormal items have N_f = N_items + categories whatever the file's default says;
   // lures = -1 is L
@@ -212,6 +215,12 @@ TEST_CASE("an override of a key a [runs] entry sets: the entry wins for its runs
   REQUIRE(also_set(sc).size() == 1);
   CHECK(also_set(sc)[0].find("--set alpha_c=0.5: key 'alpha_c' is also set by [runs]") != std::string::npos);
   CHECK(also_set(load_scenario(grid, {"gamma=5"})).empty());
+  // a grid key is set by every entry of its axis: the override reaches no run, said once
+  const std::string g2 = write_temp("grid2.toml", kGsemm + "[runs]\ngrid = { alpha_c = [0.1, 0.2, 0.3] }\n");
+  const Scenario sg = load_scenario(g2, {"alpha_c=0.5"});
+  REQUIRE(also_set(sg).size() == 1);
+  CHECK(also_set(sg)[0].find("it sets every run, so the override is ignored") != std::string::npos);
+  CHECK(sg.runs[2].params.alpha_c == 0.3);
   // blanks around the key of an override are not part of it
   CHECK(outcome(write_temp("plain.toml", kGsemm), {" T_d = 5"}) == "");
   // an infinity is refused as not finite, not as out of a range it satisfies

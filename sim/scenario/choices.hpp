@@ -25,7 +25,11 @@ template <class E>
 const char* choice_list() {
   static const std::string joined = [] {
     std::string s;
-    for (const auto& c : choice_names(E{})) s += (s.empty() ? "" : "|") + std::string(c.name);
+    bool first = true;  // an empty spelling ("": none) is a choice too, in any place
+    for (const auto& c : choice_names(E{})) {
+      s += (first ? "" : "|") + std::string(c.name);
+      first = false;
+    }
     return s;
   }();
   return joined.c_str();

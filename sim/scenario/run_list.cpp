@@ -187,18 +187,22 @@ void RunList::Impl::expand(const toml::table* runs, const AtKey& at_key) {
   }
 }
 
-// A key set by --set (or Python's overrides) and by a [runs] entry: the entry wins for its runs,
-// the override sets the others. Said once per key and entry, as a warning.
+// A key set by --set (or Python's overrides) and by [runs]: an entry's value wins for its runs, the
+// override sets the others. Said once per key and axis of [runs], as a warning; where every entry of
+// the axis sets the key (a grid key), the override reaches no run.
 static void warn_overridden_axes(const Values& base, const std::vector<Axis>& axes,
                                  std::vector<std::string>& warnings) {
-  for (const Axis& a : axes)
+  for (const Axis& a : axes) {
+    std::map<std::string, std::pair<std::size_t, std::string>> set_by;  // key -> (entries setting it, first)
     for (const auto& choice : a.choices)
       for (const Override& o : choice)
-        if (base.overridden(o.key))
-          warnings.push_back(
-              fmt::format("{}: key '{}' is also set by [runs] ({}), whose value wins for the runs it "
-                          "sets; the override sets the others",
-                          base.origin.at(o.key), o.key, o.from));
+        if (base.overridden(o.key) && set_by[o.key].first++ == 0) set_by[o.key].second = o.from;
+    for (const auto& [key, n_first] : set_by)
+      warnings.push_back(fmt::format("{}: key '{}' is also set by [runs] ({}), whose value wins for the runs it sets; {}",
+                                     base.origin.at(key), key, n_first.second,
+                                     n_first.first == a.choices.size() ? "it sets every run, so the override is ignored"
+                                                                       : "the override sets the others"));
+  }
 }
 
 void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& overrides) const {
