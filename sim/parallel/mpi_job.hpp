@@ -81,7 +81,8 @@ class Bytes {
     using E = std::remove_cv_t<std::remove_reference_t<decltype(*c.data())>>;
     static_assert(std::is_trivially_copyable_v<E>);
     put<std::uint64_t>(static_cast<std::uint64_t>(c.size()));
-    s_.append(reinterpret_cast<const char*>(c.data()), static_cast<std::size_t>(c.size()) * sizeof(E));
+    if (c.size() > 0)  // an empty container's data() may be null
+      s_.append(reinterpret_cast<const char*>(c.data()), static_cast<std::size_t>(c.size()) * sizeof(E));
     return *this;
   }
   template <class C>
@@ -91,7 +92,7 @@ class Bytes {
     const auto n = get<std::uint64_t>();
     need_elements(n, sizeof(E));  // before allocating
     c.resize(static_cast<decltype(c.size())>(n));
-    std::memcpy(c.data(), s_.data() + at_, n * sizeof(E));
+    if (n > 0) std::memcpy(c.data(), s_.data() + at_, n * sizeof(E));  // memcpy takes no null pointer
     at_ += n * sizeof(E);
   }
   bool done() const { return at_ >= s_.size(); }
