@@ -43,7 +43,9 @@ RUNS = {
     "free_recall_gsemm": {"lists": "2", "t_end": "80.0"},
 }
 BASELINES = {"baseline_hopfield": {"trials": "3", "baseline_N": "[40]"},
-             "baseline_dense": {"trials": "2", "baseline_N": "[20]", "baseline_degrees": "[2]"}}
+             "baseline_dense": {"trials": "2", "baseline_N": "[20]", "baseline_degrees": "[2]"},
+             "family_capacity": {"trials": "2", "baseline_N": "[30]", "baseline_degrees": "[1, 2]"},
+             "family_scaling": {"trials": "2", "baseline_N": "[20, 30]"}}
 NOT_RESULTS = {"wall_time_s"}
 
 

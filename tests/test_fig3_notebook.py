@@ -24,7 +24,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from notebook_runner import ANALYSIS, NotebookChecks, ROOT, analysis_listing, execute_notebook  # tests/notebook_runner.py
+from notebook_runner import (ANALYSIS, NotebookChecks, ROOT, analysis_listing, check_png,  # tests/notebook_runner.py
+                             execute_notebook)
 import unittest_main  # noqa: E402  (tests/unittest_main.py)
 
 seqmem = unittest_main.import_seqmem()  # the build's package (build/python)
@@ -38,6 +39,21 @@ EV_COLUMNS = ["config", "degree", "seed", "K", "alpha_c", "success", "outcome", 
               "wall_time_s"]
 OUTCOME_NAMES = ["success", "wrong", "stalled", "horizon", "diverged", "censored"]
 SEQMEM = None  # the binary, from argv
+
+
+# The family section's inputs, shortened: family_capacity at N = 100 (the N of the sweep) for degrees 1-2
+# with 2 seeds, and family_scaling at N = 20, 30, 40 (and its exponential entry at its own N), 2 seeds.
+FAMILY_SETS = ["baseline_degrees=[1, 2]", "trials=2"]
+SCALING_SETS = ["baseline_N=[20, 30, 40]", "trials=2"]  # degrees 1-3: the exponential entry reads none
+
+
+def run_baseline(scenario, h5, sets):
+    cmd = [SEQMEM, "sweep", str(ROOT / "scenarios" / scenario), "-o", str(h5), "-j", "2", "-q"]
+    for s in sets:
+        cmd += ["--set", s]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"seqmem sweep {scenario} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
 
 
 def run_sweep(h5):
@@ -59,6 +75,8 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
         tmp = Path(cls.tmp.name)
         cls.h5 = tmp / "fig3.h5"
         run_sweep(cls.h5)
+        run_baseline("family_capacity.toml", tmp / "family.h5", FAMILY_SETS)  # the notebook's default names
+        run_baseline("family_scaling.toml", tmp / "scaling.h5", SCALING_SETS)
         cls.analysis_before = analysis_listing()
         cls.summary = execute_notebook(NOTEBOOK, cls.h5, tmp)
 
@@ -215,6 +233,41 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
         counts = np.bincount(out, minlength=len(OUTCOME_NAMES))
         self.assertEqual(self.summary["outcome_counts"], dict(zip(OUTCOME_NAMES, map(int, counts))))
         self.assertAlmostEqual(self.summary["wall_time_s_total"], float(self.ev["wall_time_s"].sum()), places=9)
+
+    def test_family_rows_are_the_files(self):
+        # one entry per (model, criterion, degree) of family.h5, its mean and min / max from raw h5py
+        with h5py.File(self.h5.with_name("family.h5"), "r") as f:
+            summ = {k: f["baseline_summary"][k][()] for k in ("config", "N", "degree", "mean", "law_P_T", "law_P_S")}
+            tri = {k: f["baseline"][k][()] for k in ("config", "degree", "capacity")}
+            cfg = {int(c[1:]): (f["configs"][c].attrs["baseline_model"], f["configs"][c].attrs["baseline_criterion"])
+                   for c in f["configs"]}
+        rows = {(e["model"], e["criterion"], e["degree"]): e for e in self.summary["family"]}
+        self.assertEqual(len(rows), len(summ["config"]))
+        for c, d, mean, lt, ls in zip(summ["config"], summ["degree"], summ["mean"], summ["law_P_T"], summ["law_P_S"]):
+            caps = tri["capacity"][(tri["config"] == c) & (tri["degree"] == d)]
+            e = rows[(*cfg[int(c)], int(d))]
+            with self.subTest(config=int(c), degree=int(d)):
+                self.assertEqual(e["mean"], float(mean))
+                self.assertEqual((e["min"], e["max"], e["n_trials"]), (int(caps.min()), int(caps.max()), 2))
+                self.assertEqual((e["law_P_T"], e["law_P_S"]), (float(lt), float(ls)))
+        self.assertEqual({e["criterion"] for e in rows.values()}, {"P_T", "P_S", "cycles"})
+        check_png(self, Path(self.summary["family_png"]), 30_000, 1200, 400, 50)
+
+    def test_scaling_exponents(self):
+        # the fitted exponent of log P_S on log N, recomputed from raw h5py with numpy.polyfit
+        with h5py.File(self.h5.with_name("scaling.h5"), "r") as f:
+            t = {k: f["baseline_summary"][k][()] for k in ("config", "N", "degree", "mean", "law_P_S")}
+        fits = {e["degree"]: e for e in self.summary["scaling"]}
+        for d in (1, 2, 3):
+            sel = t["degree"] == d
+            k = np.polyfit(np.log(t["N"][sel]), np.log(t["mean"][sel]), 1)[0]
+            k_law = np.polyfit(np.log(t["N"][sel]), np.log(t["law_P_S"][sel]), 1)[0]
+            self.assertAlmostEqual(fits[d]["exponent"], k, places=9)
+            self.assertAlmostEqual(fits[d]["law_exponent"], k_law, places=9)
+            self.assertEqual(fits[d]["N"], [20, 30, 40])
+        self.assertIn(0, fits)  # the exponential entry: its growth per neuron
+        self.assertGreater(fits[0]["growth"], 1.0)
+
 
 def main():
     global SEQMEM

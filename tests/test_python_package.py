@@ -39,6 +39,8 @@ SWEEPS = {
     **{p.stem: SMALL_SWEEP for p in sorted(SC.glob("fig3_*.toml"))},
     "baseline_hopfield": {"trials": 3, "baseline_N": [40]},
     "baseline_dense": {"trials": 2, "baseline_N": [20], "baseline_degrees": [2]},
+    "family_capacity": {"trials": 2, "baseline_N": [30], "baseline_degrees": [1, 2]},
+    "family_scaling": {"trials": 2, "baseline_N": [20, 30]},
 }
 
 

@@ -33,6 +33,9 @@ const std::string kGsemm = "[memories]\nK = 4\n[episodes]\ncycles = [[1, 2, 3, 4
 const std::string kDiffusion = "[model]\nkind = \"diffusion\"\n[patterns]\nD = 3\nN = 2\n[integrator]\nt_end = 0.5\n";
 const std::string kSweep = "[sweep]\nsweep_degrees = [2]\nsweep_seeds = [1]\nsweep_alpha_c = [0.5]\n";
 const std::string kBaseline = "[baseline]\nbaseline_model = \"hopfield\"\n";
+// The sequence memories' keys are read by MixedNet under P_T, and by DenseNet under cycles.
+const std::string kMixedPT = "[baseline]\nbaseline_model = \"mixednet\"\nbaseline_criterion = \"P_T\"\n";
+const std::string kDenseCycles = "[baseline]\nbaseline_model = \"densenet\"\nbaseline_criterion = \"cycles\"\n";
 const std::string kFreeRecall = "[model]\nkind = \"free_recall\"\n[lists]\nlists = 2\n";
 
 // "" when the scenario loads (and its files check out), the InputError's message otherwise.
@@ -51,7 +54,8 @@ std::string outcome(const std::string& path, const std::vector<std::string>& set
 TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an input error, never an internal one") {
   const std::string g = write_temp("g.toml", kGsemm), d = write_temp("d.toml", kDiffusion),
                     sw = write_temp("sw.toml", kSweep), bl = write_temp("bl.toml", kBaseline),
-                    fr = write_temp("fr.toml", kFreeRecall);
+                    fr = write_temp("fr.toml", kFreeRecall), mixed = write_temp("mixed.toml", kMixedPT),
+                    cycles = write_temp("cycles.toml", kDenseCycles);
   const char* extremes[] = {"nan",  "inf", "-inf", "9007199254740993", "-9223372036854775808", "9223372036854775807",
                             "1e308", "-1e308", "0", "-1", "2147483648", "4294967296", "-0.0"};
   int keys = 0;
@@ -61,9 +65,16 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
     if (!number && !list) continue;
     ++keys;
     const std::string section = k.section;
+    // the scenario that reads the key: a singleton baseline, or the sequence memories for theirs
+    const bool sequence_key = section == "baseline" && outcome(bl, {fmt::format("{}={}", k.key, list ? "[1]" : "1")})
+                                                               .find("does not apply") != std::string::npos;
+    const bool cycles_key = sequence_key && outcome(mixed, {fmt::format("{}={}", k.key, list ? "[1]" : "1")})
+                                                .find("does not apply") != std::string::npos;
     const std::string& base = k.family == Family::diffusion     ? d
                               : k.family == Family::free_recall ? fr
                               : section == "sweep"              ? sw
+                              : cycles_key                      ? cycles
+                              : sequence_key                    ? mixed
                               : section == "baseline"           ? bl
                                                                 : g;
     for (const char* x : extremes) {

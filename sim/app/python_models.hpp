@@ -8,4 +8,7 @@ namespace seqmem::python {
 // DenseGSEMM, GSEMM, ModernHopfield and Diffusion on the module `m`.
 void bind_models(pybind11::module_& m);
 
+// sequence_transition_errors and sequence_law (python_sequence.cpp).
+void bind_sequence(pybind11::module_& m);
+
 }  // namespace seqmem::python

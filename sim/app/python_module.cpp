@@ -232,5 +232,6 @@ PYBIND11_MODULE(_core, m) {
   m.def("keys", &keys_py);
 
   bind_models(m);    // sim/app/python_models.cpp
+  bind_sequence(m);  // sim/app/python_sequence.cpp
   bind_analysis(m);  // sim/app/python_analysis.cpp
 }

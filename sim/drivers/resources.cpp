@@ -28,10 +28,14 @@ ResourceEstimate estimate_kind(const RunSpec& r, const FileCache& files, int thr
     return e;
   }
   if (r.command == Command::baseline) {  // one trial per thread: patterns and (Hopfield) the weights
+    const BaselineSpec& b = r.gsemm().baseline;
     double N = 0;
-    for (int n : r.gsemm().baseline.N) N = std::max<double>(N, n);
-    const double P = r.gsemm().baseline.P_max;
-    e.memory = kDouble * ((r.gsemm().baseline.model == BaselineModel::hopfield ? N * N : 0) + 2 * N * P);
+    for (int n : b.N) N = std::max<double>(N, n);
+    const double P = b.P_max;
+    if (is_sequence_model(b.model))  // Xi, Xi+, Q and a block of 256 states' tables and fields
+      e.memory = kDouble * (4 * N * P + 2 * 256 * P + 256 * N);
+    else
+      e.memory = kDouble * ((b.model == BaselineModel::hopfield ? N * N : 0) + 2 * N * P);
     e.memory_keys = "baseline_N, P_max";
   }
   return e;

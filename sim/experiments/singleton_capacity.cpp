@@ -43,8 +43,7 @@ InteractionFunction interaction(const SingletonCapacityOptions& opt) {
     case BaselineModel::dense_exp:
       F.kind = InteractionKind::exponential;
       break;
-    case BaselineModel::hopfield:
-    case BaselineModel::none:
+    default:
       throw std::logic_error("interaction: not a dense associative memory");
   }
   return F;
@@ -109,7 +108,9 @@ int search_capacity(const SingletonCapacityOptions& opt, int trial, long& evalua
 
 void validate(const SingletonCapacityOptions& opt) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("singleton capacity: " + what); };
-  if (opt.model == BaselineModel::none) fail("model must be hopfield, dense_poly, dense_rectified or dense_exp");
+  if (opt.model == BaselineModel::none || is_sequence_model(opt.model))
+    fail("model must be hopfield, dense_poly, dense_rectified or dense_exp");
+  if (is_sequence_criterion(opt.criterion)) fail("criterion must be recall or fixed_point");
   if (opt.N < 2) fail("N must be at least 2");
   if (has_degree(opt.model) && opt.degree < 2) fail("degree must be at least 2");
   if (!(opt.cue_flip >= 0.0 && opt.cue_flip <= 1.0)) fail("cue_flip must lie in [0, 1]");
@@ -133,24 +134,29 @@ int recalled_count(const SingletonCapacityOptions& opt, int trial, int P) {
 
 SingletonCapacityResult singleton_capacity(const SingletonCapacityOptions& opt) {
   validate(opt);  // before the parallel region: exceptions must not leave it
-  SingletonCapacityResult r;
-  r.capacity_per_trial.assign(opt.trials, 0);
-  std::vector<long> evaluations(opt.trials, 0);
-#pragma omp parallel for schedule(dynamic)
-  for (int t = 0; t < opt.trials; ++t)
-    if (!cancel_requested()) r.capacity_per_trial[t] = search_capacity(opt, t, evaluations[t]);
-  throw_if_cancelled();
+  return capacity_over_trials(opt.trials, opt.N, opt.P_max,
+                              [&](int t, long& evaluations) { return search_capacity(opt, t, evaluations); });
+}
 
+SingletonCapacityResult capacity_over_trials(int trials, int N, int P_max,
+                                             const std::function<int(int trial, long& evaluations)>& search) {
+  SingletonCapacityResult r;
+  r.capacity_per_trial.assign(trials, 0);
+  std::vector<long> evaluations(trials, 0);
+#pragma omp parallel for schedule(dynamic)
+  for (int t = 0; t < trials; ++t)
+    if (!cancel_requested()) r.capacity_per_trial[t] = search(t, evaluations[t]);
+  throw_if_cancelled();
   double sum = 0, sum2 = 0;
-  for (int t = 0; t < opt.trials; ++t) {
+  for (int t = 0; t < trials; ++t) {
     sum += r.capacity_per_trial[t];
-    r.trials_at_P_max += r.capacity_per_trial[t] == opt.P_max;
+    r.trials_at_P_max += r.capacity_per_trial[t] == P_max;
     r.evaluations += evaluations[t];
   }
-  r.mean = sum / opt.trials;
+  r.mean = sum / trials;
   for (const int c : r.capacity_per_trial) sum2 += (c - r.mean) * (c - r.mean);
-  r.std = opt.trials > 1 ? std::sqrt(sum2 / (opt.trials - 1)) : 0.0;
-  r.mean_per_neuron = r.mean / opt.N;
+  r.std = trials > 1 ? std::sqrt(sum2 / (trials - 1)) : 0.0;
+  r.mean_per_neuron = r.mean / N;
   return r;
 }
 

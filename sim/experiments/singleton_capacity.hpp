@@ -45,6 +45,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,24 +56,44 @@ namespace seqmem {
 
 // The memories of the baseline (scenario key baseline_model; `none`, spelt "" and listed last: no
 // baseline): the classical Hopfield network, the dense associative memories with F(x) = x^n,
-// max(x, 0)^n (both with a degree n) and exp(x).
-enum class BaselineModel { hopfield, dense_poly, dense_rectified, dense_exp, none };
+// max(x, 0)^n (both with a degree n) and exp(x) — singleton memories, this file — and the sequence
+// memories of C23 (models/sequence_net.hpp; sim/experiments/sequence_capacity.hpp): SeqNet, DenseNet
+// and MixedNet.
+enum class BaselineModel { hopfield, dense_poly, dense_rectified, dense_exp, seqnet, densenet, mixednet, none };
 inline constexpr ChoiceName<BaselineModel> kBaselineModelNames[] = {{"hopfield", BaselineModel::hopfield},
                                                                     {"dense_poly", BaselineModel::dense_poly},
                                                                     {"dense_rectified", BaselineModel::dense_rectified},
                                                                     {"dense_exp", BaselineModel::dense_exp},
+                                                                    {"seqnet", BaselineModel::seqnet},
+                                                                    {"densenet", BaselineModel::densenet},
+                                                                    {"mixednet", BaselineModel::mixednet},
                                                                     {"", BaselineModel::none}};
 constexpr const auto& choice_names(BaselineModel) { return kBaselineModelNames; }
 inline const char* to_string(BaselineModel v) { return name_in(kBaselineModelNames, v); }
-// Whether the model's interaction has a degree n (the key baseline_degrees).
+// A memory of a cycle of patterns (the sequence memories), not of single patterns.
+constexpr bool is_sequence_model(BaselineModel m) {
+  return m == BaselineModel::seqnet || m == BaselineModel::densenet || m == BaselineModel::mixednet;
+}
+// Whether the model's interaction has a degree n (the key baseline_degrees); DenseNet and MixedNet
+// have one with the polynomial separation.
 constexpr bool has_degree(BaselineModel m) {
-  return m == BaselineModel::dense_poly || m == BaselineModel::dense_rectified;
+  return m == BaselineModel::dense_poly || m == BaselineModel::dense_rectified || m == BaselineModel::densenet ||
+         m == BaselineModel::mixednet;
 }
 
-// What counts as stored (scenario key baseline_criterion): recalled from a cue, or a fixed point.
-enum class BaselineCriterion { recall, fixed_point };
+// What counts as stored (scenario key baseline_criterion). Singleton memories: recalled from a cue,
+// or a fixed point. Sequence memories (sim/experiments/sequence_capacity.hpp): C23's transition and
+// sequence capacities P_T and P_S, or GSEMM's cycles.
+enum class BaselineCriterion { recall, fixed_point, P_T, P_S, cycles };
 inline constexpr ChoiceName<BaselineCriterion> kBaselineCriterionNames[] = {
-    {"recall", BaselineCriterion::recall}, {"fixed_point", BaselineCriterion::fixed_point}};
+    {"recall", BaselineCriterion::recall},
+    {"fixed_point", BaselineCriterion::fixed_point},
+    {"P_T", BaselineCriterion::P_T},
+    {"P_S", BaselineCriterion::P_S},
+    {"cycles", BaselineCriterion::cycles}};
+constexpr bool is_sequence_criterion(BaselineCriterion c) {
+  return c == BaselineCriterion::P_T || c == BaselineCriterion::P_S || c == BaselineCriterion::cycles;
+}
 constexpr const auto& choice_names(BaselineCriterion) { return kBaselineCriterionNames; }
 inline const char* to_string(BaselineCriterion v) { return name_in(kBaselineCriterionNames, v); }
 
@@ -101,6 +122,12 @@ struct SingletonCapacityResult {
 
 // Throws std::invalid_argument naming the first bad option.
 void validate(const SingletonCapacityOptions& opt);
+
+// The capacity of each of `trials` trials, search(t, evaluations) for trial t (it adds the P it
+// tries to `evaluations`), and their statistics (N for mean_per_neuron, P_max for trials_at_P_max).
+// OpenMP over trials, each by one thread alone; Ctrl-C stops the loop and throws.
+SingletonCapacityResult capacity_over_trials(int trials, int N, int P_max,
+                                             const std::function<int(int trial, long& evaluations)>& search);
 
 // The seed of trial t (patterns, order and cues derive from it).
 std::uint64_t singleton_trial_seed(std::uint64_t seed, int trial);

@@ -301,8 +301,11 @@ const VariableInfo kCatalogue[] = {
      "row number, 1…"},
     {"N", "*", Stored::i32, "1", "number of neurons N", "", "", "", "baseline baseline_summary", "number of neurons"},
     {"baseline/degree", "trial_row", Stored::i32, "1",
-     "degree n of the dense associative memory F(x) = x^n (2 for the Hopfield network)", "", "", "", "baseline",
-     "degree n of the dense associative memory F(x) = xⁿ (2: the Hopfield network)"},
+     "degree n of the dense associative memory F(x) = x^n (2 for the Hopfield network), d of the sequence memory's "
+     "f(m) = m^d (1 for SeqNet), 0 for the exponential ones",
+     "", "", "", "baseline",
+     "degree n of the dense associative memory F(x) = xⁿ (2: the Hopfield network); d of a sequence memory's f(m) = "
+     "m^d (1: SeqNet); 0 for the exponential memories"},
     {"trial", "trial_row", Stored::i32, "1", "trial (independent pattern set; 0-based)", "", "", "", "baseline",
      "trial (an independent pattern set), 0-based"},
     {"baseline/capacity", "trial_row", Stored::i32, "1",
@@ -312,8 +315,11 @@ const VariableInfo kCatalogue[] = {
     {"setting", "setting", Stored::i32, "1", "(config, N, degree) setting (1-based)", "", "", "", "baseline_summary",
      "row number, 1…"},
     {"baseline_summary/degree", "setting", Stored::i32, "1",
-     "degree n of the dense associative memory F(x) = x^n (2 for the Hopfield network)", "", "", "", "baseline_summary",
-     "degree n of the dense associative memory F(x) = xⁿ (2: the Hopfield network)"},
+     "degree n of the dense associative memory F(x) = x^n (2 for the Hopfield network), d of the sequence memory's "
+     "f(m) = m^d (1 for SeqNet), 0 for the exponential ones",
+     "", "", "", "baseline_summary",
+     "degree n of the dense associative memory F(x) = xⁿ (2: the Hopfield network); d of a sequence memory's f(m) = "
+     "m^d (1: SeqNet); 0 for the exponential memories"},
     {"mean", "setting", Stored::f64, "1", "mean capacity over the trials (patterns)", "", "", "", "baseline_summary",
      "mean of the capacity over the trials"},
     {"std", "setting", Stored::f64, "1", "standard deviation of the capacity over the trials (patterns)", "", "", "",
@@ -323,6 +329,15 @@ const VariableInfo kCatalogue[] = {
      "mean / N (0.138 for the Hopfield network as N → ∞)"},
     {"trials_at_P_max", "setting", Stored::i32, "1", "trials whose capacity reached P_max (lower bounds)", "", "", "",
      "baseline_summary", "trials that reached `P_max` (lower bounds)"},
+    {"law_P_T", "setting", Stored::f64, "1",
+     "transition capacity law of the sequence memory (C23 Eq. 9, 10, 15; NaN for singleton memories)", "", "", "",
+     "baseline_summary",
+     "the transition capacity P_T of the law, [models.md §3.3](models.md) (C23 Eq. 9, 10, 15); NaN for the singleton "
+     "memories"},
+    {"law_P_S", "setting", Stored::f64, "1",
+     "sequence capacity law of the sequence memory (C23 Eq. 9, 10, 16; NaN for singleton memories)", "", "", "",
+     "baseline_summary",
+     "the sequence capacity P_S of the law (the reading `mixednet_law` for MixedNet); NaN for the singleton memories"},
 };
 
 std::string parent_and_name(const std::string& path) {

@@ -37,12 +37,33 @@ Applies integrator_applies(const char* key, const RunSpec& r) {
 
 namespace {
 
+// The keys of a [baseline] (sim/kinds/gsemm/resolve_gsemm.cpp, resolve_baseline): a singleton memory
+// reads the recall keys; a sequence memory its network's keys and its criterion's.
+Applies baseline_applies(const char* key, const BaselineSpec& b, const RunSpec& r) {
+  const bool sequence = is_sequence_model(b.model);
+  const bool crit_P_T = b.criterion == BaselineCriterion::P_T, cycles = b.criterion == BaselineCriterion::cycles;
+  if (is(key, "baseline_degrees"))
+    return when(has_degree(b.model) && !(sequence && b.separation == Separation::exponential), r,
+                sequence && b.model != BaselineModel::seqnet ? "separation" : "baseline_model");
+  if (is(key, "separation"))
+    return when(b.model == BaselineModel::densenet || b.model == BaselineModel::mixednet, r, "baseline_model");
+  if (is(key, "mixednet_lambda") || is(key, "mixednet_law"))
+    return when(b.model == BaselineModel::mixednet, r, "baseline_model");
+  if (is(key, "error_tolerance") || is(key, "transitions_checked"))
+    return when(sequence && crit_P_T, r, "baseline_criterion");
+  if (is(key, "baseline_cycles") || is(key, "stall_steps")) return when(sequence && cycles, r, "baseline_criterion");
+  if (is(key, "baseline_cue_flip") || is(key, "overlap_threshold"))
+    return when(!sequence || cycles, r, "baseline_criterion");
+  if (is(key, "required_fraction")) return when(!sequence, r, "baseline_model");
+  return kYes;
+}
+
 // A baseline reads its own keys and the top level; a run or sweep, its kind's rule.
 Applies applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
   if (r.command == Command::baseline) {
     if (!section.empty() && section != "baseline") return no();
-    return when(!is(k.key, "baseline_degrees") || has_degree(r.gsemm().baseline.model), r, "baseline_model");
+    return baseline_applies(k.key, r.gsemm().baseline, r);
   }
   return kind_rules(r.model).applies(k, r);
 }

@@ -17,6 +17,7 @@
 #include "models/cmr.hpp"
 #include "models/gsemm_params.hpp"
 #include "models/memories.hpp"
+#include "models/sequence_laws.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/experiments/capacity.hpp"
 #include "sim/experiments/singleton_capacity.hpp"
@@ -81,13 +82,21 @@ struct SweepSpec {
   bool fallback_rk4 = true;
 };
 
-// Classical singleton capacity ([baseline], sim/experiments/singleton_capacity.hpp), run by `seqmem sweep`.
+// The capacity of a baseline ([baseline], run by `seqmem sweep`): singleton memories
+// (sim/experiments/singleton_capacity.hpp) or sequence memories (sim/experiments/sequence_capacity.hpp).
 struct BaselineSpec {
   BaselineModel model = BaselineModel::none;
   std::vector<int> N, degrees;
   BaselineCriterion criterion = BaselineCriterion::recall;
   double cue_flip = 0, overlap_threshold = 0.9, required_fraction = 0.5;
   int trials = 20, P_max = 100000;
+  // The sequence memories (sim/experiments/sequence_capacity.hpp): the network's separation and
+  // lambda, the reading of MixedNet's law, and the criteria's own settings.
+  Separation separation = Separation::polynomial;
+  double lambda = 2.5;
+  MixedLawReading law_reading = MixedLawReading::text;
+  double error_tolerance = 0.1;
+  int transitions_checked = 1000, cycles_required = 3, stall_steps = 10;
 };
 
 // A stochastic run of a diffusion model / modern Hopfield network (kind = "diffusion",

@@ -1,6 +1,8 @@
-// `seqmem sweep` on a [baseline] scenario: the singleton capacity of the classical baselines
-// (sim/experiments/singleton_capacity.hpp) for every (configuration, N, degree), every trial a row of
-// /baseline and their statistics in /baseline_summary.
+// `seqmem sweep` on a [baseline] scenario: the capacity of a baseline for every (configuration, N,
+// degree) — the singleton capacity of the classical and dense associative memories
+// (sim/experiments/singleton_capacity.hpp) or the sequence capacity of SeqNet, DenseNet and MixedNet
+// under P_T, P_S or cycles (sim/experiments/sequence_capacity.hpp) — every trial a row of /baseline
+// and their statistics, with the sequence memories' laws, in /baseline_summary.
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -8,11 +10,12 @@
 #include <memory>
 #include <mutex>
 
-#include "sim/core/front_end.hpp"
-#include "sim/core/progress.hpp"
 #include "sim/core/cancel.hpp"
+#include "sim/core/front_end.hpp"
 #include "sim/core/input_error.hpp"
+#include "sim/core/progress.hpp"
 #include "sim/drivers/driver.hpp"
+#include "sim/experiments/sequence_capacity.hpp"
 #include "sim/experiments/singleton_capacity.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/variables.hpp"
@@ -31,11 +34,14 @@ class BaselineJob {
     for (int c = 0; c < static_cast<int>(sc.runs.size()); ++c) {
       const RunSpec run = sc.runs[static_cast<std::size_t>(c)];  // resolved on demand: a value
       const BaselineSpec& b = run.gsemm().baseline;
-      // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), 0 for exp
-      const std::vector<int> degrees =
-          has_degree(b.model) ? b.degrees : std::vector<int>{b.model == BaselineModel::hopfield ? 2 : 0};
+      // degree column: n for dense_poly / dense_rectified, 2 for Hopfield (F = x^2), d for the
+      // polynomial sequence memories (1 for SeqNet), 0 for the exponential ones
+      const std::vector<int> degrees = !b.degrees.empty()                   ? b.degrees
+                                       : b.model == BaselineModel::hopfield ? std::vector<int>{2}
+                                       : b.model == BaselineModel::seqnet   ? std::vector<int>{1}
+                                                                            : std::vector<int>{0};
       for (int N : b.N)
-        for (int d : degrees) settings_.push_back({c, N, d, {}});
+        for (int d : degrees) settings_.push_back({c, N, d, {}, {}});
     }
   }
 
@@ -59,23 +65,19 @@ class BaselineJob {
     Setting& s = settings_[static_cast<std::size_t>(i)];
     const RunSpec& spec = sc_.runs[static_cast<std::size_t>(s.config)];
     const auto& b = spec.gsemm().baseline;
-    SingletonCapacityOptions o;
-    o.model = b.model;
-    o.N = s.N;
-    o.degree = has_degree(b.model) ? s.degree : 2;
-    o.criterion = b.criterion;
-    o.cue_flip = b.cue_flip;
-    o.overlap_threshold = b.overlap_threshold;
-    o.required_fraction = b.required_fraction;
-    o.trials = b.trials;
-    o.seed = spec.seed;
-    o.P_max = b.P_max;
     if (opt_.threads > 0) omp_set_num_threads(opt_.threads);
-    s.r = singleton_capacity(o);
+    if (is_sequence_model(b.model)) {
+      const SequenceCapacityOptions o = sequence_options(b, s, spec.seed);
+      s.r = sequence_capacity(o);
+      s.law = sequence_law(s.N, o.net, b.law_reading);
+    } else {
+      s.r = singleton_capacity(singleton_options(b, s, spec.seed));
+    }
     progress_->report(
         static_cast<double>(i + 1),
         fmt::format("{} N = {}{}: mean capacity {:.2f} ({:.4f} N)", to_string(b.model), s.N,
-                    has_degree(b.model) ? fmt::format(", n = {}", s.degree) : "", s.r.mean, s.r.mean_per_neuron),
+                    s.degree > 0 && b.model != BaselineModel::hopfield ? fmt::format(", degree {}", s.degree) : "",
+                    s.r.mean, s.r.mean_per_neuron),
         true);
   }
 
@@ -106,7 +108,43 @@ class BaselineJob {
   struct Setting {
     int config, N, degree;
     SingletonCapacityResult r;
+    SequenceLaw law;  // the sequence memories' laws (NaN for the singleton memories)
   };
+
+  static SingletonCapacityOptions singleton_options(const BaselineSpec& b, const Setting& s, std::uint64_t seed) {
+    SingletonCapacityOptions o;
+    o.model = b.model;
+    o.N = s.N;
+    o.degree = has_degree(b.model) ? s.degree : 2;
+    o.criterion = b.criterion;
+    o.cue_flip = b.cue_flip;
+    o.overlap_threshold = b.overlap_threshold;
+    o.required_fraction = b.required_fraction;
+    o.trials = b.trials;
+    o.seed = seed;
+    o.P_max = b.P_max;
+    return o;
+  }
+
+  static SequenceCapacityOptions sequence_options(const BaselineSpec& b, const Setting& s, std::uint64_t seed) {
+    SequenceCapacityOptions o;
+    o.net.separation = b.model == BaselineModel::seqnet ? Separation::polynomial : b.separation;
+    o.net.degree = std::max(1, s.degree);
+    o.net.mixed = b.model == BaselineModel::mixednet;
+    o.net.lambda = b.lambda;
+    o.N = s.N;
+    o.criterion = b.criterion;
+    o.error_tolerance = b.error_tolerance;
+    o.transitions_checked = b.transitions_checked;
+    o.threshold = b.overlap_threshold;
+    o.cycles_required = b.cycles_required;
+    o.stall_steps = b.stall_steps;
+    o.cue_flip = b.cue_flip;
+    o.trials = b.trials;
+    o.seed = seed;
+    o.P_max = b.P_max;
+    return o;
+  }
 
   void write_tables(hid_t f) const {
     write_sweep_header(f, sc_, true);
@@ -132,6 +170,8 @@ class BaselineJob {
       put("std", column<double>(settings_, [](const Setting& r) { return r.r.std; }));
       put("mean_per_neuron", column<double>(settings_, [](const Setting& r) { return r.r.mean_per_neuron; }));
       put("trials_at_P_max", column<int>(settings_, [](const Setting& r) { return r.r.trials_at_P_max; }));
+      put("law_P_T", column<double>(settings_, [](const Setting& r) { return r.law.P_T; }));
+      put("law_P_S", column<double>(settings_, [](const Setting& r) { return r.law.P_S; }));
     });
   }
 

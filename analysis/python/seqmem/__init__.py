@@ -28,14 +28,14 @@ from . import free_recall  # noqa: F401
 from .checkout import shipped_scenario  # noqa: F401
 
 from .simulate import (DenseGSEMM, Diffusion, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402
-                       sweep, validate)
+                       sequence_law, sequence_transition_errors, sweep, validate)
 
 from .simulate import _core  # noqa: E402  (None when only the pure-Python modules are there)
 
 __version__ = _core.version if _core is not None else "unknown"
 __all__ = ["run", "sweep", "validate", "keys", "InputError", "OutputError", "DenseGSEMM", "GSEMM",
-           "ModernHopfield", "Diffusion", "fit_free_recall", "shipped_scenario", *_reader_all,
-           *_diffusion_reader_all]
+           "ModernHopfield", "Diffusion", "sequence_transition_errors", "sequence_law", "fit_free_recall",
+           "shipped_scenario", *_reader_all, *_diffusion_reader_all]
 
 
 def __getattr__(name):

@@ -25,7 +25,7 @@ import pandas as pd
 import xarray as xr
 
 __all__ = ["open_runs", "load_run", "load_runs", "visits", "phi", "overlaps", "runs_table", "attrs", "parse_list", "key_values", "episodes",
-           "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "OUTCOMES", "flags"]
+           "fixed_points", "energy_surfaces", "sweep_tables", "sweep_configs", "baseline_tables", "OUTCOMES", "flags"]
 
 
 def _value(v):
@@ -326,6 +326,38 @@ def sweep_tables(path, partial=False):
     if "config" in cap and has_configs:
         cap = _with_config_values(path, cap)
     return ev, cap
+
+
+def baseline_tables(path):
+    """The two tables of a baseline sweep file (``seqmem sweep`` on a ``[baseline]`` scenario:
+    singleton or sequence capacity of the classical and sequence memories; docs/capacity.md, "The
+    family") as DataFrames: ``(trials, summary)``.
+
+    ``trials`` (index ``trial_row``) has one row per (config, N, degree, trial): ``config``, ``N``,
+    ``degree`` (0 for the exponential memories), ``trial`` (0-based) and ``capacity`` (patterns).
+    ``summary`` (index ``setting``) one row per (config, N, degree): ``mean``, ``std``,
+    ``mean_per_neuron``, ``trials_at_P_max`` and the laws ``law_P_T``, ``law_P_S`` (NaN for the
+    singleton memories). Both carry, after ``config``, the keys whose values differ between the
+    configurations (``baseline_model``, ``baseline_criterion``, ``separation``, ...) and always
+    ``baseline_model`` and ``baseline_criterion``, so that
+    ``summary.pivot_table(index="degree", columns=["baseline_model", "baseline_criterion"], values="mean")``
+    is the family table. ``ValueError`` for a file that is not a baseline sweep."""
+    with h5py.File(path, "r") as f:
+        if "baseline" not in f or "baseline_summary" not in f:
+            raise ValueError(f"{path}: not a baseline sweep file (no baseline and baseline_summary tables; "
+                             f"seqmem sweep on a scenario with [baseline] writes one)")
+        trials = _table(f["baseline"], "trial_row")
+        summary = _table(f["baseline_summary"], "setting")
+    configs = sweep_configs(path)
+    keep = ["baseline_model", "baseline_criterion"]
+    keep += [c for c in configs.columns if c not in ("id", *keep) and configs[c].map(repr).nunique() > 1]
+    keep = [c for c in keep if c in configs.columns]
+
+    def joined(t):
+        out = t.join(configs[keep], on="config")
+        return out[["config", *keep] + [c for c in t.columns if c != "config"]]
+
+    return joined(trials), joined(summary)
 
 
 def _with_config_values(path, cap):

@@ -40,8 +40,8 @@ import warnings
 from pathlib import Path
 
 import h5py
+import numpy as np
 import pandas as pd
-import xarray as xr
 
 from . import reader
 
@@ -127,8 +127,9 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwr
     Returns two ``pandas.DataFrame``: for a capacity sweep ``(evaluations, capacity)`` as
     :func:`seqmem.sweep_tables` gives them (one row per simulated (K, alpha_c); one row per
     (config, degree, seed[, alpha_c]) with the capacity, ``censored`` 1 for a lower bound, and the
-    keys in which the configurations differ); for a baseline ``(baseline, baseline_summary)`` (one
-    row per trial; one per (config, N, degree)). With ``out``, the sweep keeps its checkpoints as
+    keys in which the configurations differ); for a baseline ``(baseline, baseline_summary)`` as
+    :func:`seqmem.baseline_tables` gives them (one row per trial; one per (config, N, degree), with
+    the sequence memories' laws). With ``out``, the sweep keeps its checkpoints as
     ``OUT.checkpoint`` and writes ``out`` at the end; ``resume=True`` continues from the
     checkpoint (or a finished ``out``), ``overwrite=True`` replaces ``out`` (as ``--resume`` and
     ``--overwrite``); ``allow_large`` as ``--allow-large``.
@@ -154,12 +155,7 @@ def sweep(scenario, overrides=None, threads=None, out=None, resume=False, overwr
             capacity_sweep = "evaluations" in f
         if capacity_sweep:
             return reader.sweep_tables(target)
-        return tuple(_table(target, g) for g in ("baseline", "baseline_summary"))
-
-
-def _table(path, group):
-    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
-        return ds.load().to_dataframe()
+        return reader.baseline_tables(target)
 
 
 def validate(scenario, overrides=None, threads=None, allow_large=False):
@@ -242,3 +238,28 @@ shape (D,) or (D, k) (SciPy's order), ``rhs(x, t)`` the same for one x, ``revers
 the reverse SDE's drift, ``score(x, t)`` = grad log p_t(x) (exact, closed form), ``log_p(x, t)``,
 ``energy(x, t)`` = -sigma^2 log p_t(x) (Eq. 11-12), ``hopfield_beta(t)`` the matching modern
 Hopfield inverse temperature (Eq. 13-14). There is no Jacobian.""")
+
+
+def sequence_transition_errors(Xi, separation="polynomial", degree=1, mixed=False, lambda_=2.5,
+                               stop_at_error=False):
+    """Wrong bits of every transition of a cycle of patterns under SeqNet, DenseNet or MixedNet
+    (Chaudhry et al. 2023; docs/models.md §3.3), one synchronous update from the exact pattern.
+
+    ``Xi``: (N, P) array of +-1, the patterns xi^1 ... xi^P as columns (the cycle closes:
+    xi^(P+1) = xi^1). ``separation``: ``"polynomial"`` (f(m) = m^degree; SeqNet is degree 1) or
+    ``"exponential"`` (f(m) = exp((N-1)(m-1))); ``mixed``: MixedNet (the symmetric term plus
+    ``lambda_`` times the asymmetric one). Returns a list of P ints: entry mu counts the bits i of
+    sgn(h) that differ from xi^(mu+1) (a zero field counts as wrong). The cycle is recalled exactly
+    (C23's P_S criterion) when every entry is 0. ``stop_at_error``: stop after the first block of
+    256 transitions with an error (later entries are -1). Raises ``ValueError`` for entries other
+    than +-1 or a bad parameter."""
+    return _need_core().sequence_transition_errors(np.asarray(Xi, dtype=float), separation, int(degree),
+                                                   bool(mixed), float(lambda_), bool(stop_at_error))
+
+
+def sequence_law(N, separation="polynomial", degree=1, mixed=False, lambda_=2.5, reading="text"):
+    """The capacity laws of Chaudhry et al. 2023 (docs/models.md §3.3) at N neurons: a dict with the
+    transition capacity ``P_T`` and the sequence capacity ``P_S`` (patterns), e.g.
+    ``sequence_law(100, degree=2)`` = {P_T: 361.9, P_S: 120.6}. ``reading``: MixedNet's P_S
+    denominator, ``"text"`` (d + 1, App. F.1) or ``"code"`` (d, the authors' code)."""
+    return _need_core().sequence_law(int(N), separation, int(degree), bool(mixed), float(lambda_), reading)

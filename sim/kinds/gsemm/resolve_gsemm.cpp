@@ -238,15 +238,52 @@ void resolve_baseline(const Values& v, RunSpec& r) {
   auto& bl = r.gsemm().baseline;
   bl.model = parse_choice<BaselineModel>(v.choice("baseline_model"));
   for (auto n : v.int_list("baseline_N")) bl.N.push_back(static_cast<int>(n));
-  for (auto n : v.int_list("baseline_degrees")) bl.degrees.push_back(static_cast<int>(n));
   bl.criterion = parse_choice<BaselineCriterion>(v.choice("baseline_criterion"));
-  bl.cue_flip = v.num("baseline_cue_flip");
-  bl.overlap_threshold = v.num("overlap_threshold");
-  bl.required_fraction = v.num("required_fraction");
   bl.trials = v.int32("trials");
   bl.P_max = v.int32("P_max");
-  if (bl.model != BaselineModel::none && (bl.N.empty() || bl.degrees.empty()))
-    v.fail(bl.N.empty() ? "baseline_N" : "baseline_degrees", "an axis of the baseline must not be empty");
+  if (bl.model == BaselineModel::none) return;
+  if (bl.N.empty()) v.fail("baseline_N", "an axis of the baseline must not be empty");
+  if (!is_sequence_model(bl.model)) {  // singleton memories
+    if (is_sequence_criterion(bl.criterion))
+      v.fail("baseline_criterion", fmt::format("{} is a criterion of the sequence memories; {} takes recall or "
+                                               "fixed_point",
+                                               to_string(bl.criterion), to_string(bl.model)));
+    bl.cue_flip = v.num("baseline_cue_flip");
+    bl.overlap_threshold = v.num("overlap_threshold");
+    bl.required_fraction = v.num("required_fraction");
+    if (has_degree(bl.model)) {
+      for (auto n : v.int_list("baseline_degrees")) bl.degrees.push_back(static_cast<int>(n));
+      for (int n : bl.degrees)
+        if (n < 2) v.fail("baseline_degrees", fmt::format("{} needs degrees n >= 2, got {}", to_string(bl.model), n));
+    }
+  } else {  // sequence memories (sim/experiments/sequence_capacity.hpp)
+    if (!is_sequence_criterion(bl.criterion))
+      v.fail("baseline_criterion", fmt::format("{} is a criterion of the singleton memories; {} takes P_T, P_S or "
+                                               "cycles",
+                                               to_string(bl.criterion), to_string(bl.model)));
+    if (bl.model != BaselineModel::seqnet) bl.separation = parse_choice<Separation>(v.choice("separation"));
+    if (bl.model == BaselineModel::mixednet) {
+      bl.lambda = v.num("mixednet_lambda");
+      bl.law_reading = parse_choice<MixedLawReading>(v.choice("mixednet_law"));
+    }
+    if (bl.model != BaselineModel::seqnet && bl.separation == Separation::polynomial)
+      for (auto n : v.int_list("baseline_degrees")) bl.degrees.push_back(static_cast<int>(n));
+    if (bl.criterion == BaselineCriterion::P_T) {
+      bl.error_tolerance = v.num("error_tolerance");
+      bl.transitions_checked = v.int32("transitions_checked");
+    }
+    if (bl.criterion == BaselineCriterion::cycles) {
+      bl.cue_flip = v.num("baseline_cue_flip");
+      bl.overlap_threshold = v.num("overlap_threshold");
+      if (!(bl.overlap_threshold > 0)) v.fail("overlap_threshold", "a visit of cycles needs an overlap threshold > 0");
+      bl.cycles_required = v.int32("baseline_cycles");
+      bl.stall_steps = v.int32("stall_steps");
+    }
+    if (bl.P_max < 2) v.fail("P_max", "a cycle needs P_max >= 2 patterns");
+  }
+  if (has_degree(bl.model) && bl.degrees.empty() &&
+      !(is_sequence_model(bl.model) && bl.separation == Separation::exponential))
+    v.fail("baseline_degrees", "an axis of the baseline must not be empty");
 }
 
 // [fixed_points]: the fixed-point finder and the energy surfaces (sim/experiments/fixed_points.hpp).

@@ -1,0 +1,157 @@
+"""The sequence memories from Python and on file (docs/capacity.md, "The family"):
+seqmem.sequence_transition_errors against an independent NumPy computation of C23's update rule,
+seqmem.sequence_law against the laws written out here, and a shortened scenarios/family_capacity.toml
+swept by the command line, read with raw h5py and with seqmem.baseline_tables.
+
+Usage (from the repository root, as ctest does):
+    .venv/bin/python tests/test_sequence_memories.py /path/to/seqmem
+"""
+
+import math
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+import unittest_main  # tests/unittest_main.py
+
+seqmem = unittest_main.import_seqmem()
+ROOT = Path(__file__).resolve().parent.parent
+SEQMEM = None
+
+
+def reference_errors(Xi, separation, d, mixed=False, lam=2.5):
+    """Wrong bits of each transition, straight from C23 Eq. 2 / 14: for the state S = xi^mu, the
+    leave-one-out overlaps m_i^nu = (sum_{j != i} xi_j^nu S_j) / (N - 1) of every neuron and pattern,
+    f, the field, its sign (0 counts as wrong) against xi^(mu+1). The polynomial DenseNet's field is
+    summed as the integer (N - 1)^d h (same sign), so that a tie is an exact zero (SeqNet has many)."""
+    N, P = Xi.shape
+    nxt = np.roll(Xi, -1, axis=1)
+    errors = []
+    for mu in range(P):
+        S = Xi[:, mu]
+        k = np.rint((Xi.T @ S)[None, :] - Xi * S[:, None]).astype(np.int64)  # (N, P): sum_{j != i}, integers
+        m = k / (N - 1)
+        if separation == "exponential":
+            f = np.exp((N - 1) * (m - 1))
+        elif mixed:
+            f = m ** d
+        else:  # (N - 1)^d h in integers: a zero field is exactly zero, as in seqmem
+            f = k ** d
+        h = (lam if mixed else 1.0) * np.sum(nxt * f, axis=1)
+        if mixed:
+            h += np.sum(Xi * f, axis=1)
+        errors.append(int(np.sum(np.sign(h) != nxt[:, mu])))
+    return errors
+
+
+def double_factorial(n):
+    return math.prod(range(n, 0, -2)) if n > 0 else 1
+
+
+class SequenceMemories(unittest.TestCase):
+    def test_transition_errors_match_numpy(self):
+        rng = np.random.default_rng(7)
+        for N, P in ((24, 10), (40, 60), (65, 30)):  # 65: two words of bits
+            Xi = rng.choice([-1.0, 1.0], size=(N, P))
+            for sep, d, mixed in (("polynomial", 1, False), ("polynomial", 2, False), ("polynomial", 3, False),
+                                  ("polynomial", 2, True), ("exponential", 1, False), ("exponential", 1, True)):
+                with self.subTest(N=N, P=P, separation=sep, d=d, mixed=mixed):
+                    got = seqmem.sequence_transition_errors(Xi, separation=sep, degree=d, mixed=mixed, lambda_=1.8)
+                    self.assertEqual(got, reference_errors(Xi, sep, d, mixed, 1.8))
+        # integer +-1 arrays of any layout are taken
+        Xi = rng.choice([-1, 1], size=(30, 8))
+        self.assertEqual(seqmem.sequence_transition_errors(np.asfortranarray(Xi), degree=2),
+                         reference_errors(Xi.astype(float), "polynomial", 2))
+
+    def test_bad_arguments(self):
+        with self.assertRaisesRegex(ValueError, r"\+1 or -1"):
+            seqmem.sequence_transition_errors(np.full((5, 3), 0.5))
+        with self.assertRaisesRegex(ValueError, "separation"):
+            seqmem.sequence_transition_errors(np.ones((5, 3)), separation="cubic")
+        with self.assertRaisesRegex(ValueError, "reading"):
+            seqmem.sequence_law(100, mixed=True, reading="paper")
+
+    def test_laws(self):
+        for N in (20, 100, 1000):
+            for d in (1, 2, 3, 4):
+                law = seqmem.sequence_law(N, degree=d)
+                P_T = N ** d / (2 * double_factorial(2 * d - 1) * math.log(N))
+                self.assertAlmostEqual(law["P_T"] / P_T, 1, places=12)
+                self.assertAlmostEqual(law["P_S"] / (P_T / (d + 1)), 1, places=12)
+        beta = math.exp(2) / math.cosh(2)
+        law = seqmem.sequence_law(20, separation="exponential")
+        self.assertAlmostEqual(law["P_T"] / (beta ** 19 / (2 * math.log(20))), 1, places=12)
+        self.assertAlmostEqual(law["P_S"] / (beta ** 19 / (40 * math.log(beta))), 1, places=12)
+
+
+class FamilySweep(unittest.TestCase):
+    """scenarios/family_capacity.toml at N = 30, degrees 1-2, 3 seeds: 12 settings."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="seqmem_family_")
+        cls.h5 = Path(cls.tmp.name) / "family.h5"
+        args = [SEQMEM, "sweep", str(ROOT / "scenarios/family_capacity.toml"), "-o", str(cls.h5), "-q", "-j", "2",
+                "--set", "baseline_N=[30]", "--set", "baseline_degrees=[1, 2]", "--set", "trials=3"]
+        p = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError(f"seqmem sweep failed ({p.returncode}): {p.stderr}")
+        cls.trials, cls.summary = seqmem.baseline_tables(cls.h5)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_tables_as_raw_h5py(self):
+        with h5py.File(self.h5, "r") as f:
+            raw = {k: f["baseline_summary"][k][()] for k in ("config", "N", "degree", "mean", "law_P_T", "law_P_S")}
+            crit = {int(c[1:]): f["configs"][c].attrs["baseline_criterion"] for c in f["configs"]}
+            model = {int(c[1:]): f["configs"][c].attrs["baseline_model"] for c in f["configs"]}
+            cap = f["baseline"]["capacity"][()]
+        self.assertEqual(len(self.summary), 12)
+        self.assertEqual(sorted({(model[c], crit[c]) for c in raw["config"]}),
+                         sorted((m, c) for m in ("densenet", "mixednet") for c in ("P_T", "P_S", "cycles")))
+        np.testing.assert_array_equal(self.summary["mean"].to_numpy(), raw["mean"])
+        np.testing.assert_array_equal(self.trials["capacity"].to_numpy(), cap)
+        self.assertEqual(list(self.summary["baseline_criterion"]), [crit[c] for c in raw["config"]])
+        # the mean of the trials' capacities, by hand
+        for r in self.summary.itertuples():
+            t = self.trials[(self.trials["config"] == r.config) & (self.trials["degree"] == r.degree)]
+            self.assertEqual(len(t), 3)
+            self.assertAlmostEqual(r.mean, t["capacity"].mean(), places=12)
+
+    def test_laws_in_the_file(self):
+        for r in self.summary.itertuples():
+            d, N = r.degree, r.N
+            P_T = N ** d / (2 * double_factorial(2 * d - 1) * math.log(N))
+            if r.baseline_model == "mixednet":  # lambda = 2.5, C23 Eq. 15 with the authors' gamma
+                gamma = 7.25 * double_factorial(2 * d - 1) + (5.0 * double_factorial(d - 1) ** 2 if d % 2 == 0 else 0)
+                P_T = 1.5 ** 2 * N ** d / (2 * gamma * math.log(N))
+            with self.subTest(model=r.baseline_model, degree=d):
+                self.assertAlmostEqual(r.law_P_T / P_T, 1, places=12)
+                self.assertAlmostEqual(r.law_P_S / (P_T / (d + 1)), 1, places=12)
+
+    def test_criteria_order(self):
+        # every transition exact (P_S) is stricter than the visits of cycles on the same pattern set (a P_S
+        # success is a cycles success: the search cannot end lower), and at d = 2 far below 90 % of the
+        # transitions exact (P_T, on more sets: N = 30 gives P_T ~ 45, P_S ~ 30)
+        m = self.summary.pivot_table(index=["baseline_model", "degree"], columns="baseline_criterion", values="mean")
+        for idx, row in m.iterrows():
+            with self.subTest(setting=idx):
+                self.assertLessEqual(row["P_S"], row["cycles"])
+                self.assertGreaterEqual(row["P_S"], 2)
+                if idx[1] == 2:
+                    self.assertLess(row["P_S"], row["P_T"])
+
+
+class All(SequenceMemories, FamilySweep):
+    """Both classes in one run of unittest_main.run (the sweep is set up once)."""
+
+
+if __name__ == "__main__":
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(All)
