@@ -17,6 +17,12 @@ PackedStates::PackedStates(const Mat& X) : N_(static_cast<int>(X.rows())), n_(st
     }
 }
 
+bool fields_exact(int N, double P, const SequenceNetParams& p) {
+  if (p.separation != Separation::polynomial) return true;
+  const double bound = 2.0 * P * std::pow(N + 1.0, p.degree) * (p.mixed ? 1 + p.lambda : 1);
+  return bound < 9007199254740992.0;  // 2^53
+}
+
 SequenceNet::SequenceNet(const Mat& Xi, SequenceNetParams params)
     : p_(params), N_(static_cast<int>(Xi.rows())), P_(static_cast<int>(Xi.cols())), Xi_(Xi) {
   if (N_ < 2 || P_ < 1) throw std::invalid_argument("SequenceNet: N >= 2 neurons and P >= 1 patterns");
@@ -29,8 +35,13 @@ SequenceNet::SequenceNet(const Mat& Xi, SequenceNetParams params)
   for (int mu = 0; mu < P_; ++mu) Xi_next_.col(mu) = Xi_.col((mu + 1) % P_);  // xi^{P+1} = xi^1
   Q_ = Xi_next_.cwiseProduct(Xi_);
   if (p_.separation == Separation::polynomial) {
-    const double scale = p_.mixed ? 1.0 / (N_ - 1) : 1.0;
-    auto g = [&](int k) { return std::pow(k * scale, p_.degree); };
+    // g(k) = k^d, integers: both of MixedNet's terms have the degree d, so the common factor
+    // 1/(N-1)^d of f(m) = m^d is dropped for it too, and a tie is an exact zero.
+    if (!fields_exact(N_, P_, p_))
+      throw std::invalid_argument(
+          "SequenceNet: the polynomial fields are exact integers only while 2 P (N+1)^d (1 + lambda for MixedNet) < "
+          "2^53; beyond that a field near zero may take either sign: lower the degree or the number of patterns");
+    auto g = [&](int k) { return std::pow(static_cast<double>(k), p_.degree); };
     poly_A_.resize(2 * N_ + 1);
     poly_B_.resize(2 * N_ + 1);
     for (int a = -N_; a <= N_; ++a) {

@@ -21,10 +21,11 @@
 //   H = w_A (Xi+ A + S .* (Q B)) + w_S (Xi A + S .* 1 1^T B),   Xi+ = (xi^{mu+1})_mu,  Q = Xi+ .* Xi,
 // (w_A, w_S) = (1, 0) for DenseNet and (lambda, 1) for MixedNet: Eigen's matrix products, O(N P) per
 // state. g is read from a table over the 2N - 1 integers a - x:
-//   polynomial, DenseNet: g = (a - x)^d, an integer: the fields are exact in doubles while
-//                         2 N^d P < 2^53 (N = 100: d <= 5 at P = 10^5), beyond that a field within
-//                         rounding of zero may take either sign;
-//   polynomial, MixedNet: g = ((a - x)/(N - 1))^d, the normalised f (lambda weighs the two terms);
+//   polynomial:           g = (a - x)^d, an integer (the factor 1/(N-1)^d of f is common to every
+//                         term, MixedNet's two included): the fields are exact in doubles, and a tie
+//                         an exact zero, while 2 P (N+1)^d (1 + lambda for MixedNet) < 2^53; the
+//                         constructor refuses more (std::invalid_argument: N = 100 allows d = 5 at
+//                         P = 10^5; higher degrees store more patterns than a sweep can reach);
 //   exponential:          g = exp(a - x - a_top(nu)), a_top the largest a - x of the state: the factor
 //                         exp(a_top - (N - 1)) > 0 is dropped (log-sum-exp), no overflow for any N, the
 //                         leading term is at least e^-2, and terms below e^-745 underflow beside it.
@@ -78,10 +79,14 @@ class PackedStates {
   std::vector<std::uint64_t> bits_;
 };
 
+// The exactness bound of the polynomial fields (above) for N neurons and P patterns: true for the
+// exponential separation.
+bool fields_exact(int N, double P, const SequenceNetParams& p);
+
 class SequenceNet {
  public:
-  // Xi: N x P, N >= 2, P >= 1, every entry +1 or -1; degree >= 1 for the polynomial separation.
-  // std::invalid_argument otherwise.
+  // Xi: N x P, N >= 2, P >= 1, every entry +1 or -1; degree >= 1 for the polynomial separation, and
+  // the exactness bound above. std::invalid_argument otherwise.
   SequenceNet(const Mat& Xi, SequenceNetParams params);
 
   int N() const { return N_; }

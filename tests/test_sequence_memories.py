@@ -27,7 +27,8 @@ def reference_errors(Xi, separation, d, mixed=False, lam=2.5):
     """Wrong bits of each transition, straight from C23 Eq. 2 / 14: for the state S = xi^mu, the
     leave-one-out overlaps m_i^nu = (sum_{j != i} xi_j^nu S_j) / (N - 1) of every neuron and pattern,
     f, the field, its sign (0 counts as wrong) against xi^(mu+1). The polynomial DenseNet's field is
-    summed as the integer (N - 1)^d h (same sign), so that a tie is an exact zero (SeqNet has many)."""
+    summed as the integer (N - 1)^d h (same sign), so that a tie is an exact zero (SeqNet and MixedNet at
+    d = 1 have many)."""
     N, P = Xi.shape
     nxt = np.roll(Xi, -1, axis=1)
     errors = []
@@ -37,9 +38,7 @@ def reference_errors(Xi, separation, d, mixed=False, lam=2.5):
         m = k / (N - 1)
         if separation == "exponential":
             f = np.exp((N - 1) * (m - 1))
-        elif mixed:
-            f = m ** d
-        else:  # (N - 1)^d h in integers: a zero field is exactly zero, as in seqmem
+        else:  # (N - 1)^d h in integers (both of MixedNet's terms): a zero field is exactly zero, as in seqmem
             f = k ** d
         h = (lam if mixed else 1.0) * np.sum(nxt * f, axis=1)
         if mixed:
@@ -67,7 +66,25 @@ class SequenceMemories(unittest.TestCase):
         self.assertEqual(seqmem.sequence_transition_errors(np.asfortranarray(Xi), degree=2),
                          reference_errors(Xi.astype(float), "polynomial", 2))
 
+    def test_ties(self):
+        # many ties at d = 1 (SeqNet, MixedNet with an integer lambda): exact zeros, counted as wrong bits
+        rng = np.random.default_rng(11)
+        ties = 0
+        for _ in range(200):
+            Xi = rng.choice([-1.0, 1.0], size=(4, 3))
+            for mixed in (False, True):
+                got = seqmem.sequence_transition_errors(Xi, degree=1, mixed=mixed, lambda_=3.0)
+                self.assertEqual(got, reference_errors(Xi, "polynomial", 1, mixed, 3.0))
+                ties += sum(got)
+        self.assertGreater(ties, 100)
+        Xi = np.array([[-1, 1, 1], [1, -1, 1], [-1, -1, 1], [-1, 1, 1]])  # by hand: tests/test_sequence_net.cpp
+        self.assertEqual(seqmem.sequence_transition_errors(Xi, degree=1, mixed=True, lambda_=3.0), [0, 0, 1])
+
     def test_bad_arguments(self):
+        with self.assertRaisesRegex(ValueError, "exact integers"):
+            seqmem.sequence_transition_errors(np.ones((5, 6)), degree=20)
+        with self.assertRaisesRegex(ValueError, "integer"):
+            seqmem.sequence_law(100, degree=2.5)
         with self.assertRaisesRegex(ValueError, r"\+1 or -1"):
             seqmem.sequence_transition_errors(np.full((5, 3), 0.5))
         with self.assertRaisesRegex(ValueError, "separation"):

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "models/memories.hpp"
 #include "models/sequence_laws.hpp"
@@ -108,6 +109,37 @@ TEST_CASE("sequence net: one SeqNet and one d = 2 step of the 4 Hadamard pattern
   CHECK(H2(2, 0) == 8.0);
   CHECK(H2(3, 0) == -8.0);
   CHECK(dense.transition_errors(0, 1)[0] == 0);
+}
+
+TEST_CASE("sequence net: a MixedNet tie is an exact zero, and inexact degrees are refused") {
+  // N = 4, P = 3, lambda = 3, d = 1, the transition xi^3 -> xi^1 from xi^3 = (1, 1, 1, 1): a = Xi^T S =
+  // (-2, 0, 4). Neuron 3 (xi^1_3 = -1, xi^2_3 = -1): leave-one-out sums a - x = (-1, 1, 3), so
+  // h = [xi^1 (-1) + xi^2 (1) + xi^3 (3)] + 3 [xi^2 (-1) + xi^3 (1) + xi^1 (3)]
+  //   = [1 - 1 + 3] + 3 [1 + 1 - 3] = 3 - 3 = 0 (unnormalised): a tie, one wrong bit.
+  Mat Xi(4, 3);
+  Xi << -1, 1, 1,  //
+      1, -1, 1,    //
+      -1, -1, 1,   //
+      -1, 1, 1;
+  SequenceNetParams p;
+  p.mixed = true;
+  p.lambda = 3.0;
+  const SequenceNet net(Xi, p);
+  CHECK(net.fields(Xi.col(2))(2, 0) == 0.0);
+  CHECK(net.transition_errors(0, 3) == std::vector<int>{0, 0, 1});
+  // 2 P (N+1)^d < 2^53: N = 100, P = 10^5 allows d = 5, not 6
+  SequenceNetParams q;
+  q.degree = 5;
+  CHECK(fields_exact(100, 1e5, q));
+  q.degree = 6;
+  CHECK_FALSE(fields_exact(100, 1e5, q));
+  CHECK_THROWS_AS(SequenceNet(random_memories(5, 6, 1),
+                              [] {
+                                SequenceNetParams r;
+                                r.degree = 20;
+                                return r;
+                              }()),
+                  std::invalid_argument);
 }
 
 TEST_CASE("sequence net: the fields equal the leave-one-out sum term by term, for every rule") {

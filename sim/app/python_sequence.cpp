@@ -26,6 +26,8 @@ SequenceNetParams net_params(const std::string& separation, int degree, bool mix
   } catch (const std::exception&) {
     throw py::value_error(fmt::format("separation must be \"polynomial\" or \"exponential\", got \"{}\"", separation));
   }
+  if (p.separation == Separation::polynomial && degree < 1)
+    throw py::value_error(fmt::format("degree must be at least 1, got {}", degree));
   p.degree = degree;
   p.mixed = mixed;
   p.lambda = lambda;

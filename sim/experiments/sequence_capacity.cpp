@@ -84,6 +84,10 @@ void validate(const SequenceCapacityOptions& opt) {
   if (!(opt.cue_flip >= 0 && opt.cue_flip <= 1)) fail("cue_flip must lie in [0, 1]");
   if (opt.trials < 1) fail("trials must be at least 1");
   if (opt.P_max < 2) fail("P_max must be at least 2");
+  if (!fields_exact(opt.N, opt.P_max, opt.net))
+    fail(
+        "2 P_max (N+1)^d (1 + lambda for MixedNet) must be below 2^53 (the fields' exactness, "
+        "models/sequence_net.hpp)");
 }
 
 SequenceEvaluation evaluate_sequence_net(const SequenceCapacityOptions& opt, int trial, int P) {

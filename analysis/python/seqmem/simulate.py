@@ -252,9 +252,16 @@ def sequence_transition_errors(Xi, separation="polynomial", degree=1, mixed=Fals
     sgn(h) that differ from xi^(mu+1) (a zero field counts as wrong). The cycle is recalled exactly
     (C23's P_S criterion) when every entry is 0. ``stop_at_error``: stop after the first block of
     256 transitions with an error (later entries are -1). Raises ``ValueError`` for entries other
-    than +-1 or a bad parameter."""
-    return _need_core().sequence_transition_errors(np.asarray(Xi, dtype=float), separation, int(degree),
+    than +-1, a bad parameter, or a polynomial degree whose fields would not be exact integers in
+    doubles (2 P (N+1)^degree (1 + lambda_ if mixed) >= 2^53: a field near zero could take either sign)."""
+    return _need_core().sequence_transition_errors(np.asarray(Xi, dtype=float), separation, _integer(degree),
                                                    bool(mixed), float(lambda_), bool(stop_at_error))
+
+
+def _integer(degree):
+    if int(degree) != degree:
+        raise ValueError(f"degree must be an integer, got {degree!r}")
+    return int(degree)
 
 
 def sequence_law(N, separation="polynomial", degree=1, mixed=False, lambda_=2.5, reading="text"):
@@ -262,4 +269,4 @@ def sequence_law(N, separation="polynomial", degree=1, mixed=False, lambda_=2.5,
     transition capacity ``P_T`` and the sequence capacity ``P_S`` (patterns), e.g.
     ``sequence_law(100, degree=2)`` = {P_T: 361.9, P_S: 120.6}. ``reading``: MixedNet's P_S
     denominator, ``"text"`` (d + 1, App. F.1) or ``"code"`` (d, the authors' code)."""
-    return _need_core().sequence_law(int(N), separation, int(degree), bool(mixed), float(lambda_), reading)
+    return _need_core().sequence_law(_integer(N), separation, _integer(degree), bool(mixed), float(lambda_), reading)

@@ -280,6 +280,19 @@ void resolve_baseline(const Values& v, RunSpec& r) {
       bl.stall_steps = v.int32("stall_steps");
     }
     if (bl.P_max < 2) v.fail("P_max", "a cycle needs P_max >= 2 patterns");
+    SequenceNetParams net;
+    net.separation = bl.separation;
+    net.mixed = bl.model == BaselineModel::mixednet;
+    net.lambda = bl.lambda;
+    for (const int N : bl.N)
+      for (const int d : bl.degrees) {
+        net.degree = d;
+        if (!fields_exact(N, bl.P_max, net))
+          v.fail("baseline_degrees",
+                 fmt::format("degree {} at N = {} with P_max = {}: the fields are exact only while 2 P_max (N+1)^d{} "
+                             "< 2^53 (models.md §3.3); lower the degree or P_max",
+                             d, N, bl.P_max, net.mixed ? " (1 + lambda)" : ""));
+      }
   }
   if (has_degree(bl.model) && bl.degrees.empty() &&
       !(is_sequence_model(bl.model) && bl.separation == Separation::exponential))
