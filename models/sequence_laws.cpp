@@ -36,12 +36,20 @@ SequenceLaw sequence_law(int N, const SequenceNetParams& p, MixedLawReading read
   const double bN = std::pow(beta, N - 1);
   law.P_T = bN / (2 * lnN);
   law.P_S = bN / (2 * N * std::log(beta));
+  law.growth = beta;
   if (p.mixed) {
     if (p.lambda <= 1) return SequenceLaw{};
     const double l = p.lambda, factor = (l - 1) * (l - 1) / (l * l + 1);
     law.P_T *= factor;
     law.P_S *= factor;
   }
+  return law;
+}
+
+SequenceLaw eden_law(const EdenParams& p, double s_scale) {
+  SequenceLaw law;
+  if (p.normalisation == EdenNormalisation::paper)  // gamma = 4 / ((1 + e^{-2 alpha_s})(1 + e^{-2 alpha_c}))
+    law.growth = 4.0 / ((1.0 + std::exp(-2.0 * p.alpha_s)) * (1.0 + std::exp(-2.0 * s_scale * p.alpha_c)));
   return law;
 }
 

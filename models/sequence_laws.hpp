@@ -15,6 +15,15 @@
 //   (MixedLawReading::code).
 // Exponential MixedNet (App. F.2): the exponential DenseNet's laws times (lambda-1)^2/(lambda^2+1).
 // MixedNet with lambda <= 1 makes no transitions: its laws are NaN.
+// EDEN (Karuvally et al. 2025 §2.4; models/eden.hpp), the fixed-point capacity with the paper's
+// normalisation: C = k(eps, delta) gamma^{N-1},
+//   gamma = e^{alpha_s} e^{alpha_c} / (cosh alpha_s cosh alpha_c) = 4 / ((1 + e^{-2 alpha_s})(1 + e^{-2 alpha_c}))
+// (the text's alpha = alpha_c, r = alpha_s / alpha_c): the ratio of e^{h} of the pattern to its mean
+// over a random one, per neuron. With the delay layer at s_scale xi^{mu-1} (the checks of
+// sim/experiments/eden_capacity.hpp) alpha_c enters as s_scale alpha_c. k is not given in what was
+// read, so only the growth per neuron gamma is a law here (SequenceLaw::growth). With the code's normalisation
+// (beta / N) the per-neuron strength falls as 1 / N and no such law applies (NaN).
+// The growth per neuron of the exponential DenseNet's laws is beta, of the power laws NaN.
 // These are asymptotic lower bounds (App. D); at finite N they are a scale, not a prediction to the
 // pattern (docs/capacity.md, "The family", measures how close).
 #pragma once
@@ -22,6 +31,7 @@
 #include <cmath>
 
 #include "models/choice_names.hpp"
+#include "models/eden.hpp"
 #include "models/sequence_net.hpp"
 
 namespace seqmem {
@@ -42,9 +52,12 @@ double exponential_beta();
 
 struct SequenceLaw {
   double P_T = NAN, P_S = NAN;
+  double growth = NAN;  // the factor per neuron of an exponential law
 };
 
 // The laws above for N >= 2 neurons (models/sequence_laws.cpp).
 SequenceLaw sequence_law(int N, const SequenceNetParams& p, MixedLawReading reading = MixedLawReading::text);
+// EDEN's: growth = gamma (paper normalisation; alpha_c times s_scale), P_T = P_S = NaN.
+SequenceLaw eden_law(const EdenParams& p, double s_scale = 1.0);
 
 }  // namespace seqmem

@@ -30,10 +30,16 @@ SequenceNet::SequenceNet(const Mat& Xi, SequenceNetParams params)
     throw std::invalid_argument("SequenceNet: the polynomial degree must be at least 1");
   if (p_.mixed && !(p_.lambda >= 0 && std::isfinite(p_.lambda)))
     throw std::invalid_argument("SequenceNet: lambda must be finite and >= 0");
+  if (p_.delay < 1 || (!p_.mixed && p_.delay != 1))
+    throw std::invalid_argument("SequenceNet: the delay tau must be at least 1, and 1 unless the network is MixedNet");
   packed_ = PackedStates(Xi);  // checks the entries
   Xi_next_.resize(N_, P_);
   for (int mu = 0; mu < P_; ++mu) Xi_next_.col(mu) = Xi_.col((mu + 1) % P_);  // xi^{P+1} = xi^1
   Q_ = Xi_next_.cwiseProduct(Xi_);
+  if (p_.separation == Separation::exponential) {
+    exp_.resize(2 * N_ + 3);
+    for (int j = 0; j < static_cast<int>(exp_.size()); ++j) exp_[j] = std::exp(-static_cast<double>(j));
+  }
   if (p_.separation == Separation::polynomial) {
     // g(k) = k^d, integers: both of MixedNet's terms have the degree d, so the common factor
     // 1/(N-1)^d of f(m) = m^d is dropped for it too, and a tie is an exact zero.
@@ -58,40 +64,44 @@ Eigen::VectorXi SequenceNet::overlaps(const Vec& s) const {
   return a;
 }
 
-void SequenceNet::batch_fields(const Mat& S, const PackedStates& packed, int first, Work& w) const {
-  const long n = S.cols();
-  w.a.resize(P_);
-  w.A.resize(P_, n);
-  w.B.resize(P_, n);
-  std::vector<double> e;  // exponential: e^{-j}, j = 0 .. 2N + 2
-  if (p_.separation == Separation::exponential) {
-    e.resize(2 * N_ + 3);
-    for (int j = 0; j < static_cast<int>(e.size()); ++j) e[j] = std::exp(-static_cast<double>(j));
-  }
+void SequenceNet::tables(const Bits& bits, Mat& A_out, Mat& B_out, std::vector<int>& a) const {
+  const long n = static_cast<long>(bits.size());
+  a.resize(P_);
+  A_out.resize(P_, n);
+  B_out.resize(P_, n);
   for (long nu = 0; nu < n; ++nu) {
-    const std::uint64_t* s = packed.state(first + static_cast<int>(nu));
-    for (int mu = 0; mu < P_; ++mu) w.a[mu] = PackedStates::dot(packed_.state(mu), s, packed_.words(), N_);
-    double* A = w.A.col(nu).data();
-    double* B = w.B.col(nu).data();
+    for (int mu = 0; mu < P_; ++mu) a[mu] = PackedStates::dot(packed_.state(mu), bits[nu], packed_.words(), N_);
+    double* A = A_out.col(nu).data();
+    double* B = B_out.col(nu).data();
     if (p_.separation == Separation::polynomial) {
       for (int mu = 0; mu < P_; ++mu) {
-        A[mu] = poly_A_[w.a[mu] + N_];
-        B[mu] = poly_B_[w.a[mu] + N_];
+        A[mu] = poly_A_[a[mu] + N_];
+        B[mu] = poly_B_[a[mu] + N_];
       }
     } else {
       // g(k) = exp(k - a_top), a_top = max_mu a_mu + 1 (>= every k = a -+ 1 read)
-      const int top = *std::max_element(w.a.begin(), w.a.end()) + 1;
+      const int top = *std::max_element(a.begin(), a.end()) + 1;
       for (int mu = 0; mu < P_; ++mu) {
-        const double lo = e[top - (w.a[mu] - 1)], hi = e[top - (w.a[mu] + 1)];
+        const double lo = exp_[top - (a[mu] - 1)], hi = exp_[top - (a[mu] + 1)];
         A[mu] = 0.5 * (lo + hi);
         B[mu] = 0.5 * (lo - hi);
       }
     }
   }
+}
+
+void SequenceNet::batch_fields(const Mat& S, const Bits& bits, const Mat* S_delayed, const Bits* bits_delayed,
+                               Work& w) const {
+  tables(bits, w.A, w.B, w.a);
+  const bool delayed = S_delayed != nullptr;
+  if (delayed) tables(*bits_delayed, w.Ad, w.Bd, w.a);
+  const Mat& Sd = delayed ? *S_delayed : S;
+  const Mat& Ad = delayed ? w.Ad : w.A;
+  const Mat& Bd = delayed ? w.Bd : w.B;
   const double w_asym = p_.mixed ? p_.lambda : 1.0;
-  // Asymmetric term: sum_mu xi_i^{mu+1} (A_mu + xi_i^mu S_i B_mu).
-  w.H.noalias() = Xi_next_ * w.A;
-  w.H.noalias() += S.cwiseProduct(Q_ * w.B);
+  // Asymmetric term, on the delayed state: sum_mu xi_i^{mu+1} (A'_mu + xi_i^mu S'_i B'_mu).
+  w.H.noalias() = Xi_next_ * Ad;
+  w.H.noalias() += Sd.cwiseProduct(Q_ * Bd);
   w.H *= w_asym;
   if (p_.mixed) {
     // Symmetric term: sum_mu xi_i^mu (A_mu + xi_i^mu S_i B_mu) = (Xi A)_i + S_i sum_mu B_mu.
@@ -100,28 +110,53 @@ void SequenceNet::batch_fields(const Mat& S, const PackedStates& packed, int fir
   }
 }
 
-Mat SequenceNet::fields(const Mat& S) const {
-  if (S.rows() != N_) throw std::invalid_argument("SequenceNet::fields: the states need N rows");
+namespace {
+std::vector<const std::uint64_t*> columns(const PackedStates& p) {
+  std::vector<const std::uint64_t*> b(p.count());
+  for (int nu = 0; nu < p.count(); ++nu) b[nu] = p.state(nu);
+  return b;
+}
+}  // namespace
+
+Mat SequenceNet::fields(const Mat& S, const Mat& S_delayed) const {
+  if (S.rows() != N_ || S_delayed.rows() != N_ || S_delayed.cols() != S.cols())
+    throw std::invalid_argument("SequenceNet::fields: the states and delayed states need N rows, as many of each");
   Work w;
-  batch_fields(S, PackedStates(S), 0, w);
+  const PackedStates packed(S), packed_delayed(S_delayed);
+  const Bits bits = columns(packed), bits_delayed = columns(packed_delayed);
+  batch_fields(S, bits, &S_delayed, &bits_delayed, w);
   return std::move(w.H);
 }
 
-void SequenceNet::step(Vec& s) const {
-  const Mat H = fields(s);
+void SequenceNet::step(Vec& s, const Vec& s_delayed) const {
+  const Mat H = fields(s, s_delayed);
   for (int i = 0; i < N_; ++i)
     if (H(i, 0) != 0) s(i) = H(i, 0) > 0 ? 1.0 : -1.0;
 }
 
-std::vector<int> SequenceNet::transition_errors(int first, int count, bool stop_at_error, int block) const {
+std::vector<int> SequenceNet::update_errors(int first, int count, bool hold, bool stop_at_error, int block) const {
   if (first < 0 || count < 0 || first + count > P_ || block < 1)
-    throw std::invalid_argument("SequenceNet::transition_errors: the transitions must lie in [0, P)");
+    throw std::invalid_argument("SequenceNet::update_errors: the transitions must lie in [0, P)");
+  if (hold && p_.delay < 2) throw std::invalid_argument("SequenceNet::update_errors: a hold update needs delay >= 2");
   std::vector<int> errors(count, -1);
   Work w;
+  Bits bits, bits_delayed;
   for (int b0 = 0; b0 < count; b0 += block) {
     const int n = std::min(block, count - b0);
     // The states are the patterns themselves: their overlaps are entries of the Gram matrix.
-    batch_fields(Xi_.middleCols(first + b0, n), packed_, first + b0, w);
+    // Move: S = S' = xi^mu; hold: S = xi^{mu+1}, S' = xi^mu.
+    bits.resize(n);
+    bits_delayed.resize(n);
+    for (int k = 0; k < n; ++k) {
+      const int mu = first + b0 + k;
+      bits_delayed[k] = packed_.state(mu);
+      bits[k] = packed_.state(hold ? (mu + 1) % P_ : mu);
+    }
+    if (hold) {
+      const Mat delayed = Xi_.middleCols(first + b0, n);
+      batch_fields(Xi_next_.middleCols(first + b0, n), bits, &delayed, &bits_delayed, w);
+    } else
+      batch_fields(Xi_.middleCols(first + b0, n), bits, nullptr, nullptr, w);
     const Mat& H = w.H;
     bool any = false;
     for (int k = 0; k < n; ++k) {
@@ -133,6 +168,17 @@ std::vector<int> SequenceNet::transition_errors(int first, int count, bool stop_
     }
     if (stop_at_error && any) break;
   }
+  return errors;
+}
+
+std::vector<int> SequenceNet::transition_errors(int first, int count, bool stop_at_error, int block) const {
+  std::vector<int> errors = update_errors(first, count, false, stop_at_error, block);
+  if (p_.delay < 2) return errors;
+  // the hold updates, up to the move's stop
+  int computed = 0;
+  while (computed < count && errors[computed] >= 0) ++computed;
+  const std::vector<int> hold = update_errors(first, computed, true, stop_at_error, block);
+  for (int k = 0; k < computed; ++k) errors[k] = hold[k] < 0 ? -1 : errors[k] + hold[k];  // -1: not computed
   return errors;
 }
 

@@ -4,8 +4,14 @@
 // S in {-1, +1}^N, synchronous updates (every neuron at once):
 //
 //   DenseNet (Eq. 2):  S_i(t+1) = sgn( sum_mu xi_i^{mu+1} f(m_i^mu) )
-//   MixedNet (Eq. 14, tau = 1):
-//                      S_i(t+1) = sgn( sum_mu xi_i^mu f(m_i^mu) + lambda sum_mu xi_i^{mu+1} f(m_i^mu) )
+//   MixedNet (Eq. 13-14):
+//                      S_i(t+1) = sgn( sum_mu xi_i^mu f(m_i^mu(t)) + lambda sum_mu xi_i^{mu+1} f(m_i^mu(t - tau + 1)) )
+//
+// MixedNet's delay tau >= 1 (C23 Eq. 13 and 14 study tau = 1; the slow synapses of Sompolinsky & Kanter
+// 1986 as a pure delay, Kleinfeld & Sompolinsky 1988): the asymmetric term reads the state tau - 1
+// steps back. From tau steps in xi^mu the state moves to xi^{mu+1} and dwells there tau steps: the
+// exact trajectory is made of two updates only, the move (current and delayed state xi^mu) and, for
+// tau >= 2, the hold (current xi^{mu+1}, delayed xi^mu), both to xi^{mu+1}.
 //
 // with the leave-one-out overlap m_i^mu = (sum_{j != i} xi_j^mu S_j) / (N - 1) and the separation
 //   polynomial   f(m) = m^d           (SeqNet is d = 1)
@@ -18,7 +24,8 @@
 // packed bits: a_mu = N - 2 popcount(xi^mu XOR S)) and x = xi_i^mu S_i in {-1, +1}, the leave-one-out
 // sum is a_mu - x, so g(a_mu - x) = A_mu + x B_mu with A = (g(a-1) + g(a+1))/2, B = (g(a-1) - g(a+1))/2,
 // and for a batch of states (the columns nu of S)
-//   H = w_A (Xi+ A + S .* (Q B)) + w_S (Xi A + S .* 1 1^T B),   Xi+ = (xi^{mu+1})_mu,  Q = Xi+ .* Xi,
+//   H = w_A (Xi+ A' + S' .* (Q B')) + w_S (Xi A + S .* 1 1^T B),   Xi+ = (xi^{mu+1})_mu,  Q = Xi+ .* Xi,
+// (S', A', B' those of the delayed states; the same as S, A, B for tau = 1)
 // (w_A, w_S) = (1, 0) for DenseNet and (lambda, 1) for MixedNet: Eigen's matrix products, O(N P) per
 // state. g is read from a table over the 2N - 1 integers a - x:
 //   polynomial:           g = (a - x)^d, an integer (the factor 1/(N-1)^d of f is common to every
@@ -55,6 +62,7 @@ struct SequenceNetParams {
   int degree = 1;       // d of the polynomial separation (>= 1; SeqNet is 1)
   bool mixed = false;   // MixedNet: the symmetric term plus lambda times the asymmetric one
   double lambda = 2.5;  // MixedNet's weight of the asymmetric term (C23 §3 uses 2.5; transitions need > 1)
+  int delay = 1;        // MixedNet's tau: the asymmetric term reads the state tau - 1 steps back (>= 1)
 };
 
 // States of N neurons in {-1, +1} as bits (bit i of a state set when S_i = -1), 64 neurons a word.
@@ -85,8 +93,8 @@ bool fields_exact(int N, double P, const SequenceNetParams& p);
 
 class SequenceNet {
  public:
-  // Xi: N x P, N >= 2, P >= 1, every entry +1 or -1; degree >= 1 for the polynomial separation, and
-  // the exactness bound above. std::invalid_argument otherwise.
+  // Xi: N x P, N >= 2, P >= 1, every entry +1 or -1; degree >= 1 for the polynomial separation,
+  // delay >= 1 (and 1 unless mixed), and the exactness bound above. std::invalid_argument otherwise.
   SequenceNet(const Mat& Xi, SequenceNetParams params);
 
   int N() const { return N_; }
@@ -97,33 +105,45 @@ class SequenceNet {
   // The overlaps a_mu = xi^mu . s (P integers) of a state s in {-1, +1}^N.
   Eigen::VectorXi overlaps(const Vec& s) const;
 
-  // The fields H (N x n) of the synchronous update for the states S (N x n, entries +-1), up to a
-  // positive factor per state (see above): S(t+1) = sgn(H).
-  Mat fields(const Mat& S) const;
+  // The fields H (N x n) of the synchronous update for the states S (N x n, entries +-1) whose
+  // delayed states (tau - 1 steps back) are S_delayed (the same for tau = 1), up to a positive factor
+  // per state (see above): S(t+1) = sgn(H).
+  Mat fields(const Mat& S) const { return fields(S, S); }
+  Mat fields(const Mat& S, const Mat& S_delayed) const;
 
-  // One synchronous step of the state s (entries +-1); a zero field keeps the spin.
-  void step(Vec& s) const;
+  // One synchronous step of the state s (entries +-1) with the delayed state s_delayed; a zero field
+  // keeps the spin.
+  void step(Vec& s) const { step(s, s); }
+  void step(Vec& s, const Vec& s_delayed) const;
 
-  // Bits wrong after one update from the exact pattern: e[k] = #{i : H_i xi_i^{mu+1} <= 0} for
-  // mu = first + k, k < count, the successor taken cyclically (xi^{P+1} = xi^1). Batches of
-  // `block` states; with stop_at_error the batches stop after the first with an error (the entries
-  // after it are then -1).
+  // Bits wrong along the exact trajectory of transition mu -> mu + 1: e[k] = #{i : H_i xi_i^{mu+1} <= 0}
+  // for mu = first + k, k < count, the successor taken cyclically (xi^{P+1} = xi^1), summed over the
+  // move and, for tau >= 2, the hold update (above). Batches of `block` states; with stop_at_error the
+  // batches stop after the first with an error (the entries after it are then -1).
   std::vector<int> transition_errors(int first, int count, bool stop_at_error = false, int block = 256) const;
+  // The same, of the move (hold = false) or the hold update alone (hold = true, tau >= 2).
+  std::vector<int> update_errors(int first, int count, bool hold, bool stop_at_error = false, int block = 256) const;
 
  private:
   // The buffers of a batch of states, reused from batch to batch (a fresh 8 MiB block per batch
   // cost more in page faults than the products themselves).
   struct Work {
     std::vector<int> a;  // the overlaps of one state (P)
-    Mat A, B, H;         // P x n tables, N x n fields
+    Mat A, B, Ad, Bd, H;  // P x n tables (of the delayed states: Ad, Bd), N x n fields
   };
-  // w.H: the fields of the n states S (packed: `packed`, first column `first`).
-  void batch_fields(const Mat& S, const PackedStates& packed, int first, Work& w) const;
+  // Packed bits of the columns of a batch.
+  using Bits = std::vector<const std::uint64_t*>;
+  // A, B (P x n): the tables of the n states whose bits are `bits`.
+  void tables(const Bits& bits, Mat& A, Mat& B, std::vector<int>& a) const;
+  // w.H: the fields of the n states S (bits `bits`) with delayed states S_delayed (bits
+  // `bits_delayed`; null: the states themselves).
+  void batch_fields(const Mat& S, const Bits& bits, const Mat* S_delayed, const Bits* bits_delayed, Work& w) const;
 
   SequenceNetParams p_;
   int N_ = 0, P_ = 0;
   Mat Xi_, Xi_next_, Q_;  // N x P: xi^mu, xi^{mu+1}, their product
   PackedStates packed_;
+  std::vector<double> exp_;  // exponential: e^{-j}, j = 0 .. 2N + 2
   // The polynomial tables over the overlap a = -N .. N: A(a) = (g(a-1) + g(a+1))/2, B(a) = (g(a-1) - g(a+1))/2.
   std::vector<double> poly_A_, poly_B_;
 };

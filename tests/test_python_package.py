@@ -41,6 +41,8 @@ SWEEPS = {
     "baseline_dense": {"trials": 2, "baseline_N": [20], "baseline_degrees": [2]},
     "family_capacity": {"trials": 2, "baseline_N": [30], "baseline_degrees": [1, 2]},
     "family_scaling": {"trials": 2, "baseline_N": [20, 30]},
+    "family_eden": {"trials": 2, "P_max": 64},
+    "family_delay": {"trials": 2, "baseline_N": [30], "baseline_degrees": [1, 2]},
 }
 
 

@@ -33,9 +33,11 @@ const std::string kGsemm = "[memories]\nK = 4\n[episodes]\ncycles = [[1, 2, 3, 4
 const std::string kDiffusion = "[model]\nkind = \"diffusion\"\n[patterns]\nD = 3\nN = 2\n[integrator]\nt_end = 0.5\n";
 const std::string kSweep = "[sweep]\nsweep_degrees = [2]\nsweep_seeds = [1]\nsweep_alpha_c = [0.5]\n";
 const std::string kBaseline = "[baseline]\nbaseline_model = \"hopfield\"\n";
-// The sequence memories' keys are read by MixedNet under P_T, and by DenseNet under cycles.
+// The sequence memories' keys are read by MixedNet under P_T, and by DenseNet under cycles; EDEN's by
+// EDEN under P_T with the code's normalisation.
 const std::string kMixedPT = "[baseline]\nbaseline_model = \"mixednet\"\nbaseline_criterion = \"P_T\"\n";
 const std::string kDenseCycles = "[baseline]\nbaseline_model = \"densenet\"\nbaseline_criterion = \"cycles\"\n";
+const std::string kEdenPT = "[baseline]\nbaseline_model = \"eden\"\nbaseline_criterion = \"P_T\"\n";
 const std::string kFreeRecall = "[model]\nkind = \"free_recall\"\n[lists]\nlists = 2\n";
 
 // "" when the scenario loads (and its files check out), the InputError's message otherwise.
@@ -55,7 +57,7 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
   const std::string g = write_temp("g.toml", kGsemm), d = write_temp("d.toml", kDiffusion),
                     sw = write_temp("sw.toml", kSweep), bl = write_temp("bl.toml", kBaseline),
                     fr = write_temp("fr.toml", kFreeRecall), mixed = write_temp("mixed.toml", kMixedPT),
-                    cycles = write_temp("cycles.toml", kDenseCycles);
+                    cycles = write_temp("cycles.toml", kDenseCycles), eden = write_temp("eden.toml", kEdenPT);
   const char* extremes[] = {"nan",  "inf", "-inf", "9007199254740993", "-9223372036854775808", "9223372036854775807",
                             "1e308", "-1e308", "0", "-1", "2147483648", "4294967296", "-0.0"};
   int keys = 0;
@@ -65,17 +67,26 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
     if (!number && !list) continue;
     ++keys;
     const std::string section = k.section;
-    // the scenario that reads the key: a singleton baseline, or the sequence memories for theirs
-    const bool sequence_key = section == "baseline" && outcome(bl, {fmt::format("{}={}", k.key, list ? "[1]" : "1")})
-                                                               .find("does not apply") != std::string::npos;
-    const bool cycles_key = sequence_key && outcome(mixed, {fmt::format("{}={}", k.key, list ? "[1]" : "1")})
-                                                .find("does not apply") != std::string::npos;
+    // the scenario that reads the key: for a [baseline] key the first of a singleton baseline, the
+    // sequence memories under P_T and under cycles, and EDEN that does (probed with 1 and 2: a value
+    // equal to the key's default is only warned about where it does not apply)
+    std::string baseline_base = bl;
+    const auto reads = [&](const std::string& b) {
+      for (const char* v : {"1", "2"})
+        if (outcome(b, {fmt::format(list ? "{}=[{}]" : "{}={}", k.key, v)}).find("does not apply") != std::string::npos)
+          return false;
+      return true;
+    };
+    if (section == "baseline")
+      for (const std::string* b : {&bl, &mixed, &cycles, &eden})
+        if (reads(*b)) {
+          baseline_base = *b;
+          break;
+        }
     const std::string& base = k.family == Family::diffusion     ? d
                               : k.family == Family::free_recall ? fr
                               : section == "sweep"              ? sw
-                              : cycles_key                      ? cycles
-                              : sequence_key                    ? mixed
-                              : section == "baseline"           ? bl
+                              : section == "baseline"           ? baseline_base
                                                                 : g;
     for (const char* x : extremes) {
       const std::string value = list ? fmt::format("[{}]", x) : std::string(x);

@@ -47,6 +47,38 @@ def reference_errors(Xi, separation, d, mixed=False, lam=2.5):
     return errors
 
 
+def reference_field(Xi, S, S_delayed, d, lam):
+    """MixedNet's field (C23 Eq. 13) with the asymmetric term on the delayed state, summed as the
+    integer (N - 1)^d h: the symmetric term on S, lambda times the asymmetric one on S_delayed."""
+    nxt = np.roll(Xi, -1, axis=1)
+
+    def f(state):  # (N, P): (sum_{j != i} xi_j^nu x_j)^d
+        return np.rint((Xi.T @ state)[None, :] - Xi * state[:, None]).astype(np.int64) ** d
+
+    return np.sum(Xi * f(S), axis=1) + lam * np.sum(nxt * f(S_delayed), axis=1)
+
+
+def reference_delayed_errors(Xi, d, lam):
+    """Per transition mu -> mu + 1 with a delay tau >= 2: the wrong bits of the move (S = S' = xi^mu)
+    plus those of the hold (S = xi^(mu+1), S' = xi^mu), both against xi^(mu+1)."""
+    nxt = np.roll(Xi, -1, axis=1)
+    return [int(np.sum(np.sign(reference_field(Xi, Xi[:, mu], Xi[:, mu], d, lam)) != nxt[:, mu]) +
+                np.sum(np.sign(reference_field(Xi, nxt[:, mu], Xi[:, mu], d, lam)) != nxt[:, mu]))
+            for mu in range(Xi.shape[1])]
+
+
+def iterate_delayed(Xi, d, lam, tau, steps):
+    """The delayed map iterated from tau steps of xi^1 (a zero field keeps the spin): the states."""
+    history = [Xi[:, 0].copy() for _ in range(tau)]
+    states = [Xi[:, 0].copy()]
+    for _ in range(steps):
+        h = reference_field(Xi, history[-1], history[-tau], d, lam)
+        s = np.where(h > 0, 1.0, np.where(h < 0, -1.0, history[-1]))
+        history = history[1:] + [s]
+        states.append(s)
+    return states
+
+
 def double_factorial(n):
     return math.prod(range(n, 0, -2)) if n > 0 else 1
 
@@ -79,6 +111,27 @@ class SequenceMemories(unittest.TestCase):
         self.assertGreater(ties, 100)
         Xi = np.array([[-1, 1, 1], [1, -1, 1], [-1, -1, 1], [-1, 1, 1]])  # by hand: tests/test_sequence_net.cpp
         self.assertEqual(seqmem.sequence_transition_errors(Xi, degree=1, mixed=True, lambda_=3.0), [0, 0, 1])
+
+    def test_delay(self):
+        # MixedNet with a delay tau >= 2: every update against the rule written out, and the exact
+        # trajectory (tau steps in each pattern) followed exactly when every transition is error-free
+        rng = np.random.default_rng(23)
+        outcomes = set()
+        for N, P in ((30, 6), (40, 12), (40, 20), (70, 30)):
+            for trial in range(3):
+                Xi = rng.choice([-1.0, 1.0], size=(N, P))
+                for d, tau in ((1, 2), (2, 3)):
+                    with self.subTest(N=N, P=P, d=d, tau=tau, trial=trial):
+                        got = seqmem.sequence_transition_errors(Xi, degree=d, mixed=True, lambda_=2.5, delay=tau)
+                        self.assertEqual(got, reference_delayed_errors(Xi, d, 2.5))
+                        states = iterate_delayed(Xi, d, 2.5, tau, P * tau)
+                        expected = [Xi[:, ((t + tau - 1) // tau) % P] for t in range(P * tau + 1)]  # moves at once
+                        on_track = all(np.array_equal(a, b) for a, b in zip(states, expected))
+                        self.assertEqual(on_track, sum(got) == 0)
+                        outcomes.add(on_track)
+        self.assertEqual(outcomes, {True, False})  # both outcomes occur: the check can fail
+        with self.assertRaisesRegex(ValueError, "delay"):
+            seqmem.sequence_transition_errors(np.ones((5, 3)), degree=2, delay=2)  # DenseNet has no delay
 
     def test_bad_arguments(self):
         with self.assertRaisesRegex(ValueError, "exact integers"):

@@ -281,6 +281,45 @@ TEST_CASE("sequence capacity: the criteria order as they should, and threads cha
   CHECK(ev.exact == ps1.capacity_per_trial[0]);
 }
 
+TEST_CASE("sequence capacity: MixedNet with a delay dwells tau steps in each pattern") {
+  // At a P whose every move and hold is exact (P_S succeeds), the iterated map from xi^1 follows
+  // the exact trajectory: the cycle 3 times in 3 P tau steps (the monitor stops at the visit that
+  // completes the third cycle: xi^1 again, after 3 P tau - (tau - 1) steps)
+  SequenceCapacityOptions o;
+  o.net.mixed = true;
+  o.net.degree = 2;
+  o.net.lambda = 2.5;
+  o.N = 100;
+  o.trials = 1;
+  o.threshold = 0.8;
+  for (const int tau : {1, 2, 3}) {
+    o.net.delay = tau;
+    o.criterion = BaselineCriterion::P_S;
+    const int P = 20;
+    REQUIRE(evaluate_sequence_net(o, 0, P).success);
+    o.criterion = BaselineCriterion::cycles;
+    const auto ev = evaluate_sequence_net(o, 0, P);
+    CAPTURE(tau);
+    CHECK(ev.success);
+    CHECK(ev.cycles == 3);
+    CHECK(ev.steps == 3 * P * tau - (tau - 1));
+  }
+  // the hold: current xi^{mu+1}, delayed xi^mu; both terms pull to xi^{mu+1}, so it has fewer
+  // errors than the move over a set where the moves fail
+  SequenceNetParams p;
+  p.mixed = true;
+  p.degree = 1;
+  p.delay = 2;
+  const SequenceNet net(random_memories(100, 40, 9), p);
+  int move = 0, hold = 0;
+  for (const int e : net.update_errors(0, 40, false)) move += e;
+  for (const int e : net.update_errors(0, 40, true)) hold += e;
+  CHECK(move > 0);
+  CHECK(hold < move);
+  CHECK_THROWS_AS(SequenceNet(random_memories(10, 4, 1), SequenceNetParams{Separation::polynomial, 2, false, 2.5, 2}),
+                  std::invalid_argument);  // DenseNet has no delay
+}
+
 TEST_CASE("sequence capacity: bad options are refused") {
   SequenceCapacityOptions o;
   o.criterion = BaselineCriterion::recall;

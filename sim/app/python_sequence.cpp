@@ -19,7 +19,7 @@ namespace py = pybind11;
 namespace seqmem::python {
 namespace {
 
-SequenceNetParams net_params(const std::string& separation, int degree, bool mixed, double lambda) {
+SequenceNetParams net_params(const std::string& separation, int degree, bool mixed, double lambda, int delay = 1) {
   SequenceNetParams p;
   try {
     p.separation = parse_choice<Separation>(separation);
@@ -31,13 +31,14 @@ SequenceNetParams net_params(const std::string& separation, int degree, bool mix
   p.degree = degree;
   p.mixed = mixed;
   p.lambda = lambda;
+  p.delay = delay;
   return p;
 }
 
 std::vector<int> transition_errors(const Mat& Xi, const std::string& separation, int degree, bool mixed, double lambda,
-                                   bool stop_at_error) {
+                                   bool stop_at_error, int delay) {
   try {
-    const SequenceNet net(Xi, net_params(separation, degree, mixed, lambda));
+    const SequenceNet net(Xi, net_params(separation, degree, mixed, lambda, delay));
     py::gil_scoped_release release;
     return net.transition_errors(0, net.P(), stop_at_error);
   } catch (const std::invalid_argument& e) {
@@ -65,6 +66,7 @@ py::dict law(int N, const std::string& separation, int degree, bool mixed, doubl
 void bind_sequence(py::module_& m) {
   m.def("sequence_transition_errors", &transition_errors, py::arg("Xi"), py::arg("separation") = "polynomial",
         py::arg("degree") = 1, py::arg("mixed") = false, py::arg("lambda_") = 2.5, py::arg("stop_at_error") = false,
+        py::arg("delay") = 1,
         "Wrong bits of each transition xi^mu -> xi^(mu+1) of the cycle (models/sequence_net.hpp).");
   m.def("sequence_law", &law, py::arg("N"), py::arg("separation") = "polynomial", py::arg("degree") = 1,
         py::arg("mixed") = false, py::arg("lambda_") = 2.5, py::arg("reading") = "text",

@@ -34,6 +34,8 @@ ResourceEstimate estimate_kind(const RunSpec& r, const FileCache& files, int thr
     const double P = b.P_max;
     if (is_sequence_model(b.model))  // Xi, Xi+, Q and a block of 256 states' tables and fields
       e.memory = kDouble * (4 * N * P + 2 * 256 * P + 256 * N);
+    else if (b.model == BaselineModel::eden)  // Xi, Xi shifted, a block's inputs (<= 2 x 2^22) and states
+      e.memory = kDouble * (3 * N * P + 2 * std::min(256 * P, 4194304.0) + 8 * 256 * N);
     else
       e.memory = kDouble * ((b.model == BaselineModel::hopfield ? N * N : 0) + 2 * N * P);
     e.memory_keys = "baseline_N, P_max";

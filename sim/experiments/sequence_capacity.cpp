@@ -18,17 +18,20 @@ namespace {
 // The cue's stream of a trial (the patterns use seed_t itself).
 std::uint64_t cycle_cue_seed(std::uint64_t seed_t) { return seed_t ^ 0x6379636C6573ull; }
 
-// GSEMM's criterion on the map: iterate from the cue, feed the overlaps a / N to the sequence
-// monitor at t = step. While the state is exactly xi^mu and that transition is exact, the next state
-// is xi^{mu+1} without a product (the errors of every transition are computed first, in blocks).
+// GSEMM's criterion on the map: iterate from the cue (the history, tau states, all the cue), feed
+// the overlaps a / N to the sequence monitor at t = step. Along the exact trajectory (the state
+// xi^mu, the delayed state xi^mu or xi^{mu-1}) whose update is exact, the next state is known without
+// a product (the errors of every update are computed first, in blocks).
 SequenceEvaluation evaluate_cycles(const SequenceNet& net, const SequenceCapacityOptions& opt, std::uint64_t seed_t) {
-  const int N = net.N(), P = net.P();
-  const std::vector<int> errors = net.transition_errors(0, P);
+  const int N = net.N(), P = net.P(), tau = net.params().delay;
+  const std::vector<int> move = net.update_errors(0, P, false);
+  const std::vector<int> hold = tau >= 2 ? net.update_errors(0, P, true) : std::vector<int>();
   std::vector<int> cycle(P);
   std::iota(cycle.begin(), cycle.end(), 0);
   StopRules rules;
   rules.detect_stall = rules.stop_on_stall = true;
-  rules.stall_time = opt.stall_steps - 0.5;  // a failure at stall_steps steps without a new visit
+  // a failure at stall_steps steps without a new visit beyond the dwell of tau steps in a pattern
+  rules.stall_time = opt.stall_steps + (tau - 1) - 0.5;
   rules.stop_after_cycles = opt.cycles_required;
   rules.stop_on_wrong_visit = true;
   SequenceMonitor monitor(opt.threshold, cycle, rules);
@@ -36,29 +39,36 @@ SequenceEvaluation evaluate_cycles(const SequenceNet& net, const SequenceCapacit
   CueSpec cue;
   cue.memory = 0;
   cue.flip = opt.cue_flip;
-  Vec s = make_cue(net.patterns(), cue, cycle_cue_seed(seed_t));
-  int exact = -1;  // the pattern the state equals, -1: none
   const auto find_exact = [&](const Eigen::VectorXi& a) {
     for (int mu = 0; mu < P; ++mu)
       if (a(mu) == N) return mu;
     return -1;
   };
-  Eigen::VectorXi a = net.overlaps(s);
-  exact = find_exact(a);
+  // The last tau states and the pattern each equals (-1: none): x(t) in slot t % tau, the delayed
+  // state x(t - tau + 1) in slot (t + 1) % tau, where x(t + 1) goes.
+  std::vector<Vec> history(tau, make_cue(net.patterns(), cue, cycle_cue_seed(seed_t)));
+  Eigen::VectorXi a = net.overlaps(history[0]);
+  std::vector<int> exact(tau, find_exact(a));
   // Bounded: the cycles, one more cycle of slack and the stall window.
-  const long max_steps = static_cast<long>(opt.cycles_required + 1) * P + opt.stall_steps + 1;
+  const long max_steps = static_cast<long>(opt.cycles_required + 1) * P * tau + opt.stall_steps + tau;
   SequenceEvaluation ev;
   for (long t = 0;; ++t) {
     if (!monitor.add(static_cast<double>(t), a.cast<double>() / N) || t >= max_steps) break;
-    if (exact >= 0 && errors[exact] == 0) {
-      exact = (exact + 1) % P;
-      s = net.patterns().col(exact);
-      a = net.overlaps(s);
+    const int now = static_cast<int>(t % tau), back = static_cast<int>((t + 1) % tau);
+    const int mu = exact[now], nu = exact[back];
+    int next = -1;  // the pattern of the next state along the exact trajectory, -1: compute it
+    if (mu >= 0 && nu == mu && move[mu] == 0) next = (mu + 1) % P;
+    if (mu >= 0 && tau >= 2 && nu == (mu + P - 1) % P && hold[nu] == 0) next = mu;
+    Vec s;
+    if (next >= 0) {
+      s = net.patterns().col(next);
     } else {
-      net.step(s);
-      a = net.overlaps(s);
-      exact = find_exact(a);
+      s = history[now];
+      net.step(s, history[back]);
     }
+    a = net.overlaps(s);
+    history[back] = std::move(s);  // x(t + 1) replaces x(t - tau + 1)
+    exact[back] = next >= 0 ? next : find_exact(a);
     ev.steps = static_cast<int>(t + 1);
   }
   ev.cycles = monitor.check().cycles_completed;
@@ -73,6 +83,8 @@ void validate(const SequenceCapacityOptions& opt) {
   if (opt.N < 2) fail("N must be at least 2");
   if (opt.net.separation == Separation::polynomial && opt.net.degree < 1) fail("degree must be at least 1");
   if (opt.net.mixed && !(opt.net.lambda >= 0 && std::isfinite(opt.net.lambda))) fail("lambda must be finite and >= 0");
+  if (opt.net.delay < 1 || opt.net.delay > 1000 || (!opt.net.mixed && opt.net.delay != 1))
+    fail("the delay tau must lie in 1..1000, and be 1 unless the network is MixedNet");
   if (opt.criterion != BaselineCriterion::P_T && opt.criterion != BaselineCriterion::P_S &&
       opt.criterion != BaselineCriterion::cycles)
     fail("the criterion must be P_T, P_S or cycles");

@@ -3,27 +3,30 @@
 // of a cycle xi^1 -> ... -> xi^P -> xi^1 that a network of N neurons recalls, under one of three
 // named criteria (scenario key baseline_criterion):
 //   P_T     the papers' transition capacity (C23 §2.1): one update from the exact pattern xi^mu gives
-//           xi^{mu+1} with every bit right. Estimated on n = transitions_checked transitions: those of
+//           xi^{mu+1} with every bit right (MixedNet with a delay tau >= 2: the move and the hold
+//           updates of models/sequence_net.hpp, both). Estimated on n = transitions_checked transitions: those of
 //           the trial's set, then of further independent sets of P patterns until n are checked (set
 //           k > 0 from singleton_trial_seed(seed_t, k)); P succeeds when at least (1 - error_tolerance) n
 //           of them are exact (C23's probability >= 1 - c over pattern draws).
 //   P_S     the papers' sequence capacity: every transition of the cycle exact, the wrap-around
 //           xi^P -> xi^1 included (the cycle is what GSEMM's task recalls; C23's code checks the
-//           P - 1 transitions of an open chain). Equal to iterating the map from xi^1 for P steps
-//           with zero bit errors, since an exact transition lands exactly on the next pattern.
+//           P - 1 transitions of an open chain). Equal to iterating the map from xi^1 (tau steps of
+//           history) for P tau steps with zero bit errors, since an exact update lands exactly on the
+//           trajectory.
 //   cycles  GSEMM's criterion (sim/experiments/capacity.hpp): the map iterated from a cue (xi^1 with
 //           round(cue_flip N) entries flipped), visits read at `threshold` (analysis/sequence.hpp),
 //           success once the cycle was retrieved in order `cycles_required` times with no wrong visit;
-//           a wrong visit, or `stall_steps` steps without a new visit, is a failure. Bit errors are
+//           a wrong visit, or `stall_steps` steps without a new visit beyond the dwell of tau - 1
+//           steps, is a failure. Bit errors are
 //           tolerated as long as the overlap keeps the visits right.
 // One trial t draws its patterns with random_memories(N, P, seed_t) (the same seed_t as the singleton
 // baselines, column by column: the sets of a trial are nested in P), and its capacity is the largest
 // P >= 2 found by growing P = 2, 4, 8, ... until it fails (or P_max) and bisecting (1: P = 2 fails);
 // success is only roughly monotone in P near the capacity, and the search returns a crossing there.
 //
-// Cost per evaluation at P: P_S and cycles ~ 4 N P^2 flops (every transition: two matrix products of
-// N x P by P x P, in blocks), P_T ~ 4 N P n; memory ~ 24 N P bytes (the model) plus 16 P x 256 (a
-// block). cycles adds one matrix-vector product per step wherever the state is not exactly a pattern.
+// Cost per evaluation at P: P_S and cycles ~ 4 N P^2 flops (twice that for tau >= 2) (every transition: two matrix
+// products of N x P by P x P, in blocks), P_T ~ 4 N P n; memory ~ 24 N P bytes (the model) plus 16 P x 256 (a block).
+// cycles adds one matrix-vector product per step wherever the state is not exactly a pattern.
 #pragma once
 
 #include <cstdint>

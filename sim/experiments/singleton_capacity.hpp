@@ -58,8 +58,8 @@ namespace seqmem {
 // baseline): the classical Hopfield network, the dense associative memories with F(x) = x^n,
 // max(x, 0)^n (both with a degree n) and exp(x) — singleton memories, this file — and the sequence
 // memories of C23 (models/sequence_net.hpp; sim/experiments/sequence_capacity.hpp): SeqNet, DenseNet
-// and MixedNet.
-enum class BaselineModel { hopfield, dense_poly, dense_rectified, dense_exp, seqnet, densenet, mixednet, none };
+// and MixedNet, and EDEN (models/eden.hpp; sim/experiments/eden_capacity.hpp).
+enum class BaselineModel { hopfield, dense_poly, dense_rectified, dense_exp, seqnet, densenet, mixednet, eden, none };
 inline constexpr ChoiceName<BaselineModel> kBaselineModelNames[] = {{"hopfield", BaselineModel::hopfield},
                                                                     {"dense_poly", BaselineModel::dense_poly},
                                                                     {"dense_rectified", BaselineModel::dense_rectified},
@@ -67,10 +67,12 @@ inline constexpr ChoiceName<BaselineModel> kBaselineModelNames[] = {{"hopfield",
                                                                     {"seqnet", BaselineModel::seqnet},
                                                                     {"densenet", BaselineModel::densenet},
                                                                     {"mixednet", BaselineModel::mixednet},
+                                                                    {"eden", BaselineModel::eden},
                                                                     {"", BaselineModel::none}};
 constexpr const auto& choice_names(BaselineModel) { return kBaselineModelNames; }
 inline const char* to_string(BaselineModel v) { return name_in(kBaselineModelNames, v); }
-// A memory of a cycle of patterns (the sequence memories), not of single patterns.
+// A memory of a cycle of patterns under C23's task (SeqNet, DenseNet, MixedNet); EDEN, which stores
+// a cycle too, is measured by its own checks (sim/experiments/eden_capacity.hpp).
 constexpr bool is_sequence_model(BaselineModel m) {
   return m == BaselineModel::seqnet || m == BaselineModel::densenet || m == BaselineModel::mixednet;
 }
@@ -83,7 +85,8 @@ constexpr bool has_degree(BaselineModel m) {
 
 // What counts as stored (scenario key baseline_criterion). Singleton memories: recalled from a cue,
 // or a fixed point. Sequence memories (sim/experiments/sequence_capacity.hpp): C23's transition and
-// sequence capacities P_T and P_S, or GSEMM's cycles.
+// sequence capacities P_T and P_S, or GSEMM's cycles. EDEN (sim/experiments/eden_capacity.hpp): its
+// fixed_point and P_T, per bit with a tolerance.
 enum class BaselineCriterion { recall, fixed_point, P_T, P_S, cycles };
 inline constexpr ChoiceName<BaselineCriterion> kBaselineCriterionNames[] = {
     {"recall", BaselineCriterion::recall},

@@ -338,6 +338,12 @@ const VariableInfo kCatalogue[] = {
      "sequence capacity law of the sequence memory (C23 Eq. 9, 10, 16; NaN for singleton memories)", "", "", "",
      "baseline_summary",
      "the sequence capacity P_S of the law (the reading `mixednet_law` for MixedNet); NaN for the singleton memories"},
+    {"law_growth", "setting", Stored::f64, "1",
+     "growth factor per neuron of an exponential law (exponential separation: beta = e^2/cosh 2; eden with the "
+     "paper's normalisation: gamma); NaN otherwise",
+     "", "", "", "baseline_summary",
+     "the factor per neuron of an exponential law: β = e²/cosh 2 for the exponential separation (C23 Eq. 10), γ for "
+     "`eden` with `eden_normalisation = \"paper\"` ([models.md §3.4](models.md)); NaN otherwise"},
 };
 
 std::string parent_and_name(const std::string& path) {

@@ -40,21 +40,28 @@ namespace {
 // The keys of a [baseline] (sim/kinds/gsemm/resolve_gsemm.cpp, resolve_baseline): a singleton memory
 // reads the recall keys; a sequence memory its network's keys and its criterion's.
 Applies baseline_applies(const char* key, const BaselineSpec& b, const RunSpec& r) {
-  const bool sequence = is_sequence_model(b.model);
+  const bool sequence = is_sequence_model(b.model), eden = b.model == BaselineModel::eden;
   const bool crit_P_T = b.criterion == BaselineCriterion::P_T, cycles = b.criterion == BaselineCriterion::cycles;
   if (is(key, "baseline_degrees"))
     return when(has_degree(b.model) && !(sequence && b.separation == Separation::exponential), r,
                 sequence && b.model != BaselineModel::seqnet ? "separation" : "baseline_model");
   if (is(key, "separation"))
     return when(b.model == BaselineModel::densenet || b.model == BaselineModel::mixednet, r, "baseline_model");
-  if (is(key, "mixednet_lambda") || is(key, "mixednet_law"))
+  if (is(key, "mixednet_lambda") || is(key, "mixednet_law") || is(key, "mixednet_delay"))
     return when(b.model == BaselineModel::mixednet, r, "baseline_model");
   if (is(key, "error_tolerance") || is(key, "transitions_checked"))
-    return when(sequence && crit_P_T, r, "baseline_criterion");
+    return when(eden || (sequence && crit_P_T), r, eden || sequence ? "baseline_criterion" : "baseline_model");
   if (is(key, "baseline_cycles") || is(key, "stall_steps")) return when(sequence && cycles, r, "baseline_criterion");
   if (is(key, "baseline_cue_flip") || is(key, "overlap_threshold"))
-    return when(!sequence || cycles, r, "baseline_criterion");
-  if (is(key, "required_fraction")) return when(!sequence, r, "baseline_model");
+    return when((!sequence && !eden) || (sequence && cycles), r, sequence ? "baseline_criterion" : "baseline_model");
+  if (is(key, "required_fraction")) return when(!sequence && !eden, r, "baseline_model");
+  if (std::strncmp(key, "eden_", 5) == 0 || is(key, "bit_tolerance")) {
+    if (!eden) return no(setting(r, "baseline_model"));
+    if (is(key, "eden_beta")) return when(b.eden.normalisation == EdenNormalisation::code, r, "eden_normalisation");
+    if (is(key, "eden_T_f") || is(key, "eden_t_transition") || is(key, "eden_dt"))
+      return when(crit_P_T, r, "baseline_criterion");
+    return kYes;
+  }
   return kYes;
 }
 

@@ -15,6 +15,7 @@
 #include "analysis/sequence_monitor.hpp"
 #include "models/choice_names.hpp"
 #include "models/cmr.hpp"
+#include "models/eden.hpp"
 #include "models/gsemm_params.hpp"
 #include "models/memories.hpp"
 #include "models/sequence_laws.hpp"
@@ -94,9 +95,13 @@ struct BaselineSpec {
   // lambda, the reading of MixedNet's law, and the criteria's own settings.
   Separation separation = Separation::polynomial;
   double lambda = 2.5;
+  int delay = 1;  // MixedNet's tau
   MixedLawReading law_reading = MixedLawReading::text;
   double error_tolerance = 0.1;
   int transitions_checked = 1000, cycles_required = 3, stall_steps = 10;
+  // EDEN (sim/experiments/eden_capacity.hpp): the network and its checks' settings.
+  EdenParams eden;
+  double eden_s_scale = 1.2, bit_tolerance = 0.1, eden_t_transition = 1.0, eden_dt = 0.01;
 };
 
 // A stochastic run of a diffusion model / modern Hopfield network (kind = "diffusion",

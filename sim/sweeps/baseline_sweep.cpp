@@ -1,8 +1,9 @@
 // `seqmem sweep` on a [baseline] scenario: the capacity of a baseline for every (configuration, N,
 // degree) — the singleton capacity of the classical and dense associative memories
 // (sim/experiments/singleton_capacity.hpp) or the sequence capacity of SeqNet, DenseNet and MixedNet
-// under P_T, P_S or cycles (sim/experiments/sequence_capacity.hpp) — every trial a row of /baseline
-// and their statistics, with the sequence memories' laws, in /baseline_summary.
+// under P_T, P_S or cycles (sim/experiments/sequence_capacity.hpp), or of EDEN under its per-bit
+// checks (sim/experiments/eden_capacity.hpp) — every trial a row of /baseline and their statistics,
+// with the sequence memories' laws, in /baseline_summary.
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -15,6 +16,7 @@
 #include "sim/core/input_error.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/drivers/driver.hpp"
+#include "sim/experiments/eden_capacity.hpp"
 #include "sim/experiments/sequence_capacity.hpp"
 #include "sim/experiments/singleton_capacity.hpp"
 #include "sim/output/output_file.hpp"
@@ -70,6 +72,9 @@ class BaselineJob {
       const SequenceCapacityOptions o = sequence_options(b, s, spec.seed);
       s.r = sequence_capacity(o);
       s.law = sequence_law(s.N, o.net, b.law_reading);
+    } else if (b.model == BaselineModel::eden) {
+      s.r = eden_capacity(eden_options(b, s, spec.seed));
+      s.law = eden_law(b.eden, b.eden_s_scale);
     } else {
       s.r = singleton_capacity(singleton_options(b, s, spec.seed));
     }
@@ -132,6 +137,7 @@ class BaselineJob {
     o.net.degree = std::max(1, s.degree);
     o.net.mixed = b.model == BaselineModel::mixednet;
     o.net.lambda = b.lambda;
+    o.net.delay = b.delay;
     o.N = s.N;
     o.criterion = b.criterion;
     o.error_tolerance = b.error_tolerance;
@@ -140,6 +146,23 @@ class BaselineJob {
     o.cycles_required = b.cycles_required;
     o.stall_steps = b.stall_steps;
     o.cue_flip = b.cue_flip;
+    o.trials = b.trials;
+    o.seed = seed;
+    o.P_max = b.P_max;
+    return o;
+  }
+
+  static EdenCapacityOptions eden_options(const BaselineSpec& b, const Setting& s, std::uint64_t seed) {
+    EdenCapacityOptions o;
+    o.net = b.eden;
+    o.N = s.N;
+    o.criterion = b.criterion;
+    o.s_scale = b.eden_s_scale;
+    o.bit_tolerance = b.bit_tolerance;
+    o.error_tolerance = b.error_tolerance;
+    o.transitions_checked = b.transitions_checked;
+    o.t_transition = b.eden_t_transition;
+    o.dt = b.eden_dt;
     o.trials = b.trials;
     o.seed = seed;
     o.P_max = b.P_max;
@@ -172,6 +195,7 @@ class BaselineJob {
       put("trials_at_P_max", column<int>(settings_, [](const Setting& r) { return r.r.trials_at_P_max; }));
       put("law_P_T", column<double>(settings_, [](const Setting& r) { return r.law.P_T; }));
       put("law_P_S", column<double>(settings_, [](const Setting& r) { return r.law.P_S; }));
+      put("law_growth", column<double>(settings_, [](const Setting& r) { return r.law.growth; }));
     });
   }
 

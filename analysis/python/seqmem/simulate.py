@@ -241,21 +241,25 @@ Hopfield inverse temperature (Eq. 13-14). There is no Jacobian.""")
 
 
 def sequence_transition_errors(Xi, separation="polynomial", degree=1, mixed=False, lambda_=2.5,
-                               stop_at_error=False):
+                               stop_at_error=False, delay=1):
     """Wrong bits of every transition of a cycle of patterns under SeqNet, DenseNet or MixedNet
     (Chaudhry et al. 2023; docs/models.md §3.3), one synchronous update from the exact pattern.
 
     ``Xi``: (N, P) array of +-1, the patterns xi^1 ... xi^P as columns (the cycle closes:
     xi^(P+1) = xi^1). ``separation``: ``"polynomial"`` (f(m) = m^degree; SeqNet is degree 1) or
     ``"exponential"`` (f(m) = exp((N-1)(m-1))); ``mixed``: MixedNet (the symmetric term plus
-    ``lambda_`` times the asymmetric one). Returns a list of P ints: entry mu counts the bits i of
+    ``lambda_`` times the asymmetric one, which reads the state ``delay`` - 1 steps back: with
+    ``delay`` tau >= 2 the state dwells tau steps in each pattern, and entry mu sums the bits wrong of
+    the move, from xi^mu with xi^mu delayed, and of the hold, from xi^(mu+1) with xi^mu delayed; tau
+    is 1 unless ``mixed``). Returns a list of P ints: entry mu counts the bits i of
     sgn(h) that differ from xi^(mu+1) (a zero field counts as wrong). The cycle is recalled exactly
     (C23's P_S criterion) when every entry is 0. ``stop_at_error``: stop after the first block of
     256 transitions with an error (later entries are -1). Raises ``ValueError`` for entries other
     than +-1, a bad parameter, or a polynomial degree whose fields would not be exact integers in
     doubles (2 P (N+1)^degree (1 + lambda_ if mixed) >= 2^53: a field near zero could take either sign)."""
     return _need_core().sequence_transition_errors(np.asarray(Xi, dtype=float), separation, _integer(degree),
-                                                   bool(mixed), float(lambda_), bool(stop_at_error))
+                                                   bool(mixed), float(lambda_), bool(stop_at_error),
+                                                   _integer(delay))
 
 
 def _integer(degree):

@@ -233,6 +233,33 @@ void resolve_capacity_sweep(const Values& v, RunSpec& r) {
                                         to_string(p.sigma_h.kind)));
 }
 
+// [baseline] with baseline_model = "eden": the network and its per-bit checks.
+void resolve_eden_baseline(const Values& v, BaselineSpec& bl) {
+  if (bl.criterion != BaselineCriterion::fixed_point && bl.criterion != BaselineCriterion::P_T)
+    v.fail("baseline_criterion",
+           fmt::format("eden takes fixed_point or P_T (EDEN's per-bit checks, docs/capacity.md), got {}; cycles "
+                       "would integrate the whole cycle for each P",
+                       to_string(bl.criterion)));
+  auto& e = bl.eden;
+  e.alpha_s = v.num("eden_alpha_s");
+  e.alpha_c = v.num("eden_alpha_c");
+  e.normalisation = parse_choice<EdenNormalisation>(v.choice("eden_normalisation"));
+  if (e.normalisation == EdenNormalisation::code) e.beta = v.num("eden_beta");
+  bl.eden_s_scale = v.num("eden_s_scale");
+  bl.bit_tolerance = v.num("bit_tolerance");
+  bl.error_tolerance = v.num("error_tolerance");
+  bl.transitions_checked = v.int32("transitions_checked");
+  if (bl.criterion == BaselineCriterion::P_T) {
+    e.T_f = v.num("eden_T_f");
+    bl.eden_t_transition = v.num("eden_t_transition");
+    bl.eden_dt = v.num("eden_dt");
+    if (bl.eden_t_transition / bl.eden_dt > 1e7)
+      v.fail("eden_dt", fmt::format("eden_t_transition / eden_dt = {:.3g} steps, more than 10^7",
+                                    bl.eden_t_transition / bl.eden_dt));
+  }
+  if (bl.P_max < 2) v.fail("P_max", "a cycle needs P_max >= 2 patterns");
+}
+
 // [baseline]: the singleton capacity of the classical and dense associative memories.
 void resolve_baseline(const Values& v, RunSpec& r) {
   auto& bl = r.gsemm().baseline;
@@ -243,7 +270,9 @@ void resolve_baseline(const Values& v, RunSpec& r) {
   bl.P_max = v.int32("P_max");
   if (bl.model == BaselineModel::none) return;
   if (bl.N.empty()) v.fail("baseline_N", "an axis of the baseline must not be empty");
-  if (!is_sequence_model(bl.model)) {  // singleton memories
+  if (bl.model == BaselineModel::eden) {  // sim/experiments/eden_capacity.hpp
+    resolve_eden_baseline(v, bl);
+  } else if (!is_sequence_model(bl.model)) {  // singleton memories
     if (is_sequence_criterion(bl.criterion))
       v.fail("baseline_criterion", fmt::format("{} is a criterion of the sequence memories; {} takes recall or "
                                                "fixed_point",
@@ -264,6 +293,7 @@ void resolve_baseline(const Values& v, RunSpec& r) {
     if (bl.model != BaselineModel::seqnet) bl.separation = parse_choice<Separation>(v.choice("separation"));
     if (bl.model == BaselineModel::mixednet) {
       bl.lambda = v.num("mixednet_lambda");
+      bl.delay = v.int32("mixednet_delay");
       bl.law_reading = parse_choice<MixedLawReading>(v.choice("mixednet_law"));
     }
     if (bl.model != BaselineModel::seqnet && bl.separation == Separation::polynomial)
@@ -284,6 +314,7 @@ void resolve_baseline(const Values& v, RunSpec& r) {
     net.separation = bl.separation;
     net.mixed = bl.model == BaselineModel::mixednet;
     net.lambda = bl.lambda;
+    net.delay = bl.delay;
     for (const int N : bl.N)
       for (const int d : bl.degrees) {
         net.degree = d;
