@@ -14,7 +14,8 @@
 // With alpha_s / alpha_c < 1 the state leaves xi^mu for xi^{mu+1} once s has followed v (§2.3);
 // alpha_s / alpha_c > 1 holds it.
 //
-// The softmax is computed with its largest input subtracted (no overflow for any kappa N).
+// The softmax is computed with its largest input subtracted (no overflow for any finite input; the
+// scenario keys bound alpha_s, alpha_c to 1000 and beta to 10^6).
 // Memory: two N x P matrices (Xi and Xi shifted), 16 N P bytes.
 #pragma once
 

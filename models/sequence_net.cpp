@@ -64,13 +64,18 @@ Eigen::VectorXi SequenceNet::overlaps(const Vec& s) const {
   return a;
 }
 
-void SequenceNet::tables(const Bits& bits, Mat& A_out, Mat& B_out, std::vector<int>& a) const {
-  const long n = static_cast<long>(bits.size());
+void SequenceNet::overlaps_of(const std::uint64_t* bits, std::vector<int>& a) const {
   a.resize(P_);
+  for (int mu = 0; mu < P_; ++mu) a[mu] = PackedStates::dot(packed_.state(mu), bits, packed_.words(), N_);
+}
+
+void SequenceNet::tables(const Bits& bits, const std::vector<int>& tops, Mat& A_out, Mat& B_out,
+                         std::vector<int>& a) const {
+  const long n = static_cast<long>(bits.size());
   A_out.resize(P_, n);
   B_out.resize(P_, n);
   for (long nu = 0; nu < n; ++nu) {
-    for (int mu = 0; mu < P_; ++mu) a[mu] = PackedStates::dot(packed_.state(mu), bits[nu], packed_.words(), N_);
+    overlaps_of(bits[nu], a);
     double* A = A_out.col(nu).data();
     double* B = B_out.col(nu).data();
     if (p_.separation == Separation::polynomial) {
@@ -79,8 +84,8 @@ void SequenceNet::tables(const Bits& bits, Mat& A_out, Mat& B_out, std::vector<i
         B[mu] = poly_B_[a[mu] + N_];
       }
     } else {
-      // g(k) = exp(k - a_top), a_top = max_mu a_mu + 1 (>= every k = a -+ 1 read)
-      const int top = *std::max_element(a.begin(), a.end()) + 1;
+      // g(k) = exp(k - top), top >= max_mu a_mu + 1 (>= every k = a -+ 1 read; <= N + 1)
+      const int top = tops[nu];
       for (int mu = 0; mu < P_; ++mu) {
         const double lo = exp_[top - (a[mu] - 1)], hi = exp_[top - (a[mu] + 1)];
         A[mu] = 0.5 * (lo + hi);
@@ -92,9 +97,20 @@ void SequenceNet::tables(const Bits& bits, Mat& A_out, Mat& B_out, std::vector<i
 
 void SequenceNet::batch_fields(const Mat& S, const Bits& bits, const Mat* S_delayed, const Bits* bits_delayed,
                                Work& w) const {
-  tables(bits, w.A, w.B, w.a);
   const bool delayed = S_delayed != nullptr;
-  if (delayed) tables(*bits_delayed, w.Ad, w.Bd, w.a);
+  // the exponential's shift: one per state, common to its two terms
+  w.top.assign(bits.size(), 0);
+  if (p_.separation == Separation::exponential)
+    for (std::size_t k = 0; k < bits.size(); ++k) {
+      overlaps_of(bits[k], w.a);
+      w.top[k] = *std::max_element(w.a.begin(), w.a.end()) + 1;
+      if (delayed) {
+        overlaps_of((*bits_delayed)[k], w.a);
+        w.top[k] = std::max(w.top[k], *std::max_element(w.a.begin(), w.a.end()) + 1);
+      }
+    }
+  tables(bits, w.top, w.A, w.B, w.a);
+  if (delayed) tables(*bits_delayed, w.top, w.Ad, w.Bd, w.a);
   const Mat& Sd = delayed ? *S_delayed : S;
   const Mat& Ad = delayed ? w.Ad : w.A;
   const Mat& Bd = delayed ? w.Bd : w.B;

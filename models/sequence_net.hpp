@@ -128,15 +128,19 @@ class SequenceNet {
   // The buffers of a batch of states, reused from batch to batch (a fresh 8 MiB block per batch
   // cost more in page faults than the products themselves).
   struct Work {
-    std::vector<int> a;  // the overlaps of one state (P)
+    std::vector<int> a, top;  // the overlaps of one state (P); the exponential's shift per state (n)
     Mat A, B, Ad, Bd, H;  // P x n tables (of the delayed states: Ad, Bd), N x n fields
   };
   // Packed bits of the columns of a batch.
   using Bits = std::vector<const std::uint64_t*>;
-  // A, B (P x n): the tables of the n states whose bits are `bits`.
-  void tables(const Bits& bits, Mat& A, Mat& B, std::vector<int>& a) const;
+  // The overlaps a_mu (P) of one state.
+  void overlaps_of(const std::uint64_t* bits, std::vector<int>& a) const;
+  // A, B (P x n): the tables of the n states whose bits are `bits`; for the exponential separation
+  // with the factor exp(-top[k]) dropped from column k (top[k] >= max_mu a_mu + 1 of that state).
+  void tables(const Bits& bits, const std::vector<int>& top, Mat& A, Mat& B, std::vector<int>& a) const;
   // w.H: the fields of the n states S (bits `bits`) with delayed states S_delayed (bits
-  // `bits_delayed`; null: the states themselves).
+  // `bits_delayed`; null: the states themselves). The exponential's dropped factor is the same for
+  // both terms of a state: exp(-top) with top the larger of the two states' largest overlaps + 1.
   void batch_fields(const Mat& S, const Bits& bits, const Mat* S_delayed, const Bits* bits_delayed, Work& w) const;
 
   SequenceNetParams p_;

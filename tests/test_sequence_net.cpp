@@ -31,21 +31,25 @@ Mat hadamard() {
 
 // h_i = sum_mu xi_i^{mu+1} f(m_i^mu) (+ sum_mu xi_i^mu f_S(m_i^mu) with lambda for MixedNet), the
 // leave-one-out overlap m_i^mu = sum_{j != i} xi_j^mu S_j / (N - 1) summed term by term (C23 Eq. 2, 14).
-Vec reference_field(const Mat& Xi, const Vec& S, const SequenceNetParams& p) {
+// With a delay (MixedNet, Eq. 13) the asymmetric term's overlap is that of the delayed state Sd.
+Vec reference_field(const Mat& Xi, const Vec& S, const Vec& Sd, const SequenceNetParams& p) {
   const int N = static_cast<int>(Xi.rows()), P = static_cast<int>(Xi.cols());
+  auto f = [&](const Vec& state, int i, int mu) {
+    double m = 0;
+    for (int j = 0; j < N; ++j)
+      if (j != i) m += Xi(j, mu) * state(j);
+    m /= N - 1;
+    return p.separation == Separation::polynomial ? std::pow(m, p.degree) : std::exp((N - 1) * (m - 1));
+  };
   Vec h = Vec::Zero(N);
   for (int i = 0; i < N; ++i)
     for (int mu = 0; mu < P; ++mu) {
-      double m = 0;
-      for (int j = 0; j < N; ++j)
-        if (j != i) m += Xi(j, mu) * S(j);
-      m /= N - 1;
-      const double f = p.separation == Separation::polynomial ? std::pow(m, p.degree) : std::exp((N - 1) * (m - 1));
-      h(i) += (p.mixed ? p.lambda : 1.0) * Xi(i, (mu + 1) % P) * f;
-      if (p.mixed) h(i) += Xi(i, mu) * f;
+      h(i) += (p.mixed ? p.lambda : 1.0) * Xi(i, (mu + 1) % P) * f(Sd, i, mu);
+      if (p.mixed) h(i) += Xi(i, mu) * f(S, i, mu);
     }
   return h;
 }
+Vec reference_field(const Mat& Xi, const Vec& S, const SequenceNetParams& p) { return reference_field(Xi, S, S, p); }
 
 // E[m^(2d)] for m a sum of N - 1 independent +-1 divided by N - 1 (binomial, in logs).
 double even_moment(int N, int d) {
@@ -175,6 +179,34 @@ TEST_CASE("sequence net: the fields equal the leave-one-out sum term by term, fo
         if (sep == Separation::polynomial && !mixed)
           CHECK((H.col(0) - std::pow(22.0, d) * reference_field(Xi, Xi.col(0), p)).cwiseAbs().maxCoeff() < 1e-6);
       }
+}
+
+TEST_CASE("sequence net: MixedNet's fields with a delayed state equal the sum term by term") {
+  // the current and the delayed state differ, and are not patterns: their largest overlaps differ,
+  // so the exponential's dropped factor must be common to both terms
+  const Mat Xi = random_memories(23, 9, 5);
+  Mat S = random_memories(23, 6, 77), Sd = random_memories(23, 6, 78);
+  S.col(0) = Xi.col(2);   // a pattern now, a random state delayed
+  Sd.col(1) = Xi.col(4);  // and the other way round
+  for (const Separation sep : {Separation::polynomial, Separation::exponential}) {
+    SequenceNetParams p;
+    p.separation = sep;
+    p.degree = 2;
+    p.mixed = true;
+    p.lambda = 1.7;
+    p.delay = 3;
+    const Mat H = SequenceNet(Xi, p).fields(S, Sd);
+    for (int k = 0; k < S.cols(); ++k) {
+      const Vec ref = reference_field(Xi, S.col(k), Sd.col(k), p);
+      Eigen::Index top;
+      ref.cwiseAbs().maxCoeff(&top);
+      const double factor = H(top, k) / ref(top);
+      CAPTURE(to_string(sep));
+      CAPTURE(k);
+      REQUIRE(factor > 0);
+      CHECK((H.col(k) - factor * ref).cwiseAbs().maxCoeff() <= 1e-10 * H.col(k).cwiseAbs().maxCoeff());
+    }
+  }
 }
 
 TEST_CASE("sequence net: the exponential separation at N = 1000 has finite fields and exact transitions") {

@@ -30,7 +30,7 @@ SequenceEvaluation evaluate_cycles(const SequenceNet& net, const SequenceCapacit
   std::iota(cycle.begin(), cycle.end(), 0);
   StopRules rules;
   rules.detect_stall = rules.stop_on_stall = true;
-  // a failure at stall_steps steps without a new visit beyond the dwell of tau steps in a pattern
+  // a failure at stall_steps steps without a new visit beyond the dwell of tau - 1 further steps
   rules.stall_time = opt.stall_steps + (tau - 1) - 0.5;
   rules.stop_after_cycles = opt.cycles_required;
   rules.stop_on_wrong_visit = true;
@@ -69,7 +69,7 @@ SequenceEvaluation evaluate_cycles(const SequenceNet& net, const SequenceCapacit
     a = net.overlaps(s);
     history[back] = std::move(s);  // x(t + 1) replaces x(t - tau + 1)
     exact[back] = next >= 0 ? next : find_exact(a);
-    ev.steps = static_cast<int>(t + 1);
+    ev.steps = t + 1;
   }
   ev.cycles = monitor.check().cycles_completed;
   ev.success = monitor.check().ok() && ev.cycles >= opt.cycles_required;

@@ -59,7 +59,8 @@ void validate(const SequenceCapacityOptions& opt);
 struct SequenceEvaluation {
   bool success = false;
   int checked = 0, exact = 0;  // P_T, P_S (P_S stops at the first block with an error)
-  int cycles = 0, steps = 0;   // cycles
+  int cycles = 0;              // cycles
+  long steps = 0;              // cycles: up to (cycles_required + 1) P tau + stall_steps + tau
 };
 SequenceEvaluation evaluate_sequence_net(const SequenceCapacityOptions& opt, int trial, int P);
 
