@@ -1,6 +1,7 @@
 // The sequence of visited memories and the episode check (models.md §1, Figure 1 and 3).
 // A memory is visited when its overlap reaches `threshold` while it is not the current memory;
-// the entry time is interpolated linearly between the two samples around the crossing.
+// the entry time is interpolated linearly between the two samples around the crossing (a flow),
+// or is the sample's own time (a map, whose state jumps from one sample to the next).
 #pragma once
 
 #include <algorithm>
@@ -20,7 +21,9 @@ struct Visit {
 // Streams samples (t, m) and emits visits.
 class VisitDetector {
  public:
-  explicit VisitDetector(double threshold) : threshold_(threshold) {}
+  // interpolate: the entry time between the samples around the crossing (a flow) or the sample's (a map).
+  explicit VisitDetector(double threshold, bool interpolate = true)
+      : threshold_(threshold), interpolate_(interpolate) {}
 
   // Returns true when this sample starts a new visit (then `last()` is that visit).
   bool add(double t, const Vec& m) {
@@ -29,7 +32,7 @@ class VisitDetector {
     bool visited = false;
     if (top >= threshold_ && mu != current_) {
       double te = t;
-      if (has_prev_ && m_prev_(mu) < threshold_ && top > m_prev_(mu))
+      if (interpolate_ && has_prev_ && m_prev_(mu) < threshold_ && top > m_prev_(mu))
         te = t_prev_ + (threshold_ - m_prev_(mu)) / (top - m_prev_(mu)) * (t - t_prev_);
       visits_.push_back({static_cast<int>(mu), te});
       current_ = static_cast<int>(mu);
@@ -46,6 +49,7 @@ class VisitDetector {
 
  private:
   double threshold_;
+  bool interpolate_;
   int current_ = -1;
   bool has_prev_ = false;
   double t_prev_ = 0.0;

@@ -23,9 +23,10 @@ struct StopRules {
 
 class SequenceMonitor {
  public:
-  // cycle: the expected cycle (0-based memories), empty for no episode check.
-  SequenceMonitor(double threshold, std::vector<int> cycle, StopRules rules)
-      : visits_(threshold), checker_(cycle), checked_(!cycle.empty()), rules_(rules) {}
+  // cycle: the expected cycle (0-based memories), empty for no episode check; interpolate: visits'
+  // entry times between samples (a flow) or at the sample (a map; VisitDetector).
+  SequenceMonitor(double threshold, std::vector<int> cycle, StopRules rules, bool interpolate = true)
+      : visits_(threshold, interpolate), checker_(cycle), checked_(!cycle.empty()), rules_(rules) {}
 
   // One sample; false when a stop rule says stop (stop_reason() says which).
   bool add(double t, const Vec& m) {

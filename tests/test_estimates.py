@@ -7,6 +7,7 @@ before anything is allocated: exit 2, the keys named, no file, no internal error
 usage: /usr/bin/python3 tests/test_estimates.py /path/to/seqmem   (from the repository root)
 """
 
+import atexit
 import os
 import re
 import subprocess
@@ -21,6 +22,11 @@ SC = Path(__file__).resolve().parent.parent / "scenarios"
 UNIT = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50, "EiB": 2**60}
 DIFFUSION = [str(SC / "diffusion_recall.toml"), "--set", "paths=0", "--set", "path_every=10", "--set", "dt=0.3",
              "--set", "trajectories=20"]
+# a map of the sequence family alone (scenarios/family_runs.toml lists five)
+MAP = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+MAP.write('[model]\nkind = "densenet"\ndegree = 2\n[memories]\nK = 100\n[record]\nstates = ["S"]\n')
+MAP.close()
+atexit.register(os.unlink, MAP.name)
 CASES = {  # (command, arguments): each a few hundred MiB and seconds
     "diffusion, 3e5 manifold components": ("run", [*DIFFUSION, "--set", "manifold_components=300000",
                                                    "--set", "manifold_weight=0.5", "--set", "manifold_variance=0.01"]),
@@ -45,6 +51,10 @@ CASES = {  # (command, arguments): each a few hundred MiB and seconds
                                                         "--set", "item_vectors=random", "--set", "N_f=2000"]),
     "free recall, lists of 2000": ("run", [str(SC / "free_recall_peers.toml"), "--set", "lists=2", "--set",
                                            "subjects=1", "--set", "N_items=4000", "--set", "L=2000"]),
+    "DenseNet run, K = 2e4, N_f = 1000, 50 updates": ("run", [MAP.name, "--set", "K=20000", "--set", "N_f=1000",
+                                                               "--set", "t_end=50"]),
+    "EDEN run, K = 2e4, N_f = 1000": ("run", [str(SC / "eden_run.toml"), "--set", "K=20000", "--set", "N_f=1000",
+                                               "--set", "t_end=0.5"]),
     "sweep, K = 3000": ("sweep", [str(SC / "fig3_capacity_quick.toml"), "--set", "sweep_degrees=[3]",
                                   "--set", "sweep_seeds=[1, 2]", "--set", "K_min=3000", "--set", "K_max=3000",
                                   "--set", "sweep_alpha_c=[5.0]", "--set", "t_end=30"]),

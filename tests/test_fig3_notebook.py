@@ -77,6 +77,11 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
         run_sweep(cls.h5)
         run_baseline("family_capacity.toml", tmp / "family.h5", FAMILY_SETS)  # the notebook's default names
         run_baseline("family_scaling.toml", tmp / "scaling.h5", SCALING_SETS)
+        # EDEN's runs, shortened: up to t = 600 only the small cycles complete their 3 passes
+        p = subprocess.run([SEQMEM, "run", str(ROOT / "scenarios/family_eden_runs.toml"), "-o", str(tmp / "eden_runs.h5"),
+                            "-j", "2", "-q", "--set", "t_end=600"], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"seqmem run family_eden_runs.toml failed ({p.returncode}):\n{p.stderr}")
         cls.analysis_before = analysis_listing()
         cls.summary = execute_notebook(NOTEBOOK, cls.h5, tmp)
 
@@ -252,6 +257,20 @@ class Fig3Notebook(NotebookChecks, unittest.TestCase):
                 self.assertEqual((e["law_P_T"], e["law_P_S"]), (float(lt), float(ls)))
         self.assertEqual({e["criterion"] for e in rows.values()}, {"P_T", "P_S", "cycles"})
         check_png(self, Path(self.summary["family_png"]), 30_000, 1200, 400, 50)
+
+    def test_eden_band_is_the_runs(self):
+        # per seed the largest K whose run completed 3 cycles with no wrong visit, from raw h5py
+        largest = defaultdict(int)
+        with h5py.File(self.h5.with_name("eden_runs.h5"), "r") as f:
+            for run in f["runs"].values():
+                a = run.attrs
+                if int(a["cycles_completed"]) >= 3 and int(a["first_wrong_visit"]) == 0:
+                    largest[int(a["seed"])] = max(largest[int(a["seed"])], int(a["K"]))
+        e = self.summary["eden"]
+        self.assertEqual(e["seeds"], list(range(1, 11)))
+        self.assertEqual(e["capacities"], [largest[s] for s in range(1, 11)])
+        self.assertEqual(e["K_grid"], [2, 5, 10, 20, 50, 100, 200])
+        self.assertGreater(e["mean"], 0)  # K = 2 completes its 3 passes within t = 600 (about 250)
 
     def test_scaling_exponents(self):
         # the fitted exponent of log P_S on log N, recomputed from raw h5py with numpy.polyfit

@@ -93,6 +93,17 @@ class Mpi(unittest.TestCase):
         if not self.with_mpi and self._testMethodName != "test_build_without_mpi_says_so":
             self.skipTest("seqmem built without MPI (test_build_without_mpi_says_so covers it)")
 
+    def assertSameFiles(self, one, other):
+        """Every dataset and attribute of the two files equal (bitwise for numbers); returns the first's."""
+        a, b = everything(one), everything(other)
+        self.assertEqual(a.keys(), b.keys())
+        for k in a:
+            if isinstance(a[k], np.ndarray):
+                np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+            else:
+                self.assertEqual(a[k], b[k], k)
+        return a
+
     def assertSameTables(self, path):
         cols, attrs = sweep_tables(path)
         ref_cols, ref_attrs = self.ref_tables
@@ -282,15 +293,24 @@ class Mpi(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         p = mpirun(3, "run", str(grid), "-o", str(three), "-j", "1", "-q")
         self.assertEqual(p.returncode, 0, p.stderr)
-        a, b = everything(one), everything(three)
-        self.assertEqual(a.keys(), b.keys())
+        a = self.assertSameFiles(one, three)
         self.assertGreater(sum(1 for k in a if k.startswith("runs/r0005/")), 5)
-        for k in a:
-            if isinstance(a[k], np.ndarray):
-                np.testing.assert_array_equal(a[k], b[k], err_msg=k)
-            else:
-                self.assertEqual(a[k], b[k], k)
         self.assertEqual([x for x in os.listdir(self.dir) if ".partial" in x], [])
+
+    def test_sequence_family_over_ranks_equals_one_process(self):
+        # the maps (a [runs] list over kinds) and EDEN (a grid of seeds): the same bytes from 1
+        # process on 1 thread as from 3 ranks on 2 threads each
+        eden = self.dir / "eden_grid.toml"
+        eden.write_text((ROOT / "scenarios/eden_run.toml").read_text().replace("t_end = 1000.0", "t_end = 100.0")
+                        + "\n[runs]\ngrid = { seed = [1, 2, 3] }\n")
+        for scenario in (ROOT / "scenarios/family_runs.toml", eden):
+            with self.subTest(scenario=scenario.name):
+                one, three = self.dir / f"{scenario.stem}1.h5", self.dir / f"{scenario.stem}3.h5"
+                p = seqmem("run", str(scenario), "-o", str(one), "-j", "1", "-q")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                p = mpirun(3, "run", str(scenario), "-o", str(three), "-j", "2", "-q")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn("runs/r0002/overlaps", self.assertSameFiles(one, three))
 
     def test_bad_input_under_mpirun(self):
         out = self.dir / "never.h5"

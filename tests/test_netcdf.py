@@ -7,7 +7,8 @@ Usage (from the repository root, as ctest does):
 The kinds: a dense GSEMM run with every state recorded, a three-layer GSEMM run (cvode_bdf), a
 GAMM run (no Phi), a run with the fixed-point analysis and energy surfaces (Figure 2), diffusion
 runs (reverse SDE with paths and a semantic manifold; point, extended and manifold memories with
-a landscape and the probability flow; VE, VP and modern Hopfield dynamics), a capacity sweep, the merge of two shards, and the two classical baselines. Each file is
+a landscape and the probability flow; VE, VP and modern Hopfield dynamics), runs of the sequence
+family (the maps SeqNet, DenseNet, MixedNet with their states S; EDEN with v and s), a capacity sweep, the merge of two shards, and the two classical baselines. Each file is
 checked for:
   - ncdump -h lists every variable of every group (netCDF-C reads the file);
   - every group opens on its own in xarray with a coordinate for each of its dimensions, and an
@@ -47,6 +48,8 @@ KINDS = {
     "free_recall.h5": ["run", SC / "free_recall_phi_sweep.toml", "--set", "lists=3", "--set", "subjects=2"],
     "free_recall_recognition.h5": ["run", SC / "free_recall_recognition.toml", "--set", "lists=3"],
     "free_recall_gsemm.h5": ["run", SC / "free_recall_gsemm.toml", "--set", "lists=2", "--set", "t_end=80"],
+    "family_runs.h5": ["run", SC / "family_runs.toml"],
+    "eden_run.h5": ["run", SC / "eden_run.toml", "--set", "t_end=100"],
     "sweep.h5": ["sweep", SC / "fig3_capacity_quick.toml", "--set", "sweep_degrees=[1,2]", "--set",
                  "sweep_seeds=[1]", "--set", "K_max=6"],
     "baseline_hopfield.h5": ["sweep", SC / "baseline_hopfield.toml", "--set", "trials=4", "--set", "baseline_N=[50]"],

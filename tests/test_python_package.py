@@ -32,6 +32,9 @@ RUNS = {
     "free_recall_recognition": {"lists": 10},
     "free_recall_salience": {"lists": 20},
     "free_recall_gsemm": {"lists": 2, "t_end": 80.0},
+    "family_runs": {},
+    "eden_run": {"t_end": 200.0},
+    "family_eden_runs": {"t_end": 300.0},
 }
 # Every shipped sweep and baseline scenario, shortened to one or two (degree, seed) pairs.
 SMALL_SWEEP = {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 6, "K_list": [], "sweep_alpha_c": [0.2, 1.0]}

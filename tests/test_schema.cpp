@@ -13,6 +13,7 @@
 
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/kinds/kind.hpp"
+#include "sim/scenario/key_rules.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 #include "tests/temp_dir.hpp"
@@ -39,6 +40,9 @@ const std::string kMixedPT = "[baseline]\nbaseline_model = \"mixednet\"\nbaselin
 const std::string kDenseCycles = "[baseline]\nbaseline_model = \"densenet\"\nbaseline_criterion = \"cycles\"\n";
 const std::string kEdenPT = "[baseline]\nbaseline_model = \"eden\"\nbaseline_criterion = \"P_T\"\n";
 const std::string kFreeRecall = "[model]\nkind = \"free_recall\"\n[lists]\nlists = 2\n";
+// the sequence family as runs: MixedNet (its network's keys, S recorded) and EDEN
+const std::string kMixedRun = "[model]\nkind = \"mixednet\"\n[memories]\nK = 10\n[record]\nstates = [\"S\"]\n";
+const std::string kEdenRun = "[model]\nkind = \"eden\"\n[memories]\nK = 10\n[integrator]\nt_end = 1.0\n";
 
 // "" when the scenario loads (and its files check out), the InputError's message otherwise.
 // Anything else (an internal error) fails the test.
@@ -57,7 +61,9 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
   const std::string g = write_temp("g.toml", kGsemm), d = write_temp("d.toml", kDiffusion),
                     sw = write_temp("sw.toml", kSweep), bl = write_temp("bl.toml", kBaseline),
                     fr = write_temp("fr.toml", kFreeRecall), mixed = write_temp("mixed.toml", kMixedPT),
-                    cycles = write_temp("cycles.toml", kDenseCycles), eden = write_temp("eden.toml", kEdenPT);
+                    cycles = write_temp("cycles.toml", kDenseCycles), eden = write_temp("eden.toml", kEdenPT),
+                    mixed_run = write_temp("mixed_run.toml", kMixedRun),
+                    eden_run = write_temp("eden_run.toml", kEdenRun);
   const char* extremes[] = {"nan",  "inf", "-inf", "9007199254740993", "-9223372036854775808", "9223372036854775807",
                             "1e308", "-1e308", "0", "-1", "2147483648", "4294967296", "-0.0"};
   int keys = 0;
@@ -83,8 +89,12 @@ TEST_CASE("every numeric key refuses NaN, Inf and out-of-range integers with an 
           baseline_base = *b;
           break;
         }
+    // a key of the sequence family's networks: the run of the family that reads it
+    const bool sequence_key = k.family == Family::sequence || (section == "model" && sequence_network_key(k.key));
+    const std::string& sequence_base = reads(mixed_run) ? mixed_run : eden_run;
     const std::string& base = k.family == Family::diffusion     ? d
                               : k.family == Family::free_recall ? fr
+                              : sequence_key                    ? sequence_base
                               : section == "sweep"              ? sw
                               : section == "baseline"           ? baseline_base
                                                                 : g;

@@ -1,7 +1,8 @@
 """The sequence memories from Python and on file (docs/capacity.md, "The family"):
 seqmem.sequence_transition_errors against an independent NumPy computation of C23's update rule,
 seqmem.sequence_law against the laws written out here, and a shortened scenarios/family_capacity.toml
-swept by the command line, read with raw h5py and with seqmem.baseline_tables.
+swept by the command line, read with raw h5py and with seqmem.baseline_tables; the models as runs
+(scenarios/family_runs.toml, eden_run.toml), every trajectory against the rule written out in NumPy.
 
 Usage (from the repository root, as ctest does):
     .venv/bin/python tests/test_sequence_memories.py /path/to/seqmem
@@ -218,8 +219,152 @@ class FamilySweep(unittest.TestCase):
                     self.assertLess(row["P_S"], row["P_T"])
 
 
-class All(SequenceMemories, FamilySweep):
-    """Both classes in one run of unittest_main.run (the sweep is set up once)."""
+def reference_map(Xi, S0, separation, d, mixed, lam, tau, updates):
+    """The map S(t + 1) = sgn(h) of C23 Eq. 2 / 14 iterated from S(u) = S0 for u <= 0, with the
+    asymmetric term on the state tau - 1 updates back (a zero field keeps the spin): the states."""
+    N = Xi.shape[0]
+    nxt = np.roll(Xi, -1, axis=1)
+
+    def f(state):  # (N, P) of the leave-one-out sums k = sum_{j != i} xi_j^nu x_j
+        k = np.rint((Xi.T @ state)[None, :] - Xi * state[:, None])
+        return np.exp(k - (N - 1)) if separation == "exponential" else k.astype(np.int64) ** d
+
+    history = [S0.copy() for _ in range(tau)]
+    states = [S0.copy()]
+    for _ in range(updates):
+        h = (lam if mixed else 1.0) * np.sum(nxt * f(history[-tau]), axis=1)
+        if mixed:
+            h = h + np.sum(Xi * f(history[-1]), axis=1)
+        s = np.where(h > 0, 1.0, np.where(h < 0, -1.0, history[-1]))
+        history = history[1:] + [s]
+        states.append(s)
+    return np.array(states)
+
+
+def reference_eden(Xi, v0, alpha_s, alpha_c, kappa, T_f, T_d, dt, steps):
+    """EDEN (docs/models.md §3.4) by RK4 written out: h = kappa (alpha_s Xi^T v + alpha_c Xi_-^T s),
+    T_f dv/dt = Xi softmax(h) - v, T_d ds/dt = v - s, from (v0, 0): (v, s) after every step."""
+    prev = np.roll(Xi, 1, axis=1)
+
+    def rhs(v, s):
+        h = kappa * (alpha_s * Xi.T @ v + alpha_c * prev.T @ s)
+        p = np.exp(h - h.max())
+        return (Xi @ (p / p.sum()) - v) / T_f, (v - s) / T_d
+
+    v, s = v0.copy(), np.zeros_like(v0)
+    out = [(v.copy(), s.copy())]
+    for _ in range(steps):
+        k1 = rhs(v, s)
+        k2 = rhs(v + dt / 2 * k1[0], s + dt / 2 * k1[1])
+        k3 = rhs(v + dt / 2 * k2[0], s + dt / 2 * k2[1])
+        k4 = rhs(v + dt * k3[0], s + dt * k3[1])
+        v = v + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
+        s = s + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+        out.append((v.copy(), s.copy()))
+    return out
+
+
+def visits_of(t, m, threshold):
+    """A map's visits from its overlaps: the sample at which a memory other than the current one
+    reaches the threshold (no interpolation: the state jumps)."""
+    visits, current = [], -1
+    for ti, row in zip(t, m):
+        mu = int(np.argmax(row))
+        if row[mu] >= threshold and mu != current:
+            visits.append((mu + 1, ti))
+            current = mu
+    return visits
+
+
+class FamilyRuns(unittest.TestCase):
+    """scenarios/family_runs.toml and scenarios/eden_run.toml run by the command line, every
+    trajectory against the rule written out above."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.runs_tmp = tempfile.TemporaryDirectory()
+        cls.maps = Path(cls.runs_tmp.name) / "maps.h5"
+        cls.eden = Path(cls.runs_tmp.name) / "eden.h5"
+        for args in ([SEQMEM, "run", str(ROOT / "scenarios/family_runs.toml"), "-o", str(cls.maps), "-q", "-j", "2"],
+                     [SEQMEM, "run", str(ROOT / "scenarios/eden_run.toml"), "-o", str(cls.eden), "-q", "--set",
+                      "t_end=200"]):
+            p = subprocess.run(args, capture_output=True, text=True, timeout=600)
+            if p.returncode != 0:
+                raise RuntimeError(p.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.runs_tmp.cleanup()
+
+    def test_maps_follow_the_rule(self):
+        with h5py.File(self.maps, "r") as f:
+            runs = f["runs"]
+            self.assertEqual(len(runs), 5)
+            for name in runs:
+                g = runs[name]
+                a = g.attrs
+                kind = a["kind"]
+                sep = a["separation"] if "separation" in a else "polynomial"
+                d = int(a["degree"]) if "degree" in a else 1
+                tau = int(a["mixednet_delay"]) if "mixednet_delay" in a else 1
+                Xi, S, t, m = g["Xi"][:], g["S"][:].astype(float), g["time"][:], g["overlaps"][:]
+                with self.subTest(run=name, kind=kind, separation=sep, degree=d, delay=tau):
+                    N, K = Xi.shape
+                    self.assertEqual((N, K), (100, int(a["K"])))
+                    self.assertEqual(int(np.sum(S[0] != Xi[:, 0])), 10)  # cue_flip = 0.1 of xi^1
+                    ref = reference_map(Xi, S[0], sep, d, kind == "mixednet", 2.5, tau, 300)
+                    self.assertTrue(np.array_equal(S, ref))
+                    np.testing.assert_array_equal(t, np.arange(301.0))
+                    np.testing.assert_allclose(m, S @ Xi / N, rtol=0, atol=1e-15)
+                    got = list(zip(g["visit_memory"][:].tolist(), g["visit_time"][:].tolist()))
+                    self.assertEqual(got, visits_of(t, m, 0.8))
+        # the cycles each run completed: all but DenseNet at d = 3 and exponential with K = 2000 (one
+        # cycle is 2000 updates), MixedNet dwelling 3 updates in each pattern
+        with h5py.File(self.maps, "r") as f:
+            cycles = [int(f["runs"][r].attrs["cycles_completed"]) for r in sorted(f["runs"])]
+            wrong = [int(f["runs"][r].attrs["first_wrong_visit"]) for r in sorted(f["runs"])]
+            times = f["runs/r0004/visit_time"][:4].tolist()
+        self.assertEqual(cycles, [30, 3, 0, 0, 2])
+        self.assertEqual(wrong, [0, 0, 0, 0, 0])
+        self.assertEqual(times, [0.0, 1.0, 4.0, 7.0])
+
+    def test_eden_follows_the_equations(self):
+        with h5py.File(self.eden, "r") as f:
+            g = f["runs/r0000"]
+            a = g.attrs
+            Xi, st, v, s = g["Xi"][:], g["state_time"][:], g["v"][:], g["s"][:]
+            t, m = g["time"][:], g["overlaps"][:]
+            N, K = Xi.shape
+            kappa = a["eden_beta"] / N  # the code's normalisation
+            ref = reference_eden(Xi, v[0], a["eden_alpha_s"], a["eden_alpha_c"], kappa, a["eden_T_f"], a["eden_T_d"],
+                                 a["dt"], 20000)
+            np.testing.assert_array_equal(v[0], Xi[:, 0])
+            self.assertEqual(len(st), 201)  # every 10th sample of 0.1: every 1.0, and t_end
+            for k, tk in enumerate(st):
+                step = int(round(tk / a["dt"]))
+                np.testing.assert_allclose(v[k], ref[step][0], rtol=0, atol=1e-8)
+                np.testing.assert_allclose(s[k], ref[step][1], rtol=0, atol=1e-8)
+            m_ref = np.array([Xi.T @ ref[int(round(tk / a["dt"]))][0] / N for tk in t])
+            np.testing.assert_allclose(m, m_ref, rtol=0, atol=1e-8)
+            # it moves through its cycle in order: 1, 2, ..., 10, 1, ...
+            visits = g["visit_memory"][:].tolist()
+            self.assertGreaterEqual(len(visits), 11)
+            self.assertEqual(visits, [(k % K) + 1 for k in range(len(visits))])
+            self.assertEqual(int(a["first_wrong_visit"]), 0)
+
+
+class All(SequenceMemories, FamilySweep, FamilyRuns):
+    """The classes in one run of unittest_main.run (the sweep and the runs are set up once each)."""
+
+    @classmethod
+    def setUpClass(cls):
+        FamilySweep.setUpClass.__func__(cls)
+        FamilyRuns.setUpClass.__func__(cls)
+
+    @classmethod
+    def tearDownClass(cls):
+        FamilySweep.tearDownClass.__func__(cls)
+        FamilyRuns.tearDownClass.__func__(cls)
 
 
 if __name__ == "__main__":

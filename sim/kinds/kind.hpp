@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,17 @@ struct Kind {
   // The input files the run names (empty names left out): the output file records their digests.
   std::vector<std::string> (*input_files)(const RunSpec& r) = nullptr;
 };
+
+// For the kinds whose runs stream into a part file of their own: opens it, lets `write(part)` simulate
+// and write the run (its writers closed when it returns), and closes the file under the HDF5 lock.
+template <class Write>
+RunOutcome in_part_file(const RunContext& ctx, Write&& write) {
+  h5::Handle part = ctx.create_part();
+  RunOutcome o = write(part.id());
+  std::lock_guard<std::mutex> g(h5::lock());
+  h5::close_file(part);
+  return o;
+}
 
 // The module of a model kind (sim/kinds/registry.cpp).
 const Kind& kind_of(ModelKind m);

@@ -9,13 +9,20 @@ namespace seqmem {
 extern const Kind kGsemmKind;       // sim/kinds/gsemm/gsemm_kind.cpp
 extern const Kind kDiffusionKind;   // sim/kinds/diffusion/diffusion_kind.cpp
 extern const Kind kFreeRecallKind;  // sim/kinds/free_recall/free_recall_kind.cpp
+extern const Kind kSequenceKind;    // sim/kinds/sequence/sequence_kind.cpp
 
 namespace {
 
 const std::pair<ModelKind, const Kind*> kKinds[] = {
-    {ModelKind::gsemm, &kGsemmKind},          {ModelKind::dense_gsemm, &kGsemmKind},
-    {ModelKind::gamm, &kGsemmKind},           {ModelKind::diffusion, &kDiffusionKind},
+    {ModelKind::gsemm, &kGsemmKind},
+    {ModelKind::dense_gsemm, &kGsemmKind},
+    {ModelKind::gamm, &kGsemmKind},
+    {ModelKind::diffusion, &kDiffusionKind},
     {ModelKind::free_recall, &kFreeRecallKind},
+    {ModelKind::seqnet, &kSequenceKind},
+    {ModelKind::densenet, &kSequenceKind},
+    {ModelKind::mixednet, &kSequenceKind},
+    {ModelKind::eden, &kSequenceKind},
 };
 
 }  // namespace

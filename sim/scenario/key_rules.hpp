@@ -31,6 +31,12 @@ inline Applies when(bool applies, std::string why_not = {}) {
 }
 inline bool is(const char* a, const char* b) { return std::strcmp(a, b) == 0; }
 
+// Whether a key of [model] is one of a sequence memory's network (separation, mixednet_*, eden_*): read by the
+// sequence-family kinds and by a [baseline] of those models, not by a GSEMM run or sweep.
+inline bool sequence_network_key(const char* key) {
+  return is(key, "separation") || std::strncmp(key, "mixednet_", 9) == 0 || std::strncmp(key, "eden_", 5) == 0;
+}
+
 // `key = value` as the run resolved it: strings quoted, as in the scenario file.
 std::string setting(const RunSpec& r, const char* key);
 // `when` with the run's setting of `key` as the reason, formatted only when the key does not apply

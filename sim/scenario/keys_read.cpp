@@ -69,7 +69,8 @@ Applies baseline_applies(const char* key, const BaselineSpec& b, const RunSpec& 
 Applies applies(const KeyDef& k, const RunSpec& r) {
   const std::string section = k.section;
   if (r.command == Command::baseline) {
-    if (!section.empty() && section != "baseline") return no();
+    const bool own = section == "baseline" || (section == "model" && sequence_network_key(k.key));
+    if (!section.empty() && !own) return no();
     return baseline_applies(k.key, r.gsemm().baseline, r);
   }
   return kind_rules(r.model).applies(k, r);

@@ -20,6 +20,11 @@ Applies diffusion_key_applies(const KeyDef& k, const RunSpec& r);
 namespace scenario_detail { RunSpec resolve_free_recall(const Values& v, const std::string& dir, RunSpec r); }
 Applies free_recall_key_applies(const KeyDef& k, const RunSpec& r);
 std::string describe_free_recall(const RunSpec& r);
+// sim/kinds/sequence/resolve_sequence.cpp, sequence_keys.cpp
+namespace scenario_detail {
+RunSpec resolve_sequence(const Values& v, const std::string& dir, RunSpec r);
+}
+Applies sequence_key_applies(const KeyDef& k, const RunSpec& r);
 
 namespace {
 
@@ -27,11 +32,12 @@ const KindRules kGsemm{Family::gsemm, scenario_detail::resolve_gsemm, gsemm_key_
 const KindRules kDiffusion{Family::diffusion, scenario_detail::resolve_diffusion, diffusion_key_applies};
 const KindRules kFreeRecall{Family::free_recall, scenario_detail::resolve_free_recall, free_recall_key_applies,
                             describe_free_recall};
+const KindRules kSequence{Family::sequence, scenario_detail::resolve_sequence, sequence_key_applies};
 
 const std::pair<ModelKind, const KindRules*> kRules[] = {
-    {ModelKind::gsemm, &kGsemm},         {ModelKind::dense_gsemm, &kGsemm},
-    {ModelKind::gamm, &kGsemm},          {ModelKind::diffusion, &kDiffusion},
-    {ModelKind::free_recall, &kFreeRecall},
+    {ModelKind::gsemm, &kGsemm},         {ModelKind::dense_gsemm, &kGsemm},      {ModelKind::gamm, &kGsemm},
+    {ModelKind::diffusion, &kDiffusion}, {ModelKind::free_recall, &kFreeRecall}, {ModelKind::seqnet, &kSequence},
+    {ModelKind::densenet, &kSequence},   {ModelKind::mixednet, &kSequence},      {ModelKind::eden, &kSequence},
 };
 
 }  // namespace

@@ -21,9 +21,9 @@ std::string value_text(const AttrValue& v) {
 
 std::string run_label(const Scenario& sc, const RunSpec& r) {
   std::string label;
-  for (auto k : sc.varying)
-    if (k < r.resolved.size())
-      label += fmt::format("{}{}={}", label.empty() ? "" : " ", r.resolved[k].first, value_text(r.resolved[k].second));
+  for (const std::string& key : sc.varying)
+    for (const auto& [name, value] : r.resolved)
+      if (name == key) label += fmt::format("{}{}={}", label.empty() ? "" : " ", name, value_text(value));
   return label;
 }
 

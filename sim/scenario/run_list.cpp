@@ -213,6 +213,7 @@ void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& ove
   std::vector<std::size_t> unread_by(schema().size(), 0);  // runs that do not read a key of the file
   std::map<std::string, std::vector<std::string>> weak;    // transition_problem -> the runs it concerns
   std::optional<RunSpec> first_run;
+  std::vector<std::string> extra;  // keys some later run reads and the first does not
   std::set<std::string> ignored;  // overrides to a default that a run does not read: notes
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<const KeyDef*> unread;
@@ -230,13 +231,21 @@ void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& ove
     if (r.command != sc.command)
       throw InputError(fmt::format("{}: runs r0000 and {} need different commands (run, sweep): one scenario, one command",
                                    path, r.id));
-    for (std::size_t k = 0; k < first.size(); ++k)
-      if (!varies[k] && (k >= r.resolved.size() || r.resolved[k].first != first[k].first ||
-                         value_text(r.resolved[k].second) != first[k].second))
-        varies[k] = true;
+    // by name: runs of different kinds read different keys (a [runs] list over the sequence family)
+    for (std::size_t k = 0; k < first.size(); ++k) {
+      if (varies[k]) continue;
+      const auto it = std::find_if(r.resolved.begin(), r.resolved.end(),
+                                   [&](const auto& kv) { return kv.first == first[k].first; });
+      varies[k] = it == r.resolved.end() || value_text(it->second) != first[k].second;
+    }
+    for (const auto& [key, value] : r.resolved)  // keys the first run does not read
+      if (std::none_of(first.begin(), first.end(), [&](const auto& kv) { return kv.first == key; }) &&
+          std::find(extra.begin(), extra.end(), key) == extra.end())
+        extra.push_back(key);
   }
   for (std::size_t k = 0; k < varies.size(); ++k)
-    if (varies[k]) sc.varying.push_back(k);
+    if (varies[k]) sc.varying.push_back(first[k].first);
+  sc.varying.insert(sc.varying.end(), extra.begin(), extra.end());
   sc.warnings.insert(sc.warnings.end(), ignored.begin(), ignored.end());
   for (const auto& [why, ids] : weak) {
     const std::string which =

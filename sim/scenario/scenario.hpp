@@ -36,12 +36,11 @@ inline std::string without_function_name(const std::string& m) {
 // A resolved scalar; lists are kept as their TOML text.
 using AttrValue = std::variant<std::int64_t, double, bool, std::string>;
 
-enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion, free_recall };
-inline constexpr ChoiceName<ModelKind> kModelKindNames[] = {{"gsemm", ModelKind::gsemm},
-                                                            {"dense_gsemm", ModelKind::dense_gsemm},
-                                                            {"gamm", ModelKind::gamm},
-                                                            {"diffusion", ModelKind::diffusion},
-                                                            {"free_recall", ModelKind::free_recall}};
+enum class ModelKind { gsemm, dense_gsemm, gamm, diffusion, free_recall, seqnet, densenet, mixednet, eden };
+inline constexpr ChoiceName<ModelKind> kModelKindNames[] = {
+    {"gsemm", ModelKind::gsemm},         {"dense_gsemm", ModelKind::dense_gsemm}, {"gamm", ModelKind::gamm},
+    {"diffusion", ModelKind::diffusion}, {"free_recall", ModelKind::free_recall}, {"seqnet", ModelKind::seqnet},
+    {"densenet", ModelKind::densenet},   {"mixednet", ModelKind::mixednet},       {"eden", ModelKind::eden}};
 constexpr const auto& choice_names(ModelKind) { return kModelKindNames; }
 inline const char* to_string(ModelKind v) { return name_in(kModelKindNames, v); }
 
@@ -221,8 +220,25 @@ struct GsemmSpec {
   BaselineSpec baseline;
 };
 
+// A run of a sequence memory of the family (kind = "seqnet", "densenet", "mixednet", "eden";
+// docs/models.md §3.3-3.4): K random +-1 patterns stored as the cycle xi^1 -> ... -> xi^K -> xi^1,
+// started from the cued pattern (RunSpec::cue_memory) with a fraction cue_flip of its entries flipped.
+// The maps (SeqNet, DenseNet, MixedNet) take t_end synchronous updates, each one sample; EDEN is
+// integrated as an ODE system with the run's stepper and sampled every sample_dt.
+struct SequenceSpec {
+  int K = 0;              // the patterns P of the cycle
+  SequenceNetParams net;  // the maps: separation, degree, lambda and delay (models/sequence_net.hpp)
+  EdenParams eden;        // EDEN (models/eden.hpp)
+  double cue_flip = 0.0;
+  bool record_state = false;  // S (maps) or v and s (EDEN) at every state_every-th sample
+  int state_every = 1;
+  int chunk = 256;
+  std::vector<int> expect_cycle;  // the stored cycle 0 .. K - 1, checked from the first visit
+  StopRules stop;
+};
+
 // One fully resolved run: the settings every kind shares, and one kind's own (`gsemm()`,
-// `diffusion()`, `free_recall()`; asking a run for another kind's settings is a logic error:
+// `diffusion()`, `free_recall()`, `sequence()`; asking a run for another kind's settings is a logic error:
 // std::bad_variant_access).
 struct RunSpec {
   std::string id;  // HDF5 group name under /runs
@@ -248,13 +264,15 @@ struct RunSpec {
   double threshold = 0.8;  // a visit: an overlap above it
 
   // One kind's own settings, set by its resolver (sim/kinds/<kind>/resolve_<kind>.cpp).
-  std::variant<GsemmSpec, DiffusionSpec, FreeRecallSpec> kind_spec;
+  std::variant<GsemmSpec, DiffusionSpec, FreeRecallSpec, SequenceSpec> kind_spec;
   GsemmSpec& gsemm() { return std::get<GsemmSpec>(kind_spec); }
   const GsemmSpec& gsemm() const { return std::get<GsemmSpec>(kind_spec); }
   DiffusionSpec& diffusion() { return std::get<DiffusionSpec>(kind_spec); }
   const DiffusionSpec& diffusion() const { return std::get<DiffusionSpec>(kind_spec); }
   FreeRecallSpec& free_recall() { return std::get<FreeRecallSpec>(kind_spec); }
   const FreeRecallSpec& free_recall() const { return std::get<FreeRecallSpec>(kind_spec); }
+  SequenceSpec& sequence() { return std::get<SequenceSpec>(kind_spec); }
+  const SequenceSpec& sequence() const { return std::get<SequenceSpec>(kind_spec); }
 
   // Every key the kind's resolver read, with the value the model used (Values::use), in schema
   // order: written as HDF5 attributes where the kind's rule says the key applies.
@@ -302,8 +320,9 @@ struct Scenario {
   std::vector<std::string> overrides;  // --set key=value, as given
   Command command = Command::run;      // the same for every run
   RunList runs;
-  // Indices into RunSpec::resolved of the keys whose values differ between runs.
-  std::vector<std::size_t> varying;
+  // The keys whose values differ between runs (or that only some runs read), in schema order as
+  // the first run reads them, then the others.
+  std::vector<std::string> varying;
   std::vector<std::string> sections;  // the tables of the file ([model], [sweep], ...)
   // Notes for the user (printed as "seqmem: warning: ..."; Python: warnings.warn): keys of the file
   // an override left unread, settings that cannot work as intended.

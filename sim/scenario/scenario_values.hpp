@@ -164,6 +164,17 @@ void resolve_network(const Values& v, GsemmParams& p);
 // sample_dt: a whole multiple of rk4's step, and at most 1e9 samples.
 void resolve_sample_dt(const Values& v, RunSpec& r);
 
+// EDEN's network in [model]: alpha_s, alpha_c, the normalisation and (the code's) beta.
+void resolve_eden_network(const Values& v, EdenParams& e);
+// 1-based memory labels (key `key`) as 0-based indices, each checked against 1..K.
+std::vector<int> memories_zero_based(const Values& v, const std::string& key, const std::vector<std::int64_t>& a,
+                                     int K);
+// expect_cycle (0-based; empty: no episode check), against K memories.
+std::vector<int> resolve_expect_cycle(const Values& v, int K);
+// [analysis]: stall_time and the stop rules (st.detect_stall is the caller's); with `runs`, the
+// rules that need expect_cycle are refused without one.
+void resolve_stop_rules(const Values& v, bool runs, const std::vector<int>& expect_cycle, StopRules& st);
+
 // Each kind's resolver is listed in sim/scenario/kind_rules.cpp (sim/scenario/key_rules.hpp).
 
 }  // namespace seqmem::scenario_detail

@@ -43,7 +43,13 @@ const char* family_name(Family f) {
     case Family::gsemm: return "GSEMM";
     case Family::diffusion: return "diffusion";
     case Family::free_recall: return "free recall";
+    case Family::sequence:
+      return "sequence family";
     case Family::gsemm_recall: return "GSEMM, free recall";
+    case Family::gsemm_sequence:
+      return "GSEMM, sequence family";
+    case Family::gsemm_recall_sequence:
+      return "GSEMM, free recall, sequence family";
     case Family::any: return "all";
   }
   return "?";
@@ -54,7 +60,13 @@ const char* family_token(Family f) {
     case Family::gsemm: return "gsemm";
     case Family::diffusion: return "diffusion";
     case Family::free_recall: return "free_recall";
+    case Family::sequence:
+      return "sequence";
     case Family::gsemm_recall: return "gsemm, free_recall";
+    case Family::gsemm_sequence:
+      return "gsemm, sequence";
+    case Family::gsemm_recall_sequence:
+      return "gsemm, free_recall, sequence";
     case Family::any: return "all";
   }
   return "?";

@@ -12,16 +12,28 @@ namespace seqmem {
 
 enum class Type { Int, Float, Bool, String, IntList, IntListList, FloatList, BoolList, StringList };
 
-// Which model kinds a key applies to (a set of kinds): setting a key outside the kind's family is an
-// error. gsemm_recall: the GSEMM keys that the free-recall kind's recall_rule = "gsemm" also reads.
-enum class Family : unsigned { gsemm = 1, diffusion = 2, free_recall = 4, gsemm_recall = 5, any = 7 };
+// Which model kinds a key applies to (a set of kinds, one bit each): setting a key outside the kind's
+// family is an error. gsemm_recall: the GSEMM keys that the free-recall kind's recall_rule = "gsemm"
+// also reads; sequence: the sequence memories seqnet, densenet, mixednet and eden.
+enum class Family : unsigned {
+  gsemm = 1,
+  diffusion = 2,
+  free_recall = 4,
+  sequence = 8,
+  gsemm_recall = 5,
+  gsemm_sequence = 9,
+  gsemm_recall_sequence = 13,
+  any = 15
+};
 // Whether a key of family `key` may be set under a kind of family `kind`.
 inline bool in_family(Family key, Family kind) {
   return (static_cast<unsigned>(key) & static_cast<unsigned>(kind)) != 0;
 }
-// "GSEMM", "diffusion", "free recall", "GSEMM, free recall" or "all" (docs, `seqmem keys`).
+// "GSEMM", "diffusion", "free recall", "sequence family", "GSEMM, free recall", ... or "all" (docs,
+// `seqmem keys`).
 const char* family_name(Family f);
-// The same as tokens (seqmem.keys()): "gsemm", "diffusion", "free_recall", "gsemm, free_recall", "all".
+// The same as tokens (seqmem.keys()): "gsemm", "diffusion", "free_recall", "sequence",
+// "gsemm, free_recall", "gsemm, sequence", "gsemm, free_recall, sequence", "all".
 const char* family_token(Family f);
 
 // The range of a number, or of each number of a list. Floats must also be finite. A key may

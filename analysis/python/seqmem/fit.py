@@ -141,7 +141,7 @@ def parse_fixed(specs):
 
 def _check_free(free, fixed, keys):
     for key, (lo, hi, log) in free.items():
-        if key not in keys.index or keys.loc[key, "family"] not in ("free_recall", "gsemm, free_recall"):
+        if key not in keys.index or "free_recall" not in keys.loc[key, "family"].split(", "):
             raise FitError(f"free parameter '{key}': not a key of kind = \"free_recall\" (see seqmem.keys())")
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise FitError(f"free parameter '{key}': the bounds must be finite with low < high, got {lo}, {hi}")

@@ -8,6 +8,7 @@
 #include "sim/core/cancel.hpp"
 #include "sim/kinds/gsemm/runner.hpp"
 #include "sim/kinds/kind.hpp"
+#include "sim/kinds/sequence_record.hpp"
 #include "sim/output/memory_io.hpp"
 
 namespace seqmem {
@@ -58,23 +59,13 @@ void load_gsemm_files(const Scenario& sc, const RunSpec& r, FileCache& cache) {
 
 RunOutcome run_gsemm(const RunSpec& spec, const RunContext& ctx) {
   const RunInputs in = make_inputs(spec, ctx.files);
-  h5::Handle pf = ctx.create_part();
-  RunOutcome o;
-  {
-    RunWriter w(pf.id(), spec, in.Xi, in.Phi);
-    o = simulate(spec, in, &w, ctx.progress);
+  return in_part_file(ctx, [&](hid_t part) {
+    RunWriter w(part, spec, in.Xi, in.Phi);
+    RunOutcome o = simulate(spec, in, &w, ctx.progress);
     throw_if_cancelled();  // the run stopped at a sample: no outcome to record
     w.finish(o);
-  }
-  std::lock_guard<std::mutex> g(h5::lock());
-  h5::close_file(pf);
-  return o;
-}
-
-std::string cycle_text(const std::vector<int>& cycle) {
-  std::string s;
-  for (int m : cycle) s += fmt::format("{}ξ{}", s.empty() ? "" : "→", m + 1);
-  return s;
+    return o;
+  });
 }
 
 std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
@@ -82,32 +73,7 @@ std::string gsemm_summary(const RunSpec& r, const RunOutcome& o) {
   if (!o.message.empty()) s += fmt::format("  {}\n", o.message);
   if (o.fixed_points > 0)
     s += fmt::format("  fixed points at {} samples ({:.2f} s)\n", o.fixed_points, o.fixed_points_wall_s);
-  std::string v;
-  const std::size_t shown = std::min<std::size_t>(o.visits.size(), 40);
-  for (std::size_t k = 0; k < shown; ++k) v += fmt::format(" ξ{}@{:.2f}", o.visits[k].memory + 1, o.visits[k].t_entry);
-  if (shown < o.visits.size()) v += fmt::format(" … ({} more in the file)", o.visits.size() - shown);
-  s += fmt::format("  visits ({}):{}\n", o.visits.size(), v.empty() ? " none" : v);
-  if (o.stalled && o.any_visit)
-    s += fmt::format("  stalled at t = {:.2f}: no new visit within stall_time = {} after it\n", o.stalled_at,
-                     r.gsemm().stop.stall_time);
-  else if (o.stalled)
-    s += fmt::format("  stalled from the start: no visit within stall_time = {}\n", r.gsemm().stop.stall_time);
-  if (o.recovered_stalls > 0)
-    s += fmt::format("  {} gap{} longer than stall_time = {} before later visits\n", o.recovered_stalls,
-                     o.recovered_stalls == 1 ? "" : "s", r.gsemm().stop.stall_time);
-  if (o.checked) {
-    const std::string cyc = cycle_text(r.gsemm().expect_cycle);
-    // A run that did not reach its end is not a clean result: say so.
-    const bool cut = o.status == "diverged" || o.status == "failed";
-    const std::string until = cut ? fmt::format(" before the run {} at t = {:g}", o.status, o.t_stop) : "";
-    if (o.check.ok())
-      s += fmt::format("  episode {}: {} complete cycles{}, no wrong visit{}\n", cyc, o.check.cycles_completed, until,
-                       cut ? " until then" : "");
-    else
-      s += fmt::format("  episode {}: {} complete cycles, first wrong visit ξ{} at t = {:.2f}\n", cyc,
-                       o.check.cycles_completed, o.check.first_wrong_memory + 1, o.check.first_wrong_time);
-  }
-  return s;
+  return s + visits_summary(o, r.gsemm().expect_cycle, r.gsemm().stop.stall_time);
 }
 
 }  // namespace

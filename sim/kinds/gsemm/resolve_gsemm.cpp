@@ -10,15 +10,6 @@
 namespace seqmem::scenario_detail {
 namespace {
 
-std::vector<int> to_zero_based(const Values& v, const std::string& key, const std::vector<std::int64_t>& a, int K) {
-  std::vector<int> out;
-  for (auto i : a) {
-    if (i < 1 || i > K) v.fail(key, fmt::format("memory {} does not exist (memories are 1..{})", i, K));
-    out.push_back(static_cast<int>(i - 1));
-  }
-  return out;
-}
-
 // The capacity sweep is active when one of its axes is set; its other keys need the axes.
 bool sweep_given(const Values& v) {
   for (const char* k : {"sweep_degrees", "sweep_seeds", "sweep_alpha_c"})
@@ -102,7 +93,7 @@ int resolve_memories(const Values& v, const std::string& dir, RunSpec& r) {
     Episode ep;
     std::vector<std::int64_t> members;
     for (const auto& x : *cycles[e].as_array()) members.push_back(x.as_integer()->get());
-    ep.memories = to_zero_based(v, "cycles", members, K_known);
+    ep.memories = memories_zero_based(v, "cycles", members, K_known);
     if (ep.memories.size() < 2) v.fail("cycles", fmt::format("episode {} needs at least 2 memories", e + 1));
     ep.cyclic = cyc.is_boolean() ? cyc.as_boolean()->get() : (*cyc.as_array())[e].as_boolean()->get();
     ep.weight = weights.empty() ? 1.0 : weights[e];
@@ -156,27 +147,22 @@ void resolve_integration(const Values& v, RunSpec& r, int K_known) {
       r.gsemm().record_V_f = true;
     else if (name == "V_h")
       r.gsemm().record_V_h = true;
-    else
+    else if (name == "V_d")
       r.gsemm().record_V_d = true;
+    else
+      v.fail("states", fmt::format("{} is a state of the sequence family (seqnet, densenet, mixednet: S; eden: v, s); "
+                                   "a GSEMM run records V_f, V_h, V_d",
+                                   name));
   }
   r.gsemm().record_energy = v.boolean("energy");
   r.gsemm().state_every = v.int32("state_every");
   r.gsemm().chunk = v.int32("chunk");
-  r.gsemm().expect_cycle = to_zero_based(v, "expect_cycle", v.int_list("expect_cycle"), K_known);
-  if (r.gsemm().expect_cycle.size() == 1) v.fail("expect_cycle", "an expected cycle needs at least 2 memories");
-
+  r.gsemm().expect_cycle = resolve_expect_cycle(v, K_known);
   auto& st = r.gsemm().stop;
   st.detect_stall = !r.gsemm().episodes.empty() || !r.gsemm().Phi_file.empty() || !r.gsemm().expect_cycle.empty();
-  st.stall_time = v.num("stall_time");
-  st.stop_on_stall = v.boolean("stop_on_stall");
-  st.stop_after_cycles = v.int32("stop_after_cycles");
-  st.stop_on_wrong_visit = v.boolean("stop_on_wrong_visit");
+  resolve_stop_rules(v, runs, r.gsemm().expect_cycle, st);
   if (runs && st.stop_on_stall && !st.detect_stall)
     v.fail("stop_on_stall", "needs a sequence run: [episodes] or expect_cycle");
-  if (runs && r.gsemm().expect_cycle.empty())
-    for (const char* k : {"stop_after_cycles", "stop_on_wrong_visit"})
-      if (v.given(k) && (v.get(k).is_boolean() ? v.boolean(k) : v.integer(k) > 0))
-        v.fail(k, "needs expect_cycle (the episode the cycles and wrong visits refer to)");
 }
 
 // [sweep]: the capacity search (sim/experiments/capacity.hpp).
@@ -241,10 +227,7 @@ void resolve_eden_baseline(const Values& v, BaselineSpec& bl) {
                        "would integrate the whole cycle for each P",
                        to_string(bl.criterion)));
   auto& e = bl.eden;
-  e.alpha_s = v.num("eden_alpha_s");
-  e.alpha_c = v.num("eden_alpha_c");
-  e.normalisation = parse_choice<EdenNormalisation>(v.choice("eden_normalisation"));
-  if (e.normalisation == EdenNormalisation::code) e.beta = v.num("eden_beta");
+  resolve_eden_network(v, e);
   bl.eden_s_scale = v.num("eden_s_scale");
   bl.bit_tolerance = v.num("bit_tolerance");
   bl.error_tolerance = v.num("error_tolerance");
@@ -364,7 +347,7 @@ void resolve_fixed_points(const Values& v, RunSpec& r, int K_known) {
   }
   const bool memory_plane = fp.enabled && fp.surface_slices > 0 && !fp.surface_pca;
   const auto sm = v.int_list("surface_memories");
-  fp.surface_memories = to_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
+  fp.surface_memories = memories_zero_based(v, "surface_memories", sm, memory_plane ? K_known : 1000000);
   if (memory_plane && (fp.surface_memories.size() != 2 || fp.surface_memories[0] == fp.surface_memories[1]))
     v.fail("surface_memories", "needs two different memories");
 }

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "sim/kinds/sequence_record.hpp"
 #include "sim/output/key_attributes.hpp"
 #include "sim/output/variables.hpp"
 
@@ -123,39 +124,7 @@ void RunWriter::append_states(const double* t, const double* V_f, const double* 
 
 void RunWriter::finish(const RunOutcome& o) {
   std::lock_guard<std::mutex> g(h5::lock());
-  const hid_t grp = impl_->group.id();
-  // visits: plain variables over the `visit` dimension (1, 2, ...): the memory (1-based label)
-  // and the entry time; netCDF tools read them, pandas joins them into a table.
-  const hsize_t nv = o.visits.size();
-  std::vector<int> order(nv), memory(nv);
-  std::vector<double> t_entry(nv);
-  for (hsize_t v = 0; v < nv; ++v) {
-    order[v] = static_cast<int>(v) + 1;
-    memory[v] = o.visits[v].memory + 1;
-    t_entry[v] = o.visits[v].t_entry;
-  }
-  h5::Handle visit = h5::write_dataset(grp, "visit", {nv}, order.data());
-  h5::make_scale(visit.id(), "visit");
-  h5::Handle vm = h5::write_dataset(grp, "visit_memory", {nv}, memory.data());
-  attach_dimensions(vm.id());
-  h5::Handle vt = h5::write_dataset(grp, "visit_time", {nv}, t_entry.data());
-  attach_dimensions(vt.id());
-
-  h5::set_attr(grp, "status", o.status);
-  h5::set_attr(grp, "message", o.message);
-  h5::set_attr(grp, "t_stop", o.t_stop);
-  h5::set_attr(grp, "wall_time_s", o.wall_s);
-  write_solver_stats(grp, o.stats);
-  h5::set_attr(grp, "stalled", o.stalled);
-  h5::set_attr(grp, "stalled_at", o.stalled ? o.stalled_at : std::numeric_limits<double>::quiet_NaN());
-  h5::set_attr(grp, "recovered_stalls", std::int64_t(o.recovered_stalls));
-  if (o.checked) {
-    h5::set_attr(grp, "cycles_completed", std::int64_t(o.check.cycles_completed));
-    h5::set_attr(grp, "correct_transitions", std::int64_t(o.check.correct_transitions));
-    // 1-based like the `visit` coordinate; 0: no wrong visit
-    h5::set_attr(grp, "first_wrong_visit", std::int64_t(o.check.first_wrong_index + 1));
-    h5::set_attr(grp, "first_wrong_time", o.check.first_wrong_time);
-  }
+  write_visits_and_status(impl_->group.id(), o);
 }
 
 }  // namespace seqmem

@@ -12,6 +12,7 @@
 #include "sim/core/cancel.hpp"
 #include "sim/kinds/gsemm/recorder.hpp"
 #include "sim/kinds/run_integrate.hpp"
+#include "sim/kinds/sequence_record.hpp"
 #include "sim/output/memory_io.hpp"
 
 namespace seqmem {
@@ -40,16 +41,7 @@ RunOutcome run_model(const Model& model, const SpMat& Phi, const RunSpec& spec, 
       if (out) out->write_fixed_points(fp);
     }
   }
-  const SequenceMonitor& mon = rec.monitor();
-  o.visits = mon.visits();
-  o.stalled = mon.stalled();
-  o.stalled_at = mon.stalled_at();
-  o.any_visit = mon.any_visit();
-  o.recovered_stalls = mon.recovered_stalls();
-  if (mon.checked()) {
-    o.checked = true;
-    o.check = mon.check();
-  }
+  take_visits(rec.monitor(), o);
   o.m_final = rec.last_overlaps();
   o.samples = rec.samples();
   return o;
