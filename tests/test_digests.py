@@ -43,6 +43,7 @@ RUNS = {
     "free_recall_gsemm": {"lists": "2", "t_end": "80.0"},
     "eden_run": {"t_end": "200.0"},
     "family_eden_runs": {"t_end": "300.0"},
+    "family_eden_runs_N": {"t_end": "300.0"},
 }
 BASELINES = {"baseline_hopfield": {"trials": "3", "baseline_N": "[40]"},
              "baseline_dense": {"trials": "2", "baseline_N": "[20]", "baseline_degrees": "[2]"},

@@ -35,6 +35,7 @@ RUNS = {
     "family_runs": {},
     "eden_run": {"t_end": 200.0},
     "family_eden_runs": {"t_end": 300.0},
+    "family_eden_runs_N": {"t_end": 300.0},
 }
 # Every shipped sweep and baseline scenario, shortened to one or two (degree, seed) pairs.
 SMALL_SWEEP = {"sweep_degrees": [1, 2], "sweep_seeds": [1], "K_max": 6, "K_list": [], "sweep_alpha_c": [0.2, 1.0]}
