@@ -161,6 +161,9 @@ class CmrList {
   int studied_ = 0;
 };
 
+// The exponent of an item's choice weight per unit tau: log a (Luce: a^tau) or a (softmax: exp(tau a)).
+inline double choice_exponent(double a, bool softmax) { return softmax ? a : std::log(a); }
+
 // Choice weights (unnormalised probabilities) over the pool from the support: Luce's rule a^tau
 // (CMR) or softmax exp(tau a), the Boltzmann distribution of the modern Hopfield energy
 // E = -log sum_i exp(tau a_i) (Ramsauer et al. 2021). Both are computed relative to the largest
@@ -170,18 +173,29 @@ class CmrList {
 inline double choice_weights(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax, Vec& w) {
   double top = -1e300;
   for (Eigen::Index i = 0; i < a.size(); ++i)
-    if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, softmax ? a(i) : std::log(a(i)));
+    if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, choice_exponent(a(i), softmax));
   double sum = 0.0;
   for (Eigen::Index i = 0; i < a.size(); ++i) {
     if (excluded[static_cast<std::size_t>(i)]) {
       w(i) = 0.0;
       continue;
     }
-    const double d = (softmax ? a(i) : std::log(a(i))) - top;  // <= 0
+    const double d = choice_exponent(a(i), softmax) - top;  // <= 0
     w(i) = d == 0.0 ? 1.0 : std::exp(tau * d);
     sum += w(i);
   }
   return sum;
+}
+
+// log P(choose `item`) = tau (x_item - x_top) - log(sum of the weights), from choice_weights' w and sum:
+// exact where the item's weight underflows (w = 0 is then not -inf).
+inline double choice_log_probability(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax,
+                                     const Vec& w, double sum, int item) {
+  if (w(item) > 0) return std::log(w(item)) - std::log(sum);
+  double top = -1e300;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, choice_exponent(a(i), softmax));
+  return tau * (choice_exponent(a(item), softmax) - top) - std::log(sum);
 }
 
 // The accumulators' drift (Polyn et al. 2009 Eq. 9 in continuous time, T_f = 1):

@@ -11,4 +11,7 @@ void bind_models(pybind11::module_& m);
 // sequence_transition_errors and sequence_law (python_sequence.cpp).
 void bind_sequence(pybind11::module_& m);
 
+// cmr_log_likelihood (python_likelihood.cpp).
+void bind_likelihood(pybind11::module_& m);
+
 }  // namespace seqmem::python

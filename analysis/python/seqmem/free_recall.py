@@ -312,6 +312,74 @@ def intrusion_rate(df):
                          "repeats": k.c["repeats"] / n}, index=k.subjects)
 
 
+class RecallLists(NamedTuple):
+    """The recall sequences of an event table as arrays (recall_lists), for log_likelihood."""
+    index: pd.MultiIndex   # (subject, list), sorted
+    length: np.ndarray     # (lists,): L, the largest serial position studied
+    positions: np.ndarray  # (lists, most recalls): serial positions 1..L in output order, 0 an intrusion, -1 padding
+    n_recalls: np.ndarray  # (lists,): recall events
+
+
+def recall_lists(df):
+    """The recall sequences of an event table (``subject, list, position, trial_type, item``) as the
+    arrays log_likelihood scores: read once, then scored for many parameter sets (a fit).
+    Raises ValueError for a malformed table."""
+    study, recall = _split(df)
+    m = _merge(study, recall)
+    keys = study[_LIST].drop_duplicates().sort_values(_LIST).reset_index(drop=True)
+    index = pd.MultiIndex.from_frame(keys)
+    length = study.groupby(_LIST)["position"].max().reindex(index).to_numpy(np.int64)
+    r_lid = index.get_indexer(pd.MultiIndex.from_frame(m[_LIST]))
+    n_recalls = np.bincount(r_lid, minlength=len(keys)).astype(np.int64)
+    positions = np.full((len(keys), int(n_recalls.max()) if len(keys) else 0), -1, np.int64)
+    positions[r_lid, m.groupby(_LIST, sort=False).cumcount().to_numpy()] = m["input"].fillna(0).to_numpy(np.int64)
+    return RecallLists(index, length, positions, n_recalls)
+
+
+def log_likelihood(data, params=None, rule="luce", threads=1):
+    """The log-likelihood of every list's recall sequence under CMR (docs/free_recall.md, "The
+    likelihood"): per output position the stop rule's probability of going on times the choice
+    probability of the recalled item (Luce's ``a^tau`` or the softmax ``exp(tau a)``), then the
+    stop, with the context following the recalled items (CMR's discrete update; localist items, the
+    list's own items as the pool). Intrusions and repeats have no probability in this within-list
+    model: they are left out of the sequence before it is scored, and counted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or RecallLists
+        Event table (``subject, list, position, trial_type, item``; psifr's layout), or its
+        recall_lists (read once for many calls).
+    params : dict, optional
+        CMR's parameters by their scenario keys (``beta_enc``, ``beta_rec``, ``beta_start``,
+        ``gamma_fc``, ``phi``, ``phi_s``, ``phi_d``, ``salience_decay_time``, ``retention_interval``,
+        ``tau``, ``X_s``, ``X_k``); those not given take the scenario defaults (``seqmem.keys()``).
+    rule : {"luce", "softmax"}
+    threads : int
+        Threads over lists (the result does not depend on them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per list, indexed by (subject, list): ``log_likelihood`` (natural log; -inf where the
+        sequence is impossible, e.g. a recall after a stop probability of 1), ``recalls`` (events
+        scored), ``intrusions`` and ``repeats`` (events left out), ``length`` (L).
+
+    Raises
+    ------
+    ValueError
+        For a malformed event table, an unknown parameter or rule, or a parameter outside CMR's
+        range (a beta outside [0, 1], tau <= 0, X_s < 0).
+    """
+    if rule not in ("luce", "softmax"):
+        raise ValueError(f"rule must be 'luce' or 'softmax', got {rule!r}")
+    lists = data if isinstance(data, RecallLists) else recall_lists(data)
+    r = _core().cmr_log_likelihood(lists.length, lists.positions, lists.n_recalls, dict(params or {}),
+                                   rule == "softmax", int(threads))
+    return pd.DataFrame({"log_likelihood": r["log_likelihood"], "recalls": r["scored"],
+                         "intrusions": r["intrusions"], "repeats": r["repeats"], "length": lists.length},
+                        index=lists.index)
+
+
 def recognition(hits, misses, false_alarms, correct_rejections):
     """Hit rate, false-alarm rate and sensitivity d' of an old/new recognition test.
 

@@ -1,0 +1,138 @@
+"""The likelihood of free recall under CMR (seqmem.free_recall.log_likelihood; docs/free_recall.md,
+"The likelihood"), as the field validates a fitting tool:
+  - against simulation: lists of 5 simulated by `seqmem run` (kind = "free_recall"), the frequency
+    of every exact recall sequence against exp(log-likelihood), a chi^2 test (Luce and softmax);
+  - against an independent NumPy implementation of the same equations (bench/bench_cmr_likelihood.py)
+    on simulated lists of 16 and on PEERS subjects when the sample is found (SEQMEM_PEERS_CSV, or
+    shared/data/peers_free_recall.csv in the folder that holds the checkout, as on CI);
+  - intrusions and repeats left out and counted as seqmem.free_recall.intrusion_rate counts them.
+
+Usage (from the repository root, as ctest does):
+    .venv/bin/python tests/test_recall_likelihood.py /path/to/seqmem
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import unittest_main  # tests/unittest_main.py
+
+seqmem = unittest_main.import_seqmem()
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import bench_cmr_likelihood as reference  # noqa: E402
+
+SEQMEM = None
+PEERS = Path(os.environ.get("SEQMEM_PEERS_CSV", ROOT.parent / "shared" / "data" / "peers_free_recall.csv"))
+PARAMS = {"beta_enc": 0.75, "beta_rec": 0.55, "beta_start": 0.2, "gamma_fc": 0.3, "phi_s": 3.0, "phi_d": 0.8,
+          "tau": 2.5, "X_s": 0.08, "X_k": 0.35}
+
+
+def simulate(L, lists, rule, out, pool=None, params=PARAMS):
+    """Lists simulated by the command line: their event table."""
+    text = (f"seed = 7\n[model]\nkind = \"free_recall\"\n[items]\nN_items = {pool or L}\n[lists]\nL = {L}\n"
+            f"subjects = 1\nlists = {lists}\n[recall]\nrecall_rule = \"{rule}\"\n")
+    sc = Path(out).with_suffix(".toml")
+    sc.write_text(text)
+    sets = [x for k, v in params.items() for x in ("--set", f"{k}={v}")]
+    p = subprocess.run([SEQMEM, "run", str(sc), "-o", str(out), "-q", *sets], capture_output=True, text=True,
+                       timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr)
+    return seqmem.free_recall.read_events(out)
+
+
+def sequence_table(seqs, L):
+    """An event table with one list per recall sequence (serial positions 0-based), items = positions."""
+    rows = []
+    for k, s in enumerate(seqs):
+        rows += [(1, k + 1, j + 1, "study", j) for j in range(L)]
+        rows += [(1, k + 1, o + 1, "recall", j) for o, j in enumerate(s)]
+    return pd.DataFrame(rows, columns=["subject", "list", "position", "trial_type", "item"])
+
+
+class RecallLikelihood(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_simulated_frequencies_match_the_likelihood(self):
+        # 40 000 lists of 5: each exact sequence's count against 40 000 exp(log-likelihood), chi^2 over
+        # the sequences expected 5 times or more and the rest lumped
+        L, n = 5, 40000
+        for rule in ("luce", "softmax"):
+            with self.subTest(rule=rule):
+                ev = simulate(L, n, rule, Path(self.tmp.name) / f"sim_{rule}.h5")
+                m = seqmem.free_recall.merge(ev)
+                counts = Counter()
+                for _, g in m.groupby(["subject", "list"]):
+                    counts[tuple(int(x) - 1 for x in g.sort_values("output")["input"])] += 1
+                counts[()] += n - sum(counts.values())  # lists without any recall
+                seqs = sorted(counts)
+                ll = seqmem.free_recall.log_likelihood(sequence_table(seqs, L), PARAMS, rule=rule)
+                expected = n * np.exp(ll["log_likelihood"].to_numpy())
+                observed = np.array([counts[s] for s in seqs], float)
+                big = expected >= 5
+                obs, exp = observed[big], expected[big]
+                if n - exp.sum() > 1e-6 * n:  # the rest, lumped
+                    obs, exp = np.append(obs, n - obs.sum()), np.append(exp, n - exp.sum())
+                exp *= obs.sum() / exp.sum()  # equal totals to rounding, as chisquare asks
+                chi2, pvalue = stats.chisquare(obs, exp)
+                print(f"{rule}: {len(seqs)} sequences seen, {int(big.sum())} bins, chi^2 = {chi2:.1f}, p = {pvalue:.3f}")
+                self.assertGreater(pvalue, 0.001)
+                self.assertLess(abs(expected.sum() - n) / n, 0.01)  # the sequences seen carry nearly all the mass
+
+    def test_numpy_reference_on_simulated_lists(self):
+        # softmax: items outside the list (support 1e-7, weight e^(tau 1e-7)) are recalled: intrusions
+        ev = simulate(16, 60, "softmax", Path(self.tmp.name) / "sim16.h5", pool=40)
+        for rule in ("luce", "softmax"):
+            got = seqmem.free_recall.log_likelihood(ev, PARAMS, rule=rule)
+            p = {**reference.DEFAULTS, **PARAMS}
+            want = [reference.list_log_likelihood(r, L, p, softmax=rule == "softmax")
+                    for L, r in reference.sequences(ev)]
+            np.testing.assert_allclose(got["log_likelihood"].to_numpy(), want, rtol=0, atol=1e-10)
+        # intrusions and repeats: the events intrusion_rate counts, per list
+        rates = seqmem.free_recall.intrusion_rate(ev)
+        self.assertEqual(int(got["intrusions"].sum()), round(float(rates["intrusions"].sum()) * 60))
+        self.assertGreater(int(got["intrusions"].sum()), 0)
+        self.assertEqual(int(got["recalls"].sum()), round(float(rates["recalls"].sum()) * 60))
+
+    @unittest.skipUnless(PEERS.is_file(), "PEERS' sample not found (set SEQMEM_PEERS_CSV)")
+    def test_numpy_reference_on_peers(self):
+        df = pd.read_csv(PEERS)
+        df = df[df["subject"].isin(sorted(df["subject"].unique())[:3])]
+        # scenarios/free_recall_peers.toml's parameters (X_k = 0: a recall at any output position possible)
+        peers = {"beta_enc": 0.879, "beta_rec": 0.579, "beta_start": 0.115, "phi_s": 8.93, "phi_d": 1.47,
+                 "tau": 1.078, "X_s": 0.0499, "X_k": 0.0}
+        p = {**reference.DEFAULTS, **peers}
+        got = seqmem.free_recall.log_likelihood(df, peers, threads=2)
+        want = [reference.list_log_likelihood(r, L, p) for L, r in reference.sequences(df)]
+        np.testing.assert_allclose(got["log_likelihood"].to_numpy(), want, rtol=0, atol=1e-10)
+        self.assertEqual(len(got), 3 * 28)
+        self.assertTrue(np.isfinite(got["log_likelihood"]).all())
+
+    def test_bad_input(self):
+        ev = sequence_table([(0, 1)], 3)
+        with self.assertRaisesRegex(ValueError, "params\\['tua'\\]"):
+            seqmem.free_recall.log_likelihood(ev, {"tua": 1.0})
+        with self.assertRaisesRegex(ValueError, "beta"):
+            seqmem.free_recall.log_likelihood(ev, {"beta_rec": 1.5})
+        with self.assertRaisesRegex(ValueError, "rule"):
+            seqmem.free_recall.log_likelihood(ev, rule="boltzmann")
+
+
+if __name__ == "__main__":
+    SEQMEM = unittest_main.seqmem_path()
+    unittest_main.run(RecallLikelihood)
