@@ -86,3 +86,18 @@ TEST_CASE("EDEN holds the cued pattern when alpha_s / alpha_c > 1 and moves on i
   CHECK(o.check.ok());
   CHECK(o.check.cycles_completed >= 1);
 }
+
+TEST_CASE("a --set that one run of a [runs] list over kinds reads applies to it; one that no run reads is refused") {
+  const std::string text =
+      "seed = 1\n[model]\nN_f = 40\n[memories]\nK = 5\n[runs]\nlist = [{kind = \"seqnet\"}, {kind = \"mixednet\"}]\n";
+  const Scenario sc = load_scenario_text(text, "<test>", ".", {"mixednet_lambda=3"});
+  CHECK(sc.runs[1].sequence().net.lambda == 3.0);
+  CHECK(sc.runs[0].model == ModelKind::seqnet);
+  CHECK_THROWS_WITH_AS(load_scenario_text(text, "<test>", ".", {"eden_T_d=3"}),
+                       doctest::Contains("nor to any other run of this scenario"), InputError);
+  // a [runs] entry names its run, which must read it
+  CHECK_THROWS_AS(load_scenario_text("seed = 1\n[memories]\nK = 5\n[runs]\nlist = [{kind = \"seqnet\", "
+                                     "mixednet_lambda = 3.0}]\n",
+                                     "<test>", "."),
+                  InputError);
+}

@@ -352,6 +352,18 @@ class FamilyRuns(unittest.TestCase):
             self.assertEqual(visits, [(k % K) + 1 for k in range(len(visits))])
             self.assertEqual(int(a["first_wrong_visit"]), 0)
 
+    def test_states_records_only_what_it_lists(self):
+        # states = ["s"]: EDEN's delay layer alone (a fresh user found both layers written)
+        out = Path(self.runs_tmp.name) / "s_only.h5"
+        p = subprocess.run([SEQMEM, "run", str(ROOT / "scenarios/eden_run.toml"), "-o", str(out), "-q", "--set",
+                            "t_end=20", "--set", 'states=["s"]'], capture_output=True, text=True, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with h5py.File(out, "r") as f:
+            g = f["runs/r0000"]
+            self.assertIn("s", g)
+            self.assertNotIn("v", g)
+            self.assertEqual(g["s"].shape, (21, 100))  # every 10th sample of 0.1, and t_end
+
 
 class All(SequenceMemories, FamilySweep, FamilyRuns):
     """The classes in one run of unittest_main.run (the sweep and the runs are set up once each)."""

@@ -110,7 +110,10 @@ RunSpec RunList::Impl::resolve_run(std::size_t i, const Values& from, std::vecto
                                     v.origin.at(k.key), k.key, unread_context(k, r)));
       continue;
     }
-    if (v.overridden(k.key)) v.fail(k.key, fmt::format("does not apply to {}; remove it", unread_context(k, r)));
+    // a [runs] entry names its run: the run must read it; a --set (or the file) sets every run: one
+    // run that reads it is enough (the check after every run is resolved)
+    if (v.overridden(k.key) && by_entry.count(k.key))
+      v.fail(k.key, fmt::format("does not apply to {}; remove it", unread_context(k, r)));
     if (unread) unread->push_back(&k);
   }
   return r;
@@ -268,7 +271,7 @@ void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& ove
         break;
       }
     }
-    if (!read_by_file_alone)
+    if (!read_by_file_alone || base.overridden(def.key))  // a --set no run reads is a mistake of its own
       base.fail(def.key, fmt::format("does not apply to {}{}; remove it", unread_context(def, *first_run),
                                      n > 1 ? " nor to any other run of this scenario" : ""));
     sc.warnings.push_back(fmt::format("{}: key '{}' is not read by {} once the {} are applied; it is ignored",

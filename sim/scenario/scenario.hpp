@@ -230,7 +230,8 @@ struct SequenceSpec {
   SequenceNetParams net;  // the maps: separation, degree, lambda and delay (models/sequence_net.hpp)
   EdenParams eden;        // EDEN (models/eden.hpp)
   double cue_flip = 0.0;
-  bool record_state = false;  // S (maps) or v and s (EDEN) at every state_every-th sample
+  bool record_state = false;  // S (maps) or v (EDEN) at every state_every-th sample
+  bool record_delay = false;  // EDEN's delay layer s, likewise
   int state_every = 1;
   int chunk = 256;
   std::vector<int> expect_cycle;  // the stored cycle 0 .. K - 1, checked from the first visit

@@ -64,7 +64,7 @@ Applies gsemm_key_applies(const KeyDef& k, const RunSpec& r) {
   // GAMM (Phi = 0): the delay never reaches the features
   if (r.model == ModelKind::gamm && (is(k.key, "alpha_c") || is(k.key, "T_d") || is(k.key, "beta_d") || is(k.key, "V_d0")))
     return no();
-  if (section == "model" && sequence_network_key(k.key)) return no("a key of the sequence memories ([baseline])");
+  if (section == "model" && sequence_network_key(k.key)) return no();  // read by a [baseline] and the sequence kinds
   if (section == "model") {
     const bool softmax = r.params.sigma_h.kind == HiddenKind::softmax;
     if (is(k.key, "T_h")) return when(r.model == ModelKind::gsemm);

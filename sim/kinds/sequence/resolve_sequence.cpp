@@ -51,7 +51,7 @@ void resolve_record(const Values& v, RunSpec& r) {
     if (eden ? name != "v" && name != "s" : name != "S")
       v.fail("states",
              fmt::format("kind = \"{}\" records {}, not {}", to_string(r.model), eden ? "v and s" : "S", name));
-    q.record_state = true;
+    (name == "s" ? q.record_delay : q.record_state) = true;
   }
   q.state_every = v.int32("state_every");
   q.chunk = v.int32("chunk");

@@ -16,8 +16,9 @@ ResourceEstimate estimate_sequence(const RunSpec& r, const FileCache&, int) {
   const bool eden = r.model == ModelKind::eden;
   const double N = r.N_f, K = q.K;
   const double samples = eden ? std::floor(r.t_end / r.sample_dt) + 2 : r.t_end + 1;
-  const double state_samples = q.record_state ? std::floor(samples / q.state_every) + 1 : 0;
-  const double n_state = q.record_state ? N * (eden ? 2 : 1) : 0;
+  const bool states = q.record_state || q.record_delay;
+  const double state_samples = states ? std::floor(samples / q.state_every) + 1 : 0;
+  const double n_state = N * (q.record_state + q.record_delay);
   // The patterns (the run's, and the model's: a map's Xi, Xi+, Q and bits, EDEN's Xi and Xi_-), a
   // map's tau states and fields (or EDEN's stepper stages), and the buffers of `chunk` samples.
   const double model = eden ? 2 * N * K + 20 * N : 3 * N * K + N * K / 64 + (q.net.delay + 4) * N + 4 * K;
@@ -27,11 +28,12 @@ ResourceEstimate estimate_sequence(const RunSpec& r, const FileCache&, int) {
       output_bytes("sequence_run", {{"time", samples}, {"memory", K}, {"neuron", N}, {"state_time", state_samples}},
                    [&](const std::string& name) {
                      if (name == "S") return q.record_state && !eden;
-                     if (name == "v" || name == "s") return q.record_state && eden;
-                     if (name == "state_time") return q.record_state;
+                     if (name == "v") return q.record_state && eden;
+                     if (name == "s") return q.record_delay;
+                     if (name == "state_time") return states;
                      return true;
                    });
-  e.output_keys = "t_end, sample_dt, K, N_f, states, state_every";
+  e.output_keys = eden ? "t_end, sample_dt, K, N_f, states, state_every" : "t_end, K, N_f, states, state_every";
   // a map: two products of N x K per update (the fields' tables and H), the overlaps; EDEN: the
   // hidden input and the target (4 N K) per right-hand side, 4 a step for rk4 (6 for dopri5) at dt
   const double per_step = eden ? (r.stepper == StepperKind::dopri5 ? 6 : 4) * (4 * N * K + 40 * K) : 8 * N * K;

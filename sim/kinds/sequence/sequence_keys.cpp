@@ -32,7 +32,7 @@ Applies applies(const std::string& section, const char* key, const RunSpec& r) {
   if (section == "integrator") return eden ? integrator_applies(key, r) : when(is(key, "t_end"));
   if (section == "record") {
     if (is(key, "sample_dt")) return when(eden);  // a map: every update is a sample
-    return when(!is(key, "state_every") || r.sequence().record_state, r, "states");
+    return when(!is(key, "state_every") || r.sequence().record_state || r.sequence().record_delay, r, "states");
   }
   if (section == "analysis") return kYes;  // stall_time and the stop rules (the cycle is the stored one)
   return when(section.empty());            // seed, name, description

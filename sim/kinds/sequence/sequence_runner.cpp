@@ -45,10 +45,10 @@ class Recorder {
     if (out_) {
       t_.push_back(t);
       m_buf_.insert(m_buf_.end(), m_.data(), m_.data() + m_.size());
-      if (q_.record_state && (n_ % q_.state_every == 0 || t == spec_.t_end)) {
+      if ((q_.record_state || q_.record_delay) && (n_ % q_.state_every == 0 || t == spec_.t_end)) {
         st_.push_back(t);
-        x_buf_.insert(x_buf_.end(), x.data(), x.data() + x.size());
-        s_buf_.insert(s_buf_.end(), s.data(), s.data() + s.size());
+        if (q_.record_state) x_buf_.insert(x_buf_.end(), x.data(), x.data() + x.size());
+        if (q_.record_delay) s_buf_.insert(s_buf_.end(), s.data(), s.data() + s.size());
       }
       if (t_.size() == static_cast<std::size_t>(q_.chunk)) flush();
     }

@@ -11,7 +11,7 @@
 namespace seqmem {
 
 struct SequenceWriter::Impl {
-  bool map = true;
+  bool map = true, first = false, second = false;  // a map; S (or v) recorded; s recorded
   hsize_t N = 0;
   h5::Handle group;
   h5::Appendable time, overlaps, state_time, S, v, s;
@@ -38,17 +38,21 @@ SequenceWriter::SequenceWriter(hid_t runs_group, const RunSpec& spec, const Mat&
   h5::make_scale(m.time.id(), "time");
   m.overlaps = h5::Appendable(grp, "overlaps", {K}, chunk);
   attach_dimensions(m.overlaps.id());
-  if (spec.sequence().record_state) {
+  m.first = spec.sequence().record_state;
+  m.second = spec.sequence().record_delay;
+  if (m.first || m.second) {
     m.state_time = h5::Appendable(grp, "state_time", {}, chunk);
     h5::make_scale(m.state_time.id(), "state_time");
-    if (m.map) {
+    if (m.first && m.map) {
       m.S = h5::Appendable(grp, "S", {N}, chunk, H5T_NATIVE_INT);
       attach_dimensions(m.S.id());
-    } else {
-      for (auto [a, name] : {std::pair{&m.v, "v"}, std::pair{&m.s, "s"}}) {
-        *a = h5::Appendable(grp, name, {N}, chunk);
-        attach_dimensions(a->id());
-      }
+    } else if (m.first) {
+      m.v = h5::Appendable(grp, "v", {N}, chunk);
+      attach_dimensions(m.v.id());
+    }
+    if (m.second) {
+      m.s = h5::Appendable(grp, "s", {N}, chunk);
+      attach_dimensions(m.s.id());
     }
   }
 }
@@ -68,13 +72,13 @@ void SequenceWriter::append_states(const double* t, const double* first, const d
   std::lock_guard<std::mutex> g(h5::lock());
   auto& m = *impl_;
   m.state_time.append(t, n);
-  if (m.map) {
+  if (m.first && m.map) {
     m.spins.assign(first, first + n * m.N);  // +-1 exactly
     m.S.append(m.spins.data(), n);
-  } else {
+  } else if (m.first) {
     m.v.append(first, n);
-    m.s.append(second, n);
   }
+  if (m.second) m.s.append(second, n);
 }
 
 void SequenceWriter::finish(const RunOutcome& o) {

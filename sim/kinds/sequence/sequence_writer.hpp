@@ -19,8 +19,8 @@ class SequenceWriter {
   ~SequenceWriter();
   // n samples: times t[n] and overlaps row-major (n x K).
   void append_samples(const double* t, const double* overlaps, hsize_t n);
-  // n state samples: times t[n] and the states row-major (n x N): S of a map (entries +-1, stored as
-  // integers), or v and s of EDEN.
+  // n state samples: times t[n] and the states row-major (n x N): `first` S of a map (entries +-1,
+  // stored as integers) or v of EDEN, `second` EDEN's s; each read only where `states` lists it.
   void append_states(const double* t, const double* first, const double* second, hsize_t n);
   void finish(const RunOutcome& outcome);
 
