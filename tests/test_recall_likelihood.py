@@ -11,6 +11,7 @@ Usage (from the repository root, as ctest does):
     .venv/bin/python tests/test_recall_likelihood.py /path/to/seqmem
 """
 
+import math
 import os
 import subprocess
 import sys
@@ -122,6 +123,36 @@ class RecallLikelihood(unittest.TestCase):
         np.testing.assert_allclose(got["log_likelihood"].to_numpy(), want, rtol=0, atol=1e-10)
         self.assertEqual(len(got), 3 * 28)
         self.assertTrue(np.isfinite(got["log_likelihood"]).all())
+
+    def test_fit_per_subject(self):
+        # two subjects of 28 lists of 16 simulated from known parameters, fitted (a short search): the fit
+        # scores at least as well as the generating parameters, AIC and BIC by their formulas, and the
+        # table does not depend on the number of worker processes
+        from seqmem.fit_likelihood import fit_subjects
+
+        true = {"beta_enc": 0.8, "beta_rec": 0.6, "beta_start": 0.2, "phi_s": 2.0, "phi_d": 1.0, "tau": 1.5,
+                "X_s": 0.05, "X_k": 0.1}
+        text = ("seed = 3\n[model]\nkind = \"free_recall\"\n[items]\nN_items = 16\n[lists]\nL = 16\nsubjects = 2\n"
+                "lists = 28\n")
+        sc = Path(self.tmp.name) / "subjects.toml"
+        sc.write_text(text)
+        out = Path(self.tmp.name) / "subjects.h5"
+        sets = [x for k, v in true.items() for x in ("--set", f"{k}={v}")]
+        p = subprocess.run([SEQMEM, "run", str(sc), "-o", str(out), "-q", *sets], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ev = seqmem.free_recall.read_events(out)
+        one, lists = fit_subjects(ev, processes=1, popsize=8, maxiter=60)
+        two, _ = fit_subjects(ev, processes=2, popsize=8, maxiter=60)
+        pd.testing.assert_frame_equal(one, two)
+        at_true = seqmem.free_recall.log_likelihood(ev, true).groupby(level="subject")["log_likelihood"].sum()
+        for s, row in one.iterrows():
+            with self.subTest(subject=s):
+                self.assertGreaterEqual(row["log_likelihood"], at_true[s] - 1e-9)
+                self.assertEqual(row["n_lists"], 28)
+                self.assertAlmostEqual(row["AIC"], 16 - 2 * row["log_likelihood"], places=9)
+                self.assertAlmostEqual(row["BIC"], 8 * math.log(row["n_recalls"] + 28) - 2 * row["log_likelihood"],
+                                       places=9)
+        self.assertEqual(len(lists), 56)
 
     def test_bad_input(self):
         ev = sequence_table([(0, 1)], 3)
