@@ -87,7 +87,7 @@ TEST_CASE("EDEN holds the cued pattern when alpha_s / alpha_c > 1 and moves on i
   CHECK(o.check.cycles_completed >= 1);
 }
 
-TEST_CASE("a --set that one run of a [runs] list over kinds reads applies to it; one that no run reads is refused") {
+TEST_CASE("a --set that one run of a [runs] list over kinds reads applies to it, and one that no run reads is refused") {
   const std::string text =
       "seed = 1\n[model]\nN_f = 40\n[memories]\nK = 5\n[runs]\nlist = [{kind = \"seqnet\"}, {kind = \"mixednet\"}]\n";
   const Scenario sc = load_scenario_text(text, "<test>", ".", {"mixednet_lambda=3"});
