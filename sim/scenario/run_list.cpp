@@ -241,10 +241,12 @@ void RunList::Impl::check_runs(Scenario& sc, const std::vector<std::string>& ove
                                    [&](const auto& kv) { return kv.first == first[k].first; });
       varies[k] = it == r.resolved.end() || value_text(it->second) != first[k].second;
     }
-    for (const auto& [key, value] : r.resolved)  // keys the first run does not read
+    for (const auto& read : r.resolved) {  // keys the first run does not read
+      const std::string& key = read.first;  // (a structured binding cannot be captured before C++20)
       if (std::none_of(first.begin(), first.end(), [&](const auto& kv) { return kv.first == key; }) &&
           std::find(extra.begin(), extra.end(), key) == extra.end())
         extra.push_back(key);
+    }
   }
   for (std::size_t k = 0; k < varies.size(); ++k)
     if (varies[k]) sc.varying.push_back(first[k].first);
