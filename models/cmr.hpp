@@ -169,8 +169,9 @@ inline double choice_exponent(double a, bool softmax) { return softmax ? a : std
 // E = -log sum_i exp(tau a_i) (Ramsauer et al. 2021). Both are computed relative to the largest
 // support, exp(tau (log a_i - log a_max)) and exp(tau (a_i - a_max)), so that no sensitivity
 // overflows. Excluded items (a = 0 from support()) get 0. Returns the sum of the weights (>= 1
-// when any item is left).
-inline double choice_weights(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax, Vec& w) {
+// when any item is left); `top`, when given, receives the largest exponent.
+inline double choice_weights(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax, Vec& w,
+                             double* top_out = nullptr) {
   double top = -1e300;
   for (Eigen::Index i = 0; i < a.size(); ++i)
     if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, choice_exponent(a(i), softmax));
@@ -184,17 +185,15 @@ inline double choice_weights(const Vec& a, const std::vector<char>& excluded, do
     w(i) = d == 0.0 ? 1.0 : std::exp(tau * d);
     sum += w(i);
   }
+  if (top_out) *top_out = top;
   return sum;
 }
 
-// log P(choose `item`) = tau (x_item - x_top) - log(sum of the weights), from choice_weights' w and sum:
-// exact where the item's weight underflows (w = 0 is then not -inf).
-inline double choice_log_probability(const Vec& a, const std::vector<char>& excluded, double tau, bool softmax,
-                                     const Vec& w, double sum, int item) {
+// log P(choose `item`) = tau (x_item - x_top) - log(sum of the weights), from choice_weights' w, sum
+// and top: exact where the item's weight underflows (w = 0 is then not -inf).
+inline double choice_log_probability(const Vec& a, double tau, bool softmax, const Vec& w, double sum, double top,
+                                     int item) {
   if (w(item) > 0) return std::log(w(item)) - std::log(sum);
-  double top = -1e300;
-  for (Eigen::Index i = 0; i < a.size(); ++i)
-    if (!excluded[static_cast<std::size_t>(i)]) top = std::max(top, choice_exponent(a(i), softmax));
   return tau * (choice_exponent(a(item), softmax) - top) - std::log(sum);
 }
 

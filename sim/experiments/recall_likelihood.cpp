@@ -73,8 +73,9 @@ ListLikelihood score(CmrList& net, const CmrParams& p, bool softmax, const Recal
     const double stop = stop_probability(p, o);
     r.log_likelihood += stop >= 1.0 ? minus_inf : std::log1p(-stop);
     net.support(excluded, a);
-    const double sum = choice_weights(a, excluded, p.tau, softmax, w);
-    r.log_likelihood += choice_log_probability(a, excluded, p.tau, softmax, w, sum, item);
+    double top = 0;
+    const double sum = choice_weights(a, excluded, p.tau, softmax, w, &top);
+    r.log_likelihood += choice_log_probability(a, p.tau, softmax, w, sum, top, item);
     excluded[static_cast<std::size_t>(item)] = 1;
     net.recall_input(item, c_in);
     context_update(net.context(), c_in, p.beta_rec);

@@ -34,8 +34,7 @@ DEFAULT_FREE = {"beta_enc": (0.05, 0.99, False), "beta_rec": (0.05, 0.99, False)
 def _to_params(z, names, free, fixed):
     p = dict(fixed)
     for v, name in zip(z, names):
-        lo, hi, log = free[name]
-        p[name] = math.exp(v) if log else v
+        p[name] = math.exp(v) if free[name][2] else v  # a log-scale parameter is searched as its log
     return p
 
 
