@@ -33,6 +33,9 @@ struct CmrParams {
   double salience_decay_time = 0.0, retention_interval = 0.0;  // presentations (0: no decay)
   double tau = 1.0;                 // sensitivity of the choice rule
   double X_s = 0.01, X_k = 0.3;     // stop probability X_s e^{X_k o} at output position o (0-based)
+  // The likelihood's models only (models/cmr_session.hpp): the drift between the lists of a session
+  // (1: context reset) and the probability of a recall outside the pool (an extra-list intrusion).
+  double beta_list = 1.0, p_eli = 0.0;
 };
 
 // The leaky competing accumulator (Usher & McClelland 2001; Polyn et al. 2009 Eq. 9-10).

@@ -11,6 +11,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -311,6 +312,41 @@ class Mpi(unittest.TestCase):
                 p = mpirun(3, "run", str(scenario), "-o", str(three), "-j", "2", "-q")
                 self.assertEqual(p.returncode, 0, p.stderr)
                 self.assertIn("runs/r0002/overlaps", self.assertSameFiles(one, three))
+
+    def test_likelihood_fit_over_ranks_equals_one_process(self):
+        # seqmem-fit --objective likelihood under mpirun: 3 ranks fit subjects 0, 3, ... / 1, 4, ... / ...
+        # and rank 0 writes the same tables as one process; a rank that fails alone ends the job
+        sys.path.insert(0, unittest_main.package_path())
+        import seqmem
+
+        ev = seqmem.likelihood.sample_events({"beta_enc": 0.4, "tau": 1.0, "beta_list": 0.4, "p_eli": 0.02},
+                                             model="across", subjects=5, sessions=2, lists=3, length=8, seed=4)
+        data = self.dir / "events.csv"
+        ev.to_csv(data, index=False)
+        env = dict(ENV, PYTHONPATH=unittest_main.package_path())
+        fit = [sys.executable, "-m", "seqmem.fit", str(data), "--objective", "likelihood", "--model", "across",
+               "--quick"]
+        p = subprocess.run([*fit, "-o", str(self.dir / "fit1"), "--processes", "1"], capture_output=True, text=True,
+                           env=env, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run(["mpirun", "--oversubscribe", "-np", "3", "-x", "PYTHONPATH", *fit, "-o",
+                            str(self.dir / "fit3")], capture_output=True, text=True, env=env, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("on 3 rank(s)", p.stderr)
+        for suffix in (".csv", "_lists.csv"):
+            self.assertEqual((self.dir / f"fit1{suffix}").read_bytes(), (self.dir / f"fit3{suffix}").read_bytes())
+        with h5py.File(self.dir / "fit1.h5", "r") as a, h5py.File(self.dir / "fit3.h5", "r") as b:
+            self.assertEqual(int(b.attrs["ranks"]) if "ranks" in b.attrs else None, 3)
+            for k in a:
+                if isinstance(a[k], h5py.Dataset):
+                    np.testing.assert_array_equal(a[k][()], b[k][()], err_msg=k)
+        cmd = ["mpirun", "--oversubscribe", "-np", "1", "-x", "PYTHONPATH", *fit, "-o", str(self.dir / "never"), ":",
+               "-np", "1", "-x", "PYTHONPATH", *[str(self.dir / "none.csv") if x == str(data) else x for x in fit],
+               "-o", str(self.dir / "never")]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("seqmem-fit: rank 1: error: ", p.stderr)
+        self.assertEqual([x for x in os.listdir(self.dir) if x.startswith("never")], [])
 
     def test_bad_input_under_mpirun(self):
         out = self.dir / "never.h5"

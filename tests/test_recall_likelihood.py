@@ -1,11 +1,15 @@
-"""The likelihood of free recall under CMR (seqmem.free_recall.log_likelihood; docs/free_recall.md,
-"The likelihood"), as the field validates a fitting tool:
+"""The likelihood of free recall under CMR (seqmem.likelihood.log_likelihood; docs/free_recall.md §7),
+within lists and across a session's lists, as the field validates a fitting tool:
   - against simulation: lists of 5 simulated by `seqmem run` (kind = "free_recall"), the frequency
     of every exact recall sequence against exp(log-likelihood), a chi^2 test (Luce and softmax);
   - against an independent NumPy implementation of the same equations (bench/bench_cmr_likelihood.py)
     on simulated lists of 16 and on PEERS subjects when the sample is found (SEQMEM_PEERS_CSV, or
     shared/data/peers_free_recall.csv in the folder that holds the checkout, as on CI);
-  - intrusions and repeats left out and counted as seqmem.free_recall.intrusion_rate counts them.
+  - intrusions and repeats left out and counted as seqmem.free_recall.intrusion_rate counts them;
+  - the across-list model sampled (seqmem.likelihood.sample_events): its prior-list intrusions fall
+    with list lag, and the within-list model makes none;
+  - the per-subject fit, as a function and as the command seqmem-fit --objective likelihood (HDF5
+    read back with xarray, CSV, held-out lists, bad arguments).
 
 Usage (from the repository root, as ctest does):
     .venv/bin/python tests/test_recall_likelihood.py /path/to/seqmem
@@ -82,7 +86,7 @@ class RecallLikelihood(unittest.TestCase):
                     counts[tuple(int(x) - 1 for x in g.sort_values("output")["input"])] += 1
                 counts[()] += n - sum(counts.values())  # lists without any recall
                 seqs = sorted(counts)
-                ll = seqmem.free_recall.log_likelihood(sequence_table(seqs, L), PARAMS, rule=rule)
+                ll = seqmem.likelihood.log_likelihood(sequence_table(seqs, L), PARAMS, rule=rule)
                 expected = n * np.exp(ll["log_likelihood"].to_numpy())
                 observed = np.array([counts[s] for s in seqs], float)
                 big = expected >= 5
@@ -99,7 +103,7 @@ class RecallLikelihood(unittest.TestCase):
         # softmax: items outside the list (support 1e-7, weight e^(tau 1e-7)) are recalled: intrusions
         ev = simulate(16, 60, "softmax", Path(self.tmp.name) / "sim16.h5", pool=40)
         for rule in ("luce", "softmax"):
-            got = seqmem.free_recall.log_likelihood(ev, PARAMS, rule=rule)
+            got = seqmem.likelihood.log_likelihood(ev, PARAMS, rule=rule)
             p = {**reference.DEFAULTS, **PARAMS}
             want = [reference.list_log_likelihood(r, L, p, softmax=rule == "softmax")
                     for L, r in reference.sequences(ev)]
@@ -118,7 +122,7 @@ class RecallLikelihood(unittest.TestCase):
         peers = {"beta_enc": 0.879, "beta_rec": 0.579, "beta_start": 0.115, "phi_s": 8.93, "phi_d": 1.47,
                  "tau": 1.078, "X_s": 0.0499, "X_k": 0.0}
         p = {**reference.DEFAULTS, **peers}
-        got = seqmem.free_recall.log_likelihood(df, peers, threads=2)
+        got = seqmem.likelihood.log_likelihood(df, peers, threads=2)
         want = [reference.list_log_likelihood(r, L, p) for L, r in reference.sequences(df)]
         np.testing.assert_allclose(got["log_likelihood"].to_numpy(), want, rtol=0, atol=1e-10)
         self.assertEqual(len(got), 3 * 28)
@@ -144,7 +148,7 @@ class RecallLikelihood(unittest.TestCase):
         one, lists = fit_subjects(ev, processes=1, popsize=8, maxiter=60)
         two, _ = fit_subjects(ev, processes=2, popsize=8, maxiter=60)
         pd.testing.assert_frame_equal(one, two)
-        at_true = seqmem.free_recall.log_likelihood(ev, true).groupby(level="subject")["log_likelihood"].sum()
+        at_true = seqmem.likelihood.log_likelihood(ev, true).groupby(level="subject")["log_likelihood"].sum()
         for s, row in one.iterrows():
             with self.subTest(subject=s):
                 self.assertGreaterEqual(row["log_likelihood"], at_true[s] - 1e-9)
@@ -154,14 +158,110 @@ class RecallLikelihood(unittest.TestCase):
                                        places=9)
         self.assertEqual(len(lists), 56)
 
+    def test_numpy_reference_across_lists(self):
+        # the across-list model on sampled sessions with PLIs and ELIs (every mechanism on), and on PEERS
+        # when found, against the reference's own reading of the table and its own equations
+        params = {**PARAMS, "beta_enc": 0.4, "tau": 1.0, "beta_list": 0.3, "p_eli": 0.1, "salience_decay_time": 20.0}
+        ev = seqmem.likelihood.sample_events(params, model="across", subjects=2, sessions=2, lists=4, length=8, seed=5)
+        src = seqmem.free_recall.recall_sources(ev)
+        self.assertGreater(int((src["lag"] > 0).sum()), 5)
+        self.assertGreater(int((src["lag"] < 0).sum()), 5)
+        tables = [ev]
+        if PEERS.is_file():
+            df = pd.read_csv(PEERS)
+            tables.append(df[df["subject"].isin(sorted(df["subject"].unique())[:3])])
+        p = {**reference.DEFAULTS, **params}
+        for table in tables:
+            for rule in ("luce", "softmax"):
+                got = seqmem.likelihood.log_likelihood(table, params, rule=rule, model="across", threads=2)
+                want = [x for s in reference.sessions(table)
+                        for x in reference.session_log_likelihood(s, p, softmax=rule == "softmax", across=True)]
+                np.testing.assert_allclose(got["log_likelihood"].to_numpy(), want, rtol=0, atol=1e-10)
+                self.assertEqual(int(got["left_out"].sum()), 0)  # p_eli > 0: every intrusion scored
+
+    def test_sampled_prior_list_intrusions(self):
+        # across lists with a slow drift (within and between lists): PLIs from lag 1 outnumber those from
+        # lag 3 per list (recency); within lists there are none
+        params = {**PARAMS, "beta_enc": 0.4, "tau": 1.0, "beta_list": 0.2, "p_eli": 0.0}
+        ev = seqmem.likelihood.sample_events(params, model="across", subjects=20, sessions=1, lists=4, length=12,
+                                             seed=2, threads=2)
+        rec = seqmem.free_recall.pli_recency(ev).groupby(level="lag")[["plis", "lists"]].sum()
+        print(f"sampled PLIs by lag: {rec['plis'].tolist()} over {rec['lists'].tolist()} lists")
+        self.assertGreater(rec.loc[1, "plis"] / rec.loc[1, "lists"], 2 * rec.loc[3, "plis"] / rec.loc[3, "lists"])
+        within = seqmem.likelihood.sample_events(params, model="within", subjects=5, lists=4, length=12, seed=2)
+        self.assertEqual(int(seqmem.free_recall.recall_sources(within)["intrusion"].sum()), 0)
+        # the table's item names give each event's source: recall_sources reads it back
+        src = seqmem.free_recall.recall_sources(ev)
+        studied = src[src["lag"] >= 0]
+        source_list = studied["item"].str.extract(r"l(\d+)p")[0].astype(int)
+        np.testing.assert_array_equal(studied["list"] - studied["lag"], source_list)
+        # the same seed gives the same table for any thread count
+        again = seqmem.likelihood.sample_events(params, model="across", subjects=20, sessions=1, lists=4,
+                                                length=12, seed=2, threads=1)
+        pd.testing.assert_frame_equal(ev, again)
+
+    def test_fit_command(self):
+        # seqmem-fit --objective likelihood: HDF5 (read with xarray) and CSV agree, held-out columns,
+        # the across model's extra parameters, and its refusals (exit 2, nothing written)
+        import xarray as xr
+
+        ev = seqmem.likelihood.sample_events({**PARAMS, "beta_enc": 0.4, "beta_list": 0.4, "p_eli": 0.02}, model="across",
+                                             subjects=2, sessions=2, lists=4, length=10, seed=9)
+        data = Path(self.tmp.name) / "events.csv"
+        ev.to_csv(data, index=False)
+        out = Path(self.tmp.name) / "fits"
+
+        env = {**os.environ, "PYTHONPATH": unittest_main.package_path()}
+
+        def fit(*args, output=out):
+            return subprocess.run([sys.executable, "-m", "seqmem.fit", str(data), "--objective", "likelihood",
+                                   "-o", str(output), *args], capture_output=True, text=True, timeout=600, env=env)
+
+        p = fit("--model", "across", "--quick", "--holdout", "odd", "--processes", "2", "--restarts", "2")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ds = xr.open_dataset(f"{out}.h5", engine="h5netcdf")
+        table = pd.read_csv(f"{out}.csv")
+        lists = pd.read_csv(f"{out}_lists.csv")
+        self.assertEqual(ds.sizes["subject"], 2)
+        self.assertEqual(ds.sizes["list_index"], 16)
+        for c in ("beta_list", "p_eli", "log_likelihood", "held_out_log_likelihood", "AIC", "restarts_agreeing"):
+            np.testing.assert_allclose(ds[c].values, table[c].to_numpy(), rtol=1e-15)
+        self.assertEqual(ds.attrs["model"], "across")
+        self.assertTrue((table["restarts"] == 2).all() and (table["restarts_agreeing"] >= 1).all())
+        # the held-out sum is the sum of the held-out lists' log-likelihoods, each list scored once
+        for s, row in table.set_index("subject").iterrows():
+            mine = lists[lists["subject"] == s]
+            self.assertAlmostEqual(row["held_out_log_likelihood"],
+                                   mine.loc[mine["held_out"], "log_likelihood"].sum(), places=9)
+            self.assertAlmostEqual(row["log_likelihood"], mine.loc[~mine["held_out"], "log_likelihood"].sum(),
+                                   places=9)
+            self.assertEqual(row["k"], 10)
+        ds.close()
+        again = fit("--quick")
+        self.assertEqual(again.returncode, 2)
+        self.assertIn("exists; replace it with --overwrite", again.stderr)
+        for args, message in ((["--subject", "99"], "--subject 99: no such subject"),
+                              (["--free", "tua=1:2"], "free parameter 'tua'"),
+                              (["--restarts", "0"], "--restarts 0: must be >= 1")):
+            q = fit(*args, output=Path(self.tmp.name) / "none")
+            self.assertEqual(q.returncode, 2, q.stderr)
+            self.assertIn(message, q.stderr)
+            self.assertFalse(list(Path(self.tmp.name).glob("none*")))
+
     def test_bad_input(self):
         ev = sequence_table([(0, 1)], 3)
         with self.assertRaisesRegex(ValueError, "params\\['tua'\\]"):
-            seqmem.free_recall.log_likelihood(ev, {"tua": 1.0})
+            seqmem.likelihood.log_likelihood(ev, {"tua": 1.0})
         with self.assertRaisesRegex(ValueError, "beta"):
-            seqmem.free_recall.log_likelihood(ev, {"beta_rec": 1.5})
+            seqmem.likelihood.log_likelihood(ev, {"beta_rec": 1.5})
         with self.assertRaisesRegex(ValueError, "rule"):
-            seqmem.free_recall.log_likelihood(ev, rule="boltzmann")
+            seqmem.likelihood.log_likelihood(ev, rule="boltzmann")
+        with self.assertRaisesRegex(ValueError, "model"):
+            seqmem.likelihood.log_likelihood(ev, model="cmr2")
+        with self.assertRaisesRegex(ValueError, "p_eli"):
+            seqmem.likelihood.log_likelihood(ev, {"p_eli": 1.0})
+        with self.assertRaisesRegex(ValueError, "session"):
+            seqmem.likelihood.log_likelihood(ev.assign(session=ev["position"]), model="across")
 
 
 if __name__ == "__main__":

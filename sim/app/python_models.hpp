@@ -13,5 +13,7 @@ void bind_sequence(pybind11::module_& m);
 
 // cmr_log_likelihood (python_likelihood.cpp).
 void bind_likelihood(pybind11::module_& m);
+// The MPI job from Python (python_mpi.cpp).
+void bind_mpi(pybind11::module_& m);
 
 }  // namespace seqmem::python

@@ -234,5 +234,6 @@ PYBIND11_MODULE(_core, m) {
   bind_models(m);    // sim/app/python_models.cpp
   bind_sequence(m);  // sim/app/python_sequence.cpp
   bind_likelihood(m);  // sim/app/python_likelihood.cpp
+  bind_mpi(m);         // sim/app/python_mpi.cpp
   bind_analysis(m);  // sim/app/python_analysis.cpp
 }

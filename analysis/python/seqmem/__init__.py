@@ -13,8 +13,11 @@ Two halves, one package:
 - the free-recall analyses (serial-position curve, first recall, lag-CRP, ... on psifr's event
   table, and the human reference curves; module :mod:`seqmem.free_recall`), counted by the compiled
   accumulator that the runs use;
-- the fit of CMR to free-recall data (:func:`seqmem.fit_free_recall`, the command ``seqmem-fit``;
-  module :mod:`seqmem.fit`).
+- the exact likelihood of free recall under CMR, within lists or across a session's lists, and the
+  same model sampled (module :mod:`seqmem.likelihood`);
+- the fit of CMR to free-recall data, by summary curves (:func:`seqmem.fit_free_recall`, module
+  :mod:`seqmem.fit`) or by likelihood per subject (module :mod:`seqmem.fit_likelihood`); the command
+  ``seqmem-fit`` runs both.
 
 Time is in units of the feature time constant T_f throughout. ``./setup.sh build`` installs the
 package into the checkout's own environment ``.venv`` (``.venv/bin/python``; docs/python.md).
@@ -25,6 +28,7 @@ from .reader import __all__ as _reader_all
 from .diffusion_reader import *  # noqa: F401,F403
 from .diffusion_reader import __all__ as _diffusion_reader_all
 from . import free_recall  # noqa: F401
+from . import likelihood  # noqa: F401
 from .checkout import shipped_scenario  # noqa: F401
 
 from .simulate import (DenseGSEMM, Diffusion, GSEMM, InputError, ModernHopfield, OutputError, keys, run,  # noqa: E402

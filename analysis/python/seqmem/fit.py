@@ -23,11 +23,18 @@ The output: the fitted scenario (a TOML file whose comments give the fit, its RM
 misses the data), written only where ``-o`` says (``-o -``: standard output); an existing file is
 refused unless ``--overwrite``.
 
+``--objective likelihood`` fits every subject of an event table by maximum likelihood instead
+(seqmem.fit_likelihood: ``--model within|across``, ``--rule``, ``--restarts``, ``--holdout odd|even``,
+``--subject``, ``--processes``; the defaults free eight parameters, ten across lists) and writes
+OUTPUT.h5 (netCDF-4: the per-subject table on dimension ``subject``, the per-list log-likelihoods on
+``list_index``), OUTPUT.csv and OUTPUT_lists.csv.
+
 Usage::
 
     seqmem-fit analysis/data/peers_summary.csv -o fitted.toml              # the shipped fit, ~6 min
     seqmem-fit my_events.csv --free tau=0.5:10 --free X_s=0.005:0.15 --set X_k=0.1 --seed 3 -o my.toml
     seqmem-fit analysis/data/peers_summary.csv --quick -o -                 # a short search, printed
+    seqmem-fit events.csv --objective likelihood --model across -o fits      # fits.h5, fits.csv, fits_lists.csv
 """
 
 import argparse
@@ -360,8 +367,18 @@ def main(argv=None):
                          "phi_s (log), phi_d, tau, X_s with the shipped fit's bounds)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="a key fixed at a value (repeatable; default: X_k=0)")
-    ap.add_argument("--objective", default="summary", choices=["summary"],
-                    help="summary: SSE over the SPC, PFR and lag-CRP")
+    ap.add_argument("--objective", default="summary", choices=["summary", "likelihood"],
+                    help="summary: SSE over the SPC, PFR and lag-CRP (writes a scenario); likelihood: every subject "
+                         "by maximum likelihood (writes OUTPUT.h5, OUTPUT.csv, OUTPUT_lists.csv)")
+    ap.add_argument("--model", default="within", choices=["within", "across"],
+                    help="likelihood: context and pool within each list, or across a session's lists")
+    ap.add_argument("--rule", default="luce", choices=["luce", "softmax"], help="likelihood: the choice rule")
+    ap.add_argument("--restarts", type=int, default=1, help="likelihood: searches per subject (default 1)")
+    ap.add_argument("--holdout", choices=["odd", "even"], help="likelihood: lists scored but not fitted")
+    ap.add_argument("--subject", action="append", default=[], help="likelihood: a subject to fit (repeatable; "
+                                                                    "default: all)")
+    ap.add_argument("--processes", type=int, help="likelihood: worker processes (default: the CPUs; under mpirun: 1 "
+                                                  "per rank)")
     ap.add_argument("--subjects", type=int, help="subjects simulated per evaluation (default: the data's)")
     ap.add_argument("--lists", type=int, help="lists per subject simulated (default: four times the data's; --quick: as many)")
     ap.add_argument("--seed", type=int, default=1, help="the seed of the simulations and of the search (default 1)")
@@ -369,6 +386,9 @@ def main(argv=None):
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
     from .simulate import InputError
+    if args.objective == "likelihood":
+        from .fit_likelihood import main_likelihood
+        return main_likelihood(args, argv)
     try:
         if args.output != "-" and os.path.exists(args.output) and not args.overwrite:
             raise FitError(f"{args.output}: exists; replace it with --overwrite")

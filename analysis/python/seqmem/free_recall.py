@@ -29,7 +29,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["merge", "spc", "pfr", "lag_crp", "intrusion_rate", "category_crp", "recognition", "summary",
+__all__ = ["merge", "spc", "pfr", "lag_crp", "intrusion_rate", "recall_sources", "pli_recency", "category_crp",
+           "recognition", "summary",
            "summary_table", "human_summary", "read_events", "to_csv", "HUMAN_SUMMARY"]
 
 COLUMNS = ["subject", "list", "position", "trial_type", "item"]
@@ -312,72 +313,80 @@ def intrusion_rate(df):
                          "repeats": k.c["repeats"] / n}, index=k.subjects)
 
 
-class RecallLists(NamedTuple):
-    """The recall sequences of an event table as arrays (recall_lists), for log_likelihood."""
-    index: pd.MultiIndex   # (subject, list), sorted
-    length: np.ndarray     # (lists,): L, the largest serial position studied
-    positions: np.ndarray  # (lists, most recalls): serial positions 1..L in output order, 0 an intrusion, -1 padding
-    n_recalls: np.ndarray  # (lists,): recall events
-
-
-def recall_lists(df):
-    """The recall sequences of an event table (``subject, list, position, trial_type, item``) as the
-    arrays log_likelihood scores: read once, then scored for many parameter sets (a fit).
-    Raises ValueError for a malformed table."""
-    study, recall = _split(df)
-    m = _merge(study, recall)
-    keys = study[_LIST].drop_duplicates().sort_values(_LIST).reset_index(drop=True)
-    index = pd.MultiIndex.from_frame(keys)
-    length = study.groupby(_LIST)["position"].max().reindex(index).to_numpy(np.int64)
-    r_lid = index.get_indexer(pd.MultiIndex.from_frame(m[_LIST]))
-    n_recalls = np.bincount(r_lid, minlength=len(keys)).astype(np.int64)
-    positions = np.full((len(keys), int(n_recalls.max()) if len(keys) else 0), -1, np.int64)
-    positions[r_lid, m.groupby(_LIST, sort=False).cumcount().to_numpy()] = m["input"].fillna(0).to_numpy(np.int64)
-    return RecallLists(index, length, positions, n_recalls)
-
-
-def log_likelihood(data, params=None, rule="luce", threads=1):
-    """The log-likelihood of every list's recall sequence under CMR (docs/free_recall.md, "The
-    likelihood"): per output position the stop rule's probability of going on times the choice
-    probability of the recalled item (Luce's ``a^tau`` or the softmax ``exp(tau a)``), then the
-    stop, with the context following the recalled items (CMR's discrete update; localist items, the
-    list's own items as the pool). Intrusions and repeats have no probability in this within-list
-    model: they are left out of the sequence before it is scored, and counted.
+def recall_sources(df):
+    """Where every recall event's item comes from: this list, an earlier list of the session, or
+    neither.
 
     Parameters
     ----------
-    data : pandas.DataFrame or RecallLists
-        Event table (``subject, list, position, trial_type, item``; psifr's layout), or its
-        recall_lists (read once for many calls).
-    params : dict, optional
-        CMR's parameters by their scenario keys (``beta_enc``, ``beta_rec``, ``beta_start``,
-        ``gamma_fc``, ``phi``, ``phi_s``, ``phi_d``, ``salience_decay_time``, ``retention_interval``,
-        ``tau``, ``X_s``, ``X_k``); those not given take the scenario defaults (``seqmem.keys()``).
-    rule : {"luce", "softmax"}
-    threads : int
-        Threads over lists (the result does not depend on them).
+    df : pandas.DataFrame
+        Event table (``subject, list, position, trial_type, item``, and ``session`` where present;
+        without it every subject's lists are one session).
 
     Returns
     -------
     pandas.DataFrame
-        One row per list, indexed by (subject, list): ``log_likelihood`` (natural log; -inf where the
-        sequence is impossible, e.g. a recall after a stop probability of 1), ``recalls`` (events
-        scored), ``intrusions`` and ``repeats`` (events left out), ``length`` (L).
+        merge(df)'s rows and columns plus ``session``, ``lag`` (0: studied in this list; d > 0: a
+        prior-list intrusion (PLI), last studied d lists earlier in the session, lists counted in
+        their order within the session; -1: an extra-list intrusion (ELI), not studied in the
+        session before this list's test) and ``source_input`` (the serial position in the list it
+        came from; NaN for an ELI).
 
     Raises
     ------
     ValueError
-        For a malformed event table, an unknown parameter or rule, or a parameter outside CMR's
-        range (a beta outside [0, 1], tau <= 0, X_s < 0).
+        As merge, and when a list's events name two sessions.
     """
-    if rule not in ("luce", "softmax"):
-        raise ValueError(f"rule must be 'luce' or 'softmax', got {rule!r}")
-    lists = data if isinstance(data, RecallLists) else recall_lists(data)
-    r = _core().cmr_log_likelihood(lists.length, lists.positions, lists.n_recalls, dict(params or {}),
-                                   rule == "softmax", int(threads))
-    return pd.DataFrame({"log_likelihood": r["log_likelihood"], "recalls": r["scored"],
-                         "intrusions": r["intrusions"], "repeats": r["repeats"], "length": lists.length},
-                        index=lists.index)
+    study, recall = _split(df)
+    m = _merge(study, recall)
+    sess = _sessions(df, study)
+    m = m.merge(sess, on=_LIST, how="left")
+    s = study.merge(sess, on=_LIST)[["subject", "session", "ordinal", "item", "position"]]
+    s = s.rename(columns={"ordinal": "source", "position": "source_input"})
+    cand = m.reset_index().merge(s, on=["subject", "session", "item"], how="inner")
+    cand = cand[cand["source"] <= cand["ordinal"]].sort_values("source").drop_duplicates("index", keep="last")
+    m["lag"] = -1
+    m["source_input"] = np.nan
+    m.loc[cand["index"].to_numpy(), "lag"] = (cand["ordinal"] - cand["source"]).to_numpy()
+    m.loc[cand["index"].to_numpy(), "source_input"] = cand["source_input"].to_numpy(float)
+    return m.drop(columns="ordinal")
+
+
+def _sessions(df, study):
+    """Every (subject, list) with its session and its ordinal within the session (0, 1, ...)."""
+    if "session" in df.columns:
+        sess = df[_LIST + ["session"]].drop_duplicates()
+        if sess["session"].isna().any():
+            raise ValueError("event table has missing values in column 'session'")
+        if sess.duplicated(_LIST).any():
+            raise ValueError("a list's events name more than one session")
+    else:
+        sess = study[_LIST].drop_duplicates().assign(session=0)
+    sess = sess.sort_values(["subject", "session", "list"], kind="stable").reset_index(drop=True)
+    sess["ordinal"] = sess.groupby(["subject", "session"]).cumcount()
+    return sess
+
+
+def pli_recency(df, max_lag=3):
+    """Prior-list intrusions (PLIs) by list lag (recall_sources): per subject, the PLIs from lag d
+    per list that has at least d lists before it in its session. People's fall with lag (Zaromb et
+    al. 2006; Lohnas et al. 2015).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (subject, lag) for lag = 1 .. max_lag: ``plis`` (events, repeats excluded),
+        ``lists`` (the lists with at least `lag` lists before them) and ``rate`` = plis / lists.
+    """
+    m = recall_sources(df)
+    plis = m[~m["repeat"] & (m["lag"] > 0)].groupby(["subject", "lag"]).size()
+    sess = _sessions(df, _split(df)[0])
+    rows = []
+    for subject, g in sess.groupby("subject"):
+        for d in range(1, max_lag + 1):
+            n, k = int((g["ordinal"] >= d).sum()), int(plis.get((subject, d), 0))
+            rows.append({"subject": subject, "lag": d, "plis": k, "lists": n, "rate": k / n if n else np.nan})
+    return pd.DataFrame(rows).set_index(["subject", "lag"])
 
 
 def recognition(hits, misses, false_alarms, correct_rejections):
