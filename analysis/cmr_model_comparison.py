@@ -8,7 +8,9 @@ even ordinal (2, 4, ..., 28 in PEERS) and scored on the odd ones, under each var
   softmax         the within-list model with the softmax choice rule instead of Luce's
   across          context carried across a session's lists (beta_list) and PLIs from the pool
 
-Every variant frees p_eli, so all of them score the same events: every recall but repeats, and every
+The searches of within+gamma_fc and across start at the subject's within-list fit (differential
+evolution's x0), with gamma_fc = 0 and beta_list = 1. Every variant frees p_eli, so all of them score
+the same events: every recall but repeats, and every
 stop. Printed: seqmem.fit_likelihood.comparison_table, the summed AIC and BIC (of the fitted halves),
 the held-out log-likelihood per event (recalls and stops of the held-out lists), and how many
 subjects each variant wins (the best held-out log-likelihood). Written (-o): one row per subject and
@@ -37,6 +39,10 @@ VARIANTS = {
     "softmax": dict(model="within", rule="softmax", free={**fl.DEFAULT_FREE, **ELI}),
     "across": dict(model="across", rule="luce", free=fl.default_free("across")),
 }
+# The variants that contain the within-list model: their search starts at its fit (gamma_fc = 0 is the
+# within-list model; beta_list = 1 resets the context, the within-list model but for the prior-list
+# items left in the pool at the floor of the support).
+NESTED = {"within+gamma_fc": {"gamma_fc": 0.0}, "across": {"beta_list": 1.0}}
 
 
 def main():
@@ -51,12 +57,17 @@ def main():
     args = ap.parse_args()
     events = pd.read_csv(args.events)
     ids = sorted(events["subject"].unique())[:args.subjects]
-    out = []
+    out, within = [], None
     for name, v in VARIANTS.items():
         t0 = time.time()
+        start = None
+        if name in NESTED:  # the within-list fit, with the larger model's extra parameter at its nested value
+            start = within[list(fl.DEFAULT_FREE) + ["p_eli"]].assign(**NESTED[name])
         table, _ = fl.fit_subjects(events, free=v["free"], rule=v["rule"], model=v["model"], subjects=ids,
                                    seed=args.seed, processes=args.processes, popsize=args.popsize,
-                                   maxiter=args.maxiter, holdout="odd")
+                                   maxiter=args.maxiter, holdout="odd", start=start)
+        if name == "within":
+            within = table
         print(f"{name}: {len(table)} subjects in {time.time() - t0:.0f} s", file=sys.stderr)
         out.append(table.reset_index().assign(variant=name))
     rows = pd.concat(out, ignore_index=True)

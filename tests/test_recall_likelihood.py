@@ -157,6 +157,10 @@ class RecallLikelihood(unittest.TestCase):
                 self.assertAlmostEqual(row["BIC"], 8 * math.log(row["n_recalls"] + 28) - 2 * row["log_likelihood"],
                                        places=9)
         self.assertEqual(len(lists), 56)
+        # a search that starts at the generating parameters (x0) ends at least as high, however short
+        short, _ = fit_subjects(ev, processes=1, popsize=3, maxiter=1, start=true)
+        for s, row in short.iterrows():
+            self.assertGreaterEqual(row["log_likelihood"], at_true[s] - 1e-9)
 
     def test_numpy_reference_across_lists(self):
         # the across-list model on sampled sessions with PLIs and ELIs (every mechanism on), and on PEERS
@@ -237,6 +241,14 @@ class RecallLikelihood(unittest.TestCase):
                                    places=9)
             self.assertEqual(row["k"], 10)
         ds.close()
+        # pooled: one parameter set over both subjects' lists (beta_list fixed: 9 free parameters)
+        q = fit("--quick", "--pooled", "--model", "across", "--set", "beta_list=0.4",
+                output=Path(self.tmp.name) / "pooled")
+        self.assertEqual(q.returncode, 0, q.stderr)
+        pooled = pd.read_csv(Path(self.tmp.name) / "pooled.csv")
+        self.assertEqual(pooled["subject"].tolist(), ["pooled"])
+        self.assertEqual(int(pooled["n_lists"].iloc[0]), 16)
+        self.assertEqual(int(pooled["k"].iloc[0]), 9)
         again = fit("--quick")
         self.assertEqual(again.returncode, 2)
         self.assertIn("exists; replace it with --overwrite", again.stderr)

@@ -102,8 +102,8 @@ class RecallPeriod {
   double sum_ = 0, top_ = 0;
 };
 
-int items_of(const std::vector<RecallList>& lists, std::size_t first, std::size_t end) {
-  int n = 0;
+long items_of(const std::vector<RecallList>& lists, std::size_t first, std::size_t end) {
+  long n = 0;
   for (std::size_t k = first; k < end; ++k) n += lists[k].L;
   return n;
 }
@@ -119,9 +119,18 @@ int item_of(const RecallEvent& e, const std::vector<RecallList>& lists, std::siz
   return study_start[src - session_first] + e.position;
 }
 
+// A session's store is an (S + lists) x S matrix of doubles: refuse one past kMaxSessionItems.
+void check_session_size(long items) {
+  if (items > kMaxSessionItems)
+    throw std::invalid_argument("cmr_log_likelihood: a session of " + std::to_string(items) +
+                                " study events; at most " + std::to_string(kMaxSessionItems) +
+                                " (its context store grows as their square): give the lists their sessions");
+}
+
 void score_session(const CmrParams& p, const RecallModel& m, const std::vector<RecallList>& lists, std::size_t first,
                    std::size_t end, std::vector<ListLikelihood>& out) {
-  CmrSession net(p, items_of(lists, first, end), static_cast<int>(end - first));
+  check_session_size(items_of(lists, first, end));
+  CmrSession net(p, static_cast<int>(items_of(lists, first, end)), static_cast<int>(end - first));
   std::vector<int> study_start;
   for (std::size_t k = first; k < end; ++k) {
     const RecallList& list = lists[k];
@@ -169,9 +178,10 @@ void sample_session(const CmrParams& p, const RecallModel& m, const std::vector<
   std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                     static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), 0x636d72u};
   std::mt19937_64 rng(seq);
-  int S = 0;
+  long S = 0;
   for (int L : lengths) S += L;
-  CmrSession net(p, S, static_cast<int>(lengths.size()));
+  check_session_size(S);
+  CmrSession net(p, static_cast<int>(S), static_cast<int>(lengths.size()));
   std::vector<int> study_start, list_of;
   for (std::size_t k = 0; k < lengths.size(); ++k) {
     RecallList list;

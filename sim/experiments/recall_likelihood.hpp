@@ -38,6 +38,9 @@ struct RecallEvent {
 };
 constexpr int kExtraList = -1;
 constexpr double kStopCeiling = 1.0 - 1e-6;
+// The most study events in one session (across lists: the store is (S + lists) x S doubles, 0.8 GB
+// at S = 10 000; within lists each list is its own session).
+constexpr long kMaxSessionItems = 10000;
 
 // One observed list. Lists of one session are consecutive and share `session`; the across-list model
 // needs them in study order.
@@ -62,8 +65,8 @@ struct ListLikelihood {
 
 // The log-likelihood of each list (threads: OpenMP threads over sessions; the result does not depend
 // on them). Throws std::invalid_argument for L < 1, a recall event that names no studied item or
-// repeats one, a session's lists not consecutive, or parameters outside their ranges (betas and
-// gamma_fc outside [0, 1], p_eli outside [0, 1), tau <= 0, X_s < 0).
+// repeats one, a session's lists not consecutive or of more than kMaxSessionItems items, or parameters outside their
+// ranges (betas and gamma_fc outside [0, 1], p_eli outside [0, 1), tau <= 0, X_s < 0).
 std::vector<ListLikelihood> cmr_log_likelihood(const CmrParams& p, const RecallModel& model,
                                                const std::vector<RecallList>& lists, int threads = 1);
 

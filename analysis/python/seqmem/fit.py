@@ -375,6 +375,7 @@ def main(argv=None):
     ap.add_argument("--rule", default="luce", choices=["luce", "softmax"], help="likelihood: the choice rule")
     ap.add_argument("--restarts", type=int, default=1, help="likelihood: searches per subject (default 1)")
     ap.add_argument("--holdout", choices=["odd", "even"], help="likelihood: lists scored but not fitted")
+    ap.add_argument("--pooled", action="store_true", help="likelihood: one parameter set for all subjects' lists")
     ap.add_argument("--subject", action="append", default=[], help="likelihood: a subject to fit (repeatable; "
                                                                     "default: all)")
     ap.add_argument("--processes", type=int, help="likelihood: worker processes (default: the CPUs; under mpirun: 1 "

@@ -65,9 +65,14 @@ def _fit_one(job):
     popsize, maxiter)."""
     from scipy.optimize import differential_evolution, minimize
 
-    subject, lists, fitted, free, fixed, rule, model, seeds, popsize, maxiter = job
+    subject, lists, fitted, free, fixed, rule, model, seeds, popsize, maxiter, start = job
     names = sorted(free)
     bounds = [(math.log(free[n][0]), math.log(free[n][1])) if free[n][2] else free[n][:2] for n in names]
+    x0 = None
+    if start:  # a starting point: the given values in the search's scale, the box's middle for the others
+        inner = [(lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo)) for lo, hi in bounds]  # SciPy's rescaling rounds
+        x0 = [min(max(math.log(max(start[n], free[n][0])) if free[n][2] else start[n], lo), hi) if n in start
+              else (lo + hi) / 2 for n, (lo, hi) in zip(names, inner)]
     core = likelihood.free_recall._core()
     args = (lists.length, lists.session, lists.lags, lists.positions, lists.n_recalls, lists.repeats)
 
@@ -78,7 +83,8 @@ def _fit_one(job):
 
     runs, nfev = [], 0
     for seed in seeds:
-        de = differential_evolution(nll, bounds, seed=seed, popsize=popsize, maxiter=maxiter, tol=1e-6, polish=False)
+        de = differential_evolution(nll, bounds, seed=seed, popsize=popsize, maxiter=maxiter, tol=1e-6, polish=False,
+                                    x0=x0)
         local = minimize(nll, de.x, method="L-BFGS-B", bounds=bounds)
         best = local if local.fun <= de.fun else de
         runs.append((float(best.fun), best.x, bool(de.success)))
@@ -105,13 +111,20 @@ def check_arguments(kwargs):
         raise FitError(f"holdout must be 'odd', 'even' or None, got {kwargs.get('holdout')!r}")
     if int(kwargs.get("restarts", 1)) < 1:
         raise FitError(f"restarts must be >= 1, got {kwargs.get('restarts')}")
-    free = default_free(model) if kwargs.get("free") is None else kwargs["free"]
+    fixed = dict(kwargs.get("fixed") or {})
+    free = _free(kwargs.get("free"), fixed, model)
     extra = pd.DataFrame({"family": "free_recall"}, index=list(likelihood.PARAMETERS))
-    _check_free(free, dict(kwargs.get("fixed") or {}), pd.concat([seqmem.keys(), extra]))
+    _check_free(free, fixed, pd.concat([seqmem.keys(), extra]))
+
+
+def _free(free, fixed, model):
+    """The free parameters: those given, or the model's defaults less the fixed ones."""
+    return dict(free) if free is not None else {k: v for k, v in default_free(model).items() if k not in fixed}
 
 
 def fit_subjects(events, free=None, fixed=None, rule="luce", model="within", subjects=None, seed=1, processes=None,
-                 popsize=15, maxiter=300, restarts=1, holdout=None, rank=0, size=1, gather=None):
+                 popsize=15, maxiter=300, restarts=1, holdout=None, pooled=False, start=None, rank=0, size=1,
+                 gather=None):
     """Fit CMR to every subject of a psifr event table by maximum likelihood.
 
     Parameters
@@ -119,7 +132,8 @@ def fit_subjects(events, free=None, fixed=None, rule="luce", model="within", sub
     events : pandas.DataFrame
         Event table (``subject, list, position, trial_type, item``, ``session`` where present).
     free : dict, optional
-        ``{key: (low, high, log)}`` (default: default_free(model), eight or ten parameters).
+        ``{key: (low, high, log)}`` (default: default_free(model), eight or ten parameters, less
+        those in `fixed`).
     fixed : dict, optional
         Parameters held at a value (default: none; the others keep their defaults).
     rule : {"luce", "softmax"}
@@ -136,6 +150,15 @@ def fit_subjects(events, free=None, fixed=None, rule="luce", model="within", sub
         Searches per subject from different seeds; the best is kept.
     holdout : {None, "odd", "even"}
         Lists left out of the fit and scored at it (by their ordinal within the subject, 1-based).
+    pooled : bool
+        One parameter set for all the subjects' lists together (one row, subject "pooled") instead
+        of one per subject.
+    start : pandas.DataFrame or dict, optional
+        A starting point per subject (rows indexed by subject, columns by parameter; or one dict for
+        all): differential evolution's initial population holds it (x0), clipped into the box; a
+        free parameter it lacks starts at the box's middle. Used to start a larger model at a
+        nested smaller one's fit (gamma_fc = 0, beta_list = 1), so its search begins where the
+        smaller model ended.
     rank, size, gather : int, int, callable
         An MPI job of `size` ranks (seqmem-fit under mpirun): this rank fits subjects rank, rank +
         size, ... and gather(bytes) hands every rank's results to rank 0 (a list in rank order there,
@@ -153,19 +176,30 @@ def fit_subjects(events, free=None, fixed=None, rule="luce", model="within", sub
         events.
     """
     check_arguments(dict(free=free, fixed=fixed, rule=rule, model=model, restarts=restarts, holdout=holdout))
-    free = dict(default_free(model) if free is None else free)
     fixed = dict(fixed or {})
+    free = _free(free, fixed, model)
     ids = sorted(events["subject"].unique()) if subjects is None else list(subjects)
-    jobs = []
-    for i, s in enumerate(ids):
+    groups = []
+    for s in ids:
         sub = events[events["subject"] == s]
         if sub.empty:
             raise FitError(f"subject {s!r}: no events")
+        groups.append((s, sub))
+    if pooled:
+        groups = [("pooled", events[events["subject"].isin(ids)])]
+    jobs = []
+    for i, (s, sub) in enumerate(groups):
         lists = likelihood.recall_lists(sub)
-        ordinal = np.arange(1, len(lists.length) + 1)
+        owner = pd.Series(lists.index.get_level_values("subject"))
+        ordinal = owner.groupby(owner).cumcount().to_numpy() + 1  # the list's ordinal within its subject
         fitted = np.ones(len(ordinal), bool) if holdout is None else (ordinal % 2 == (0 if holdout == "odd" else 1))
         seeds = [seed + i + 100003 * r for r in range(int(restarts))]
-        jobs.append((s, lists, fitted, free, fixed, rule, model, seeds, popsize, maxiter))
+        if isinstance(start, pd.DataFrame):
+            mine = start.loc[s].dropna().to_dict() if s in start.index else None
+        else:
+            mine = start
+        mine = {k: float(v) for k, v in (mine or {}).items() if k in free}
+        jobs.append((s, lists, fitted, free, fixed, rule, model, seeds, popsize, maxiter, mine))
     workers = processes or os.cpu_count() or 1
     mine = jobs[rank::size]
     if workers == 1 or len(mine) <= 1:
@@ -366,6 +400,6 @@ def _prepare_likelihood(args, size):
     kwargs = dict(free=parse_free(args.free) if args.free else None, fixed=parse_fixed(args.set) if args.set else None,
                   rule=args.rule, model=args.model, subjects=subjects, seed=args.seed,
                   processes=args.processes or (1 if size > 1 else None), restarts=args.restarts,
-                  holdout=args.holdout, **search)
+                  holdout=args.holdout, pooled=args.pooled, **search)
     check_arguments(kwargs)
     return events, kwargs, path
