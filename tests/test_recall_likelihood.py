@@ -254,11 +254,57 @@ class RecallLikelihood(unittest.TestCase):
         self.assertIn("exists; replace it with --overwrite", again.stderr)
         for args, message in ((["--subject", "99"], "--subject 99: no such subject"),
                               (["--free", "tua=1:2"], "free parameter 'tua'"),
-                              (["--restarts", "0"], "--restarts 0: must be >= 1")):
+                              (["--restarts", "0"], "--restarts 0: must be >= 1"),
+                              (["--processes", "0"], "processes must be >= 1"),
+                              (["--set", "tau=-1"], "fixed parameter 'tau' = -1: cmr_log_likelihood: tau > 0"),
+                              (["--set", "tau=abc"], "fixed parameter 'tau' = 'abc': not a number"),
+                              (["--set", "beta_ecn=0.5"], "fixed parameter 'beta_ecn' = 0.5: params['beta_ecn']"),
+                              (["--free", "beta_enc=0.5:2"], "free parameter 'beta_enc' at its bound 2.0")):
             q = fit(*args, output=Path(self.tmp.name) / "none")
             self.assertEqual(q.returncode, 2, q.stderr)
             self.assertIn(message, q.stderr)
             self.assertFalse(list(Path(self.tmp.name).glob("none*")))
+        # a table with a fractional position, and an empty one: refused with the file's name
+        frac = Path(self.tmp.name) / "frac.csv"
+        ev.assign(position=ev["position"].astype(float).where(ev.index != 3, 2.5)).to_csv(frac, index=False)
+        empty = Path(self.tmp.name) / "empty.csv"
+        empty.write_text(",".join(ev.columns) + "\n")
+        for table, message in ((frac, "frac.csv: column 'position' must hold whole numbers"),
+                               (empty, "empty.csv: the event table has no events")):
+            q = subprocess.run([sys.executable, "-m", "seqmem.fit", str(table), "--objective", "likelihood", "-o",
+                                str(Path(self.tmp.name) / "none")], capture_output=True, text=True, env=env)
+            self.assertEqual(q.returncode, 2, q.stderr)
+            self.assertIn(message, q.stderr)
+            self.assertFalse(list(Path(self.tmp.name).glob("none*")))
+        # the summary objective refuses the likelihood's options
+        q = subprocess.run([sys.executable, "-m", "seqmem.fit", str(data), "--model", "across", "-o",
+                            str(Path(self.tmp.name) / "none.toml")], capture_output=True, text=True, env=env)
+        self.assertEqual(q.returncode, 2, q.stderr)
+        self.assertIn("--model: only with --objective likelihood", q.stderr)
+
+    def test_fit_stops_on_ctrl_c(self):
+        # SIGINT to the command (worker processes running): exit 130 within seconds, no file, no worker left
+        import signal
+        import time
+
+        ev = seqmem.likelihood.sample_events({**PARAMS, "beta_enc": 0.4, "beta_list": 0.4}, model="across",
+                                             subjects=12, sessions=2, lists=4, length=12, seed=3)
+        data = Path(self.tmp.name) / "sampled_events.csv"
+        ev.to_csv(data, index=False)
+        out = Path(self.tmp.name) / "ctrlc"
+        p = subprocess.Popen([sys.executable, "-m", "seqmem.fit", str(data), "--objective", "likelihood", "--model",
+                              "across", "--processes", "2", "-o", str(out)], stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": unittest_main.package_path()}, start_new_session=True)
+        time.sleep(3)
+        self.assertIsNone(p.poll(), "the fit ended before the signal: make it longer")
+        t0 = time.monotonic()
+        os.killpg(p.pid, signal.SIGINT)
+        err = p.communicate(timeout=60)[1]
+        self.assertEqual(p.returncode, 130, err)
+        self.assertLess(time.monotonic() - t0, 30)
+        self.assertIn("seqmem-fit: interrupted; nothing written", err)
+        self.assertNotIn("Traceback", err)
+        self.assertFalse(list(Path(self.tmp.name).glob("ctrlc*")))
 
     def test_bad_input(self):
         ev = sequence_table([(0, 1)], 3)

@@ -390,6 +390,12 @@ def main(argv=None):
     if args.objective == "likelihood":
         from .fit_likelihood import main_likelihood
         return main_likelihood(args, argv)
+    only = [f"--{n}" for n, default in (("model", "within"), ("rule", "luce"), ("restarts", 1), ("holdout", None),
+                                        ("subject", []), ("pooled", False), ("processes", None))
+            if getattr(args, n) != default]
+    if only:
+        print(f"seqmem-fit: error: {', '.join(only)}: only with --objective likelihood", file=sys.stderr)
+        return 2
     try:
         if args.output != "-" and os.path.exists(args.output) and not args.overwrite:
             raise FitError(f"{args.output}: exists; replace it with --overwrite")

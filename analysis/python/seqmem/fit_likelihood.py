@@ -26,9 +26,9 @@ import multiprocessing
 import os
 import pickle
 import shlex
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +56,14 @@ def default_free(model="within"):
 def _to_params(z, names, free, fixed):
     p = dict(fixed)
     for v, name in zip(z, names):
-        p[name] = math.exp(v) if free[name][2] else v  # a log-scale parameter is searched as its log
+        lo, hi, log = free[name]
+        p[name] = min(max(math.exp(v) if log else v, lo), hi)  # a log scale is searched as its log; exp rounds
     return p
+
+
+def _worker_ignores_sigint():
+    """A worker leaves Ctrl-C to the main process, which ends every worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _fit_one(job):
@@ -115,6 +121,21 @@ def check_arguments(kwargs):
     free = _free(kwargs.get("free"), fixed, model)
     extra = pd.DataFrame({"family": "free_recall"}, index=list(likelihood.PARAMETERS))
     _check_free(free, fixed, pd.concat([seqmem.keys(), extra]))
+    processes = kwargs.get("processes")
+    if processes is not None and int(processes) < 1:
+        raise FitError(f"processes must be >= 1, got {processes}")
+    # every value the search can reach, scored once on a list of one item: the likelihood's own checks
+    core = free_recall._core()
+    one = [np.array([1]), np.array([0]), np.array([[0]]), np.array([[1]]), np.array([1]), np.array([0])]
+    tries = [(f"fixed parameter '{k}' = {v!r}", {k: v}) for k, v in fixed.items()]
+    tries += [(f"free parameter '{k}' at its bound {b!r}", {k: b}) for k, (lo, hi, _) in free.items() for b in (lo, hi)]
+    for what, params in tries:
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in params.values()):
+            raise FitError(f"{what}: not a number")
+        try:
+            core.cmr_log_likelihood(*one, params, False, model == "across", 1)
+        except (ValueError, TypeError, RuntimeError) as e:
+            raise FitError(f"{what}: {e}") from None
 
 
 def _free(free, fixed, model):
@@ -205,9 +226,16 @@ def fit_subjects(events, free=None, fixed=None, rule="luce", model="within", sub
     if workers == 1 or len(mine) <= 1:
         results = list(map(_fit_one, mine))
     else:  # under MPI the workers are spawned, not forked from an MPI process
-        context = multiprocessing.get_context("spawn") if size > 1 else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_fit_one, mine))
+        context = multiprocessing.get_context("spawn" if size > 1 else None)
+        pool = context.Pool(workers, initializer=_worker_ignores_sigint)
+        try:
+            results = pool.map(_fit_one, mine, chunksize=1)
+        except KeyboardInterrupt:  # Ctrl-C: the workers stop now, not after their subjects
+            pool.terminate()
+            raise
+        finally:
+            pool.close()
+            pool.join()
     if size > 1:
         parts = gather(pickle.dumps(results))
         if parts is None:
@@ -314,6 +342,10 @@ def main_likelihood(args, argv):
     rank, size = _core.mpi_start() if _core is not None else (0, 1)
     try:
         return _fit_likelihood(args, argv, rank, size)
+    except KeyboardInterrupt:
+        if rank == 0:
+            print("seqmem-fit: interrupted; nothing written", file=sys.stderr)
+        return 130
     finally:
         if _core is not None:
             _core.mpi_finalize()
@@ -329,7 +361,7 @@ def _fit_likelihood(args, argv, rank, size):
     command = "seqmem-fit " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     error, prepared = None, None
     try:
-        prepared = _prepare_likelihood(args, size)
+        prepared = _prepare_likelihood(args, size, rank)
     except (FitError, InputError, ValueError) as e:
         error = str(e)
     if size > 1:
@@ -362,14 +394,15 @@ def _fit_likelihood(args, argv, rank, size):
             _core.mpi_abort(2)
         return 2
     if not args.quiet:
-        print(f"{len(table)} subjects fitted in {seconds:.1f} s on {size} rank(s); summed log-likelihood "
+        what = "one parameter set fitted to every subject's lists" if args.pooled else f"{len(table)} subject(s) fitted"
+        print(f"{what} in {seconds:.1f} s on {size} rank(s); summed log-likelihood "
               f"{table['log_likelihood'].sum():.2f}, AIC {table['AIC'].sum():.1f}, BIC {table['BIC'].sum():.1f}; "
               f"{int(table['converged'].sum())} converged", file=sys.stderr)
         print("wrote " + ", ".join(paths), file=sys.stderr)
     return 0
 
 
-def _prepare_likelihood(args, size):
+def _prepare_likelihood(args, size, rank=0):
     """The checked input of a likelihood fit: (events, fit_subjects' arguments, the data's path).
     Raises FitError naming the argument."""
 
@@ -387,6 +420,15 @@ def _prepare_likelihood(args, size):
     missing = set(free_recall.COLUMNS) - set(events.columns)
     if missing:
         raise FitError(f"{path}: the likelihood needs an event table (no column {', '.join(sorted(missing))})")
+    if events.empty:
+        raise FitError(f"{path}: the event table has no events")
+    try:
+        likelihood.recall_lists(events)  # the table's checks, before any work
+    except ValueError as e:
+        raise FitError(f"{path}: {e}") from None
+    if args.model == "across" and "session" not in events.columns and rank == 0:
+        print(f"seqmem-fit: note: {path} has no 'session' column: each subject's lists are one session",
+              file=sys.stderr)
     subjects = None
     if args.subject:
         known = {str(s): s for s in events["subject"].unique()}
@@ -399,7 +441,7 @@ def _prepare_likelihood(args, size):
     search = {"popsize": 5, "maxiter": 40} if args.quick else {}
     kwargs = dict(free=parse_free(args.free) if args.free else None, fixed=parse_fixed(args.set) if args.set else None,
                   rule=args.rule, model=args.model, subjects=subjects, seed=args.seed,
-                  processes=args.processes or (1 if size > 1 else None), restarts=args.restarts,
+                  processes=args.processes if args.processes is not None else (1 if size > 1 else None), restarts=args.restarts,
                   holdout=args.holdout, pooled=args.pooled, **search)
     check_arguments(kwargs)
     return events, kwargs, path

@@ -53,6 +53,10 @@ def _split(df):
     for column in COLUMNS:
         if df[column].isna().any():
             raise ValueError(f"event table has missing values in column {column!r}")
+    position = df["position"]
+    if not pd.api.types.is_numeric_dtype(position) or pd.api.types.is_bool_dtype(position) or \
+            (len(df) and (np.asarray(position, float) % 1 != 0).any()):
+        raise ValueError("column 'position' must hold whole numbers (serial and output positions)")
     study = df.loc[df["trial_type"] == "study", ["subject", "list", "position", "item"]]
     recall = df.loc[df["trial_type"] == "recall", ["subject", "list", "position", "item"]]
     if study.duplicated(_LIST + ["item"]).any():

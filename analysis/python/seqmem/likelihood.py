@@ -50,6 +50,8 @@ def recall_lists(df):
     parameter sets (a fit). Raises ValueError for a malformed table."""
     m = free_recall.recall_sources(df)  # sorted by (subject, list, output)
     study = df[df["trial_type"] == "study"]
+    if study.empty:
+        raise ValueError("the event table has no study events: nothing to score")
     sess = free_recall._sessions(df, study)  # (subject, session, list) order
     index = pd.MultiIndex.from_frame(sess[["subject", "list"]])
     length = study.groupby(["subject", "list"])["position"].max().reindex(index).to_numpy(np.int64)
