@@ -296,20 +296,28 @@ def output_paths(path):
     return [stem + ".h5", stem + ".csv", stem + "_lists.csv"]
 
 
-def write_fits(table, lists, path, attrs=None, overwrite=False):
-    """Write a fit_subjects result: an HDF5 (netCDF-4) file with the per-subject table on dimension
-    ``subject`` and the per-list table on dimension ``list_index`` (``list`` and ``list_subject``,
-    ``list_log_likelihood``, ``list_recalls``, ... ``list_held_out``), the fit's settings as attributes; and the same two tables as CSV. Each file is
-    written under a temporary name and renamed, so a final name holds only a complete file. Raises
-    FitError (nothing written) when a file exists and not `overwrite`, or its folder does not."""
-    import xarray as xr
-
+def check_outputs(path, overwrite=False):
+    """The output files of -o PATH (output_paths); raises FitError when one exists and not
+    `overwrite`, or its folder does not exist."""
     paths = output_paths(path)
     for p in paths:
         if os.path.exists(p) and not overwrite:
             raise FitError(f"{p}: exists; replace it with --overwrite")
         if not os.path.isdir(os.path.dirname(os.path.abspath(p))):
             raise FitError(f"{p}: cannot write the output file (its directory does not exist)")
+    return paths
+
+
+def write_fits(table, lists, path, attrs=None, overwrite=False):
+    """Write a fit_subjects result: an HDF5 (netCDF-4) file with the per-subject table on dimension
+    ``subject`` and the per-list table on dimension ``list_index`` (``list`` and ``list_subject``,
+    ``list_log_likelihood``, ``list_recalls``, ... ``list_held_out``), the fit's settings as
+    attributes; and the same two tables as CSV. Each file is written under a temporary name and
+    renamed, so a final name holds only a complete file. Raises FitError (nothing written) as
+    check_outputs does."""
+    import xarray as xr
+
+    paths = check_outputs(path, overwrite)
     t = table.reset_index()
     per = lists.reset_index()
     ds = xr.Dataset({c: ("subject", t[c].to_numpy()) for c in t.columns if c != "subject"},
@@ -405,14 +413,9 @@ def _fit_likelihood(args, argv, rank, size):
 def _prepare_likelihood(args, size, rank=0):
     """The checked input of a likelihood fit: (events, fit_subjects' arguments, the data's path).
     Raises FitError naming the argument."""
-
     if args.output == "-":
         raise FitError("-o -: the likelihood fit writes files (OUTPUT.h5, OUTPUT.csv, OUTPUT_lists.csv)")
-    for p in output_paths(args.output):
-        if os.path.exists(p) and not args.overwrite:
-            raise FitError(f"{p}: exists; replace it with --overwrite")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(p))):
-            raise FitError(f"{p}: cannot write the output file (its directory does not exist)")
+    check_outputs(args.output, args.overwrite)
     path = Path(args.data)
     if not path.is_file():
         raise FitError(f"{path}: no such file")
