@@ -76,7 +76,7 @@ python_package() {
   # Jupyter kernels of the environment, inside it: "python3" (what the notebooks name) and one
   # under the checkout's name, for a Jupyter started from .venv/bin/jupyter
   local name
-  name="seqmem-$(basename "$PWD" | tr -c 'A-Za-z0-9._\n-' '-')"
+  name="seqmem-$(basename "$PWD" | tr -c 'A-Za-z0-9._\n-' '-' | tr 'A-Z' 'a-z')"  # Jupyter lower-cases kernel names
   for k in python3 "$name"; do
     PYDEVD_DISABLE_FILE_VALIDATION=1 .venv/bin/python -Xfrozen_modules=off -m ipykernel install --sys-prefix \
       --name "$k" --display-name "seqmem ($PWD)" >/dev/null

@@ -66,7 +66,7 @@ class Install(unittest.TestCase):
         p = python(PYTHON, code, self.cwd)
         self.assertEqual(p.returncode, 0, p.stderr)
         kernels = json.loads(p.stdout)
-        name = "seqmem-" + re.sub(r"[^A-Za-z0-9._-]", "-", ROOT.name)
+        name = "seqmem-" + re.sub(r"[^A-Za-z0-9._-]", "-", ROOT.name).lower()  # Jupyter lower-cases kernel names
         for k in ("python3", name):
             self.assertIn(k, kernels)
             self.assertTrue(Path(kernels[k]).is_relative_to(VENV), kernels[k])
